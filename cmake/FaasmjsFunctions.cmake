@@ -1,0 +1,120 @@
+#[=======================================================================[.rst:
+FaasmjsFunctions
+----------------
+
+Builds Faasm functions: one WebAssembly binary per function, runnable unmodified on Faasm, in the browser and
+in the faasm.js gateway. Included by ``find_package(faasmjs)``; use it in a project configured with one of the
+faasm.js wasm toolchain files (``toolchains/wasm32-wasi-clang.cmake``, the default, or
+``toolchains/wasm32-emscripten.cmake``).
+
+.. command:: faasmjs_add_function
+
+  ::
+
+    faasmjs_add_function(<name> SOURCES <src>...
+                         [WEB_DIR <dir>]
+                         [LIBRARIES <lib>...])
+
+  Produces, in the current binary directory:
+
+  ``<name>.wasm``
+    The plain binary with Faasm's link flags: stack first, 4 MiB stack, exported ``malloc``, ``free``,
+    ``__heap_base``, ``__data_end``, ``__stack_pointer``, ``__wasm_call_ctors``, ``_faasm_zygote`` and the
+    function table. This is the file to upload to Faasm or the gateway, and the one the browser runs with JSPI.
+  ``<name>.async.wasm``, ``<name>.manifest.json``
+    The same binary after ``faasmjs-asyncify`` (for browsers without JSPI) and its manifest.
+
+  ``SOURCES``
+    The function's sources. Its entry point is ``main``, as on Faasm.
+  ``WEB_DIR``
+    Also copy the three files into ``<dir>`` (for instance a web app's ``public/wasm``) after each build.
+  ``LIBRARIES``
+    Further libraries to link (wasm static libraries or interface targets).
+
+  The target ``<name>`` builds the plain binary; ``<name>_async`` (part of ``all``) the rest.
+
+  A ``throw`` compiles to calls of ``env.__cxa_allocate_exception``/``env.__cxa_throw``, which every faasm.js
+  host, like Faasm, turns into a trap with a clear message: C++ exceptions are unavailable in Faasm functions.
+
+Variables
+^^^^^^^^^
+
+``FAASMJS_ASYNCIFY_EXECUTABLE``
+  The ``faasmjs-asyncify`` program. Set by ``find_package(faasmjs)``; may be overridden.
+``FAASMJS_STACK_SIZE``
+  Stack size in bytes (default 4194304, Faasm's).
+#]=======================================================================]
+
+include_guard(GLOBAL)
+
+set(_faasmjs_support_dir "${CMAKE_CURRENT_LIST_DIR}/function-support")
+
+if(NOT DEFINED FAASMJS_STACK_SIZE)
+  set(FAASMJS_STACK_SIZE 4194304)
+endif()
+
+# 4 GiB minus one page: Faasm's --max-memory (faasm/cpp faasmtools/build.py).
+set(_faasmjs_max_memory 4294901760)
+
+function(_faasmjs_function_link_options out)
+  set(exports malloc free __heap_base __data_end __stack_pointer __wasm_call_ctors _faasm_zygote)
+  if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
+    list(TRANSFORM exports PREPEND "-Wl,--export=")
+    set(options
+        -sSTANDALONE_WASM -nostartfiles -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=${_faasmjs_max_memory}
+        -sTOTAL_STACK=${FAASMJS_STACK_SIZE} -Wl,--stack-first ${exports})
+  else()
+    list(TRANSFORM exports PREPEND "--export=")
+    list(JOIN exports "," exports)
+    set(options
+        "-Wl,--stack-first,-z,stack-size=${FAASMJS_STACK_SIZE},--max-memory=${_faasmjs_max_memory}"
+        "-Wl,--export-table,${exports}"
+        "-Wl,--allow-undefined-file=${_faasmjs_support_dir}/cxx_exception_imports.txt"
+        -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lwasi-emulated-signal)
+  endif()
+  set(${out} "${options}" PARENT_SCOPE)
+endfunction()
+
+function(faasmjs_add_function name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "WEB_DIR" "SOURCES;LIBRARIES")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "faasmjs_add_function(${name}): unexpected arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_SOURCES)
+    message(FATAL_ERROR "faasmjs_add_function(${name}): SOURCES is required")
+  endif()
+  if(NOT CMAKE_SYSTEM_PROCESSOR STREQUAL "wasm32" AND NOT EMSCRIPTEN)
+    message(FATAL_ERROR "faasmjs_add_function(${name}): configure with a faasm.js wasm toolchain file, "
+                        "e.g. -DCMAKE_TOOLCHAIN_FILE=<faasmjs>/cmake/toolchains/wasm32-wasi-clang.cmake")
+  endif()
+  if(NOT FAASMJS_ASYNCIFY_EXECUTABLE)
+    message(FATAL_ERROR "faasmjs_add_function(${name}): FAASMJS_ASYNCIFY_EXECUTABLE is not set "
+                        "(find_package(faasmjs) sets it)")
+  endif()
+
+  add_executable(${name} ${arg_SOURCES} "${_faasmjs_support_dir}/default_zygote.c")
+  if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
+    target_sources(${name} PRIVATE "${_faasmjs_support_dir}/emscripten_faasm_abi.c")
+  endif()
+  set_target_properties(${name} PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  _faasmjs_function_link_options(link_options)
+  target_link_options(${name} PRIVATE ${link_options})
+  target_link_libraries(${name} PRIVATE faasmjs::sdk ${arg_LIBRARIES})
+
+  set(plain "${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm")
+  set(async "${CMAKE_CURRENT_BINARY_DIR}/${name}.async.wasm")
+  set(manifest "${CMAKE_CURRENT_BINARY_DIR}/${name}.manifest.json")
+  set(commands COMMAND "${FAASMJS_ASYNCIFY_EXECUTABLE}" "${plain}" --output "${async}" --manifest "${manifest}")
+  if(arg_WEB_DIR)
+    list(APPEND commands
+         COMMAND "${CMAKE_COMMAND}" -E make_directory "${arg_WEB_DIR}"
+         COMMAND "${CMAKE_COMMAND}" -E copy "${plain}" "${async}" "${manifest}" "${arg_WEB_DIR}")
+  endif()
+  add_custom_command(
+    OUTPUT "${async}" "${manifest}"
+    ${commands}
+    DEPENDS ${name} "${FAASMJS_ASYNCIFY_EXECUTABLE}"
+    COMMENT "faasmjs-asyncify ${name}.wasm"
+    VERBATIM)
+  add_custom_target(${name}_async ALL DEPENDS "${async}" "${manifest}")
+endfunction()

@@ -1,0 +1,28 @@
+# Installs the faasm.js build in BUILD_DIR into a scratch prefix under WORK_DIR and builds the consumer
+# project in CONSUMER_DIR against it with each installed toolchain file.
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(prefix "${WORK_DIR}/prefix")
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(NOT result EQUAL 0)
+    list(JOIN ARGN " " command)
+    message(FATAL_ERROR "failed (${result}): ${command}\n${output}")
+  endif()
+endfunction()
+
+run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
+
+foreach(toolchain wasm32-wasi-clang wasm32-emscripten)
+  set(build "${WORK_DIR}/${toolchain}")
+  run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${build}"
+      "-DCMAKE_TOOLCHAIN_FILE=${prefix}/lib/cmake/faasmjs/toolchains/${toolchain}.cmake"
+      "-DCMAKE_PREFIX_PATH=${prefix}" -DCMAKE_BUILD_TYPE=Release)
+  run("${CMAKE_COMMAND}" --build "${build}")
+  foreach(output greet.wasm greet.async.wasm greet.manifest.json web/greet.wasm web/greet.async.wasm)
+    if(NOT EXISTS "${build}/${output}")
+      message(FATAL_ERROR "${toolchain}: the consumer build did not produce ${output}")
+    endif()
+  endforeach()
+  message(STATUS "${toolchain}: built greet.wasm against the installed package")
+endforeach()

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# faasm.js developer entry point: installs what is missing, builds, and runs the demo, the tests or the
+# benchmarks. Every command works on a fresh Debian bookworm machine (as root, or with sudo).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${FAASMJS_BUILD_DIR:-$ROOT/build}"
+JOBS="${FAASMJS_JOBS:-$(nproc)}"
+
+# Debian packages the build, the tests and the demo need. Checked one by one so that a machine that has them
+# all never touches apt.
+DEBIAN_PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  clang lld wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-14-dev-wasm32
+  emscripten binaryen wabt
+  libwebsockets-dev libcereal-dev doctest-dev
+)
+
+usage() {
+  cat <<'EOF'
+Usage: ./tools/dev.sh <command> [options]
+
+Commands:
+  demo      Build every example function and print, per function, its plain and asyncified sizes and the
+            imports treated as blocking.
+  test      Build everything and run every test suite through ctest (ends with ctest's summary).
+  bench     Build and run the benchmarks; results are written to docs/performance.md.
+  build     Install what is missing, configure and build (the first step of the commands above).
+  deps      Only install what is missing (Debian packages, npm packages from the committed lockfile).
+
+Environment:
+  FAASMJS_BUILD_DIR   build directory (default: ./build)
+  FAASMJS_JOBS        parallel build and test jobs (default: number of cores)
+EOF
+}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_debian_packages() {
+  local missing=()
+  for package in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  # Node.js may come from elsewhere than Debian (with npm bundled); any node with npm will do.
+  command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+  [ ${#missing[@]} -eq 0 ] && return
+  log "Installing Debian packages: ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_npm_packages() {
+  [ -f "$ROOT/package-lock.json" ] || return 0
+  # npm ci is exact but slow; skip it while node_modules matches the lockfile it was installed from.
+  if ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.package-lock.json" 2>/dev/null; then
+    log "Installing npm packages from package-lock.json"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+deps() {
+  install_debian_packages
+  install_npm_packages
+}
+
+build() {
+  deps
+  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    log "Configuring in $BUILD_DIR"
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  fi
+  log "Building"
+  cmake --build "$BUILD_DIR" --parallel "$JOBS"
+}
+
+demo() {
+  build
+  log "Example functions"
+  node "$ROOT/tools/report/functions-report.mjs" "$BUILD_DIR"/wasm-*/examples/functions
+}
+
+test_all() {
+  build
+  log "Running every test suite"
+  ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "$JOBS" "$@"
+}
+
+bench() {
+  build
+  log "Benchmarks (results go to docs/performance.md)"
+  "$ROOT/tests/bench/run.sh" "$BUILD_DIR" "$ROOT/docs/performance.md"
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+  demo) demo "$@" ;;
+  test) test_all "$@" ;;
+  bench) bench "$@" ;;
+  build) build ;;
+  deps) deps ;;
+  -h|--help|help) usage ;;
+  "") usage; exit 1 ;;
+  *) usage >&2; die "unknown command '$command'" ;;
+esac
