@@ -62,7 +62,8 @@ function(_faasmjs_function_link_options out)
     list(TRANSFORM exports PREPEND "-Wl,--export=")
     set(options
         -sSTANDALONE_WASM -nostartfiles -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=${_faasmjs_max_memory}
-        -sTOTAL_STACK=${FAASMJS_STACK_SIZE} -Wl,--stack-first ${exports})
+        -sTOTAL_STACK=${FAASMJS_STACK_SIZE} -Wl,--stack-first ${exports}
+        "--js-library=${_faasmjs_support_dir}/emscripten_host_imports.js")
   else()
     list(TRANSFORM exports PREPEND "--export=")
     list(JOIN exports "," exports)

@@ -92,6 +92,13 @@ describe(`functions built in ${path.basename(wasmDir)}`, () => {
   }
 });
 
+describe('Emscripten host import declarations', () => {
+  it('name exactly the host ABI', () => {
+    const library = fs.readFileSync(path.join(here, '../../cmake/function-support/emscripten_host_imports.js'), 'utf8');
+    assert.deepEqual(new Set(library.match(/__faasm_\w+(?=:)/g)), faasmImports);
+  });
+});
+
 describe('entry protocol', () => {
   it('runs the constructors once, not again from _start', () => {
     const { exitCode, stdout } = runLikeFaasm(path.join(wasmDir, 'tests/toolchain/functions/ctor_once.wasm'));

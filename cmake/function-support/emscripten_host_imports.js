@@ -1,0 +1,35 @@
+// Emscripten checks undefined symbols against its JavaScript libraries even when they are declared as wasm
+// imports, so the Faasm host interface is declared here as a library of host functions. In a standalone
+// binary they stay `env` imports, exactly as with clang; only the names matter. Kept equal to
+// include/faasmjs/detail/host_abi.h by tests/toolchain.
+mergeInto(LibraryManager.library, {
+  __faasm_read_input: function() {},
+  __faasm_write_output: function() {},
+  __faasm_chain_name: function() {},
+  __faasm_chain_ptr: function() {},
+  __faasm_await_call: function() {},
+  __faasm_await_call_output: function() {},
+  __faasm_read_state: function() {},
+  __faasm_read_state_ptr: function() {},
+  __faasm_read_state_offset: function() {},
+  __faasm_read_state_offset_ptr: function() {},
+  __faasm_write_state: function() {},
+  __faasm_write_state_offset: function() {},
+  __faasm_write_state_from_file: function() {},
+  __faasm_flag_state_dirty: function() {},
+  __faasm_flag_state_offset_dirty: function() {},
+  __faasm_push_state: function() {},
+  __faasm_push_state_partial: function() {},
+  __faasm_push_state_partial_mask: function() {},
+  __faasm_pull_state: function() {},
+  __faasm_append_state: function() {},
+  __faasm_read_appended_state: function() {},
+  __faasm_clear_appended_state: function() {},
+  __faasm_lock_state_read: function() {},
+  __faasm_unlock_state_read: function() {},
+  __faasm_lock_state_write: function() {},
+  __faasm_unlock_state_write: function() {},
+  __faasm_conf_flag: function() {},
+  __faasm_backtrace: function() {},
+  __faasm_host_interface_test: function() {},
+});
