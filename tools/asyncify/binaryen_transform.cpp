@@ -1,0 +1,118 @@
+#include "binaryen_transform.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <type_traits>
+
+#include "binaryen-c.h"
+#include "faasm_abi.h"
+#include "instrumentation_check.h"
+
+namespace faasmjs::asyncify {
+namespace {
+
+// Same levels as `wasm-opt -O2`, the baseline the output's size is measured against.
+constexpr int kOptimizeLevel = 2;
+constexpr int kShrinkLevel = 0;
+
+struct ModuleDisposer {
+  void operator()(BinaryenModuleRef module) const { BinaryenModuleDispose(module); }
+};
+using ModulePtr = std::unique_ptr<std::remove_pointer_t<BinaryenModuleRef>, ModuleDisposer>;
+
+struct FreeDeleter {
+  void operator()(void* memory) const { std::free(memory); }
+};
+
+std::vector<std::uint8_t> write(BinaryenModuleRef module) {
+  const BinaryenModuleAllocateAndWriteResult written = BinaryenModuleAllocateAndWrite(module, nullptr);
+  const std::unique_ptr<void, FreeDeleter> binary(written.binary);
+  const std::unique_ptr<char, FreeDeleter> sourceMap(written.sourceMap);
+  const auto* bytes = static_cast<const std::uint8_t*>(written.binary);
+  return {bytes, bytes + written.binaryBytes};
+}
+
+// Without GC and typed function references: with those enabled Binaryen 108 may re-encode the type
+// section in a form engines without GC reject.
+BinaryenFeatures featuresFor(BinaryenModuleRef module, bool needsPostWasm2Features) {
+  BinaryenFeatures features = BinaryenModuleGetFeatures(module) | BinaryenFeatureMutableGlobals() |
+                              BinaryenFeatureNontrappingFPToInt() | BinaryenFeatureSignExt() |
+                              BinaryenFeatureSIMD128() | BinaryenFeatureBulkMemory() |
+                              BinaryenFeatureReferenceTypes() | BinaryenFeatureMultivalue();
+  if (needsPostWasm2Features) {
+    features |= BinaryenFeatureAll() & ~(BinaryenFeatureGC() | BinaryenFeatureTypedFunctionReferences());
+  }
+  return features;
+}
+
+// Binaryen's lists are comma separated, '*' is a wildcard and brackets nest, so only names made of these
+// characters mean exactly themselves. main.cpp strips the name section, so Binaryen names functions by index.
+bool isPlainName(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+           c == '.';
+  });
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : ",") + part;
+  return text;
+}
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& request) {
+  BinaryenSetColorsEnabled(false);
+  std::vector<char> input(request.binary.begin(), request.binary.end());
+  const ModulePtr module(BinaryenModuleRead(input.data(), input.size()));
+  const BinaryenIndex functionCount = BinaryenGetNumFunctions(module.get());
+  if (functionCount != request.functionCount) {
+    return Error{"internal error: Binaryen reads " + std::to_string(functionCount) + " functions, wabt " +
+                 std::to_string(request.functionCount)};
+  }
+  BinaryenModuleSetFeatures(module.get(), featuresFor(module.get(), request.needsPostWasm2Features));
+
+  std::vector<std::string> onlyList;
+  for (const wabt::Index function : request.instrument) {
+    const std::string name = BinaryenFunctionGetName(BinaryenGetFunctionByIndex(module.get(), function));
+    if (!isPlainName(name)) {
+      return Error{"internal error: Binaryen named function " + std::to_string(function) + " \"" + name +
+                   "\", which its list syntax cannot express"};
+    }
+    onlyList.push_back(name);
+  }
+
+  BinaryenSetOptimizeLevel(kOptimizeLevel);
+  BinaryenSetShrinkLevel(kShrinkLevel);
+  BinaryenSetDebugInfo(false);
+  BinaryenClearPassArguments();
+  BinaryenSetPassArgument("asyncify-imports", join(request.blockingImports).c_str());
+  BinaryenSetPassArgument("asyncify-onlylist", join(onlyList).c_str());
+  const char* passes[] = {"asyncify"};
+  BinaryenModuleRunPasses(module.get(), passes, 1);
+
+  // Binaryen warns about, but does not refuse, list entries it cannot match: check what it did instead.
+  const auto instrumented = findInstrumentedFunctions(write(module.get()));
+  if (!instrumented) return instrumented.error();
+  if (*instrumented != request.instrument) {
+    return Error{"internal error: Binaryen instrumented " + std::to_string(instrumented->size()) +
+                 " functions, not the " + std::to_string(request.instrument.size()) + " planned"};
+  }
+
+  BinaryenModuleOptimize(module.get());
+  if (request.exportTable) {
+    const char* table = BinaryenTableGetName(BinaryenGetTableByIndex(module.get(), 0));
+    BinaryenAddTableExport(module.get(), table, std::string(kTableExport).c_str());
+  }
+  for (const auto name : kControlExports) {
+    if (BinaryenGetExport(module.get(), std::string(name).c_str()) == nullptr) {
+      return Error{"internal error: Binaryen's Asyncify did not export " + std::string(name)};
+    }
+  }
+  if (!BinaryenModuleValidate(module.get())) return Error{"internal error: Binaryen's output does not validate"};
+  return write(module.get());
+}
+
+}  // namespace faasmjs::asyncify

@@ -1,0 +1,42 @@
+// The manifest: what the browser runtime and the build report need to know about one transformed function.
+// Its format is documented in docs/asyncify.md; bump kManifestVersion on any incompatible change.
+#ifndef FAASMJS_ASYNCIFY_MANIFEST_H
+#define FAASMJS_ASYNCIFY_MANIFEST_H
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faasmjs::asyncify {
+
+inline constexpr int kManifestVersion = 1;
+
+struct TableReport {
+  std::size_t index;
+  bool contentsKnown;
+  std::string unknownBecause;
+};
+
+struct Manifest {
+  std::string function;                  // the input file's name without ".wasm"
+  std::string toolVersion;
+  std::string input;                     // file names as given on the command line
+  std::string output;
+  std::size_t inputBytes = 0;
+  std::size_t outputBytes = 0;
+  std::vector<std::string> faasmImports;
+  std::vector<std::string> blockingImports;
+  bool asyncified = false;               // false: no blocking import, the output only gained exports
+  std::size_t definedFunctions = 0;
+  std::size_t instrumentedCount = 0;
+  std::optional<std::vector<std::string>> instrumented;  // names, with --verbose
+  std::optional<std::string> tableExport;
+  std::vector<TableReport> tables;
+};
+
+std::string toJson(const Manifest& manifest);
+
+}  // namespace faasmjs::asyncify
+
+#endif
