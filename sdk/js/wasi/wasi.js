@@ -274,8 +274,9 @@ export class Wasi {
   fd_prestat_dir_name(fd, pathPtr, pathLength) {
     const guest = this.#guest();
     const name = this.#preopenName(fd);
-    if ((pathLength >>> 0) < name.length) throw new WasiError(ERRNO.NAMETOOLONG);
-    guest.write(pathPtr, name);
+    const buffer = guest.slice(pathPtr, pathLength >>> 0);
+    if (buffer.length < name.length) throw new WasiError(ERRNO.NAMETOOLONG);
+    buffer.set(name);
     return ERRNO.SUCCESS;
   }
 
@@ -384,9 +385,12 @@ export class Wasi {
     return ERRNO.SUCCESS;
   }
 
-  path_readlink(fd, pathPtr, pathLength, _bufferPtr, _bufferLength, _usedPtr) {
+  path_readlink(fd, pathPtr, pathLength, bufferPtr, bufferLength, usedPtr) {
     const guest = this.#guest();
-    readlinkAt(this.#dir(fd), guest.path(pathPtr, pathLength));
+    const path = guest.path(pathPtr, pathLength);
+    guest.check(bufferPtr, bufferLength >>> 0);
+    guest.check(usedPtr, 4);
+    readlinkAt(this.#dir(fd), path);
     return ERRNO.SUCCESS;
   }
 
