@@ -72,7 +72,9 @@ function checkOptions(options) {
   }
   if (args?.some((arg) => arg.includes('\0'))) throw new TypeError('Wasi: args must not contain NUL');
   if (env !== undefined) {
-    if (typeof env !== 'object' || env === null) throw new TypeError('Wasi: env must be an object');
+    if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+      throw new TypeError('Wasi: env must be an object of strings');
+    }
     for (const [key, value] of Object.entries(env)) {
       if (typeof value !== 'string' || key.includes('=') || `${key}${value}`.includes('\0')) {
         throw new TypeError(`Wasi: env.${key} must be a string, and names must not contain '='`);
