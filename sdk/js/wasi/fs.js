@@ -288,12 +288,12 @@ export class OpenFile extends Fd {
   }
 
   pread(buffers, offset) {
-    this.#require(RIGHTS.FD_READ, 'reading');
+    this.#demand(RIGHTS.FD_READ, 'reading');
     return this.file.read(position(offset), buffers);
   }
 
   pwrite(buffers, offset) {
-    this.#require(RIGHTS.FD_WRITE, 'writing');
+    this.#demand(RIGHTS.FD_WRITE, 'writing');
     return this.file.write(position(offset), buffers);
   }
 
@@ -311,12 +311,12 @@ export class OpenFile extends Fd {
   setTimes(atim, mtim, fstflags) { this.file.setTimes(atim, mtim, fstflags); }
 
   setSize(size) {
-    this.#require(RIGHTS.FD_WRITE, 'writing');
+    this.#demand(RIGHTS.FD_WRITE, 'writing');
     this.file.resize(position(size));
   }
 
   allocate(offset, length) {
-    this.#require(RIGHTS.FD_WRITE, 'writing');
+    this.#demand(RIGHTS.FD_WRITE, 'writing');
     const end = position(offset) + position(length);
     if (end > this.file.size) this.file.resize(end);
   }
@@ -328,7 +328,7 @@ export class OpenFile extends Fd {
   sync() {}
   available() { return Math.max(0, this.file.size - this.#position); }
 
-  #require(right, what) {
+  #demand(right, what) {
     if (!(this.rightsBase & right)) throw new WasiError(ERRNO.BADF, `not open for ${what}`);
   }
 }
