@@ -177,18 +177,27 @@ export class TestHost {
   }
 }
 
-// Instantiates a transformed function and runs it as Faasm does: constructors and zygote once, then
-// `_start`. Resolves to the host (output, stdout, suspension count) and the instance.
-export async function runFunction(file, input, { host = new TestHost(input), options } = {}) {
+// Instantiates a function and runs its once-per-instance set-up as Faasm does: constructors, then zygote.
+export async function loadFunction(file, { host = new TestHost(), options } = {}) {
   const module = await WebAssembly.compile(fs.readFileSync(file));
   const instance = await instantiate(module, host.importsFor(module), options);
   host.attach(instance);
   await instance.exports.__wasm_call_ctors();
   await instance.exports._faasm_zygote();
+  return { host, instance };
+}
+
+// One call of the function's entry point; a proc_exit(0) is a normal return.
+export async function start(entry) {
   try {
-    await instance.exports._start();
+    await entry();
   } catch (error) {
     if (!(error instanceof ProcExit) || error.code !== 0) throw error;
   }
-  return { host, instance };
+}
+
+export async function runFunction(file, input, { options } = {}) {
+  const loaded = await loadFunction(file, { host: new TestHost(input), options });
+  await start(loaded.instance.exports._start);
+  return loaded;
 }

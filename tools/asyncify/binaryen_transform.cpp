@@ -73,6 +73,11 @@ Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& 
                  std::to_string(request.functionCount)};
   }
   BinaryenModuleSetFeatures(module.get(), featuresFor(module.get(), request.needsPostWasm2Features));
+  // Before optimising, which would otherwise remove a table that no call_indirect uses.
+  if (request.exportTable) {
+    const char* table = BinaryenTableGetName(BinaryenGetTableByIndex(module.get(), 0));
+    BinaryenAddTableExport(module.get(), table, std::string(kTableExport).c_str());
+  }
 
   std::vector<std::string> onlyList;
   for (const wabt::Index function : request.instrument) {
@@ -102,10 +107,6 @@ Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& 
   }
 
   BinaryenModuleOptimize(module.get());
-  if (request.exportTable) {
-    const char* table = BinaryenTableGetName(BinaryenGetTableByIndex(module.get(), 0));
-    BinaryenAddTableExport(module.get(), table, std::string(kTableExport).c_str());
-  }
   for (const auto name : kControlExports) {
     if (BinaryenGetExport(module.get(), std::string(name).c_str()) == nullptr) {
       return Error{"internal error: Binaryen's Asyncify did not export " + std::string(name)};

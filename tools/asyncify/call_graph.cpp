@@ -118,7 +118,7 @@ CallGraph::CallGraph(wabt::Module& module)
   }
 
   for (wabt::Index table = 0; table < module.num_table_imports; ++table) {
-    tables_[table] = {false, "it is imported", {}};
+    tables_[table] = {false, "imported", {}};
   }
   for (const wabt::ElemSegment* segment : module.elem_segments) {
     if (segment->kind != wabt::SegmentKind::Active) continue;
@@ -138,7 +138,7 @@ CallGraph::CallGraph(wabt::Module& module)
     indirectCalls[function] = std::move(scanner.indirectCalls);
     referenceCalls[function] = std::move(scanner.referenceCallSignatures);
     for (auto& [table, instruction] : scanner.tableWrites) {
-      if (tables_[table].known) tables_[table] = {false, "it is written by " + instruction, {}};
+      if (tables_[table].known) tables_[table] = {false, "written by " + instruction, {}};
     }
     for (const auto& [table, segment] : scanner.tableInits) {
       const auto functions = segmentFunctions(module, *module.elem_segments[segment]);

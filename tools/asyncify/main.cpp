@@ -143,21 +143,26 @@ std::vector<std::string> sortedNames(const wabt::Module& module, const std::vect
   return names;
 }
 
+std::string count(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 void printReport(const std::string& label, const wabt::Module& module, const CallGraph& graph,
                  const FaasmFunction& function, const InstrumentationPlan& plan) {
   std::vector<std::string> blocking;
   for (const auto& import : function.blockingImports) blocking.push_back(displayName(module, import.function));
   std::cout << label << ": " << plan.functions().size() << " of "
-            << module.funcs.size() - module.num_func_imports << " functions instrumented; blocking imports:";
+            << count(module.funcs.size() - module.num_func_imports, "function")
+            << " instrumented; blocking imports:";
   for (const auto& name : blocking) std::cout << " " << name;
   std::cout << (blocking.empty() ? " none\n" : "\n");
   for (std::size_t table = 0; table < graph.tables().size(); ++table) {
     const TableContents& contents = graph.tables()[table];
     std::cout << "table " << table << ": "
-              << (contents.known ? "indirect calls reach its " + std::to_string(contents.functions.size()) +
-                                       " element-segment functions of the call's signature"
-                                 : "indirect calls may reach any function of their signature, as " +
-                                       contents.unknownBecause)
+              << (contents.known ? "element segments place " + count(contents.functions.size(), "function") +
+                                       " in it; an indirect call through it reaches those of its signature"
+                                 : "its contents are unknown (" + contents.unknownBecause +
+                                       "); an indirect call through it may reach any function of its signature")
               << "\n";
   }
   std::vector<std::pair<std::string, std::string>> reasons;
