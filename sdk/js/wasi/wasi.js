@@ -521,6 +521,7 @@ export class Wasi {
 
   #sizes(strings, countPtr, sizePtr) {
     const guest = this.#guest();
+    guest.check(sizePtr, 4);
     guest.setU32(countPtr, strings.length);
     guest.setU32(sizePtr, strings.reduce((sum, bytes) => sum + bytes.length, 0));
     return ERRNO.SUCCESS;

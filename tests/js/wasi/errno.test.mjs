@@ -140,6 +140,14 @@ describe('a faulting call has no side effect', () => {
     assert.equal(g.pread(file, 0, 8).text, 'data');
   });
 
+  it('args_sizes_get with a bad size pointer leaves the count unwritten', () => {
+    const { g } = prepare('args_sizes_get');
+    const count = g.alloc(4);
+    g.view.setUint32(count, 77, true);
+    assert.equal(g.call.args_sizes_get(count, PAGE), ERRNO.FAULT);
+    assert.equal(g.u32(count), 77);
+  });
+
   it('path_open with a bad result pointer neither creates the file nor uses a descriptor', () => {
     const { g } = prepare('path_open');
     const [p, len] = g.put('created');
