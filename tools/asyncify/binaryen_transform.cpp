@@ -55,6 +55,30 @@ bool isPlainName(std::string_view name) {
   });
 }
 
+// Rebuilds every defined function in place and order, taking the code of those not in `instrument` from
+// `original`. Binaryen 108's Asyncify flattens and re-optimises every function, not only those it instruments
+// (later versions filter), and that round trip leaves code it did not need to touch a little larger.
+void restoreUninstrumented(BinaryenModuleRef module, BinaryenModuleRef original, const TransformRequest& request) {
+  std::vector<std::string> names;
+  for (BinaryenIndex i = request.importedFunctionCount; i < BinaryenGetNumFunctions(module); ++i) {
+    names.emplace_back(BinaryenFunctionGetName(BinaryenGetFunctionByIndex(module, i)));
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const wabt::Index index = request.importedFunctionCount + static_cast<wabt::Index>(i);
+    const bool untouched = index < request.functionCount &&
+                           !std::binary_search(request.instrument.begin(), request.instrument.end(), index);
+    const BinaryenFunctionRef source = BinaryenGetFunction(untouched ? original : module, names[i].c_str());
+    std::vector<BinaryenType> vars(BinaryenFunctionGetNumVars(source));
+    for (BinaryenIndex var = 0; var < vars.size(); ++var) vars[var] = BinaryenFunctionGetVar(source, var);
+    const BinaryenType params = BinaryenFunctionGetParams(source);
+    const BinaryenType results = BinaryenFunctionGetResults(source);
+    const BinaryenExpressionRef body = BinaryenExpressionCopy(BinaryenFunctionGetBody(source), module);
+    BinaryenRemoveFunction(module, names[i].c_str());
+    BinaryenAddFunction(module, names[i].c_str(), params, results, vars.data(),
+                        static_cast<BinaryenIndex>(vars.size()), body);
+  }
+}
+
 std::string join(const std::vector<std::string>& parts) {
   std::string text;
   for (const auto& part : parts) text += (text.empty() ? "" : ",") + part;
@@ -67,6 +91,7 @@ Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& 
   BinaryenSetColorsEnabled(false);
   std::vector<char> input(request.binary.begin(), request.binary.end());
   const ModulePtr module(BinaryenModuleRead(input.data(), input.size()));
+  const ModulePtr original(BinaryenModuleRead(input.data(), input.size()));
   const BinaryenIndex functionCount = BinaryenGetNumFunctions(module.get());
   if (functionCount != request.functionCount) {
     return Error{"internal error: Binaryen reads " + std::to_string(functionCount) + " functions, wabt " +
@@ -106,6 +131,7 @@ Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& 
                  " functions, not the " + std::to_string(request.instrument.size()) + " planned"};
   }
 
+  restoreUninstrumented(module.get(), original.get(), request);
   BinaryenModuleOptimize(module.get());
   for (const auto name : kControlExports) {
     if (BinaryenGetExport(module.get(), std::string(name).c_str()) == nullptr) {

@@ -16,6 +16,7 @@ namespace faasmjs::asyncify {
 struct TransformRequest {
   std::vector<std::uint8_t> binary;           // without name and DWARF sections (see main.cpp)
   std::uint32_t functionCount = 0;            // imported and defined, as wabt counted them
+  std::uint32_t importedFunctionCount = 0;
   std::vector<std::string> blockingImports;   // "env.__faasm_await_call", ...
   std::vector<wabt::Index> instrument;        // function indices, ascending
   bool needsPostWasm2Features = false;        // the input uses threads, tail calls, exceptions, ...

@@ -204,6 +204,7 @@ Status transform(const Options& options) {
     TransformRequest request;
     request.binary = std::move(*stripped);
     request.functionCount = static_cast<std::uint32_t>(module.funcs.size());
+    request.importedFunctionCount = module.num_func_imports;
     for (const wabt::Index import : blockingImports) request.blockingImports.push_back(displayName(module, import));
     request.instrument = plan.functions();
     request.needsPostWasm2Features = parsed->needsPostWasm2Features;

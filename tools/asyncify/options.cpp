@@ -160,8 +160,9 @@ std::string helpText() {
           "\n"
           "Options:\n";
   for (const auto& flag : kFlags) {
-    std::string spelling = std::string(flag.alias) + ", " + std::string(flag.longName);
-    if (!flag.valueName.empty()) spelling += " " + std::string(flag.valueName);
+    std::string spelling(flag.alias);
+    spelling.append(", ").append(flag.longName);
+    if (!flag.valueName.empty()) spelling.append(" ").append(flag.valueName);
     text << "  " << spelling << std::string(spelling.size() < 22 ? 22 - spelling.size() : 1, ' ') << flag.help
          << "\n";
   }
