@@ -106,6 +106,9 @@ public:
     // After a failure every further read yields zeros and sizes of 0, so decoding runs to its end quickly
     // and without allocating; only the first failure is reported.
     template <std::size_t ElementSize> void loadBinary(void* data, std::size_t size) {
+        if (size == 0) {
+            return;
+        }
         auto* bytes = static_cast<std::uint8_t*>(data);
         if (!failed_ && size > remaining()) {
             fail("needed " + std::to_string(size) + " bytes at offset " + std::to_string(position_) + " but only " +
