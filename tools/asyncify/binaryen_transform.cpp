@@ -47,7 +47,7 @@ BinaryenFeatures featuresFor(BinaryenModuleRef module, bool needsPostWasm2Featur
 }
 
 // Binaryen's lists are comma separated, '*' is a wildcard and brackets nest, so only names made of these
-// characters mean exactly themselves. main.cpp strips the name section, so Binaryen names functions by index.
+// characters mean exactly themselves. The input has no name section, so Binaryen names functions by index.
 bool isPlainName(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
@@ -132,6 +132,10 @@ Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& 
   }
 
   restoreUninstrumented(module.get(), original.get(), request);
+  // Inline the single-use trampolines (indirect_call_shield.h) before -O2's duplicate function elimination
+  // would merge identical ones into one with several callers, which then stays a call.
+  const char* inlining[] = {"inlining-optimizing"};
+  BinaryenModuleRunPasses(module.get(), inlining, 1);
   BinaryenModuleOptimize(module.get());
   for (const auto name : kControlExports) {
     if (BinaryenGetExport(module.get(), std::string(name).c_str()) == nullptr) {

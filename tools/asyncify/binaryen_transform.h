@@ -14,8 +14,8 @@
 namespace faasmjs::asyncify {
 
 struct TransformRequest {
-  std::vector<std::uint8_t> binary;           // without name and DWARF sections (see main.cpp)
-  std::uint32_t functionCount = 0;            // imported and defined, as wabt counted them
+  std::vector<std::uint8_t> binary;           // from shieldIndirectCalls(): no name or DWARF sections
+  std::uint32_t functionCount = 0;            // imported and defined, trampolines included
   std::uint32_t importedFunctionCount = 0;
   std::vector<std::string> blockingImports;   // "env.__faasm_await_call", ...
   std::vector<wabt::Index> instrument;        // function indices, ascending

@@ -1,7 +1,7 @@
 #include "call_graph.h"
 
 #include <algorithm>
-#include <map>
+#include <iterator>
 
 #include "wabt/cast.h"
 #include "wabt/expr-visitor.h"
@@ -14,12 +14,6 @@ std::string typeList(const wabt::TypeVector& types) {
   std::string text = "(";
   for (std::size_t i = 0; i < types.size(); ++i) text += (i ? ", " : "") + types[i].GetName();
   return text + ")";
-}
-
-std::string signatureName(const wabt::Module& module, const wabt::FuncDeclaration& declaration) {
-  const wabt::FuncSignature& signature =
-      declaration.has_func_type ? module.GetFuncType(declaration.type_var)->sig : declaration.sig;
-  return typeList(signature.param_types) + " -> " + typeList(signature.result_types);
 }
 
 struct IndirectCall {
@@ -50,12 +44,12 @@ class BodyScanner : public wabt::ExprVisitor::DelegateNop {
     return wabt::Result::Ok;
   }
   wabt::Result OnCallIndirectExpr(wabt::CallIndirectExpr* expr) override {
-    indirectCalls.push_back({module_.GetTableIndex(expr->table), signatureName(module_, expr->decl)});
+    indirectCalls.push_back({module_.GetTableIndex(expr->table), signatureOf(module_, expr->decl)});
     return wabt::Result::Ok;
   }
   wabt::Result OnReturnCallIndirectExpr(wabt::ReturnCallIndirectExpr* expr) override {
     tailCall = true;
-    indirectCalls.push_back({module_.GetTableIndex(expr->table), signatureName(module_, expr->decl)});
+    indirectCalls.push_back({module_.GetTableIndex(expr->table), signatureOf(module_, expr->decl)});
     return wabt::Result::Ok;
   }
   wabt::Result OnCallRefExpr(wabt::CallRefExpr* expr) override {
@@ -109,12 +103,17 @@ void sortUnique(std::vector<T>& values) {
 
 }  // namespace
 
+std::string signatureOf(const wabt::Module& module, const wabt::FuncDeclaration& declaration) {
+  const wabt::FuncSignature& signature =
+      declaration.has_func_type ? module.GetFuncType(declaration.type_var)->sig : declaration.sig;
+  return typeList(signature.param_types) + " -> " + typeList(signature.result_types);
+}
+
 CallGraph::CallGraph(wabt::Module& module)
     : calls_(module.funcs.size()), tables_(module.tables.size()), signatures_(module.funcs.size()) {
-  std::map<std::string, std::vector<wabt::Index>> functionsBySignature;
   for (wabt::Index function = 0; function < module.funcs.size(); ++function) {
-    signatures_[function] = signatureName(module, module.funcs[function]->decl);
-    functionsBySignature[signatures_[function]].push_back(function);
+    signatures_[function] = signatureOf(module, module.funcs[function]->decl);
+    functionsBySignature_[signatures_[function]].push_back(function);
   }
 
   for (wabt::Index table = 0; table < module.num_table_imports; ++table) {
@@ -157,12 +156,7 @@ CallGraph::CallGraph(wabt::Module& module)
   for (wabt::Index function = module.num_func_imports; function < module.funcs.size(); ++function) {
     auto& calls = calls_[function];
     for (const auto& [table, signature] : indirectCalls[function]) {
-      for (const wabt::Index callee : functionsBySignature[signature]) {
-        const auto& contents = tables_[table];
-        if (!contents.known || std::binary_search(contents.functions.begin(), contents.functions.end(), callee)) {
-          calls.push_back({callee, CallKind::Indirect});
-        }
-      }
+      for (const wabt::Index callee : indirectTargets(table, signature)) calls.push_back({callee, CallKind::Indirect});
     }
     for (const auto& signature : referenceCalls[function]) {
       for (wabt::Index callee = 0; callee < signatures_.size(); ++callee) {
@@ -177,6 +171,17 @@ CallGraph::CallGraph(wabt::Module& module)
                             [](const Call& a, const Call& b) { return a.callee == b.callee; }),
                 calls.end());
   }
+}
+
+std::vector<wabt::Index> CallGraph::indirectTargets(wabt::Index table, const std::string& signature) const {
+  const auto sameSignature = functionsBySignature_.find(signature);
+  if (sameSignature == functionsBySignature_.end()) return {};
+  const TableContents& contents = tables_[table];
+  if (!contents.known) return sameSignature->second;
+  std::vector<wabt::Index> targets;
+  std::set_intersection(sameSignature->second.begin(), sameSignature->second.end(), contents.functions.begin(),
+                        contents.functions.end(), std::back_inserter(targets));
+  return targets;
 }
 
 }  // namespace faasmjs::asyncify

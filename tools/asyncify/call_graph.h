@@ -4,6 +4,7 @@
 #ifndef FAASMJS_ASYNCIFY_CALL_GRAPH_H
 #define FAASMJS_ASYNCIFY_CALL_GRAPH_H
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct TableContents {
   std::vector<wabt::Index> functions;  // sorted; meaningful when known
 };
 
+// "(i32, i32) -> (i32)": the structural signature, equal for functions an indirect call cannot tell apart.
+std::string signatureOf(const wabt::Module& module, const wabt::FuncDeclaration& declaration);
+
 class CallGraph {
  public:
   explicit CallGraph(wabt::Module& module);
@@ -34,8 +38,8 @@ class CallGraph {
   // Sorted by callee; a callee reached both directly and indirectly appears once, as Direct.
   const std::vector<Call>& callsFrom(wabt::Index caller) const { return calls_[caller]; }
   const std::vector<TableContents>& tables() const { return tables_; }
-  // "(i32, i32) -> (i32)": the structural signature, equal for functions an indirect call cannot tell apart.
-  const std::string& signature(wabt::Index function) const { return signatures_[function]; }
+  // The functions a call_indirect through `table` with `signature` may reach, ascending.
+  std::vector<wabt::Index> indirectTargets(wabt::Index table, const std::string& signature) const;
   // A function that makes a tail call, if any (Binaryen's Asyncify cannot transform those).
   std::optional<wabt::Index> tailCaller() const { return tailCaller_; }
 
@@ -43,6 +47,7 @@ class CallGraph {
   std::vector<std::vector<Call>> calls_;
   std::vector<TableContents> tables_;
   std::vector<std::string> signatures_;
+  std::map<std::string, std::vector<wabt::Index>> functionsBySignature_;
   std::optional<wabt::Index> tailCaller_;
 };
 

@@ -22,8 +22,10 @@
 //   the call graph with wabt (call_graph.h), resolving each call_indirect by its signature against the
 //   functions the element segments put in the table, and instruments exactly the functions from which a
 //   blocking import is reachable (instrumentation_plan.h), by handing Binaryen's Asyncify that set as its
-//   only-list (binaryen_transform.h). Code that cannot reach a blocking import is left as the optimiser
-//   leaves it; a blocking call behind a virtual call, std::function or function pointer still suspends.
+//   only-list (binaryen_transform.h). Inside those functions Binaryen would still instrument every indirect
+//   call; the ones that cannot reach a blocking import are first routed through trampolines it leaves alone
+//   (indirect_call_shield.h). Code that cannot reach a blocking import keeps its original code; a blocking
+//   call behind a virtual call, std::function or function pointer still suspends.
 //
 //   An instrumented function `f` that calls `g` (which may suspend) becomes, in outline:
 //
@@ -60,8 +62,8 @@
 //   -h/--help, -V/--version, @FILE (response file)
 //
 // COST
-//   Size: each instrumented function grows by its save/restore code; everything else is optimised as by
-//   `wasm-opt -O2` (Binaryen 108 flattens and re-optimises every function during the pass). The output has no
+//   Size: each instrumented function grows by its save/restore code and a check after each call that may
+//   suspend; the rest keeps its code and the module is optimised as by `wasm-opt -O2`. The output has no
 //   name or DWARF sections: both describe the code before instrumentation. tests/bench/asyncify_size.sh
 //   measures the size against plain -O2 and stock Asyncify. Time: uninstrumented code runs at full speed;
 //   instrumented code pays a state check after each call that may suspend.
@@ -86,6 +88,7 @@
 #include "call_graph.h"
 #include "faasm_abi.h"
 #include "faasm_function.h"
+#include "indirect_call_shield.h"
 #include "instrumentation_plan.h"
 #include "isolated_run.h"
 #include "manifest.h"
@@ -103,12 +106,6 @@ constexpr int kExitSuccess = 0;
 constexpr int kExitError = 2;
 
 void warn(const std::string& message) { std::cerr << kProgram << ": warning: " << message << "\n"; }
-
-// Sections that describe the code before instrumentation, and names Binaryen would turn into list syntax.
-bool describesOriginalCode(std::string_view section) {
-  return section == "name" || section.starts_with(".debug_") || section == "sourceMappingURL" ||
-         section == "external_debug_info";
-}
 
 std::string functionName(const std::string& path) {
   std::string name = path.substr(path.find_last_of('/') + 1);
@@ -148,7 +145,8 @@ std::string count(std::size_t n, std::string_view noun) {
 }
 
 void printReport(const std::string& label, const wabt::Module& module, const CallGraph& graph,
-                 const FaasmFunction& function, const InstrumentationPlan& plan) {
+                 const FaasmFunction& function, const InstrumentationPlan& plan,
+                 const IndirectCallCounts& indirectCalls) {
   std::vector<std::string> blocking;
   for (const auto& import : function.blockingImports) blocking.push_back(displayName(module, import.function));
   std::cout << label << ": " << plan.functions().size() << " of "
@@ -164,6 +162,11 @@ void printReport(const std::string& label, const wabt::Module& module, const Cal
                                  : "its contents are unknown (" + contents.unknownBecause +
                                        "); an indirect call through it may reach any function of its signature")
               << "\n";
+  }
+  if (!plan.functions().empty()) {
+    std::cout << "indirect calls in instrumented functions: " << indirectCalls.instrumented
+              << " may reach a blocking import (instrumented), " << indirectCalls.uninstrumented
+              << " cannot (left alone)\n";
   }
   std::vector<std::pair<std::string, std::string>> reasons;
   for (const wabt::Index f : plan.functions()) {
@@ -190,6 +193,7 @@ Status transform(const Options& options) {
   const bool exportTable = function->table && !function->tableExport;
 
   Bytes output;
+  IndirectCallCounts indirectCalls;
   if (plan.functions().empty()) {
     auto exported = exportTable ? withTableExport(*input, kTableExport, *function->table) : Result<Bytes>(*input);
     if (!exported) return exported.error();
@@ -199,11 +203,12 @@ Status transform(const Options& options) {
       return Error{options.input + ": " + displayName(module, *tailCaller) +
                    " makes a tail call, which Binaryen's Asyncify cannot instrument"};
     }
-    auto stripped = withoutCustomSections(*input, describesOriginalCode);
-    if (!stripped) return stripped.error();
+    auto shielded = shieldIndirectCalls(*input, options.input, graph, plan.functions(), blockingImports);
+    if (!shielded) return shielded.error();
+    indirectCalls = {shielded->instrumentedCalls, shielded->shieldedCalls};
     TransformRequest request;
-    request.binary = std::move(*stripped);
-    request.functionCount = static_cast<std::uint32_t>(module.funcs.size());
+    request.binary = std::move(shielded->binary);
+    request.functionCount = shielded->functionCount;
     request.importedFunctionCount = module.num_func_imports;
     for (const wabt::Index import : blockingImports) request.blockingImports.push_back(displayName(module, import));
     request.instrument = plan.functions();
@@ -218,7 +223,7 @@ Status transform(const Options& options) {
     output = std::move(transformed->bytes);
   }
 
-  if (options.verbose) printReport(options.input, module, graph, *function, plan);
+  if (options.verbose) printReport(options.input, module, graph, *function, plan, indirectCalls);
 
   if (auto status = writeFileAtomically(options.output, {reinterpret_cast<const char*>(output.data()), output.size()});
       !status) {
@@ -238,6 +243,7 @@ Status transform(const Options& options) {
   manifest.asyncified = !plan.functions().empty();
   manifest.definedFunctions = module.funcs.size() - module.num_func_imports;
   manifest.instrumentedCount = plan.functions().size();
+  manifest.indirectCalls = indirectCalls;
   if (options.verbose) manifest.instrumented = sortedNames(module, plan.functions());
   manifest.tableExport = function->tableExport ? function->tableExport
                          : exportTable         ? std::optional<std::string>(kTableExport)

@@ -53,6 +53,8 @@ std::string toJson(const Manifest& m) {
       << "  \"definedFunctions\": " << m.definedFunctions << ",\n"
       << "  \"instrumentedFunctions\": " << m.instrumentedCount << ",\n";
   if (m.instrumented) out << "  \"instrumented\": " << stringArray(*m.instrumented) << ",\n";
+  out << "  \"indirectCallsInInstrumented\": {\"instrumented\": " << m.indirectCalls.instrumented
+      << ", \"uninstrumented\": " << m.indirectCalls.uninstrumented << "},\n";
   out << "  \"tableExport\": " << (m.tableExport ? quoted(*m.tableExport) : "null") << ",\n"
       << "  \"tables\": [";
   for (std::size_t i = 0; i < m.tables.size(); ++i) {

@@ -18,6 +18,12 @@ struct TableReport {
   std::string unknownBecause;
 };
 
+// Indirect call sites inside the instrumented functions.
+struct IndirectCallCounts {
+  std::size_t instrumented = 0;    // may reach a blocking import
+  std::size_t uninstrumented = 0;  // proven not to, so left alone
+};
+
 struct Manifest {
   std::string function;                  // the input file's name without ".wasm"
   std::string toolVersion;
@@ -30,6 +36,7 @@ struct Manifest {
   bool asyncified = false;               // false: no blocking import, the output only gained exports
   std::size_t definedFunctions = 0;
   std::size_t instrumentedCount = 0;
+  IndirectCallCounts indirectCalls;
   std::optional<std::vector<std::string>> instrumented;  // names, with --verbose
   std::optional<std::string> tableExport;
   std::vector<TableReport> tables;

@@ -7,7 +7,6 @@ namespace faasmjs::asyncify {
 namespace {
 
 constexpr std::size_t kPreambleBytes = 8;  // magic and version
-constexpr std::uint8_t kCustomSection = 0;
 constexpr std::uint8_t kExportSection = 7;
 constexpr std::uint8_t kTableKind = 1;
 
@@ -55,25 +54,7 @@ Result<std::vector<Section>> sections(const Bytes& binary) {
   return result;
 }
 
-std::string_view customSectionName(const Bytes& binary, const Section& section) {
-  std::size_t offset = section.payloadBegin;
-  const auto length = readU32(binary, offset);
-  if (!length || *length > section.end - offset) return {};
-  return {reinterpret_cast<const char*>(binary.data() + offset), *length};
-}
-
 }  // namespace
-
-Result<Bytes> withoutCustomSections(const Bytes& binary, const std::function<bool(std::string_view)>& drop) {
-  auto all = sections(binary);
-  if (!all) return all.error();
-  Bytes out(binary.begin(), binary.begin() + kPreambleBytes);
-  for (const Section& section : *all) {
-    if (section.id == kCustomSection && drop(customSectionName(binary, section))) continue;
-    out.insert(out.end(), binary.begin() + section.begin, binary.begin() + section.end);
-  }
-  return out;
-}
 
 Result<Bytes> withTableExport(const Bytes& binary, std::string_view name, std::uint32_t tableIndex) {
   auto all = sections(binary);

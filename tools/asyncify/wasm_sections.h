@@ -1,10 +1,9 @@
-// Byte-level edits of a wasm binary that wabt has already validated: the few changes the tool makes without
-// re-encoding the module (which keeps an uninstrumented function byte-for-byte what the compiler produced).
+// Byte-level edits of a wasm binary that wabt has already validated, for the one change the tool makes without
+// re-encoding the module: a function with no blocking import stays byte for byte what the compiler produced.
 #ifndef FAASMJS_ASYNCIFY_WASM_SECTIONS_H
 #define FAASMJS_ASYNCIFY_WASM_SECTIONS_H
 
 #include <cstdint>
-#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -13,9 +12,6 @@
 namespace faasmjs::asyncify {
 
 using Bytes = std::vector<std::uint8_t>;
-
-// The binary without the custom sections whose name `drop` accepts.
-Result<Bytes> withoutCustomSections(const Bytes& binary, const std::function<bool(std::string_view)>& drop);
 
 // The binary with one more entry in its export section: table `tableIndex` exported as `name`.
 Result<Bytes> withTableExport(const Bytes& binary, std::string_view name, std::uint32_t tableIndex);

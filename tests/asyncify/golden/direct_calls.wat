@@ -11,6 +11,7 @@
   (func $compute (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
   (func $start (export "_start") (drop (call $middle (call $compute (call $chains))))))
 ;; CHECK: %s: 3 of 5 functions instrumented; blocking imports: env.__faasm_await_call
+;; CHECK: indirect calls in instrumented functions: 0 may reach a blocking import (instrumented), 0 cannot (left alone)
 ;; CHECK:   leaf: leaf -> env.__faasm_await_call
 ;; CHECK:   middle: middle -> leaf -> env.__faasm_await_call
 ;; CHECK:   start: start -> middle -> leaf -> env.__faasm_await_call

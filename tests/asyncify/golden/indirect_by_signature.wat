@@ -27,6 +27,7 @@
 ;; CHECK: %s: 4 of 8 functions instrumented; blocking imports: env.__faasm_await_call
 ;; CHECK: table 0: element segments place 3 functions in it; an indirect call through it reaches those of its signature
 ;; CHECK: table 1: element segments place 1 function in it; an indirect call through it reaches those of its signature
+;; CHECK: indirect calls in instrumented functions: 1 may reach a blocking import (instrumented), 0 cannot (left alone)
 ;; CHECK:   blocking: blocking -> env.__faasm_await_call
 ;; CHECK:   outside_table: outside_table -> env.__faasm_await_call
 ;; CHECK:   start: start -> via_unary -(call_indirect)-> blocking -> env.__faasm_await_call

@@ -11,6 +11,7 @@
     (call $even (local.get 0)))
   (func $start (export "_start") (call $even (i32.const 4))))
 ;; CHECK: %s: 3 of 3 functions instrumented; blocking imports: env.__faasm_lock_state_write
+;; CHECK: indirect calls in instrumented functions: 0 may reach a blocking import (instrumented), 0 cannot (left alone)
 ;; CHECK:   even: even -> odd -> env.__faasm_lock_state_write
 ;; CHECK:   odd: odd -> env.__faasm_lock_state_write
 ;; CHECK:   start: start -> even -> odd -> env.__faasm_lock_state_write

@@ -11,6 +11,7 @@
   (func $start (export "_start") (drop (call $via_table (i32.const 0)))))
 ;; CHECK: %s: 3 of 3 functions instrumented; blocking imports: env.__faasm_await_call
 ;; CHECK: table 0: its contents are unknown (imported); an indirect call through it may reach any function of its signature
+;; CHECK: indirect calls in instrumented functions: 1 may reach a blocking import (instrumented), 0 cannot (left alone)
 ;; CHECK:   blocking: blocking -> env.__faasm_await_call
 ;; CHECK:   start: start -> via_table -(call_indirect)-> env.__faasm_await_call
 ;; CHECK:   via_table: via_table -(call_indirect)-> env.__faasm_await_call
