@@ -38,6 +38,7 @@
 #define FAASMJS_TESTING_NATIVE_HOST_HPP
 
 #include "faasmjs/bytes.hpp"
+#include "faasmjs/detail/abi_args.hpp"
 #include "faasmjs/detail/host_abi.h"
 
 #include <cstddef>
@@ -261,8 +262,6 @@ struct NativeHost::Impl {
         return key;
     }
 
-    static std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
-
     void check_buffer(const void* buffer, long length, const char* call) {
         if (length < 0) {
             fault(std::string(call) + ": negative length " + std::to_string(length));
@@ -310,7 +309,7 @@ struct NativeHost::Impl {
     Invocation invoke_name(std::string_view name, Bytes input, std::size_t host_index) {
         const auto found = registry.find(name);
         if (found == registry.end()) {
-            const std::string text = "no function named " + quoted(name) + " is registered with the native host";
+            const std::string text = "no function named " + ::faasmjs::detail::quoted(name) + " is registered with the native host";
             return Invocation{1, Bytes(text.begin(), text.end())};
         }
         const Function function = found->second;
@@ -323,7 +322,7 @@ struct NativeHost::Impl {
                 const auto leaked = std::remove_if(value.holders.begin(), value.holders.end(),
                                                    [&](const LocalValue::Holder& h) { return h.invocation == invocation; });
                 if (leaked != value.holders.end()) {
-                    warnings.push_back("a call ended holding a lock on state key " + quoted(key) +
+                    warnings.push_back("a call ended holding a lock on state key " + ::faasmjs::detail::quoted(key) +
                                        " (released; Faasm would keep it)");
                     value.holders.erase(leaked, value.holders.end());
                 }
@@ -417,7 +416,7 @@ struct NativeHost::Impl {
 
     LocalValue& sized_local(const std::string& key, long size, const char* call) {
         if (size <= 0) {
-            fault(std::string(call) + ": state key " + quoted(key) + " needs a positive size, got " +
+            fault(std::string(call) + ": state key " + ::faasmjs::detail::quoted(key) + " needs a positive size, got " +
                   std::to_string(size));
         }
         LocalValue& value = tier()[key];
@@ -433,7 +432,7 @@ struct NativeHost::Impl {
     LocalValue& existing_local(const std::string& key, const char* call) {
         LocalValue* value = find_local(key);
         if (value == nullptr || value->size == 0) {
-            fault(std::string(call) + ": state key " + quoted(key) + " has no value on this host");
+            fault(std::string(call) + ": state key " + ::faasmjs::detail::quoted(key) + " has no value on this host");
         }
         return *value;
     }
@@ -442,7 +441,7 @@ struct NativeHost::Impl {
         if (offset < 0 || length < 0 || static_cast<std::size_t>(offset) > value.size ||
             static_cast<std::size_t>(length) > value.size - static_cast<std::size_t>(offset)) {
             fault(std::string(call) + ": chunk [" + std::to_string(offset) + ", +" + std::to_string(length) +
-                  ") is outside the " + std::to_string(value.size) + " bytes of state key " + quoted(key));
+                  ") is outside the " + std::to_string(value.size) + " bytes of state key " + ::faasmjs::detail::quoted(key));
         }
     }
 
@@ -450,7 +449,7 @@ struct NativeHost::Impl {
     void pull_lazily(const std::string& key, LocalValue& value, std::size_t offset, std::size_t length) {
         const auto found = global.find(key);
         if (found != global.end() && found->second.size() > value.size) {
-            fault("state key " + quoted(key) + ": the global value of " + std::to_string(found->second.size()) +
+            fault("state key " + ::faasmjs::detail::quoted(key) + ": the global value of " + std::to_string(found->second.size()) +
                   " bytes does not fit its " + std::to_string(value.size) + " bytes on this host");
         }
         for (std::size_t i = offset; i < offset + length; i++) {
@@ -475,7 +474,7 @@ struct NativeHost::Impl {
         LocalValue& value = sized_local(key, length, "read_state");
         if (value.size > static_cast<std::size_t>(length)) {
             fault("read_state: buffer of " + std::to_string(length) + " bytes is smaller than the " +
-                  std::to_string(value.size) + " bytes of state key " + quoted(key) + " on this host");
+                  std::to_string(value.size) + " bytes of state key " + ::faasmjs::detail::quoted(key) + " on this host");
         }
         pull_lazily(key, value, 0, value.size);
         std::memcpy(buffer, value.data.get(), value.size);
@@ -514,7 +513,7 @@ struct NativeHost::Impl {
         check_buffer(data, length, "write_state");
         LocalValue& value = sized_local(key, length, "write_state");
         if (value.size != static_cast<std::size_t>(length)) {
-            fault("write_state: state key " + quoted(key) + " has " + std::to_string(value.size) +
+            fault("write_state: state key " + ::faasmjs::detail::quoted(key) + " has " + std::to_string(value.size) +
                   " bytes on this host; a value of " + std::to_string(length) + " bytes cannot replace it");
         }
         std::memcpy(value.data.get(), data, value.size);
@@ -535,7 +534,7 @@ struct NativeHost::Impl {
         const std::string key = key_of(key_pointer, "write_state_from_file");
         std::ifstream file(path == nullptr ? "" : path, std::ios::binary);
         if (!file) {
-            fault("write_state_from_file: cannot read " + quoted(path == nullptr ? "" : path));
+            fault("write_state_from_file: cannot read " + ::faasmjs::detail::quoted(path == nullptr ? "" : path));
         }
         const Bytes bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
         write_state(key.c_str(), bytes.data(), static_cast<long>(bytes.size()));
@@ -602,8 +601,8 @@ struct NativeHost::Impl {
         LocalValue& value = existing_local(key, "push_state_partial_mask");
         LocalValue& mask = existing_local(mask_key, "push_state_partial_mask");
         if (mask.size != value.size) {
-            fault("push_state_partial_mask: mask " + quoted(mask_key) + " has " + std::to_string(mask.size) +
-                  " bytes, state key " + quoted(key) + " has " + std::to_string(value.size));
+            fault("push_state_partial_mask: mask " + ::faasmjs::detail::quoted(mask_key) + " has " + std::to_string(mask.size) +
+                  " bytes, state key " + ::faasmjs::detail::quoted(key) + " has " + std::to_string(value.size));
         }
         if (!value.dirty) {
             return;
@@ -621,7 +620,7 @@ struct NativeHost::Impl {
             return;
         }
         if (found->second.size() > value.size) {
-            fault("pull_state: the global value of " + quoted(key) + " has " + std::to_string(found->second.size()) +
+            fault("pull_state: the global value of " + ::faasmjs::detail::quoted(key) + " has " + std::to_string(found->second.size()) +
                   " bytes, more than its " + std::to_string(value.size) + " bytes on this host");
         }
         std::memcpy(value.data.get(), found->second.data(), found->second.size());
@@ -654,7 +653,7 @@ struct NativeHost::Impl {
             joined.insert(joined.end(), found->second[i].begin(), found->second[i].end());
         }
         if (joined.size() > static_cast<std::size_t>(length)) {
-            fault("read_appended_state: " + std::to_string(n) + " elements of " + quoted(key) + " take " +
+            fault("read_appended_state: " + std::to_string(n) + " elements of " + ::faasmjs::detail::quoted(key) + " take " +
                   std::to_string(joined.size()) + " bytes, more than the buffer's " + std::to_string(length));
         }
         std::copy(joined.begin(), joined.end(), buffer);
@@ -673,7 +672,7 @@ struct NativeHost::Impl {
         const bool conflict = std::any_of(value.holders.begin(), value.holders.end(),
                                           [&](const LocalValue::Holder& h) { return exclusive || h.exclusive; });
         if (conflict) {
-            fault(std::string(call) + ": state key " + quoted(key) +
+            fault(std::string(call) + ": state key " + ::faasmjs::detail::quoted(key) +
                   " is locked by a call on this host, so this would wait forever (the native host runs calls "
                   "one at a time)");
         }
@@ -700,7 +699,7 @@ struct NativeHost::Impl {
                 return;
             }
         }
-        fault(std::string(call) + ": state key " + quoted(key) + " is not " +
+        fault(std::string(call) + ": state key " + ::faasmjs::detail::quoted(key) + " is not " +
               (exclusive ? "write" : "read") + "-locked on this host");
     }
 };
