@@ -71,7 +71,10 @@ function(_faasmjs_function_link_options out)
         "-Wl,--stack-first,-z,stack-size=${FAASMJS_STACK_SIZE},--max-memory=${_faasmjs_max_memory}"
         "-Wl,--export-table,${exports}"
         "-Wl,--allow-undefined-file=${_faasmjs_support_dir}/cxx_exception_imports.txt"
-        -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lwasi-emulated-signal)
+        -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lwasi-emulated-signal
+        # Debian's wasm32 libc++ carries DWARF that would make every function ~200 KiB larger; emcc
+        # already strips it the same way.
+        "$<$<NOT:$<CONFIG:Debug,RelWithDebInfo>>:-Wl,--strip-debug>")
   endif()
   set(${out} "${options}" PARENT_SCOPE)
 endfunction()
