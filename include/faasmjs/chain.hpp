@@ -102,26 +102,23 @@ public:
         if (refused_) {
             return *refused_;
         }
-        if (!reply_) {
-            reply_ = detail::await_reply(id_);
-        }
-        return *reply_;
+        return awaited();
     }
 
     // The call's output as T, or Errc::call_failed (non-zero return) or Errc::decode_failed.
     Result<T> get() {
+        if (refused_) {
+            return *refused_;
+        }
         if constexpr (std::is_void_v<T>) {
-            if (refused_) {
-                return *refused_;
-            }
             // Without a use for the output, the plain await spares the host copying it in.
-            const int return_value = reply_ ? reply_->return_value : __faasm_await_call(id_);
+            const int return_value = reply_ ? reply_->return_value : awaited_return_value();
             if (return_value != 0) {
                 return detail::call_failed(id_, target_, return_value, reply_ ? reply_->output_text() : "");
             }
             return {};
         } else {
-            FAASMJS_TRY_ASSIGN(const Reply& answer, reply());
+            const Reply& answer = awaited();
             if (!answer.ok()) {
                 return detail::call_failed(id_, target_, answer.return_value, answer.output_text());
             }
@@ -135,10 +132,25 @@ public:
     }
 
 private:
+    const Reply& awaited() {
+        if (!reply_) {
+            reply_ = detail::await_reply(id_);
+        }
+        return *reply_;
+    }
+
+    int awaited_return_value() {
+        if (!return_value_) {
+            return_value_ = __faasm_await_call(id_);
+        }
+        return *return_value_;
+    }
+
     unsigned id_ = 0;
     std::string target_;
     std::optional<Error> refused_;
     std::optional<Reply> reply_;
+    std::optional<int> return_value_;
 };
 
 // 3.

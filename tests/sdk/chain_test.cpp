@@ -117,6 +117,8 @@ TEST_SUITE("chain") {
 
         auto quiet = faasmjs::chain<void>(&fail_with_three);
         CHECK(quiet.get().error().message().find("returned 3") != std::string::npos);
+        CHECK(quiet.get().error().message().find("returned 3") != std::string::npos);
+        CHECK(quiet.reply()->output_text() == "three went wrong");
     }
 
     TEST_CASE_FIXTURE(HostFixture, "under Faasm's failed-output rule the message carries Faasm's text") {
