@@ -144,11 +144,22 @@ std::string count(std::size_t n, std::string_view noun) {
   return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
-void printReport(const std::string& label, const wabt::Module& module, const CallGraph& graph,
-                 const FaasmFunction& function, const InstrumentationPlan& plan,
-                 const IndirectCallCounts& indirectCalls) {
+// What the analysis found, as the rest of the pipeline needs it.
+struct Analysis {
+  const wabt::Module& module;
+  const FaasmFunction& function;
+  const CallGraph& graph;
+  const InstrumentationPlan& plan;
+  std::vector<wabt::Index> blockingImports;
+  bool exportTable;
+};
+
+void printReport(const std::string& label, const Analysis& analysis, const IndirectCallCounts& indirectCalls) {
+  const wabt::Module& module = analysis.module;
+  const CallGraph& graph = analysis.graph;
+  const InstrumentationPlan& plan = analysis.plan;
   std::vector<std::string> blocking;
-  for (const auto& import : function.blockingImports) blocking.push_back(displayName(module, import.function));
+  for (const wabt::Index import : analysis.blockingImports) blocking.push_back(displayName(module, import));
   std::cout << label << ": " << plan.functions().size() << " of "
             << count(module.funcs.size() - module.num_func_imports, "function")
             << " instrumented; blocking imports:";
@@ -176,6 +187,63 @@ void printReport(const std::string& label, const wabt::Module& module, const Cal
   for (const auto& [name, reason] : reasons) std::cout << "  " << reason << "\n";
 }
 
+Result<Bytes> asyncified(const std::string& label, const Bytes& input, const Analysis& analysis,
+                         bool needsPostWasm2Features, IndirectCallCounts& indirectCalls) {
+  if (const auto tailCaller = analysis.graph.tailCaller()) {
+    return Error{label + ": " + displayName(analysis.module, *tailCaller) +
+                 " makes a tail call, which Binaryen's Asyncify cannot instrument"};
+  }
+  auto shielded =
+      shieldIndirectCalls(input, label, analysis.graph, analysis.plan.functions(), analysis.blockingImports);
+  if (!shielded) return shielded.error();
+  indirectCalls = {shielded->instrumentedCalls, shielded->shieldedCalls};
+
+  TransformRequest request;
+  request.binary = std::move(shielded->binary);
+  request.functionCount = shielded->functionCount;
+  request.importedFunctionCount = analysis.module.num_func_imports;
+  for (const wabt::Index import : analysis.blockingImports) {
+    request.blockingImports.push_back(displayName(analysis.module, import));
+  }
+  request.instrument = analysis.plan.functions();
+  request.needsPostWasm2Features = needsPostWasm2Features;
+  request.exportTable = analysis.exportTable;
+  auto transformed = runIsolated([&request] { return transformWithBinaryen(request); });
+  if (!transformed) return Error{label + ": libbinaryen failed: " + transformed.error().message};
+  for (std::size_t begin = 0, end; begin < transformed->log.size(); begin = end + 1) {
+    end = std::min(transformed->log.find('\n', begin), transformed->log.size());
+    if (end > begin) warn(label + ": libbinaryen: " + transformed->log.substr(begin, end - begin));
+  }
+  return std::move(transformed->bytes);
+}
+
+Manifest describe(const Options& options, std::size_t inputBytes, std::size_t outputBytes, const Analysis& analysis,
+                  const IndirectCallCounts& indirectCalls) {
+  const wabt::Module& module = analysis.module;
+  Manifest manifest;
+  manifest.function = functionName(options.input);
+  manifest.toolVersion = std::string(kVersion);
+  manifest.input = options.input;
+  manifest.output = options.output;
+  manifest.inputBytes = inputBytes;
+  manifest.outputBytes = outputBytes;
+  manifest.faasmImports = analysis.function.faasmImports;
+  for (const auto& import : analysis.function.blockingImports) manifest.blockingImports.push_back(import.field);
+  manifest.asyncified = !analysis.plan.functions().empty();
+  manifest.definedFunctions = module.funcs.size() - module.num_func_imports;
+  manifest.instrumentedCount = analysis.plan.functions().size();
+  manifest.indirectCalls = indirectCalls;
+  if (options.verbose) manifest.instrumented = sortedNames(module, analysis.plan.functions());
+  manifest.tableExport = analysis.function.tableExport ? analysis.function.tableExport
+                         : analysis.exportTable        ? std::optional<std::string>(kTableExport)
+                                                       : std::nullopt;
+  for (std::size_t table = 0; table < analysis.graph.tables().size(); ++table) {
+    const auto& contents = analysis.graph.tables()[table];
+    manifest.tables.push_back({table, contents.known, contents.unknownBecause});
+  }
+  return manifest;
+}
+
 Status transform(const Options& options) {
   auto input = readFile(options.input);
   if (!input) return input.error();
@@ -190,69 +258,21 @@ Status transform(const Options& options) {
   for (const auto& import : function->blockingImports) blockingImports.push_back(import.function);
   const CallGraph graph(module);
   const InstrumentationPlan plan(graph, blockingImports);
-  const bool exportTable = function->table && !function->tableExport;
+  const Analysis analysis{module, *function, graph, plan, blockingImports, function->table && !function->tableExport};
 
-  Bytes output;
   IndirectCallCounts indirectCalls;
-  if (plan.functions().empty()) {
-    auto exported = exportTable ? withTableExport(*input, kTableExport, *function->table) : Result<Bytes>(*input);
-    if (!exported) return exported.error();
-    output = std::move(*exported);
-  } else {
-    if (const auto tailCaller = graph.tailCaller()) {
-      return Error{options.input + ": " + displayName(module, *tailCaller) +
-                   " makes a tail call, which Binaryen's Asyncify cannot instrument"};
-    }
-    auto shielded = shieldIndirectCalls(*input, options.input, graph, plan.functions(), blockingImports);
-    if (!shielded) return shielded.error();
-    indirectCalls = {shielded->instrumentedCalls, shielded->shieldedCalls};
-    TransformRequest request;
-    request.binary = std::move(shielded->binary);
-    request.functionCount = shielded->functionCount;
-    request.importedFunctionCount = module.num_func_imports;
-    for (const wabt::Index import : blockingImports) request.blockingImports.push_back(displayName(module, import));
-    request.instrument = plan.functions();
-    request.needsPostWasm2Features = parsed->needsPostWasm2Features;
-    request.exportTable = exportTable;
-    auto transformed = runIsolated([&request] { return transformWithBinaryen(request); });
-    if (!transformed) return Error{options.input + ": libbinaryen failed: " + transformed.error().message};
-    for (std::size_t begin = 0, end; begin < transformed->log.size(); begin = end + 1) {
-      end = std::min(transformed->log.find('\n', begin), transformed->log.size());
-      if (end > begin) warn(options.input + ": libbinaryen: " + transformed->log.substr(begin, end - begin));
-    }
-    output = std::move(transformed->bytes);
-  }
+  auto output = plan.functions().empty()
+                    ? (analysis.exportTable ? withTableExport(*input, kTableExport, *function->table)
+                                            : Result<Bytes>(*input))
+                    : asyncified(options.input, *input, analysis, parsed->needsPostWasm2Features, indirectCalls);
+  if (!output) return output.error();
+  if (options.verbose) printReport(options.input, analysis, indirectCalls);
 
-  if (options.verbose) printReport(options.input, module, graph, *function, plan, indirectCalls);
-
-  if (auto status = writeFileAtomically(options.output, {reinterpret_cast<const char*>(output.data()), output.size()});
-      !status) {
-    return status;
-  }
+  const std::string_view outputBytes(reinterpret_cast<const char*>(output->data()), output->size());
+  if (auto status = writeFileAtomically(options.output, outputBytes); !status) return status;
   if (!options.manifest) return ok();
-
-  Manifest manifest;
-  manifest.function = functionName(options.input);
-  manifest.toolVersion = std::string(kVersion);
-  manifest.input = options.input;
-  manifest.output = options.output;
-  manifest.inputBytes = input->size();
-  manifest.outputBytes = output.size();
-  manifest.faasmImports = function->faasmImports;
-  for (const auto& import : function->blockingImports) manifest.blockingImports.push_back(import.field);
-  manifest.asyncified = !plan.functions().empty();
-  manifest.definedFunctions = module.funcs.size() - module.num_func_imports;
-  manifest.instrumentedCount = plan.functions().size();
-  manifest.indirectCalls = indirectCalls;
-  if (options.verbose) manifest.instrumented = sortedNames(module, plan.functions());
-  manifest.tableExport = function->tableExport ? function->tableExport
-                         : exportTable         ? std::optional<std::string>(kTableExport)
-                                               : std::nullopt;
-  for (std::size_t table = 0; table < graph.tables().size(); ++table) {
-    const auto& contents = graph.tables()[table];
-    manifest.tables.push_back({table, contents.known, contents.unknownBecause});
-  }
-  return writeFileAtomically(*options.manifest, toJson(manifest));
+  return writeFileAtomically(*options.manifest,
+                             toJson(describe(options, input->size(), output->size(), analysis, indirectCalls)));
 }
 
 int run(const std::vector<std::string>& arguments) {
