@@ -80,6 +80,8 @@ function checkedOptions(options) {
 export class AsyncifyDriver {
   #options;
   #raw = null;          // the instance's own exports
+  #control = null;      // the asyncify_* exports, when the module has them all
+  #view = null;         // a DataView on the memory, renewed when the memory grows
   #memory = null;
   #exports = null;      // the wrapped exports
   #dataAddress;
@@ -97,12 +99,12 @@ export class AsyncifyDriver {
 
   /** True when the module has the asyncify control exports (faasmjs-asyncify found a blocking import). */
   get asyncified() {
-    return CONTROL_EXPORTS.every((name) => typeof this.#raw?.[name] === 'function');
+    return this.#control !== null;
   }
 
   /** Binaryen's state: State.Normal also while a call is suspended (after asyncify_stop_unwind). */
   get state() {
-    return this.asyncified ? this.#raw.asyncify_get_state() : State.Normal;
+    return this.#control === null ? State.Normal : this.#control.asyncify_get_state();
   }
 
   /** The label of the import a call is suspended in, or null. */
@@ -149,6 +151,9 @@ export class AsyncifyDriver {
   /** @internal */
   attach(instance, rawExports, module, importObject) {
     this.#raw = rawExports;
+    if (CONTROL_EXPORTS.every((name) => typeof rawExports[name] === 'function')) {
+      this.#control = Object.fromEntries(CONTROL_EXPORTS.map((name) => [name, rawExports[name]]));
+    }
     this.#memory = this.#findMemory(module, importObject);
     const exports = Object.create(null);
     for (const [name, value] of Object.entries(this.#raw)) {
@@ -182,8 +187,8 @@ export class AsyncifyDriver {
 
   #wrapImport(fn, label, maySuspend) {
     return (...args) => {
-      if (this.asyncified) {
-        const state = this.state;
+      if (this.#control !== null) {
+        const state = this.#control.asyncify_get_state();
         if (state === State.Rewinding) return this.#resume(label);
         if (state !== State.Normal) {
           throw this.#break(`${label} was called while unwinding: a function on the stack between it and `
@@ -215,19 +220,19 @@ export class AsyncifyDriver {
                  + 'export), where nothing can await it');
     }
     const data = this.#ensureData();
-    const view = new DataView(this.#memory.buffer);
-    view.setUint32(data, data + HEADER_BYTES, true);
-    view.setUint32(data + 4, data + this.#options.dataSize, true);
+    if (this.#view?.buffer !== this.#memory.buffer) this.#view = new DataView(this.#memory.buffer);
+    this.#view.setUint32(data, data + HEADER_BYTES, true);
+    this.#view.setUint32(data + 4, data + this.#options.dataSize, true);
     this.#pending = promise;
     this.#suspendedAt = label;
-    this.#raw.asyncify_start_unwind(data);
+    this.#control.asyncify_start_unwind(data);
   }
 
   #resume(label) {
     if (label !== this.#suspendedAt) {
       throw this.#break(`rewinding reached ${label}, but the call was suspended in ${this.#suspendedAt}`);
     }
-    this.#raw.asyncify_stop_rewind();
+    this.#control.asyncify_stop_rewind();
     const outcome = this.#outcome;
     this.#outcome = null;
     this.#pending = undefined;
@@ -271,7 +276,7 @@ export class AsyncifyDriver {
           this.#outcome = { error };
         }
         this.#expectState(State.Normal, `before rewinding into ${label}`);
-        this.#raw.asyncify_start_rewind(this.#dataAddress);
+        this.#control.asyncify_start_rewind(this.#dataAddress);
         result = fn(...args);
       }
       this.#expectState(State.Normal, `when ${label} returned`);
@@ -286,7 +291,7 @@ export class AsyncifyDriver {
 
   #stopUnwind(label) {
     try {
-      this.#raw.asyncify_stop_unwind();
+      this.#control.asyncify_stop_unwind();
     } catch (error) {
       // asyncify_stop_unwind traps when the saved frames ran past the region's end; by then they have
       // overwritten whatever followed it.
@@ -301,8 +306,8 @@ export class AsyncifyDriver {
     this.#outcome = null;
     const state = this.state;
     try {
-      if (state === State.Unwinding) this.#raw.asyncify_stop_unwind();
-      if (state === State.Rewinding) this.#raw.asyncify_stop_rewind();
+      if (state === State.Unwinding) this.#control.asyncify_stop_unwind();
+      if (state === State.Rewinding) this.#control.asyncify_stop_rewind();
     } catch (error) {
       this.#break(`resetting the asyncify state after an error failed: ${error.message}`);
     }
