@@ -79,6 +79,20 @@ function(_faasmjs_function_link_options out)
   set(${out} "${options}" PARENT_SCOPE)
 endfunction()
 
+# The SDK encodes structured values with cereal (Debian's libcereal-dev, in /usr/include). clang for
+# wasm32-wasi searches /usr/include, but emcc only its own sysroot; a directory holding nothing but a link to
+# cereal adds it without exposing the rest of the host's headers to a wasm build.
+function(_faasmjs_emscripten_cereal_dir out)
+  set(dir "${CMAKE_BINARY_DIR}/faasmjs-cereal-include")
+  if(NOT EXISTS "${dir}/cereal")
+    find_path(FAASMJS_CEREAL_INCLUDE_DIR cereal/cereal.hpp PATHS /usr/include /usr/local/include
+              NO_CMAKE_FIND_ROOT_PATH REQUIRED)
+    file(MAKE_DIRECTORY "${dir}")
+    file(CREATE_LINK "${FAASMJS_CEREAL_INCLUDE_DIR}/cereal" "${dir}/cereal" SYMBOLIC)
+  endif()
+  set(${out} "${dir}" PARENT_SCOPE)
+endfunction()
+
 function(faasmjs_add_function name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "WEB_DIR" "SOURCES;LIBRARIES")
   if(arg_UNPARSED_ARGUMENTS)
@@ -99,6 +113,8 @@ function(faasmjs_add_function name)
   add_executable(${name} ${arg_SOURCES} "${_faasmjs_support_dir}/default_zygote.c")
   if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
     target_sources(${name} PRIVATE "${_faasmjs_support_dir}/emscripten_faasm_abi.c")
+    _faasmjs_emscripten_cereal_dir(cereal_dir)
+    target_include_directories(${name} SYSTEM PRIVATE "${cereal_dir}")
   endif()
   set_target_properties(${name} PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
   _faasmjs_function_link_options(link_options)

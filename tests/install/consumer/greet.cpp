@@ -1,9 +1,19 @@
-#include <faasmjs/detail/host_abi.h>
+// A typed function using a structured value, so that the installed package must also bring cereal along.
+#include <faasmjs/faasmjs.hpp>
 
-#include <cstring>
+#include <string>
+#include <vector>
 
-int main() {
-    const char greeting[] = "Hello from an installed faasm.js";
-    __faasm_write_output(greeting, static_cast<long>(std::strlen(greeting)));
-    return 0;
+namespace {
+
+std::string greet(const std::vector<std::string>& names) {
+    std::string greeting = "Hello";
+    for (const std::string& name : names) {
+        greeting += " " + name;
+    }
+    return greeting;
 }
+
+} // namespace
+
+FAASMJS_MAIN(greet)
