@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes their Markdown sections, under a header naming the machine, to one file.
+#   tests/bench/run.sh <build dir> <output .md>
+# Each benchmark compares against a baseline measured in the same run and reports ratios, so results from
+# this shared, noisy kind of machine stay comparable.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build_dir="$(cd "$1" && pwd)"
+output="$2"
+
+sections="$(mktemp)"
+trap 'rm -f "$sections"' EXIT
+
+{
+  echo "## Asyncify: size and tool run time"
+  echo
+  "$here/asyncify_size.sh" "$build_dir"
+} >>"$sections"
+
+{
+  echo "# Performance"
+  echo
+  echo "Written by \`./tools/dev.sh bench\`; every figure is compared with a baseline measured in the same run."
+  echo
+  echo "Last run: $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
+  echo "$(clang --version | head -n1), binaryen $(wasm-opt --version | grep -o '[0-9]\+' | head -n1), $(node --version | sed 's/^/Node /')."
+  echo
+  cat "$sections"
+} >"$output"
+echo "wrote $output" >&2
