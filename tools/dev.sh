@@ -14,6 +14,7 @@ DEBIAN_PACKAGES=(
   clang lld wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-14-dev-wasm32
   emscripten binaryen wabt
   libwebsockets-dev libcereal-dev doctest-dev
+  chromium
 )
 
 usage() {
