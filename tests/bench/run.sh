@@ -15,6 +15,10 @@ trap 'rm -f "$sections"' EXIT
   echo "## Asyncify: size and tool run time"
   echo
   "$here/asyncify_size.sh" "$build_dir"
+  echo
+  echo "## Asyncify: cost of one suspension (Node)"
+  echo
+  node "$here/asyncify_suspend.mjs" "$build_dir"
 } >>"$sections"
 
 {
