@@ -4,6 +4,20 @@
 export declare const State: Readonly<{ Normal: 0; Unwinding: 1; Rewinding: 2 }>;
 export type State = (typeof State)[keyof typeof State];
 
+/** A marker an import's Promise resolves to; see resumeWith(). */
+export declare class Resumption {
+  private constructor();
+}
+
+/**
+ * Resolve an import's Promise with this when the host must call into the guest (e.g. its malloc) once the
+ * stack is rewound: the driver calls fn at the import, after the rewind, and the import returns fn's result.
+ */
+export declare function resumeWith<R>(fn: () => R): Resumption;
+
+/** Runs a resumeWith() marker (or passes any other value through): for hosts that resume without this driver (JSPI). */
+export declare function resumedValue(value: unknown): unknown;
+
 /** Bytes reserved for saved call stacks when options.dataSize is not given (64 KiB). */
 export declare const DEFAULT_DATA_SIZE: number;
 

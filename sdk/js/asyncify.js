@@ -42,6 +42,27 @@ export class AsyncifyError extends Error {
 
 const drivers = new WeakMap();
 
+export class Resumption {
+  constructor(fn) { this.fn = fn; }
+}
+
+/**
+ * What an import's Promise may resolve to when the host must touch the guest once its stack is back in place
+ * (e.g. allocate an output with the guest's malloc): the driver calls fn after the rewind has reached the
+ * import again, and the import returns fn's result. Calling into the guest between unwind and rewind would run
+ * it with its stack saved away.
+ * @param {() => any} fn
+ */
+export function resumeWith(fn) {
+  if (typeof fn !== 'function') throw new TypeError(`resumeWith: fn must be a function, got ${typeof fn}`);
+  return new Resumption(fn);
+}
+
+/** The value an import resumes with: a resumeWith() result runs now, with the guest's stack in place. */
+export function resumedValue(value) {
+  return value instanceof Resumption ? value.fn() : value;
+}
+
 function isThenable(value) {
   return value !== null && (typeof value === 'object' || typeof value === 'function')
     && typeof value.then === 'function';
@@ -237,7 +258,7 @@ export class AsyncifyDriver {
     this.#outcome = null;
     this.#pending = undefined;
     if ('error' in outcome) throw outcome.error;
-    return outcome.value;
+    return resumedValue(outcome.value);
   }
 
   #ensureData() {

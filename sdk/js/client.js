@@ -1,0 +1,244 @@
+// The browser-local client: runs functions in this thread, chains them to fresh instances of their own
+// binaries, and keeps state in a browser-local global tier. One client is one Faasm host: its invocations
+// share one local state tier.
+//
+// Calls form trees. A top-level invoke() is a root; every call it chains (by name or by pointer) is started
+// at once, runs concurrently with its caller and its siblings (each in its own instance), and is awaited by
+// id. Ids are unique per client; an await only finds calls of its own tree, and a tree's records go when the
+// root finishes. A root finishes when its function has returned and every call of the tree has finished, so
+// that its trace is complete.
+import { ClientClosed, Timeout } from './errors.js';
+import { PHASES, dispatchLater, timestamp } from './events.js';
+import { FunctionLoader } from './function-loader.js';
+import { HostFault } from './host/faults.js';
+import { runInvocation } from './invocation.js';
+import { BrowserGlobalTier } from './state/global-tier.js';
+import { LocalTier } from './state/local-tier.js';
+import { chooseSuspension, variantFor } from './suspension.js';
+
+const STDOUT_MODES = Object.freeze(['capture', 'console', 'both']);
+const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 'stdout', 'confFlags']);
+const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension']);
+const utf8 = new TextEncoder();
+
+/** Input as bytes: a string is UTF-8, undefined is no input. */
+export function inputBytes(input) {
+  if (input === undefined || input === null) return new Uint8Array(0);
+  if (typeof input === 'string') return utf8.encode(input);
+  if (input instanceof Uint8Array) return input.slice();
+  if (input instanceof ArrayBuffer) return new Uint8Array(input.slice(0));
+  throw new TypeError(`invoke: input must be a string, a Uint8Array or undefined, got ${Object.prototype.toString.call(input)}`);
+}
+
+function checkKeys(options, allowed, where) {
+  if (options === null || typeof options !== 'object') throw new TypeError(`${where} must be an object`);
+  for (const key of Object.keys(options)) {
+    if (!allowed.has(key)) throw new TypeError(`${where}: unknown option ${key}`);
+  }
+}
+
+/** Validated connect() options with their defaults. */
+export function connectOptions(options = {}) {
+  checkKeys(options, CONNECT_OPTIONS, 'connect options');
+  const { user = 'faasmjs', functions, suspension = 'auto', worker = false, stdout = 'capture', confFlags = {} } = options;
+  if (typeof user !== 'string' || user === '' || user.includes('\0')) {
+    throw new TypeError('connect options.user must be a non-empty string');
+  }
+  if (functions === undefined) throw new TypeError('connect options.functions is required: a base URL, a directory or an object of functions');
+  if (!STDOUT_MODES.includes(stdout)) {
+    throw new TypeError(`connect options.stdout must be one of ${STDOUT_MODES.join(', ')}, got ${String(stdout)}`);
+  }
+  if (typeof worker !== 'boolean') throw new TypeError('connect options.worker must be a boolean');
+  if (typeof confFlags !== 'object' || confFlags === null
+      || Object.values(confFlags).some((value) => !Number.isInteger(value))) {
+    throw new TypeError('connect options.confFlags must map flag names to integers');
+  }
+  return { user, functions, suspension, worker, stdout, confFlags };
+}
+
+/** Validated invoke() options. */
+export function invokeOptions(options = {}) {
+  checkKeys(options, INVOKE_OPTIONS, 'invoke options');
+  const { cmdline = '', timeoutMs, suspension } = options;
+  if (typeof cmdline !== 'string') throw new TypeError('invoke options.cmdline must be a string');
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new TypeError('invoke options.timeoutMs must be a positive number of milliseconds');
+  }
+  return { cmdline, timeoutMs, suspension };
+}
+
+export class Client extends EventTarget {
+  #loader;
+  #suspension;
+  #user;
+  #stdout;
+  #confFlags;
+  #tier;
+  #closed = false;
+  #nextId = 1;
+  #roots = new Set();
+
+  /** @internal use connect() */
+  constructor(options) {
+    super();
+    const { user, functions, suspension, stdout, confFlags } = connectOptions(options);
+    this.#suspension = chooseSuspension(suspension);
+    this.#loader = new FunctionLoader(functions);
+    this.#user = user;
+    this.#stdout = stdout;
+    this.#confFlags = Object.freeze({ ...confFlags });
+    this.#tier = new LocalTier(new BrowserGlobalTier(), user);
+    const tier = this.#tier;
+    const prefix = `${user}_`;
+    /** The browser-local global tier, for inspection: what functions have pushed. */
+    this.state = Object.freeze({
+      async get(key) {
+        const stored = await tier.global.pull(tier.globalKey(key));
+        return stored === null ? null : stored.bytes;
+      },
+      async set(key, bytes) {
+        await tier.global.set(tier.globalKey(key), bytes instanceof Uint8Array ? bytes : utf8.encode(String(bytes)));
+        tier.forget(key);
+      },
+      async keys() {
+        return (await tier.global.keys(prefix)).map((key) => key.slice(prefix.length));
+      },
+    });
+  }
+
+  /** 'jspi' or 'asyncify': how functions of this client suspend unless a call says otherwise. */
+  get suspension() { return this.#suspension; }
+
+  /** The state namespace. */
+  get user() { return this.#user; }
+
+  /**
+   * Runs a function. Resolves with its result even when it fails (returnValue != 0, `error` set); rejects
+   * only when it cannot be run (FunctionNotFound, LoadError, ClientClosed, Timeout, Unsupported).
+   */
+  async invoke(name, input, options = {}) {
+    if (this.#closed) throw new ClientClosed(`invoke('${name}'): the client is closed`);
+    const { cmdline, timeoutMs, suspension: requested } = invokeOptions(options);
+    const suspension = requested === undefined ? this.#suspension : chooseSuspension(requested, 'invoke options.suspension');
+    const root = this.#start({ name, entry: { kind: 'start' }, input: inputBytes(input), cmdline, suspension }, null);
+    this.#roots.add(root);
+    let timer;
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => root.abandon(new Timeout(`${name} did not finish within ${timeoutMs} ms`)), timeoutMs);
+    }
+    try {
+      const result = await Promise.race([root.finished, root.abandoned]);
+      dispatchLater(this, 'trace', root.trace);
+      return { ...result, trace: root.trace };
+    } finally {
+      clearTimeout(timer);
+      this.#roots.delete(root);
+    }
+  }
+
+  /** Closes the client: calls in flight are abandoned (their invokes reject with ClientClosed), later ones refused. */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const root of this.#roots) root.abandon(new ClientClosed(`${root.trace.function}: the client was closed during the call`));
+  }
+
+  // Starts a call (a root when parent is null) and returns its record at once.
+  #start({ name, entry, input, cmdline, suspension, loaded }, parent) {
+    const id = this.#nextId++;
+    const trace = {
+      function: name, id, where: 'browser', suspension, startedAt: timestamp(), durationMs: 0, suspensions: 0,
+      chained: [],
+    };
+    const record = { id, trace, children: [], calls: null, root: null, abandonedBy: null };
+    if (parent === null) {
+      record.root = record;
+      record.calls = new Map();
+      let abandon;
+      record.abandoned = new Promise((_, reject) => { abandon = reject; });
+      record.abandoned.catch(() => {});
+      record.abandon = (error) => {
+        record.abandonedBy ??= error;
+        abandon(error);
+      };
+    } else {
+      record.root = parent.root;
+      parent.children.push(record);
+      parent.trace.chained.push(trace);
+    }
+    record.root.calls.set(id, record);
+    record.finished = this.#run(record, { name, entry, input, cmdline, suspension, loaded });
+    if (parent !== null) record.finished = record.finished.catch((error) => this.#failed(record, error));
+    return record;
+  }
+
+  async #run(record, { name, entry, input, cmdline, suspension, loaded }) {
+    const progress = (phase) => dispatchLater(this, 'progress', { id: record.id, function: name, phase });
+    progress(PHASES[0]);
+    const fn = loaded ?? await this.#loader.load(name, variantFor(suspension));
+    this.#checkAbandoned(record, 'loading');
+    const result = await runInvocation({
+      loaded: fn, suspension, entry, input, cmdline, stdout: this.#stdout,
+      services: this.#services(record, fn, { cmdline, suspension, progress }),
+    });
+    // Calls that were chained and never awaited still belong to this call's result.
+    await Promise.all(record.children.map((child) => child.finished));
+    record.trace.durationMs = timestamp() - record.trace.startedAt;
+    record.trace.returnValue = result.returnValue;
+    progress('done');
+    return result;
+  }
+
+  // A chained call that could not even start (unknown function, bad binary) fails as Faasm fails it.
+  #failed(record, error) {
+    const message = `chained call ${record.id} (${record.trace.function}) failed: ${error.message}`;
+    record.trace.durationMs = timestamp() - record.trace.startedAt;
+    record.trace.returnValue = 1;
+    return { output: new Uint8Array(0), outputText: '', returnValue: 1, stdout: '', stderr: '', error: message };
+  }
+
+  #checkAbandoned(record, call) {
+    const reason = record.root.abandonedBy;
+    if (reason !== null) throw new HostFault(call, 'cancelled', { reason: reason.message });
+  }
+
+  // The client's half of an invocation's host context (see host/index.js).
+  #services(record, fn, { cmdline, suspension, progress }) {
+    return {
+      tier: this.#tier,
+      invocation: record.id,
+      confFlags: this.#confFlags,
+      progress,
+      log: (message) => console.debug(`faasm.js [${fn.name}]: ${message}`),
+      enter: (call) => this.#checkAbandoned(record, call.replace(/^__faasm_/, '')),
+      suspend: (call, promise) => {
+        record.trace.suspensions += 1;
+        progress('suspended');
+        return Promise.resolve(promise).then((value) => {
+          this.#checkAbandoned(record, call.replace(/^__faasm_/, ''));
+          progress('resumed');
+          return value;
+        });
+      },
+      chain: (target, input) => {
+        const spec = { input, cmdline, suspension, entry: { kind: 'start' } };
+        if (target.name !== undefined) {
+          spec.name = target.name;
+        } else {
+          spec.name = fn.name;
+          spec.loaded = fn;
+          spec.entry = { kind: 'pointer', index: target.index };
+        }
+        return this.#start(spec, record).id;
+      },
+      awaitCall: (id) => {
+        const callee = record.root.calls.get(id);
+        if (callee === undefined || callee === record) {
+          console.warn(`faasm.js [${fn.name}]: await of unknown call id ${id} (returns 1, as Faasm does on error)`);
+          return Promise.resolve({ returnValue: 1, output: new Uint8Array(0) });
+        }
+        return callee.finished;
+      },
+    };
+  }
+}

@@ -1,0 +1,28 @@
+// The rest of env: configuration flags, diagnostics, and the C++ exception entry points, which trap as on
+// Faasm (its libc++ is built without exceptions).
+import { fault } from './faults.js';
+import { Guest } from './guest.js';
+
+// Faasm's fixed flags (faasm-interfaces.md 1.2); others come from the client's confFlags, else 0.
+const FIXED_FLAGS = Object.freeze({ ALWAYS_ON: 1, ALWAYS_OFF: 0 });
+
+export function __faasm_conf_flag(ctx, key) {
+  const name = new Guest(ctx.memory, 'conf_flag').cString(key, 'flag name');
+  return FIXED_FLAGS[name] ?? ctx.confFlags[name] ?? 0;
+}
+
+export function __faasm_backtrace(ctx, depth) {
+  ctx.log(`backtrace requested (depth ${depth}): stack traces are not available in the browser host`);
+}
+
+export function __faasm_host_interface_test(ctx, testNumber) {
+  ctx.log(`host_interface_test(${testNumber}) is a no-op in the browser host`);
+}
+
+export function __cxa_allocate_exception() {
+  fault('__cxa_allocate_exception', 'cxxException');
+}
+
+export function __cxa_throw() {
+  fault('__cxa_throw', 'cxxException');
+}

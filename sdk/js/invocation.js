@@ -1,0 +1,131 @@
+// One call of a function, entered as Faasm enters it (faasm-interfaces.md 2.5): a fresh instance of the
+// cached Module, `__wasm_call_ctors` and `_faasm_zygote` once, then `_start` with argv
+// ["function.wasm", ...cmdline] and Faasm's environment, or, for a call chained by pointer, the table entry
+// with no argument or one i32 (the input parsed as std::stoi does). `proc_exit(n)` makes the return value n;
+// a trap or a host fault makes it 1 with the message in `error`. Only embedder-level failures (a call into a
+// running instance) escape as exceptions.
+import { ProcExit } from './wasi/errors.js';
+import { Wasi, faasmArgs } from './wasi/wasi.js';
+import { ReentrantCall } from './errors.js';
+import { HostFault } from './host/faults.js';
+import { createHostImports } from './host/index.js';
+import { instantiate } from './suspension.js';
+
+const utf8 = new TextDecoder();
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const MAX_ERROR_OUTPUT = 300;
+
+class CallFailed extends Error {}
+
+/** std::stoi of the input, as Faasm fills a pointer-chained function's one i32 argument (WAVM: 0 if empty). */
+export function pointerArgument(input) {
+  const text = utf8.decode(input);
+  if (text === '') return 0;
+  const match = /^[\s]*([+-]?\d+)/.exec(text);
+  if (match === null) throw new CallFailed(`invalid_argument: stoi('${text.slice(0, 40)}') found no number`);
+  const value = Number(match[1]);
+  if (value < INT32_MIN || value > INT32_MAX) throw new CallFailed(`out_of_range: stoi('${match[1]}')`);
+  return value;
+}
+
+function failureMessage(name, error) {
+  if (error instanceof CallFailed) return `${name}: ${error.message}`;
+  if (error instanceof HostFault) return `${name}: host fault in ${error.call}: ${error.message.slice(error.call.length + 2)}`;
+  if (error instanceof WebAssembly.RuntimeError) return `${name} trapped: ${error.message}`;
+  return `${name} failed: ${error?.message ?? String(error)}`;
+}
+
+/**
+ * Runs one invocation to its end.
+ * @param {object} call
+ * @param {import('./function-loader.js').LoadedFunction} call.loaded
+ * @param {'jspi' | 'asyncify'} call.suspension
+ * @param {{ kind: 'start' } | { kind: 'pointer', index: number }} call.entry
+ * @param {Uint8Array} call.input
+ * @param {string} call.cmdline
+ * @param {'capture' | 'console' | 'both'} call.stdout
+ * @param {object} call.services the client's side of the host context: tier, invocation, chain, awaitCall,
+ *   confFlags, enter, suspend, progress, log
+ * @returns {Promise<{ output: Uint8Array, outputText: string, returnValue: number, stdout: string,
+ *   stderr: string, error: string | null }>}
+ */
+export async function runInvocation({ loaded, suspension, entry, input, cmdline, stdout, services }) {
+  const toConsole = stdout !== 'capture';
+  const prefix = `[${loaded.name}]`;
+  const wasi = new Wasi({
+    args: faasmArgs(cmdline),
+    onStdout: toConsole ? (line) => console.log(prefix, line) : undefined,
+    onStderr: toConsole ? (line) => console.error(prefix, line) : undefined,
+  });
+  const ctx = {
+    ...services,
+    memory: null,
+    table: null,
+    input,
+    output: new Uint8Array(0),
+    malloc: null,
+    readFile: (path) => wasi.fs.readFile(path),
+  };
+
+  services.progress('instantiating');
+  const runner = await instantiate(suspension, loaded.module,
+    { env: createHostImports(ctx), wasi_snapshot_preview1: wasi.imports }, loaded.blockingImports);
+  ctx.memory = runner.memory;
+  ctx.table = runner.table;
+  ctx.malloc = (size) => runner.exports.malloc(size) >>> 0;
+  wasi.bind(runner.memory);
+
+  services.progress('running');
+  let returnValue;
+  let error = null;
+  try {
+    returnValue = await enter(runner, entry, input);
+  } catch (failure) {
+    if (failure instanceof ReentrantCall) throw failure;
+    if (failure instanceof ProcExit) {
+      returnValue = failure.code;
+    } else {
+      returnValue = 1;
+      error = failureMessage(loaded.name, failure);
+    }
+  } finally {
+    wasi.flush();
+    await services.tier.release(services.invocation);
+  }
+  const outputText = utf8.decode(ctx.output);
+  if (returnValue !== 0 && error === null) {
+    const shown = outputText.length > MAX_ERROR_OUTPUT ? `${outputText.slice(0, MAX_ERROR_OUTPUT)}...` : outputText;
+    error = `${loaded.name} returned ${returnValue}${shown ? `: ${shown}` : ''}`;
+  }
+  return {
+    output: ctx.output,
+    outputText,
+    returnValue,
+    stdout: stdout === 'console' ? '' : utf8.decode(wasi.stdout),
+    stderr: stdout === 'console' ? '' : utf8.decode(wasi.stderr),
+    error,
+  };
+}
+
+async function enter(runner, entry, input) {
+  const { exports } = runner;
+  if (typeof exports.__wasm_call_ctors === 'function') {
+    await runner.call(exports.__wasm_call_ctors, '__wasm_call_ctors');
+  }
+  if (typeof exports._faasm_zygote === 'function') {
+    const zygote = await runner.call(exports._faasm_zygote, '_faasm_zygote');
+    if (zygote) throw new CallFailed(`zygote failed (_faasm_zygote returned ${zygote})`);
+  }
+  if (entry.kind === 'start') {
+    await runner.call(exports._start, '_start');
+    return 0;
+  }
+  const fn = runner.table.get(entry.index);
+  const label = `function pointer ${entry.index}`;
+  if (fn.length > 1) {
+    throw new CallFailed(`${label} takes ${fn.length} arguments; a chained function takes none or one int`);
+  }
+  const result = await runner.call(fn, label, fn.length === 1 ? [pointerArgument(input)] : []);
+  return typeof result === 'number' ? result : 0;
+}
