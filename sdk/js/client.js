@@ -78,8 +78,11 @@ export class Client extends EventTarget {
   #nextId = 1;
   #roots = new Set();
 
-  /** @internal use connect() */
-  constructor(options) {
+  /**
+   * Use connect(). `globalTier` replaces the browser-local global tier with any GlobalTier
+   * (state/global-tier.d.ts): a remote one, or an instrumented one in tests.
+   */
+  constructor(options, { globalTier = new BrowserGlobalTier() } = {}) {
     super();
     const { user, functions, suspension, stdout, confFlags } = connectOptions(options);
     this.#suspension = chooseSuspension(suspension);
@@ -87,7 +90,7 @@ export class Client extends EventTarget {
     this.#user = user;
     this.#stdout = stdout;
     this.#confFlags = Object.freeze({ ...confFlags });
-    this.#tier = new LocalTier(new BrowserGlobalTier(), user);
+    this.#tier = new LocalTier(globalTier, user);
     const tier = this.#tier;
     const prefix = `${user}_`;
     /** The browser-local global tier, for inspection: what functions have pushed. */
@@ -185,6 +188,7 @@ export class Client extends EventTarget {
     await Promise.all(record.children.map((child) => child.finished));
     record.trace.durationMs = timestamp() - record.trace.startedAt;
     record.trace.returnValue = result.returnValue;
+    record.trace.error = result.error;
     progress('done');
     return result;
   }
@@ -194,6 +198,7 @@ export class Client extends EventTarget {
     const message = `chained call ${record.id} (${record.trace.function}) failed: ${error.message}`;
     record.trace.durationMs = timestamp() - record.trace.startedAt;
     record.trace.returnValue = 1;
+    record.trace.error = message;
     return { output: new Uint8Array(0), outputText: '', returnValue: 1, stdout: '', stderr: '', error: message };
   }
 

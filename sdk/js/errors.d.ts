@@ -25,3 +25,8 @@ export declare class ReentrantCall extends FaasmError { readonly code: 'Reentran
 export declare class Timeout extends FaasmError { readonly code: 'Timeout'; }
 /** JSPI forced on an engine without it, or a remote URL (comes with the gateway). */
 export declare class Unsupported extends FaasmError { readonly code: 'Unsupported'; }
+
+/** A structured-clone-safe form of an error, for postMessage. */
+export declare function errorToJSON(error: unknown): { code: string | null; name: string; message: string };
+/** The inverse of errorToJSON: the same class when it is one of faasm.js's, else a plain Error of that name. */
+export declare function errorFromJSON(json: { code: string | null; name: string; message: string }): Error;

@@ -1,0 +1,111 @@
+// The page side of worker mode: a client with the same API as Client whose functions run in a dedicated
+// module Web Worker (worker.js). Requests and answers travel by postMessage (protocol in worker.js); events
+// are forwarded and dispatched here.
+import { ClientClosed, LoadError, Unsupported, errorFromJSON } from './errors.js';
+import { PROTOCOL_VERSION } from './worker.js';
+
+/** options.functions as the worker must see it: URLs made absolute against this page. */
+function forWorker(functions) {
+  const base = globalThis.location?.href;
+  const absolute = (value) => (typeof value === 'string' && base !== undefined ? new URL(value, base).href : value);
+  if (typeof functions === 'string') return absolute(functions.endsWith('/') ? functions : `${functions}/`);
+  return Object.fromEntries(Object.entries(functions).map(([name, files]) => [name,
+    Object.fromEntries(Object.entries(files).map(([field, value]) => [field, absolute(value)]))]));
+}
+
+export class WorkerClient extends EventTarget {
+  #port;
+  #terminate;
+  #pending = new Map();
+  #nextId = 1;
+  #closed = false;
+  #suspension = null;
+  #user = null;
+
+  /**
+   * @param {MessagePort | Worker} port where worker.js's serve() answers
+   * @param {() => void} [terminate] ends the worker once closed
+   */
+  constructor(port, terminate = () => port.close?.()) {
+    super();
+    this.#port = port;
+    this.#terminate = terminate;
+    port.addEventListener('message', ({ data }) => this.#receive(data));
+    port.addEventListener('error', (event) => this.#failAll(new LoadError(`the faasm.js worker failed: ${event.message ?? 'it could not start'}`)));
+    port.start?.();
+    const request = (op, key, bytes) => this.#request({ type: 'state', op, key, bytes });
+    this.state = Object.freeze({
+      get: (key) => request('get', key),
+      set: (key, bytes) => request('set', key, bytes),
+      keys: () => request('keys'),
+    });
+  }
+
+  /** Sends the options; resolves once the worker's client exists. */
+  async connect(options) {
+    const { suspension, user } = await this.#request({
+      type: 'connect', protocol: PROTOCOL_VERSION, options: { ...options, functions: forWorker(options.functions), worker: false },
+    });
+    this.#suspension = suspension;
+    this.#user = user;
+    return this;
+  }
+
+  get suspension() { return this.#suspension; }
+  get user() { return this.#user; }
+
+  invoke(name, input, options = {}) {
+    return this.#request({ type: 'invoke', name, input, options });
+  }
+
+  async close() {
+    if (this.#closed) return;
+    try {
+      await this.#request({ type: 'close' });
+    } finally {
+      this.#closed = true;
+      this.#failAll(new ClientClosed('the client was closed during the call'));
+      this.#terminate();
+    }
+  }
+
+  #request(message) {
+    if (this.#closed) return Promise.reject(new ClientClosed(`${message.type}: the client is closed`));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#port.postMessage({ ...message, id });
+    });
+  }
+
+  #receive(data) {
+    if (data?.type === 'event') {
+      this.dispatchEvent(new CustomEvent(data.event, { detail: data.detail }));
+      return;
+    }
+    const pending = this.#pending.get(data?.id);
+    if (data?.type !== 'reply' || pending === undefined) return;
+    this.#pending.delete(data.id);
+    if (data.error !== undefined) pending.reject(errorFromJSON(data.error)); else pending.resolve(data.value);
+  }
+
+  #failAll(error) {
+    for (const { reject } of this.#pending.values()) reject(error);
+    this.#pending.clear();
+  }
+}
+
+/** Starts the dedicated module worker and its client. */
+export async function connectWorker(options) {
+  if (typeof Worker !== 'function') {
+    throw new Unsupported('connect options.worker needs Web Workers (in Node, run functions in this thread)');
+  }
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'faasm.js' });
+  const client = new WorkerClient(worker, () => worker.terminate());
+  try {
+    return await client.connect(options);
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+// The worker side of worker mode (connect(undefined, { worker: true })): a module Web Worker that runs a
+// browser-local client and answers the page's requests over postMessage, so that long computations never
+// touch the page's thread. Started as `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`
+// by worker-client.js; serve() is exported so that the protocol can run over any MessagePort (tests).
+//
+// Protocol (version 1), one message per request or answer; every request carries an id, answered once:
+//   page → worker   { type: 'connect', id, protocol: 1, options }      → value { suspension, user }
+//                   { type: 'invoke', id, name, input, options }        → value: the invoke result
+//                   { type: 'state', id, op: 'get'|'set'|'keys', key?, bytes? } → value
+//                   { type: 'close', id }                               → value null
+//   worker → page   { type: 'reply', id, value } or { type: 'reply', id, error: { code, name, message } }
+//                   { type: 'event', event: 'progress'|'trace', detail }
+import { Client } from './client.js';
+import { ClientClosed, errorToJSON } from './errors.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Answers the page's requests arriving on port (a worker's global scope or a MessagePort). */
+export function serve(port) {
+  let client = null;
+  const reply = (id, value, transfer = []) => port.postMessage({ type: 'reply', id, value }, transfer);
+  const fail = (id, error) => port.postMessage({ type: 'reply', id, error: errorToJSON(error) });
+
+  const handlers = {
+    connect({ protocol, options }) {
+      if (protocol !== PROTOCOL_VERSION) {
+        throw new TypeError(`the page speaks worker protocol ${protocol}, this worker ${PROTOCOL_VERSION}: serve one sdk/js`);
+      }
+      client = new Client({ ...options, worker: false });
+      for (const event of ['progress', 'trace']) {
+        client.addEventListener(event, ({ detail }) => port.postMessage({ type: 'event', event, detail }));
+      }
+      return { suspension: client.suspension, user: client.user };
+    },
+    async invoke({ name, input, options }) {
+      const result = await connected().invoke(name, input, options);
+      return [result, [result.output.buffer]];
+    },
+    async state({ op, key, bytes }) {
+      const { state } = connected();
+      if (op === 'get') return state.get(key);
+      if (op === 'set') return state.set(key, bytes);
+      if (op === 'keys') return state.keys();
+      throw new TypeError(`unknown state operation ${op}`);
+    },
+    async close() {
+      await client?.close();
+      return null;
+    },
+  };
+
+  function connected() {
+    if (client === null) throw new ClientClosed('the worker has no client: connect first');
+    return client;
+  }
+
+  port.addEventListener('message', async ({ data }) => {
+    const handler = Object.hasOwn(handlers, data?.type) ? handlers[data.type] : undefined;
+    if (handler === undefined) {
+      fail(data?.id, new TypeError(`unknown worker message type ${String(data?.type)}`));
+      return;
+    }
+    try {
+      const answer = await handler(data);
+      if (data.type === 'invoke') reply(data.id, ...answer); else reply(data.id, answer);
+    } catch (error) {
+      fail(data.id, error);
+    }
+  });
+  port.start?.();
+}
+
+if (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope) serve(globalThis);
