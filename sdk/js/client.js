@@ -8,7 +8,7 @@
 // root finishes. A root finishes when its function has returned and every call of the tree has finished, so
 // that its trace is complete.
 import { ClientClosed, Timeout } from './errors.js';
-import { PHASES, dispatchLater, timestamp } from './events.js';
+import { dispatchLater, timestamp } from './events.js';
 import { FunctionLoader } from './function-loader.js';
 import { HostFault } from './host/faults.js';
 import { runInvocation } from './invocation.js';
@@ -177,7 +177,7 @@ export class Client extends EventTarget {
 
   async #run(record, { name, entry, input, cmdline, suspension, loaded }) {
     const progress = (phase) => dispatchLater(this, 'progress', { id: record.id, function: name, phase });
-    progress(PHASES[0]);
+    progress('loading');
     const fn = loaded ?? await this.#loader.load(name, variantFor(suspension));
     this.#checkAbandoned(record, 'loading');
     const result = await runInvocation({

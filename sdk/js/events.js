@@ -1,8 +1,6 @@
 // Progress and trace events. Listeners run in a microtask of their own, never inside a host import: a
 // listener that throws or calls back into the client cannot disturb a function that is running or unwinding.
 
-export const PHASES = Object.freeze(['loading', 'instantiating', 'running', 'suspended', 'resumed', 'done']);
-
 /** Dispatches `new CustomEvent(type, { detail })` on target once the current job is over. */
 export function dispatchLater(target, type, detail) {
   queueMicrotask(() => target.dispatchEvent(new CustomEvent(type, { detail })));

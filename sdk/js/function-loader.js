@@ -148,7 +148,8 @@ export class FunctionLoader {
 
   #source(name, kind) {
     if (typeof this.#functions === 'string') return resolve(this.#functions, `${name}${SUFFIXES[kind]}`);
-    return this.#functions[name]?.[FIELDS[kind]];
+    const source = this.#functions[name]?.[FIELDS[kind]];
+    return source instanceof URL ? source.href : source;
   }
 
   async #module(name, variant) {
