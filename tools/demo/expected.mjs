@@ -1,0 +1,35 @@
+// The expected outputs of the example functions, read from the table in examples/functions/README.md so that
+// the README stays the one list. Rows whose input or output is a description rather than a literal (a cereal
+// value, a message with "...") are left to the tests that know how to check them.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const README = fileURLToPath(new URL('../../examples/functions/README.md', import.meta.url));
+
+const NAME = /^`(\w+)`$/;
+// "none", optionally followed by what the default means: "none (= `8 40000000`)".
+const NO_INPUT = /^none(\s*\(.*\))?$/;
+const LITERAL = /^`([^`]*)`$/;
+// "`text`", "return 1, `text`", either followed by a remark in parentheses.
+const OUTPUT = /^(?:return (\d+), )?`([^`]*)`(\s*\(.*\))?$/;
+
+/**
+ * @returns {{ function: string, input: string | undefined, output: string, returnValue: number }[]}
+ */
+export function expectedOutputs(readme = fs.readFileSync(README, 'utf8')) {
+  const section = readme.split(/^## Expected output$/m)[1];
+  if (section === undefined) throw new Error(`${README}: no "## Expected output" section`);
+  const rows = [];
+  for (const line of section.split('\n')) {
+    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    if (cells.length !== 3) continue;
+    const [nameCell, inputCell, outputCell] = cells;
+    const name = NAME.exec(nameCell)?.[1];
+    const input = NO_INPUT.test(inputCell) ? undefined : LITERAL.exec(inputCell)?.[1];
+    const output = OUTPUT.exec(outputCell);
+    if (!name || (input === undefined && !NO_INPUT.test(inputCell)) || !output || output[2].includes('...')) continue;
+    rows.push({ function: name, input, output: output[2], returnValue: Number(output[1] ?? 0) });
+  }
+  if (rows.length === 0) throw new Error(`${README}: no literal rows in the expected output table`);
+  return rows;
+}
