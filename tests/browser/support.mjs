@@ -1,0 +1,85 @@
+// What every browser test file shares: the build's functions served by tools/devserver on a free port,
+// one headless Chromium (tools/demo/chromium.mjs), and a way to run functions in a page through sdk/js.
+//
+// FAASMJS_WASM_DIR names a wasm sub-build directory (e.g. build/wasm-clang), as ctest sets it.
+import path from 'node:path';
+import { after, before } from 'node:test';
+
+import { launchChromium, newPage } from '../../tools/demo/chromium.mjs';
+import { startDevServer } from '../../tools/devserver/server.mjs';
+
+export const wasmDir = process.env.FAASMJS_WASM_DIR;
+if (!wasmDir) throw new Error('set FAASMJS_WASM_DIR to a wasm sub-build directory (e.g. build/wasm-clang)');
+export const examplesDir = path.join(wasmDir, 'examples', 'functions');
+
+export const SUSPENSIONS = ['jspi', 'asyncify'];
+
+// A same-origin page that does nothing by itself (the demo page would connect a client of its own).
+const BLANK = '__test__/blank.html';
+
+/**
+ * Starts the server and Chromium before the file's tests and stops them after. The returned object is
+ * filled in by then: { url, context, open() }.
+ */
+export function useBrowser() {
+  const env = {};
+  let server;
+  let browser;
+  before(async () => {
+    server = await startDevServer({ functionsDir: examplesDir, port: 0 });
+    browser = await launchChromium();
+    env.url = server.url;
+    env.context = browser.context;
+    await env.context.route(`${server.url}${BLANK}`, (route) => route.fulfill({
+      contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>faasm.js test</title>',
+    }));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  /** A fresh blank page on the server's origin; page.problems collects its errors. */
+  env.open = async () => {
+    const page = await newPage(env.context);
+    await page.goto(`${env.url}${BLANK}`);
+    return page;
+  };
+  return env;
+}
+
+/**
+ * Connects a client in the page, makes the calls one after another and closes it. Each outcome is either
+ * the result (output as text, trace included) or, when invoke rejects, { rejected: { code, name, message } }.
+ * @param {import('playwright-core').Page} page
+ * @param {object} options connect options (functions defaults to '/wasm/')
+ * @param {{ name: string, input?: string, options?: object }[]} calls
+ */
+export function invokeAll(page, options, calls) {
+  return page.evaluate(async ({ options, calls }) => {
+    const { connect } = await import('/sdk/js/index.js');
+    const describe = (error) => ({ code: error.code, name: error.name, message: error.message });
+    let client;
+    try {
+      client = await connect(undefined, { functions: '/wasm/', ...options });
+    } catch (error) {
+      return { connectRejected: describe(error) };
+    }
+    const outcomes = [];
+    for (const call of calls) {
+      try {
+        const { output, ...result } = await client.invoke(call.name, call.input, call.options);
+        outcomes.push({ ...result, outputLength: output.length });
+      } catch (error) {
+        outcomes.push({ rejected: describe(error) });
+      }
+    }
+    await client.close();
+    return { suspension: client.suspension, outcomes };
+  }, { options, calls });
+}
+
+/** Fails with what the page reported (uncaught errors, console errors) besides the expected ones. */
+export function assertNoProblems(assert, page, allowed = []) {
+  const unexpected = page.problems.filter((problem) => !allowed.some((pattern) => pattern.test(problem)));
+  assert.deepEqual(unexpected, [], 'the page reported errors');
+}
