@@ -1,7 +1,8 @@
 // What every browser test file shares: the build's functions served by tools/devserver on a free port,
 // one headless Chromium (tools/demo/chromium.mjs), and a way to run functions in a page through sdk/js.
 //
-// FAASMJS_WASM_DIR names a wasm sub-build directory (e.g. build/wasm-clang), as ctest sets it.
+// FAASMJS_WASM_DIR names a wasm sub-build directory (e.g. build/wasm-clang), as ctest sets it. The browser
+// benchmarks (tests/bench/browser_*.mjs) use startSession too.
 import path from 'node:path';
 import { after, before } from 'node:test';
 
@@ -9,8 +10,7 @@ import { launchChromium, newPage } from '../../tools/demo/chromium.mjs';
 import { startDevServer } from '../../tools/devserver/server.mjs';
 
 export const wasmDir = process.env.FAASMJS_WASM_DIR;
-if (!wasmDir) throw new Error('set FAASMJS_WASM_DIR to a wasm sub-build directory (e.g. build/wasm-clang)');
-export const examplesDir = path.join(wasmDir, 'examples', 'functions');
+export const examplesDir = wasmDir && path.join(wasmDir, 'examples', 'functions');
 
 export const SUSPENSIONS = ['jspi', 'asyncify'];
 
@@ -18,32 +18,49 @@ export const SUSPENSIONS = ['jspi', 'asyncify'];
 const BLANK = '__test__/blank.html';
 
 /**
- * Starts the server and Chromium before the file's tests and stops them after. The returned object is
- * filled in by then: { url, context, open() }.
+ * Serves functionsDir with the dev server on a free port and starts Chromium.
+ * @returns {Promise<{ url: string, context: import('playwright-core').BrowserContext,
+ *   open(): Promise<import('playwright-core').Page>, close(): Promise<void> }>} open() gives a fresh blank
+ *   page on the server's origin; page.problems collects its errors
  */
-export function useBrowser() {
-  const env = {};
-  let server;
+export async function startSession(functionsDir) {
+  const server = await startDevServer({ functionsDir, port: 0 });
   let browser;
-  before(async () => {
-    server = await startDevServer({ functionsDir: examplesDir, port: 0 });
+  try {
     browser = await launchChromium();
-    env.url = server.url;
-    env.context = browser.context;
-    await env.context.route(`${server.url}${BLANK}`, (route) => route.fulfill({
+    await browser.context.route(`${server.url}${BLANK}`, (route) => route.fulfill({
       contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>faasm.js test</title>',
     }));
-  });
-  after(async () => {
+  } catch (error) {
     await browser?.close();
-    await server?.close();
-  });
-  /** A fresh blank page on the server's origin; page.problems collects its errors. */
-  env.open = async () => {
-    const page = await newPage(env.context);
-    await page.goto(`${env.url}${BLANK}`);
-    return page;
+    await server.close();
+    throw error;
+  }
+  return {
+    url: server.url,
+    context: browser.context,
+    async open() {
+      const page = await newPage(browser.context);
+      await page.goto(`${server.url}${BLANK}`);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
   };
+}
+
+/** A session for the tests of one file: started before them, closed after them. */
+export function useBrowser() {
+  if (!wasmDir) throw new Error('set FAASMJS_WASM_DIR to a wasm sub-build directory (e.g. build/wasm-clang)');
+  const env = {};
+  let session;
+  before(async () => {
+    session = await startSession(examplesDir);
+    Object.assign(env, { url: session.url, context: session.context, open: () => session.open() });
+  });
+  after(() => session?.close());
   return env;
 }
 

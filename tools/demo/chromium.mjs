@@ -1,6 +1,7 @@
 // The one place that starts headless Chromium for the demo check, the browser tests and the browser
 // benchmarks: Debian's /usr/bin/chromium through playwright-core (never a downloaded browser), in a fresh
 // profile directory that is removed on close.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,4 +57,10 @@ export async function newPage(context) {
     if (message.type() === 'error') page.problems.push(`console error: ${message.text()}`);
   });
   return page;
+}
+
+/** "Chromium 156.0.8078.108" (the user agent only says 156.0.0.0), for benchmark reports. */
+export function chromiumVersion() {
+  return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    .match(/Chromium [\d.]+/)?.[0] ?? 'Chromium (unknown version)';
 }

@@ -1,0 +1,44 @@
+// Node side of the browser benchmarks: a page in headless Chromium (the browser tests' session: dev server
+// on a free port, Debian's Chromium) that can import this folder's page modules from /__bench__/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { functionsDirOf } from '../../../tools/devserver/server.mjs';
+import { startSession } from '../../browser/support.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+
+/**
+ * @param {string} buildDir the native build directory (or a wasm sub-build), as tests/bench/run.sh passes it
+ * @param {Record<string, Uint8Array>} extra further files served at /__bench__/<name>
+ * @returns {Promise<{ page: import('playwright-core').Page, close(): Promise<void> }>}
+ */
+export async function openBenchPage(buildDir, extra = {}) {
+  const session = await startSession(functionsDirOf(buildDir));
+  try {
+    await session.context.route(`${session.url}__bench__/*`, (route) => {
+      const name = path.basename(new URL(route.request().url()).pathname);
+      const file = path.join(here, name);
+      const body = extra[name] ?? (name.endsWith('.js') && fs.existsSync(file) ? fs.readFileSync(file) : null);
+      if (body === null) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({ contentType: TYPES[path.extname(name)], body: Buffer.from(body) });
+    });
+    const page = await session.open();
+    return { page, close: () => session.close() };
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+/** The build directory from argv, or exit 2 with the usage line. */
+export function buildDirArgument(script) {
+  const buildDir = process.argv[2];
+  if (!buildDir || !fs.existsSync(buildDir)) {
+    console.error(`usage: node tests/bench/${script} <build dir>`);
+    process.exit(2);
+  }
+  return path.resolve(buildDir);
+}
