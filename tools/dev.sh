@@ -22,8 +22,10 @@ usage() {
 Usage: ./tools/dev.sh <command> [options]
 
 Commands:
-  demo      Build every example function and print, per function, its plain and asyncified sizes and the
-            imports treated as blocking.
+  demo      Build every example function, print per function its plain and asyncified sizes and the
+            imports treated as blocking, then serve the demo web app (the URL is printed; Ctrl-C stops).
+            --check: instead of serving, run every example in headless Chromium through JSPI, Asyncify
+            and worker mode, print each output, and exit non-zero on any failure.
   test      Build everything and run every test suite through ctest (ends with ctest's summary).
   bench     Build and run the benchmarks; results are written to docs/performance.md.
   build     Install what is missing, configure and build (the first step of the commands above).
@@ -57,10 +59,13 @@ install_debian_packages() {
 
 install_npm_packages() {
   [ -f "$ROOT/package-lock.json" ] || return 0
-  # npm ci is exact but slow; skip it while node_modules matches the lockfile it was installed from.
-  if ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.package-lock.json" 2>/dev/null; then
+  # npm ci is exact but slow; skip it while node_modules holds what this very lockfile installed (npm's own
+  # node_modules/.package-lock.json is not a byte copy of it, so a stamp of our own records that).
+  local stamp="$ROOT/node_modules/.faasmjs-installed-lockfile"
+  if ! cmp -s "$ROOT/package-lock.json" "$stamp" 2>/dev/null; then
     log "Installing npm packages from package-lock.json"
     (cd "$ROOT" && npm ci --no-audit --no-fund)
+    cp "$ROOT/package-lock.json" "$stamp"
   fi
 }
 
@@ -83,6 +88,14 @@ demo() {
   build
   log "Example functions"
   node "$ROOT/tools/report/functions-report.mjs" "$BUILD_DIR"/wasm-*/examples/functions
+  if [ "${1:-}" = "--check" ]; then
+    shift
+    log "Checking the demo in headless Chromium (JSPI, Asyncify, worker)"
+    node "$ROOT/tools/demo/check.mjs" --build-dir "$BUILD_DIR" --worker "$@"
+  else
+    log "Serving the demo (Ctrl-C stops)"
+    exec node "$ROOT/tools/devserver/devserver.mjs" --build-dir "$BUILD_DIR" "$@"
+  fi
 }
 
 test_all() {

@@ -139,7 +139,14 @@ export class FunctionLoader {
         ? `'${name}' is not a valid function name`
         : `no function named '${name}' (known: ${Object.keys(this.#functions).join(', ') || 'none'})`);
     }
-    const [module, manifest] = await Promise.all([this.#module(name, variant), this.#manifest(name)]);
+    // Both are fetched at once, but when both fail the binary's error is the one reported, whichever
+    // answer came first.
+    const [moduleResult, manifestResult] = await Promise.allSettled([this.#module(name, variant),
+                                                                     this.#manifest(name)]);
+    for (const result of [moduleResult, manifestResult]) {
+      if (result.status === 'rejected') throw result.reason;
+    }
+    const [module, manifest] = [moduleResult.value, manifestResult.value];
     const imported = new Set(WebAssembly.Module.imports(module)
       .filter((entry) => entry.module === 'env').map((entry) => entry.name));
     const blockingImports = (manifest?.blockingImports ?? BLOCKING_IMPORTS).filter((entry) => imported.has(entry));

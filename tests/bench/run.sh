@@ -19,6 +19,14 @@ trap 'rm -f "$sections"' EXIT
   echo "## Asyncify: cost of one suspension (Node)"
   echo
   node "$here/asyncify_suspend.mjs" "$build_dir"
+  echo
+  echo "## Browser: pi, plain vs JSPI vs Asyncify (headless Chromium)"
+  echo
+  node "$here/browser_pi.mjs" "$build_dir"
+  echo
+  echo "## Browser: cost of one suspension (headless Chromium)"
+  echo
+  node "$here/browser_suspend.mjs" "$build_dir"
 } >>"$sections"
 
 {
