@@ -41,16 +41,7 @@ export interface GlobalTier {
 }
 
 /** The browser-local global tier: values, append logs and locks in this JavaScript realm's memory. */
-export declare class BrowserGlobalTier implements GlobalTier {
-  size(key: string): Promise<number>;
-  pull(key: string, offset?: number, length?: number): Promise<StoredRange | null>;
-  push(key: string, size: number, ranges: Range[]): Promise<void>;
-  pushPartial(key: string, size: number, ranges: Range[]): Promise<Uint8Array>;
-  set(key: string, bytes: Uint8Array): Promise<void>;
-  append(key: string, bytes: Uint8Array): Promise<void>;
-  readAppended(key: string, count: number): Promise<Uint8Array[]>;
-  clearAppended(key: string): Promise<void>;
-  lock(key: string, exclusive: boolean): Promise<void>;
-  unlock(key: string, exclusive: boolean): Promise<boolean>;
-  keys(prefix?: string): Promise<string[]>;
+export interface BrowserGlobalTier extends GlobalTier {}
+export declare class BrowserGlobalTier {
+  constructor();
 }
