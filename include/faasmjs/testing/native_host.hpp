@@ -38,6 +38,7 @@
 #define FAASMJS_TESTING_NATIVE_HOST_HPP
 
 #include "faasmjs/bytes.hpp"
+#include "faasmjs/chain.hpp"
 #include "faasmjs/detail/abi_args.hpp"
 #include "faasmjs/detail/host_abi.h"
 
@@ -67,13 +68,8 @@ struct Input {
     Bytes bytes;
 };
 
-struct Invocation {
-    int return_value = 0;
-    Bytes output;
-
-    bool ok() const noexcept { return return_value == 0; }
-    std::string_view output_text() const noexcept { return as_chars(output); }
-};
+// What a finished call gave back: the same shape the SDK hands a caller of Call<T>::reply().
+using Invocation = Reply;
 
 struct ChainedCall {
     unsigned id = 0;
