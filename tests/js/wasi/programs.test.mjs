@@ -60,7 +60,9 @@ const cases = [
   { name: 'hello', program: 'hello', args: faasmArgs('alpha beta'), exit: 0,
     stderr: 'to stderr via cerr\nto stderr via fprintf\n' },
   { name: 'files', program: 'files', args: faasmArgs(), exit: 0, stderr: '' },
-  { name: 'clocks', program: 'clocks', args: faasmArgs(), exit: 0, stderr: '' },
+  // node:wasi sleeps on real timers, and now and then its monotonic clock shows less than a 5 ms usleep
+  // (seen once in a dozen runs), so this program's relations are checked against the expected output only.
+  { name: 'clocks', program: 'clocks', args: faasmArgs(), exit: 0, stderr: '', reference: false },
   { name: 'stdin', program: 'stdin', args: faasmArgs(), exit: 0, stderr: '' },
   ...[['return', 3], ['exit', 4], ['_exit', 5], ['exit', -1], ['return', 0]].map(([how, code]) => ({
     name: `exit code by ${how} ${code}`, program: 'exitcode', args: faasmArgs(`${how} ${code}`), exit: code,
@@ -70,7 +72,7 @@ const cases = [
 ];
 
 describe('C and C++ programs', { skip }, () => {
-  for (const { name, program, args, exit, stdout = expected(name), stderr } of cases) {
+  for (const { name, program, args, exit, stdout = expected(name), stderr, reference = true } of cases) {
     describe(name, () => {
       it('gives the expected output and exit code on faasm.js', () => {
         const ours = runOurs(program, args);
@@ -79,7 +81,7 @@ describe('C and C++ programs', { skip }, () => {
         assert.equal(ours.exit, exit);
       });
 
-      it('behaves as on node:wasi', () => {
+      it('behaves as on node:wasi', { skip: !reference && 'timing-dependent on node:wasi' }, () => {
         const { wasi, ...ours } = runOurs(program, args);
         assert.deepEqual(ours, runReference(program, args));
       });
