@@ -1,0 +1,52 @@
+/* The C interface between a function's shared object (made by aot_compiler.h: wasm2c output plus generated
+ * glue) and the worker process that dlopen()s it. wasm2c's own symbols carry the module's shape (which import
+ * modules it has, which exports), so the glue flattens them into one table of entry points with the same
+ * signatures for every function; the worker looks up only `faasmjs_module_get`.
+ *
+ * Imports resolve the other way: the worker executable defines wasm2c's import symbols
+ * (`Z_envZ___faasm_read_input` and the rest, `Z_wasi_snapshot_preview1Z_*`) and exports them (-rdynamic),
+ * with its own `struct Z_env_instance_t` / `struct Z_wasi_snapshot_preview1_instance_t` as the per-call host
+ * context. Bump FAASMJS_MODULE_ABI_VERSION on any change: the cache key includes it. */
+#ifndef FAASMJS_GATEWAY_MODULE_ABI_H
+#define FAASMJS_GATEWAY_MODULE_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasm-rt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FAASMJS_MODULE_ABI_VERSION 1
+
+struct faasmjs_module {
+  uint32_t abi_version;
+  size_t instance_size;
+  /* Once per process, before the first instantiate. */
+  void (*init_module)(void);
+  /* env and wasi are the host contexts handed to every import of that module. */
+  void (*instantiate)(void* instance, void* env, void* wasi);
+  void (*free_instance)(void* instance);
+  wasm_rt_memory_t* (*memory)(void* instance);
+  /* NULL when the module has no table. */
+  wasm_rt_funcref_table_t* (*table)(void* instance);
+  void (*call_ctors)(void* instance);
+  /* NULL when _faasm_zygote is not exported. */
+  uint32_t (*zygote)(void* instance);
+  void (*start)(void* instance);
+  uint32_t (*malloc)(void* instance, uint32_t size);
+  /* Calls table entry `index` as Faasm's chain by pointer does: a ()->i32, ()->(), (i32)->i32 or (i32)->()
+   * entry, given `arg` when it takes one. Returns 0 and the entry's result (0 for void), -1 when the index
+   * names no function, -2 when its type is none of those. */
+  int (*call_table_entry)(void* instance, uint32_t index, uint32_t arg, uint32_t* result);
+};
+
+const struct faasmjs_module* faasmjs_module_get(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

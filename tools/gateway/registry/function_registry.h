@@ -1,0 +1,62 @@
+// The embedded cluster's functions: what is registered under which name, its binaries for browsers and its
+// compiled form for workers. Functions come from --functions (every NAME.wasm there, with NAME.async.wasm
+// and NAME.manifest.json beside it when the build made them) and from UPLOAD over the wire protocol, which
+// also runs faasmjs-asyncify to make the browser variant. Stored under <data>/functions/<name>/, so uploads
+// survive a restart. One namespace for all users, as one app.
+//
+// Registration is quick; compilation runs in the background (one at a time per core), and a call to a
+// function still compiling waits for it (wait_ready). Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aot/aot_compiler.h"
+#include "common/error.h"
+
+namespace faasmjs::gateway::registry {
+
+struct RegistryOptions {
+  std::filesystem::path data_dir;  // functions/<name>/ lives here
+  std::optional<std::filesystem::path> functions_dir;  // --functions
+  std::filesystem::path asyncify_tool;  // faasmjs-asyncify, for uploads
+  std::function<void(std::string_view)> log;  // start-up and compile progress lines
+};
+
+class RegisteredFunction {
+ public:
+  virtual ~RegisteredFunction() = default;
+  virtual const std::string& name() const = 0;
+  virtual const std::string& sha256() const = 0;
+  // Blocks until compiled: the module, or the compile error (BadWasm / Internal).
+  virtual Expected<aot::CompiledModule> wait_ready() const = 0;
+};
+
+struct UploadInfo {
+  std::string name;
+  std::string sha256;
+  std::uint32_t compile_ms = 0;
+};
+
+class FunctionRegistry {
+ public:
+  static Expected<std::unique_ptr<FunctionRegistry>> open(RegistryOptions options, aot::Compiler& compiler);
+  virtual ~FunctionRegistry() = default;
+
+  // Names: 1–64 characters of [A-Za-z0-9_-]. Registers or replaces; returns once compiled (UPLOADED is the
+  // promise that calls will run). A bad binary leaves an earlier version in place.
+  virtual Expected<UploadInfo> upload(std::string_view name, std::span<const std::uint8_t> wasm) = 0;
+  virtual std::shared_ptr<const RegisteredFunction> find(std::string_view name) const = 0;
+  // What browsers load: "NAME.wasm", "NAME.async.wasm", "NAME.manifest.json"; nullopt for anything else.
+  virtual std::optional<std::filesystem::path> browser_file(std::string_view file_name) const = 0;
+  virtual std::vector<std::string> names() const = 0;
+};
+
+}  // namespace faasmjs::gateway::registry

@@ -1,0 +1,73 @@
+// The gateway ↔ worker process protocol. A worker (faasmjs-worker) runs one call at a time for the cluster's
+// worker pool; it talks to its slot in the gateway over a Unix socketpair on its fd 3. Everything a function
+// does that reaches beyond its own instance (chaining, awaiting, state, locks) is a host call the slot answers;
+// the rest of the host interface (input, output, WASI) is served inside the worker.
+//
+// A message is a u32 little-endian body length, a u8 op, then the body, whose fields use common/byte_io.h
+// (str = u16 length + UTF-8, bytes = u32 length + raw). Conversation:
+//
+//   worker  → gateway   READY    u32 pid                               once, after start-up
+//   gateway → worker    RUN      str shared_object, str function, str user, u32 func_ptr, str cmdline,
+//                                u64 memory_limit_bytes, bytes input
+//   worker  → gateway   HOST_CALL u8 HostCall, fields below            any number, each answered by REPLY
+//   gateway → worker    REPLY    u8 ok, then the fields below (ok = 1) or str error (ok = 0)
+//   worker  → gateway   RESULT   i32 return_value, u8 CallStatus, str error, bytes stdout, bytes output
+//
+// A REPLY with ok = 0 ends the call as Faasm ends it when a host call throws: the worker traps with that
+// message and reports RESULT status Trapped. State keys travel as the function sees them; the slot namespaces
+// them with the call's user. After RESULT the worker waits for the next RUN; EOF on fd 3 makes it exit.
+// Everything that must not depend on a cooperating worker (time limit, crash) is the slot's job: it kills the
+// process and reports TimedOut or Crashed itself.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace faasmjs::gateway::worker {
+
+inline constexpr int kChannelFd = 3;
+inline constexpr std::uint32_t kMaxMessage = 512u << 20;
+
+enum class Op : std::uint8_t {
+  Ready = 1,
+  Run = 2,
+  HostCall = 3,
+  Reply = 4,
+  Result = 5,
+};
+
+// HOST_CALL kinds: fields sent → REPLY fields when ok.
+enum class HostCall : std::uint8_t {
+  Chain = 1,                 // str function (empty: the caller's own), u32 func_ptr, bytes input → u32 call id
+  Await = 2,                 // u32 call id, u8 want_output → i32 return_value, bytes output
+  StateSize = 10,            // str key → u32 size
+  StateRead = 11,            // str key, u32 length → bytes value
+  StateReadRange = 12,       // str key, u32 total, u32 offset, u32 length → bytes chunk
+  StateWrite = 13,           // str key, bytes data → (nothing)
+  StateWriteRange = 14,      // str key, u32 total, u32 offset, bytes data → (nothing)
+  StatePublish = 15,         // str key, u32 total, u32 offset, bytes data → (nothing)
+  StateFlagDirty = 16,       // str key, u32 total, u32 offset, u32 length → (nothing)
+  StatePush = 17,            // str key → (nothing)
+  StatePushPartial = 18,     // str key → (nothing)
+  StatePushPartialMask = 19, // str key, str mask key → (nothing)
+  StatePull = 20,            // str key, u32 length → (nothing)
+  StateAppend = 21,          // str key, bytes element → (nothing)
+  StateReadAppended = 22,    // str key, u32 count → u32 n, n × bytes
+  StateClearAppended = 23,   // str key → (nothing)
+  StateLock = 24,            // str key, u8 exclusive → (nothing), sent once granted
+  StateUnlock = 25,          // str key, u8 exclusive → u8 released
+};
+
+struct Message {
+  Op op;
+  std::vector<std::uint8_t> body;
+};
+
+// Blocking, whole-message I/O on a stream socket; EINTR is retried. send returns false when the peer is
+// gone; receive returns nullopt on EOF, a broken peer or a length over kMaxMessage.
+bool send_message(int fd, Op op, std::span<const std::uint8_t> body);
+std::optional<Message> receive_message(int fd);
+
+}  // namespace faasmjs::gateway::worker
