@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 
 import { launchChromium, newPage } from '../../tools/demo/chromium.mjs';
+import { startGateway } from '../../tools/demo/gateway.mjs';
 import { startDevServer } from '../../tools/devserver/server.mjs';
 
 export const wasmDir = process.env.FAASMJS_WASM_DIR;
@@ -24,7 +25,21 @@ const BLANK = '__test__/blank.html';
  *   page on the server's origin; page.problems collects its errors
  */
 export async function startSession(functionsDir) {
-  const server = await startDevServer({ functionsDir, port: 0 });
+  return sessionOn(await startDevServer({ functionsDir, port: 0 }));
+}
+
+/**
+ * Starts a real faasmjs-gateway serving the functions of `dirs` and Chromium with pages on its origin.
+ * session.gateway is the running gateway (tools/demo/gateway.mjs: restart(), stop(), wsUrl, log).
+ */
+export async function startGatewaySession(dirs, args = []) {
+  const gateway = await startGateway({ functionDirs: dirs, args });
+  const session = await sessionOn({ url: gateway.url, close: () => gateway.close() });
+  return { ...session, gateway };
+}
+
+// Chromium with blank test pages on the origin of `server` ({ url, close() }), closed with it.
+async function sessionOn(server) {
   let browser;
   try {
     browser = await launchChromium();
@@ -68,16 +83,17 @@ export function useBrowser() {
  * Connects a client in the page, makes the calls one after another and closes it. Each outcome is either
  * the result (output as text, trace included) or, when invoke rejects, { rejected: { code, name, message } }.
  * @param {import('playwright-core').Page} page
- * @param {object} options connect options (functions defaults to '/wasm/')
+ * @param {object} options connect options (functions defaults to '/wasm/' without a url)
  * @param {{ name: string, input?: string, options?: object }[]} calls
+ * @param {string} [url] a gateway's ws:// URL; browser-local without one
  */
-export function invokeAll(page, options, calls) {
-  return page.evaluate(async ({ options, calls }) => {
+export function invokeAll(page, options, calls, url = undefined) {
+  return page.evaluate(async ({ options, calls, url }) => {
     const { connect } = await import('/sdk/js/index.js');
     const describe = (error) => ({ code: error.code, name: error.name, message: error.message });
     let client;
     try {
-      client = await connect(undefined, { functions: '/wasm/', ...options });
+      client = await connect(url, url === undefined ? { functions: '/wasm/', ...options } : options);
     } catch (error) {
       return { connectRejected: describe(error) };
     }
@@ -92,11 +108,49 @@ export function invokeAll(page, options, calls) {
     }
     await client.close();
     return { suspension: client.suspension, outcomes };
-  }, { options, calls });
+  }, { options, calls, url });
 }
 
 /** Fails with what the page reported (uncaught errors, console errors) besides the expected ones. */
 export function assertNoProblems(assert, page, allowed = []) {
   const unexpected = page.problems.filter((problem) => !allowed.some((pattern) => pattern.test(problem)));
   assert.deepEqual(unexpected, [], 'the page reported errors');
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of `targetPort`, so that a test can drop a browser's connection while
+ * both ends stay up: cut() destroys every connection in flight; new ones are still accepted.
+ */
+export async function startTcpProxy(targetPort) {
+  const net = await import('node:net');
+  const pairs = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    const pair = { client, upstream };
+    pairs.add(pair);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      pairs.delete(pair);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    get connections() { return pairs.size; },
+    cut() {
+      for (const { client, upstream } of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      pairs.clear();
+    },
+    close() {
+      this.cut();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
