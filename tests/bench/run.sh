@@ -10,6 +10,8 @@ output="$2"
 
 sections="$(mktemp)"
 trap 'rm -f "$sections"' EXIT
+# The browser benchmarks start this build's gateway (tools/demo/gateway.mjs).
+export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
 
 {
   echo "## Asyncify: size and tool run time"
@@ -27,6 +29,14 @@ trap 'rm -f "$sections"' EXIT
   echo "## Browser: cost of one suspension (headless Chromium)"
   echo
   node "$here/browser_suspend.mjs" "$build_dir"
+  echo
+  echo "## Gateway: calls and state between the browser and the cluster (headless Chromium)"
+  echo
+  node "$here/gateway_browser.mjs" "$build_dir"
+  echo
+  echo "## Embedded cluster: compute against native code"
+  echo
+  node "$here/cluster_compute.mjs" "$build_dir"
 } >>"$sections"
 
 {

@@ -1,11 +1,12 @@
-// Node side of the browser benchmarks: a page in headless Chromium (the browser tests' session: dev server
-// on a free port, Debian's Chromium) that can import this folder's page modules from /__bench__/.
+// Node side of the browser benchmarks: a page in headless Chromium (the browser tests' session: the dev
+// server, or a real faasmjs-gateway, on a free port; Debian's Chromium) that can import this folder's page
+// modules from /__bench__/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { functionsDirOf } from '../../../tools/devserver/server.mjs';
-import { startSession } from '../../browser/support.mjs';
+import { startGatewaySession, startSession } from '../../browser/support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
@@ -13,10 +14,15 @@ const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
 /**
  * @param {string} buildDir the native build directory (or a wasm sub-build), as tests/bench/run.sh passes it
  * @param {Record<string, Uint8Array>} extra further files served at /__bench__/<name>
- * @returns {Promise<{ page: import('playwright-core').Page, close(): Promise<void> }>}
+ * @param {{ gateway?: boolean }} options gateway: served by faasmjs-gateway (with the examples and the
+ *   gateway's test functions) instead of the dev server
+ * @returns {Promise<{ page: import('playwright-core').Page, close(): Promise<void>, gateway?: object }>}
  */
-export async function openBenchPage(buildDir, extra = {}) {
-  const session = await startSession(functionsDirOf(buildDir));
+export async function openBenchPage(buildDir, extra = {}, { gateway = false } = {}) {
+  const examples = functionsDirOf(buildDir);
+  const session = gateway
+    ? await startGatewaySession([examples, path.join(examples, '..', '..', 'tests', 'gateway', 'functions')])
+    : await startSession(examples);
   try {
     await session.context.route(`${session.url}__bench__/*`, (route) => {
       const name = path.basename(new URL(route.request().url()).pathname);
@@ -26,7 +32,7 @@ export async function openBenchPage(buildDir, extra = {}) {
       return route.fulfill({ contentType: TYPES[path.extname(name)], body: Buffer.from(body) });
     });
     const page = await session.open();
-    return { page, close: () => session.close() };
+    return { page, close: () => session.close(), gateway: session.gateway };
   } catch (error) {
     await session.close();
     throw error;
