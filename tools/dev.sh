@@ -23,9 +23,12 @@ Usage: ./tools/dev.sh <command> [options]
 
 Commands:
   demo      Build every example function, print per function its plain and asyncified sizes and the
-            imports treated as blocking, then serve the demo web app (the URL is printed; Ctrl-C stops).
-            --check: instead of serving, run every example in headless Chromium through JSPI, Asyncify
-            and worker mode, print each output, and exit non-zero on any failure.
+            imports treated as blocking, then start faasmjs-gateway with its embedded cluster, serving the
+            demo web app and the examples (the URL is printed; Ctrl-C stops). Further options go to the
+            gateway (see build/tools/gateway/faasmjs-gateway --help).
+            --check: instead of serving, run every example in headless Chromium in the browser (JSPI,
+            Asyncify, worker mode) with chained calls in the cluster, and in the cluster itself, print
+            each output, and exit non-zero on any failure.
   test      Build everything and run every test suite through ctest (ends with ctest's summary).
   bench     Build and run the benchmarks; results are written to docs/performance.md.
   build     Install what is missing, configure and build (the first step of the commands above).
@@ -90,11 +93,12 @@ demo() {
   node "$ROOT/tools/report/functions-report.mjs" "$BUILD_DIR"/wasm-*/examples/functions
   if [ "${1:-}" = "--check" ]; then
     shift
-    log "Checking the demo in headless Chromium (JSPI, Asyncify, worker)"
+    log "Checking the demo through the gateway in headless Chromium (JSPI, Asyncify, worker, cluster)"
     node "$ROOT/tools/demo/check.mjs" --build-dir "$BUILD_DIR" --worker "$@"
   else
-    log "Serving the demo (Ctrl-C stops)"
-    exec node "$ROOT/tools/devserver/devserver.mjs" --build-dir "$BUILD_DIR" "$@"
+    log "Starting the gateway with the demo (Ctrl-C stops)"
+    exec "$BUILD_DIR/tools/gateway/faasmjs-gateway" --web-root "$ROOT/examples/webapp" \
+      --functions "$BUILD_DIR/wasm-clang/examples/functions" --data "$BUILD_DIR/demo-data" "$@"
   fi
 }
 

@@ -1,6 +1,8 @@
-// The faasm.js demo page: one card per example function, run browser-locally with the suspension mode and
-// thread chosen at the top. The page's state is also written to data-* attributes (body[data-client],
-// card[data-status], [data-field]) so that tools/demo/check.mjs can drive it like a user.
+// The faasm.js demo page: one card per example function, run in the browser or in the gateway's cluster,
+// with the suspension mode, thread and destination of chained calls chosen at the top. Served by
+// faasmjs-gateway, it connects to the gateway's WebSocket; served by anything else, it runs browser-locally.
+// The page's state is also written to data-* attributes (body[data-client], card[data-status],
+// [data-field]) so that tools/demo/check.mjs can drive it like a user.
 import { connect, jspiAvailable } from '/sdk/js/index.js';
 
 import { EXAMPLES } from './examples.js';
@@ -30,7 +32,25 @@ requestAnimationFrame((now) => liveMeter.tick(now));
 
 function settings() {
   const data = new FormData(settingsForm);
-  return { suspension: data.get('suspension'), worker: data.get('worker') === 'on' };
+  return {
+    suspension: data.get('suspension'),
+    worker: data.get('worker') === 'on',
+    where: data.get('where'),
+    chain: data.get('chain'),
+  };
+}
+
+const gatewayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+
+// The gateway when there is one; browser-local otherwise (where and chain then have no choice to make).
+async function connectClient({ suspension, worker }) {
+  const options = { user: 'demo', suspension, worker, stdout: 'capture' };
+  try {
+    return { client: await connect(gatewayUrl, options), gateway: true };
+  } catch (error) {
+    logEvent(`no gateway at ${gatewayUrl} (${error.message}): running browser-locally`);
+    return { client: await connect(undefined, { ...options, functions: '/functions/' }), gateway: false };
+  }
 }
 
 function logEvent(text) {
@@ -53,11 +73,15 @@ async function reconnect() {
   clientPromise = (async () => {
     const old = await previous?.catch(() => null);
     await old?.client.close();
-    const client = await connect(undefined, { user: 'demo', functions: '/wasm/', suspension, worker, stdout: 'capture' });
-    return { client, worker };
+    const { client, gateway } = await connectClient({ suspension, worker });
+    return { client, worker, gateway };
   })();
   try {
-    const { client } = await clientPromise;
+    const { client, gateway } = await clientPromise;
+    client.addEventListener('connection', ({ detail }) => {
+      logEvent(`connection ${detail.state}`);
+      document.body.dataset.connection = detail.state;
+    });
     client.addEventListener('progress', ({ detail }) => {
       logEvent(`#${detail.id} ${detail.function}: ${detail.phase}`);
       const card = document.querySelector(`.card[data-function="${detail.function}"][data-status="running"]`);
@@ -71,8 +95,11 @@ async function reconnect() {
     document.body.dataset.client = 'ready';
     document.body.dataset.suspension = client.suspension;
     document.body.dataset.worker = String(worker);
+    document.body.dataset.gateway = String(gateway);
+    for (const input of settingsForm.querySelectorAll('input[name="where"], input[name="chain"]')) input.disabled = !gateway;
     clientStatus.textContent = `ready: ${client.suspension === 'jspi' ? 'JSPI on NAME.wasm' : 'Asyncify on NAME.async.wasm'}`
-      + `, ${worker ? 'in a Web Worker' : 'on the page\'s thread'}`;
+      + `, ${worker ? 'in a Web Worker' : 'on the page\'s thread'}`
+      + `, ${gateway ? `connected to ${gatewayUrl}` : 'no gateway (browser-local)'}`;
   } catch (error) {
     if (mine !== generation) return;
     document.body.dataset.client = 'error';
@@ -86,8 +113,42 @@ function countChained(trace) {
   return trace.chained.reduce((total, child) => total + 1 + countChained(child), 0);
 }
 
+// One line per group of calls: where they ran and how long they took, the root first, then what it
+// chained (grouped by function and place, so a fork-join of 100 is one line), depth first.
+function describeCalls(trace, depth = 0, lines = []) {
+  const ms = (value) => `${value.toFixed(1)} ms`;
+  const timing = trace.where === 'cluster' && trace.queuedUs !== undefined
+    ? `${ms(trace.durationMs)} (queued ${ms(trace.queuedUs / 1000)}, ran ${ms(trace.runUs / 1000)})`
+    : ms(trace.durationMs);
+  if (depth === 0) lines.push({ depth, text: `${trace.function} in the ${trace.where}: ${timing}` });
+  const groups = new Map();
+  for (const child of trace.chained) {
+    const key = `${child.function}@${child.where}`;
+    groups.set(key, [...(groups.get(key) ?? []), child]);
+  }
+  for (const calls of groups.values()) {
+    const [first] = calls;
+    const total = calls.reduce((sum, call) => sum + call.durationMs, 0);
+    lines.push({
+      depth: depth + 1,
+      text: `${calls.length}× ${first.function} in the ${first.where}: ${ms(total / calls.length)} each on average`,
+    });
+    for (const call of calls) describeCalls(call, depth + 1, []).forEach((line) => lines.push(line));
+  }
+  return lines;
+}
+
+function showCalls(list, trace) {
+  list.replaceChildren(...describeCalls(trace).map(({ depth, text }) => {
+    const item = document.createElement('li');
+    item.textContent = text;
+    item.style.marginLeft = `${depth}rem`;
+    return item;
+  }));
+}
+
 function clearCard(card) {
-  for (const element of card.querySelectorAll('[data-field]')) element.textContent = '';
+  for (const element of card.querySelectorAll('[data-field]')) element.replaceChildren();
 }
 
 async function run(card) {
@@ -98,11 +159,12 @@ async function run(card) {
   field(card, 'phase').textContent = 'starting';
   const frames = { longestGap: 0 };
   try {
-    const { client, worker } = await clientPromise;
+    const { client, worker, gateway } = await clientPromise;
+    const { where, chain } = settings();
     liveMeter.runs.add(frames);
     const started = performance.now();
     // An empty box means no input at all, which is what the examples' defaults expect.
-    const result = await client.invoke(name, text === '' ? undefined : text);
+    const result = await client.invoke(name, text === '' ? undefined : text, gateway ? { where, chain } : {});
     const now = performance.now();
     const wall = now - started;
     // A thread busy until now has not drawn a frame since liveMeter.last.
@@ -112,8 +174,10 @@ async function run(card) {
     field(card, 'returnValue').textContent = String(result.returnValue);
     field(card, 'stdout').textContent = result.stdout + result.stderr;
     field(card, 'error').textContent = result.error ?? '';
-    field(card, 'where').textContent = `${trace.where}, ${worker ? 'Web Worker' : 'page thread'}`;
-    field(card, 'suspension').textContent = trace.suspension;
+    field(card, 'where').textContent = trace.where === 'cluster' ? 'cluster'
+      : `browser, ${worker ? 'Web Worker' : 'page thread'}`;
+    showCalls(field(card, 'calls'), trace);
+    field(card, 'suspension').textContent = trace.suspension ?? '';
     field(card, 'timings').textContent = `${trace.durationMs.toFixed(1)} ms in the call (${wall.toFixed(1)} ms `
       + `for the page), ${trace.suspensions} suspensions, ${countChained(trace)} chained calls`;
     field(card, 'stall').textContent = `${frames.longestGap.toFixed(0)} ms`;
@@ -152,6 +216,8 @@ function loadSettings() {
   const suspension = query.get('suspension');
   if (['auto', 'jspi', 'asyncify'].includes(suspension)) settingsForm.suspension.value = suspension;
   settingsForm.worker.checked = query.get('worker') === '1';
+  if (['browser', 'cluster'].includes(query.get('where'))) settingsForm.where.value = query.get('where');
+  if (['browser', 'cluster'].includes(query.get('chain'))) settingsForm.chain.value = query.get('chain');
   if (!jspiAvailable()) {
     const jspi = settingsForm.querySelector('input[value="jspi"]');
     jspi.disabled = true;
@@ -160,11 +226,16 @@ function loadSettings() {
   }
 }
 
+// Where calls run is chosen per call: only the suspension mode and the thread need a new client.
+let connectedWith = null;
 settingsForm.addEventListener('change', () => {
-  const { suspension, worker } = settings();
-  const query = new URLSearchParams({ suspension, ...(worker ? { worker: '1' } : {}) });
+  const { suspension, worker, where, chain } = settings();
+  const query = new URLSearchParams({ suspension, where, chain, ...(worker ? { worker: '1' } : {}) });
   history.replaceState(null, '', `?${query}`);
-  reconnect();
+  if (connectedWith !== `${suspension}/${worker}`) {
+    connectedWith = `${suspension}/${worker}`;
+    reconnect();
+  }
 });
 
 document.getElementById('run-all').addEventListener('click', async () => {
@@ -173,4 +244,5 @@ document.getElementById('run-all').addEventListener('click', async () => {
 
 addCards();
 loadSettings();
+connectedWith = `${settings().suspension}/${settings().worker}`;
 reconnect();

@@ -25,8 +25,8 @@ export const EXAMPLES = [
   },
   {
     name: 'pi',
-    summary: 'Compute-heavy: a Monte Carlo estimate of pi over N workers chained by pointer. Try worker mode '
-      + 'to keep the page smooth while it computes.',
+    summary: 'Compute-heavy: a Monte Carlo estimate of pi over N workers chained by pointer. Send the chained '
+      + 'calls to the cluster, or try worker mode to keep the page smooth while the browser computes.',
     placeholder: '<workers> <samples each> (empty: 8 40000000)',
     value: '4 5000000',
   },

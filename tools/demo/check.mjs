@@ -1,24 +1,27 @@
 #!/usr/bin/env node
-// Drives the demo page (examples/webapp) in headless Chromium the way a user would: picks the suspension mode
-// and thread with the page's own controls, types each input of examples/functions/README.md's table into
-// the function's card, presses Run and compares what the card shows with the README. Prints each output;
-// exits 1 on any failure, 2 on bad usage.
+// Drives the demo page (examples/webapp), served by a real faasmjs-gateway, in headless Chromium the way a
+// user would: picks the suspension mode, the thread and where calls run with the page's own controls, types
+// each input of examples/functions/README.md's table into the function's card, presses Run and compares
+// what the card shows with the README. Prints each output; exits 1 on any failure, 2 on bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { functionsDirOf, repoRoot, startDevServer } from '../devserver/server.mjs';
+import { functionsDirOf, repoRoot } from '../devserver/server.mjs';
 import { launchChromium, newPage } from './chromium.mjs';
 import { expectedOutputs } from './expected.mjs';
+import { gatewayBinary, startGateway } from './gateway.mjs';
 
 const USAGE = `Usage: node tools/demo/check.mjs [options]
 
-Runs every example of the demo page through JSPI and Asyncify in headless Chromium and checks the outputs
-against examples/functions/README.md.
+Starts faasmjs-gateway with the demo and the example functions, then runs every example of the demo page
+in headless Chromium: in the browser through JSPI and Asyncify with chained calls sent to the cluster, in
+the browser alone, and in the cluster; checks the outputs against examples/functions/README.md.
 
 Options:
-  -b, --build-dir <d>   build directory, as for tools/devserver (default ./build)
-      --url <url>       check a demo that is already served there instead of starting a server
+  -b, --build-dir <d>   build directory: the native one (its gateway and wasm-clang functions are used) or a
+                        wasm sub-build (then FAASMJS_GATEWAY names the gateway) (default ./build)
+      --url <url>       check a demo that is already served there instead of starting a gateway
       --worker          also run every example in worker mode
   -h, --help            show this help
 `;
@@ -52,13 +55,15 @@ if (values.help) {
 
 const show = (text) => (text === undefined ? 'none' : JSON.stringify(text));
 
-/** Switches the page's controls and waits for the new client. */
-async function choose(page, suspension, worker) {
+/** Switches the page's controls and waits for the client they need. */
+async function choose(page, { suspension, worker, where, chain }) {
   await page.check(`input[name="suspension"][value="${suspension}"]`);
   await page.setChecked('input[name="worker"]', worker);
+  await page.check(`input[name="where"][value="${where}"]`);
+  await page.check(`input[name="chain"][value="${chain}"]`);
   await page.waitForFunction(
     ([wanted, inWorker]) => document.body.dataset.client === 'error'
-      || (document.body.dataset.client === 'ready' && document.body.dataset.suspension === wanted
+      || (document.body.dataset.client === 'ready' && (wanted === 'auto' || document.body.dataset.suspension === wanted)
           && document.body.dataset.worker === String(inWorker)),
     [suspension, worker], { timeout: CONNECT_TIMEOUT_MS });
   const status = await page.textContent('#client-status');
@@ -79,29 +84,33 @@ async function runCard(page, row) {
       .concat([['status', element.dataset.status]])));
 }
 
-function compare(row, shown, suspension) {
+function compare(row, shown, { suspension, where }) {
   const problems = [];
   if (shown.output !== row.output) problems.push(`output ${show(shown.output)}, expected ${show(row.output)}`);
   if (shown.returnValue !== String(row.returnValue)) {
     problems.push(`return value ${shown.returnValue || '(none)'}, expected ${row.returnValue}`);
   }
-  if (shown.status !== 'error' && shown.suspension !== suspension) {
+  if (shown.status !== 'error' && where === 'browser' && shown.suspension !== suspension) {
     problems.push(`ran with ${shown.suspension}, expected ${suspension}`);
+  }
+  if (shown.status !== 'error' && !shown.where.startsWith(where)) {
+    problems.push(`ran in ${shown.where}, expected the ${where}`);
   }
   if (shown.status === 'error') problems.push(`invoke rejected: ${shown.error}`);
   return problems;
 }
 
 async function main() {
-  let server = null;
+  let gateway = null;
   let url = values.url;
   if (!url) {
-    const functionsDir = functionsDirOf(path.resolve(values['build-dir']));
+    const buildDir = path.resolve(values['build-dir']);
+    const functionsDir = functionsDirOf(buildDir);
     if (!fs.existsSync(path.join(functionsDir, 'hello.wasm'))) {
       usage(`no example functions in ${functionsDir}: build first or pass --build-dir`);
     }
-    server = await startDevServer({ functionsDir, port: 0 });
-    url = server.url;
+    gateway = await startGateway({ binary: gatewayBinary(buildDir), functionDirs: [functionsDir] });
+    url = gateway.url;
   }
   const browser = await launchChromium();
   let failures = 0;
@@ -110,13 +119,20 @@ async function main() {
     await page.goto(url);
     const cards = await page.$$eval('.card', (all) => all.map((card) => card.dataset.function));
     const rows = expectedOutputs().filter((row) => cards.includes(row.function));
-    const passes = [false, ...(values.worker ? [true] : [])]
-      .flatMap((worker) => ['jspi', 'asyncify'].map((suspension) => ({ suspension, worker })));
-    for (const { suspension, worker } of passes) {
-      console.log(`\n## ${suspension}${worker ? ', worker mode' : ''} (${await choose(page, suspension, worker)})`);
+    const inBrowser = [false, ...(values.worker ? [true] : [])].flatMap((worker) => ['jspi', 'asyncify']
+      .map((suspension) => ({ suspension, worker, where: 'browser', chain: 'cluster' })));
+    const passes = [
+      ...inBrowser,
+      { suspension: 'auto', worker: false, where: 'browser', chain: 'browser' },
+      { suspension: 'auto', worker: false, where: 'cluster', chain: 'cluster' },
+    ];
+    for (const pass of passes) {
+      const { suspension, worker, where, chain } = pass;
+      console.log(`\n## in the ${where}${where === 'browser' ? ` with ${suspension}, chained calls to the ${chain}` : ''}`
+                  + `${worker ? ', worker mode' : ''} (${await choose(page, pass)})`);
       for (const row of rows) {
         const shown = await runCard(page, row);
-        const problems = compare(row, shown, suspension);
+        const problems = compare(row, shown, { ...pass, suspension: await page.getAttribute('body', 'data-suspension') });
         failures += problems.length > 0 ? 1 : 0;
         console.log(`${problems.length ? 'FAIL' : 'ok  '} ${row.function}(${show(row.input)}) → ${show(shown.output)}`
                     + ` [return ${shown.returnValue}; ${shown.timings}; page stall ${shown.stall}]`);
@@ -129,7 +145,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    await server?.close();
+    await gateway?.close();
   }
   console.log(failures ? `\n${failures} failure(s)` : '\nall examples passed');
   return failures ? 1 : 0;

@@ -1,6 +1,6 @@
-// The demo's static file server: the web app at /, the JavaScript runtime at /sdk/js/ and a build's example
-// functions at /wasm/. Dependency-free on purpose, and only for development: the gateway will serve the same
-// three trees (and the WebSocket endpoint) in production.
+// A static file server for browser-local tests: the web app at /, the JavaScript runtime at /sdk/js/ and a
+// build's example functions at /wasm/ (and at /functions/, as the gateway serves them). Dependency-free on
+// purpose; faasmjs-gateway serves the same trees, the WebSocket endpoint and the cluster behind it.
 //
 // No COOP/COEP headers: faasm.js never needs cross-origin isolation (no SharedArrayBuffer), and serving
 // without them keeps the demo honest about that.
@@ -39,6 +39,8 @@ function mounts(functionsDir) {
   return [
     { prefix: '/sdk/js/', dir: path.join(repoRoot, 'sdk', 'js') },
     { prefix: '/wasm/', dir: functionsDir },
+    // Where the gateway serves them: the demo page, finding no gateway here, loads them from there.
+    { prefix: '/functions/', dir: functionsDir },
     { prefix: '/', dir: path.join(repoRoot, 'examples', 'webapp') },
   ];
 }
