@@ -37,10 +37,12 @@ struct faasmjs_module {
   uint32_t (*zygote)(void* instance);
   void (*start)(void* instance);
   uint32_t (*malloc)(void* instance, uint32_t size);
-  /* Calls table entry `index` as Faasm's chain by pointer does: a ()->i32, ()->(), (i32)->i32 or (i32)->()
-   * entry, given `arg` when it takes one. Returns 0 and the entry's result (0 for void), -1 when the index
-   * names no function, -2 when its type is none of those. */
-  int (*call_table_entry)(void* instance, uint32_t index, uint32_t arg, uint32_t* result);
+  /* Table entry `index` as Faasm's chain by pointer sees it: 0 or 1 (the i32 parameters it takes: a ()->i32,
+   * ()->(), (i32)->i32 or (i32)->() entry), -1 when the index names no function, -2 when its type is none of
+   * those. */
+  int (*table_entry_arity)(void* instance, uint32_t index);
+  /* Calls that entry (arity checked first), given `arg` when it takes one; returns its result (0 for void). */
+  uint32_t (*call_table_entry)(void* instance, uint32_t index, uint32_t arg);
 };
 
 const struct faasmjs_module* faasmjs_module_get(void);

@@ -46,6 +46,7 @@ struct CallResult {
   std::uint32_t run_us = 0;
   std::string trace_json;  // {"where":"cluster","worker":N,"function":...,"chained":[...]}
   std::string stdout_text;
+  std::string stderr_text;
   std::vector<std::uint8_t> output;
 };
 

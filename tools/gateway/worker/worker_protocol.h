@@ -11,7 +11,8 @@
 //                                u64 memory_limit_bytes, bytes input
 //   worker  → gateway   HOST_CALL u8 HostCall, fields below            any number, each answered by REPLY
 //   gateway → worker    REPLY    u8 ok, then the fields below (ok = 1) or str error (ok = 0)
-//   worker  → gateway   RESULT   i32 return_value, u8 CallStatus, str error, bytes stdout, bytes output
+//   worker  → gateway   RESULT   i32 return_value, u8 CallStatus, str error, bytes stdout, bytes stderr,
+//                                bytes output
 //
 // A REPLY with ok = 0 ends the call as Faasm ends it when a host call throws: the worker traps with that
 // message and reports RESULT status Trapped. State keys travel as the function sees them; the slot namespaces

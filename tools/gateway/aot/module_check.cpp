@@ -1,0 +1,102 @@
+#include "aot/module_check.h"
+
+#include <cstdio>
+
+#include "wabt/binary-reader-ir.h"
+#include "wabt/binary-reader.h"
+#include "wabt/cast.h"
+#include "wabt/feature.h"
+#include "wabt/ir.h"
+#include "wabt/validator.h"
+#include "worker/host_imports.h"
+
+namespace faasmjs::gateway::aot {
+
+namespace {
+
+std::string first_error(const wabt::Errors& errors) {
+  for (const auto& error : errors) {
+    if (error.error_level != wabt::ErrorLevel::Error) continue;
+    char offset[40];
+    std::snprintf(offset, sizeof offset, " (at byte 0x%zx)", error.loc.offset);
+    return error.message + offset;
+  }
+  return "rejected without a message";
+}
+
+char letter(wabt::Type type) {
+  switch (type) {
+    case wabt::Type::I32: return 'i';
+    case wabt::Type::I64: return 'I';
+    case wabt::Type::F32: return 'f';
+    case wabt::Type::F64: return 'F';
+    default: return '?';
+  }
+}
+
+std::string signature_of(const wabt::FuncSignature& sig) {
+  std::string text;
+  for (auto type : sig.param_types) text += letter(type);
+  text += ':';
+  for (auto type : sig.result_types) text += letter(type);
+  return text;
+}
+
+}  // namespace
+
+Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm) {
+  // WebAssembly 2.0 without SIMD: wasm2c 1.0.32 aborts on SIMD instead of reporting it.
+  wabt::Features features;
+  features.disable_simd();
+  wabt::ReadBinaryOptions options(features, nullptr, /*read_debug_names=*/false, /*stop_on_first_error=*/true,
+                                  /*fail_on_custom_section_error=*/false);
+  wabt::Module module;
+  wabt::Errors errors;
+  if (wasm.size() < 8) return fail(ErrorCode::BadWasm, "not a wasm binary: only " + std::to_string(wasm.size()) + " bytes");
+  if (wabt::Failed(wabt::ReadBinaryIr("function", wasm.data(), wasm.size(), options, &errors, &module))) {
+    std::string why = first_error(errors);
+    if (why.find("simd") != std::string::npos || why.find("v128") != std::string::npos ||
+        why.find("prefix 0xfd") != std::string::npos) {
+      why = "uses SIMD, which the cluster's compiler (wasm2c 1.0.32) cannot translate; build without -msimd128 (" +
+            why + ")";
+    }
+    return fail(ErrorCode::BadWasm, "not a valid wasm binary: " + why);
+  }
+  if (wabt::Failed(wabt::ValidateModule(&module, &errors, wabt::ValidateOptions(features)))) {
+    return fail(ErrorCode::BadWasm, "invalid wasm module: " + first_error(errors));
+  }
+  for (const wabt::Import* import : module.imports) {
+    if (import->kind() != wabt::ExternalKind::Func) {
+      return fail(ErrorCode::BadWasm, "imports " + import->module_name + "." + import->field_name +
+                                          ", which is not a function: the cluster provides only functions");
+    }
+    const auto* func = wabt::cast<wabt::FuncImport>(import);
+    const std::string wanted = signature_of(func->func.decl.sig);
+    const std::string_view provided = worker::provided_signature(import->module_name, import->field_name);
+    if (provided.empty()) {
+      return fail(ErrorCode::BadWasm, "imports " + import->module_name + "." + import->field_name +
+                                          ", which the cluster does not provide");
+    }
+    if (provided != wanted) {
+      return fail(ErrorCode::BadWasm, "imports " + import->module_name + "." + import->field_name + " as (" + wanted +
+                                          "), but the cluster provides it as (" + std::string(provided) + ")");
+    }
+  }
+  ModuleShape shape;
+  for (const wabt::Export* exported : module.exports) {
+    if (exported->kind == wabt::ExternalKind::Func) shape.function_exports.insert(exported->name);
+    if (exported->kind == wabt::ExternalKind::Memory && exported->name == "memory") shape.exports_memory = true;
+    if (exported->kind == wabt::ExternalKind::Table && exported->name == "__indirect_function_table") {
+      shape.exports_table = true;
+    }
+  }
+  for (const char* required : {"_start", "malloc"}) {
+    if (!shape.function_exports.contains(required)) {
+      return fail(ErrorCode::BadWasm, std::string("exports no ") + required + " function: not a Faasm function");
+    }
+  }
+  if (!shape.exports_memory) return fail(ErrorCode::BadWasm, "exports no memory: not a Faasm function");
+  return shape;
+}
+
+}  // namespace faasmjs::gateway::aot

@@ -1,0 +1,24 @@
+// What the cluster's compiler checks before any compiler runs, so that a bad upload is one clear line
+// (BadWasm) and never a wasm2c abort or a C compiler error: the binary parses and validates as WebAssembly
+// 2.0 without SIMD, imports only what the worker provides, with the worker's signatures, and exports what a
+// Faasm host enters.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <span>
+#include <string>
+
+#include "common/error.h"
+
+namespace faasmjs::gateway::aot {
+
+struct ModuleShape {
+  std::set<std::string> function_exports;
+  bool exports_memory = false;
+  bool exports_table = false;
+};
+
+Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm);
+
+}  // namespace faasmjs::gateway::aot

@@ -1,0 +1,35 @@
+#include "worker/gateway_link.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "worker/call_context.h"
+
+namespace faasmjs::gateway::worker {
+
+GatewayLink::GatewayLink(int channel, HostCall kind, const char* import)
+    : channel_(channel), import_(import), writer_(body_) {
+  writer_.u8(static_cast<std::uint8_t>(kind));
+}
+
+ByteReader GatewayLink::send() {
+  if (!send_message(channel_, Op::HostCall, body_)) {
+    std::fprintf(stderr, "faasmjs-worker: the gateway went away during %s\n", import_);
+    std::_Exit(3);
+  }
+  auto reply = receive_message(channel_);
+  if (!reply || reply->op != Op::Reply) {
+    std::fprintf(stderr, "faasmjs-worker: no reply from the gateway to %s\n", import_);
+    std::_Exit(3);
+  }
+  reply_ = std::move(reply->body);
+  ByteReader reader(reply_);
+  if (reader.u8() == 0) {
+    const std::string message = reader.str();
+    throw HostFault(std::string(import_) + ": " + message);
+  }
+  return reader;
+}
+
+}  // namespace faasmjs::gateway::worker

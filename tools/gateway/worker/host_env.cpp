@@ -1,0 +1,414 @@
+// The `env` imports: Faasm's host interface (faasm-interfaces.md 1.2) with the browser's semantics and fault
+// wording (sdk/js/host/), so that a plain .wasm behaves the same in both places. Input, output and flags are
+// served here; chaining, awaiting, state and locks are host calls to the gateway (gateway_link.h), where the
+// cluster's call tree and its host tier live.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "worker/call_context.h"
+#include "worker/gateway_link.h"
+#include "worker/guest_memory.h"
+#include "worker/host_imports.h"
+#include "worker/import_guard.h"
+#include "worker/state_regions.h"
+
+namespace faasmjs::gateway::worker {
+
+namespace {
+
+using u32 = std::uint32_t;
+using u64 = std::uint64_t;
+
+std::string state_key(const Call& call, u32 ptr, const char* import) {
+  GuestMemory guest(call, import);
+  std::string key = guest.c_string(ptr, "state key");
+  if (key.empty()) guest.fail("empty state key");
+  return key;
+}
+
+// Guest heap for bytes the host hands over (await_call_output, mapped state): the guest's own malloc.
+u32 guest_alloc(Call& call, u32 size, const char* import) {
+  const u32 address = call.guest_malloc(call.instance, size == 0 ? 1 : size);
+  if (address == 0) {
+    throw HostFault(std::string(import) + ": the guest's malloc(" + std::to_string(size) + ") returned 0");
+  }
+  return address;
+}
+
+// A state host call about one key, with the key's mapped regions published before and refreshed after.
+template <class Fill>
+ByteReader state_call(Call& call, const char* import, const std::string& key, Fill fill, GatewayLink& link) {
+  publish_regions(call, key, import);
+  link.request().str(key);
+  fill(link.request());
+  return link.send();
+}
+
+// A state host call whose reply carries nothing: the key, then what `fill` writes.
+template <class Fill>
+void keyed_state_call(Call& call, HostCall kind, const char* import, u32 key_ptr, Fill fill) {
+  const std::string key = state_key(call, key_ptr, import);
+  GatewayLink link(call.channel, kind, import);
+  state_call(call, import, key, fill, link);
+  refresh_regions(call, key, import);
+}
+
+void no_fields(ByteWriter&) {}
+
+u32 read_input(Call& call, u32 buffer, u32 length) {
+  auto target = GuestMemory(call, "read_input").span(buffer, length, "input buffer");
+  if (call.input.empty()) return 0;
+  if (length == 0) return static_cast<u32>(call.input.size());
+  const std::size_t count = std::min<std::size_t>(call.input.size(), length);
+  std::copy_n(call.input.begin(), count, target.begin());
+  return static_cast<u32>(count);
+}
+
+u32 chain(Call& call, const std::string& function, u32 index, const std::vector<std::uint8_t>& input,
+          const char* import) {
+  GatewayLink link(call.channel, HostCall::Chain, import);
+  link.request().str(function);
+  link.request().u32(index);
+  link.request().bytes(input);
+  return link.send().u32();
+}
+
+u32 chain_ptr(Call& call, u32 index, u32 input, u32 length) {
+  GuestMemory guest(call, "chain_ptr");
+  auto bytes = guest.copy(input, length, "input");
+  if (call.table == nullptr) guest.fail("the module exports no function table, so it cannot chain by pointer");
+  if (index == 0 || index >= call.table->size || call.table->data[index].func == nullptr) {
+    guest.fail("function pointer " + std::to_string(index) + " names no function (the table has " +
+               std::to_string(call.table->size) + " entries)");
+  }
+  return chain(call, "", index, bytes, "chain_ptr");
+}
+
+u32 await_output(Call& call, u32 id, u32 output_ptr, u32 length_ptr) {
+  const char* import = "await_call_output";
+  {
+    GuestMemory guest(call, import);
+    guest.check(output_ptr, 4, "output pointer");
+    guest.check(length_ptr, 4, "output length pointer");
+  }
+  GatewayLink link(call.channel, HostCall::Await, import);
+  link.request().u32(id);
+  link.request().u8(1);
+  ByteReader reply = link.send();
+  const u32 return_value = static_cast<u32>(reply.i32());
+  const auto output = reply.bytes();
+  const u32 address = guest_alloc(call, static_cast<u32>(output.size()), import);
+  // malloc may have grown memory: the guest view is made after it.
+  GuestMemory guest(call, import);
+  guest.write(address, output, "output");
+  guest.set_u32(output_ptr, address, "output pointer");
+  guest.set_u32(length_ptr, static_cast<u32>(output.size()), "output length pointer");
+  return return_value;
+}
+
+u32 read_state(Call& call, u32 key_ptr, u32 buffer, u32 length) {
+  const char* import = "read_state";
+  const std::string key = state_key(call, key_ptr, import);
+  GuestMemory(call, import).check(buffer, length, "buffer");
+  if (length == 0) {
+    GatewayLink link(call.channel, HostCall::StateSize, import);
+    return state_call(call, import, key, [](ByteWriter&) {}, link).u32();
+  }
+  GatewayLink link(call.channel, HostCall::StateRead, import);
+  ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u32(length); }, link);
+  const auto value = reply.bytes();
+  GuestMemory guest(call, import);
+  if (value.size() > length) {
+    guest.fail("buffer of " + std::to_string(length) + " bytes is smaller than the " + std::to_string(value.size()) +
+               " bytes of state key '" + key + "' on this host");
+  }
+  guest.write(buffer, value, "buffer");
+  refresh_regions(call, key, import);
+  return static_cast<u32>(value.size());
+}
+
+std::vector<std::uint8_t> read_range(Call& call, const char* import, const std::string& key, u32 total, u32 offset,
+                                     u32 length) {
+  GatewayLink link(call.channel, HostCall::StateReadRange, import);
+  ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) {
+    w.u32(total);
+    w.u32(offset);
+    w.u32(length);
+  }, link);
+  auto chunk = reply.bytes();
+  return {chunk.begin(), chunk.end()};
+}
+
+void read_state_offset(Call& call, u32 key_ptr, u32 total, u32 offset, u32 buffer, u32 length) {
+  const char* import = "read_state_offset";
+  const std::string key = state_key(call, key_ptr, import);
+  GuestMemory(call, import).check(buffer, length, "buffer");
+  const auto chunk = read_range(call, import, key, total, offset, length);
+  GuestMemory(call, import).write(buffer, chunk, "buffer");
+  refresh_regions(call, key, import);
+}
+
+u32 map_state(Call& call, const char* import, u32 key_ptr, u32 total, u32 offset, u32 length) {
+  const std::string key = state_key(call, key_ptr, import);
+  auto chunk = read_range(call, import, key, total, offset, length);
+  refresh_regions(call, key, import);
+  if (const MappedRegion* region = find_region(call, key, offset, length)) return region->address;
+  const u32 address = guest_alloc(call, length, import);
+  GuestMemory(call, import).write(address, chunk, "mapped state");
+  call.regions.push_back(MappedRegion{key, total, offset, length, address, std::move(chunk)});
+  return address;
+}
+
+void write_state(Call& call, HostCall kind, const char* import, u32 key_ptr, u32 total, u32 offset, u32 data,
+                 u32 length) {
+  const std::string key = state_key(call, key_ptr, import);
+  auto bytes = GuestMemory(call, import).copy(data, length, "data");
+  GatewayLink link(call.channel, kind, import);
+  state_call(call, import, key, [&](ByteWriter& w) {
+    if (kind == HostCall::StateWriteRange) {
+      w.u32(total);
+      w.u32(offset);
+    }
+    w.bytes(bytes);
+  }, link);
+  refresh_regions(call, key, import);
+}
+
+void read_appended(Call& call, u32 key_ptr, u32 buffer, u32 length, u32 count) {
+  const char* import = "read_appended_state";
+  const std::string key = state_key(call, key_ptr, import);
+  GuestMemory(call, import).check(buffer, length, "buffer");
+  GatewayLink link(call.channel, HostCall::StateReadAppended, import);
+  ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u32(count); }, link);
+  const u32 elements = reply.u32();
+  std::vector<std::uint8_t> joined;
+  for (u32 i = 0; i < elements; ++i) {
+    auto element = reply.bytes();
+    joined.insert(joined.end(), element.begin(), element.end());
+  }
+  GuestMemory guest(call, import);
+  if (joined.size() > length) {
+    guest.fail(std::to_string(elements) + " appended elements of '" + key + "' take " + std::to_string(joined.size()) +
+               " bytes, more than the buffer's " + std::to_string(length));
+  }
+  guest.write(buffer, joined, "buffer");
+}
+
+void unlock(Call& call, HostCall kind, const char* import, u32 key_ptr, bool exclusive) {
+  const std::string key = state_key(call, key_ptr, import);
+  GatewayLink link(call.channel, kind, import);
+  ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u8(exclusive ? 1 : 0); }, link);
+  if (reply.u8() == 0) {
+    GuestMemory(call, import).fail("state key '" + key + "' is not " + (exclusive ? "write" : "read") +
+                                   "-locked by this host");
+  }
+  refresh_regions(call, key, import);
+}
+
+[[noreturn]] void cxx_exception(const char* import) {
+  throw HostFault(std::string(import) +
+                  ": C++ exceptions are not supported in Faasm functions (build without throw: errors are values)");
+}
+
+}  // namespace
+
+}  // namespace faasmjs::gateway::worker
+
+using namespace faasmjs::gateway;
+using namespace faasmjs::gateway::worker;
+
+#define FAASMJS_CALL(env) (*(env)->call)
+
+extern "C" {
+
+u32 Z_envZ___faasm_read_input(Z_env_instance_t* env, u32 buffer, u32 length) {
+  return guarded(FAASMJS_CALL(env), [&] { return read_input(FAASMJS_CALL(env), buffer, length); });
+}
+
+void Z_envZ___faasm_write_output(Z_env_instance_t* env, u32 ptr, u32 length) {
+  guarded(FAASMJS_CALL(env), [&] {
+    FAASMJS_CALL(env).output = GuestMemory(FAASMJS_CALL(env), "write_output").copy(ptr, length, "output");
+  });
+}
+
+u32 Z_envZ___faasm_chain_name(Z_env_instance_t* env, u32 name, u32 input, u32 length) {
+  return guarded(FAASMJS_CALL(env), [&] {
+    Call& call = FAASMJS_CALL(env);
+    GuestMemory guest(call, "chain_name");
+    const std::string function = guest.c_string(name, "function name");
+    auto bytes = guest.copy(input, length, "input");
+    if (function.empty()) guest.fail("empty function name");
+    return chain(call, function, 0, bytes, "chain_name");
+  });
+}
+
+u32 Z_envZ___faasm_chain_ptr(Z_env_instance_t* env, u32 index, u32 input, u32 length) {
+  return guarded(FAASMJS_CALL(env), [&] { return chain_ptr(FAASMJS_CALL(env), index, input, length); });
+}
+
+u32 Z_envZ___faasm_await_call(Z_env_instance_t* env, u32 id) {
+  return guarded(FAASMJS_CALL(env), [&] {
+    GatewayLink link(FAASMJS_CALL(env).channel, HostCall::Await, "await_call");
+    link.request().u32(id);
+    link.request().u8(0);
+    return static_cast<u32>(link.send().i32());
+  });
+}
+
+u32 Z_envZ___faasm_await_call_output(Z_env_instance_t* env, u32 id, u32 output_ptr, u32 length_ptr) {
+  return guarded(FAASMJS_CALL(env), [&] { return await_output(FAASMJS_CALL(env), id, output_ptr, length_ptr); });
+}
+
+u32 Z_envZ___faasm_conf_flag(Z_env_instance_t* env, u32 key) {
+  return guarded(FAASMJS_CALL(env), [&] {
+    const std::string name = GuestMemory(FAASMJS_CALL(env), "conf_flag").c_string(key, "flag name");
+    return name == "ALWAYS_ON" ? 1u : 0u;
+  });
+}
+
+// Diagnostics hooks that mean nothing outside Faasm's own test suite.
+void Z_envZ___faasm_backtrace(Z_env_instance_t*, u32) {}
+void Z_envZ___faasm_host_interface_test(Z_env_instance_t*, u32) {}
+
+u32 Z_envZ___faasm_read_state(Z_env_instance_t* env, u32 key, u32 buffer, u32 length) {
+  return guarded(FAASMJS_CALL(env), [&] { return read_state(FAASMJS_CALL(env), key, buffer, length); });
+}
+
+u32 Z_envZ___faasm_read_state_ptr(Z_env_instance_t* env, u32 key, u32 total) {
+  return guarded(FAASMJS_CALL(env), [&] { return map_state(FAASMJS_CALL(env), "read_state_ptr", key, total, 0, total); });
+}
+
+void Z_envZ___faasm_read_state_offset(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 buffer, u32 length) {
+  guarded(FAASMJS_CALL(env), [&] { read_state_offset(FAASMJS_CALL(env), key, total, offset, buffer, length); });
+}
+
+u32 Z_envZ___faasm_read_state_offset_ptr(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 length) {
+  return guarded(FAASMJS_CALL(env), [&] {
+    return map_state(FAASMJS_CALL(env), "read_state_offset_ptr", key, total, offset, length);
+  });
+}
+
+void Z_envZ___faasm_write_state(Z_env_instance_t* env, u32 key, u32 data, u32 length) {
+  guarded(FAASMJS_CALL(env), [&] {
+    write_state(FAASMJS_CALL(env), HostCall::StateWrite, "write_state", key, 0, 0, data, length);
+  });
+}
+
+void Z_envZ___faasm_write_state_offset(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 data, u32 length) {
+  guarded(FAASMJS_CALL(env), [&] {
+    write_state(FAASMJS_CALL(env), HostCall::StateWriteRange, "write_state_offset", key, total, offset, data, length);
+  });
+}
+
+// The cluster gives functions no file system (docs/gateway.md), so there is never a file to read.
+u32 Z_envZ___faasm_write_state_from_file(Z_env_instance_t* env, u32 key, u32 path) {
+  return guarded(FAASMJS_CALL(env), [&]() -> u32 {
+    Call& call = FAASMJS_CALL(env);
+    state_key(call, key, "write_state_from_file");
+    GuestMemory guest(call, "write_state_from_file");
+    guest.fail("cannot read '" + guest.c_string(path, "file path") + "' from the function's file system");
+  });
+}
+
+void Z_envZ___faasm_flag_state_dirty(Z_env_instance_t* env, u32 key, u32 total) {
+  guarded(FAASMJS_CALL(env), [&] {
+    keyed_state_call(FAASMJS_CALL(env), HostCall::StateFlagDirty, "flag_state_dirty", key, [&](ByteWriter& w) {
+      w.u32(total);
+      w.u32(0);
+      w.u32(total);
+    });
+  });
+}
+
+void Z_envZ___faasm_flag_state_offset_dirty(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 length) {
+  guarded(FAASMJS_CALL(env), [&] {
+    keyed_state_call(FAASMJS_CALL(env), HostCall::StateFlagDirty, "flag_state_offset_dirty", key, [&](ByteWriter& w) {
+      w.u32(total);
+      w.u32(offset);
+      w.u32(length);
+    });
+  });
+}
+
+void Z_envZ___faasm_push_state(Z_env_instance_t* env, u32 key) {
+  guarded(FAASMJS_CALL(env), [&] {
+    keyed_state_call(FAASMJS_CALL(env), HostCall::StatePush, "push_state", key, no_fields);
+  });
+}
+
+void Z_envZ___faasm_push_state_partial(Z_env_instance_t* env, u32 key) {
+  guarded(FAASMJS_CALL(env), [&] {
+    keyed_state_call(FAASMJS_CALL(env), HostCall::StatePushPartial, "push_state_partial", key, no_fields);
+  });
+}
+
+void Z_envZ___faasm_push_state_partial_mask(Z_env_instance_t* env, u32 key, u32 mask_key) {
+  guarded(FAASMJS_CALL(env), [&] {
+    Call& call = FAASMJS_CALL(env);
+    const char* import = "push_state_partial_mask";
+    const std::string name = state_key(call, key, import);
+    const std::string mask = state_key(call, mask_key, import);
+    GatewayLink link(call.channel, HostCall::StatePushPartialMask, import);
+    state_call(call, import, name, [&](ByteWriter& w) { w.str(mask); }, link);
+    refresh_regions(call, name, import);
+  });
+}
+
+void Z_envZ___faasm_pull_state(Z_env_instance_t* env, u32 key, u32 length) {
+  guarded(FAASMJS_CALL(env), [&] {
+    keyed_state_call(FAASMJS_CALL(env), HostCall::StatePull, "pull_state", key, [&](ByteWriter& w) { w.u32(length); });
+  });
+}
+
+void Z_envZ___faasm_append_state(Z_env_instance_t* env, u32 key, u32 data, u32 length) {
+  guarded(FAASMJS_CALL(env), [&] {
+    Call& call = FAASMJS_CALL(env);
+    const char* import = "append_state";
+    const std::string name = state_key(call, key, import);
+    auto bytes = GuestMemory(call, import).copy(data, length, "data");
+    GatewayLink link(call.channel, HostCall::StateAppend, import);
+    state_call(call, import, name, [&](ByteWriter& w) { w.bytes(bytes); }, link);
+  });
+}
+
+void Z_envZ___faasm_read_appended_state(Z_env_instance_t* env, u32 key, u32 buffer, u32 length, u32 count) {
+  guarded(FAASMJS_CALL(env), [&] { read_appended(FAASMJS_CALL(env), key, buffer, length, count); });
+}
+
+void Z_envZ___faasm_clear_appended_state(Z_env_instance_t* env, u32 key) {
+  guarded(FAASMJS_CALL(env), [&] {
+    keyed_state_call(FAASMJS_CALL(env), HostCall::StateClearAppended, "clear_appended_state", key, no_fields);
+  });
+}
+
+void Z_envZ___faasm_lock_state_read(Z_env_instance_t* env, u32 key) {
+  guarded(FAASMJS_CALL(env), [&] {
+    keyed_state_call(FAASMJS_CALL(env), HostCall::StateLock, "lock_state_read", key, [](ByteWriter& w) { w.u8(0); });
+  });
+}
+
+void Z_envZ___faasm_lock_state_write(Z_env_instance_t* env, u32 key) {
+  guarded(FAASMJS_CALL(env), [&] {
+    keyed_state_call(FAASMJS_CALL(env), HostCall::StateLock, "lock_state_write", key, [](ByteWriter& w) { w.u8(1); });
+  });
+}
+
+void Z_envZ___faasm_unlock_state_read(Z_env_instance_t* env, u32 key) {
+  guarded(FAASMJS_CALL(env), [&] { unlock(FAASMJS_CALL(env), HostCall::StateUnlock, "unlock_state_read", key, false); });
+}
+
+void Z_envZ___faasm_unlock_state_write(Z_env_instance_t* env, u32 key) {
+  guarded(FAASMJS_CALL(env), [&] { unlock(FAASMJS_CALL(env), HostCall::StateUnlock, "unlock_state_write", key, true); });
+}
+
+u32 Z_envZ___cxa_allocate_exception(Z_env_instance_t* env, u32) {
+  return guarded(FAASMJS_CALL(env), []() -> u32 { cxx_exception("__cxa_allocate_exception"); });
+}
+
+void Z_envZ___cxa_throw(Z_env_instance_t* env, u32, u32, u32) {
+  guarded(FAASMJS_CALL(env), [] { cxx_exception("__cxa_throw"); });
+}
+
+}  // extern "C"

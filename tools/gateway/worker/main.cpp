@@ -1,0 +1,81 @@
+// faasmjs-worker: runs calls of the embedded cluster, one at a time, for the gateway's worker pool, which
+// starts it with its end of a socketpair on fd 3 (worker_protocol.h). A process per running call is what
+// isolates calls: wasm2c keeps its trap state per process, a looping call can only be stopped by killing its
+// process, and a crash takes only this process with it.
+//
+//   faasmjs-worker                                  serve the gateway on fd 3
+//   faasmjs-worker --bench-instantiate <so> <n>     µs per fresh instance (instantiate, ctors, zygote, free)
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+#include "common/byte_io.h"
+#include "wasm-rt.h"
+#include "worker/run_call.h"
+#include "worker/worker_protocol.h"
+
+using namespace faasmjs::gateway;
+using namespace faasmjs::gateway::worker;
+
+namespace {
+
+int serve() {
+  std::vector<std::uint8_t> ready;
+  ByteWriter(ready).u32(static_cast<std::uint32_t>(getpid()));
+  if (!send_message(kChannelFd, Op::Ready, ready)) return 1;
+  for (;;) {
+    auto message = receive_message(kChannelFd);
+    if (!message) return 0;  // the gateway closed the channel: nothing more to run
+    if (message->op != Op::Run) {
+      std::fprintf(stderr, "faasmjs-worker: expected RUN, got op %d\n", static_cast<int>(message->op));
+      return 1;
+    }
+    ByteReader in(message->body);
+    RunRequest request;
+    request.shared_object = in.str();
+    request.function = in.str();
+    request.user = in.str();
+    request.func_ptr = in.u32();
+    request.cmdline = in.str();
+    request.memory_limit_bytes = in.u64();
+    request.input = in.bytes_copy();
+    if (!in.done()) {
+      std::fprintf(stderr, "faasmjs-worker: malformed RUN\n");
+      return 1;
+    }
+    const RunResult result = run_call(request, kChannelFd);
+    std::vector<std::uint8_t> body;
+    ByteWriter out(body);
+    out.i32(result.return_value);
+    out.u8(static_cast<std::uint8_t>(result.status));
+    out.str(result.error);
+    out.bytes(result.stdout_text);
+    out.bytes(result.stderr_text);
+    out.bytes(result.output);
+    if (!send_message(kChannelFd, Op::Result, body)) return 0;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  wasm_rt_init();
+  if (argc == 4 && std::strcmp(argv[1], "--bench-instantiate") == 0) {
+    const double us = measure_instantiation(argv[2], std::atoi(argv[3]));
+    if (us < 0) {
+      std::fprintf(stderr, "faasmjs-worker: cannot load %s\n", argv[2]);
+      return 1;
+    }
+    std::printf("%.2f\n", us);
+    return 0;
+  }
+  if (argc != 1) {
+    std::fprintf(stderr,
+                 "usage: faasmjs-worker (started by faasmjs-gateway, channel on fd 3)\n"
+                 "       faasmjs-worker --bench-instantiate <module.so> <count>\n");
+    return 2;
+  }
+  return serve();
+}

@@ -1,0 +1,61 @@
+#include "worker/worker_protocol.h"
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace faasmjs::gateway::worker {
+
+namespace {
+
+bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool read_all(int fd, std::uint8_t* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::read(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool send_message(int fd, Op op, std::span<const std::uint8_t> body) {
+  // Header and body leave in one write when small, so that a message costs one system call.
+  std::uint8_t header[5];
+  const auto length = static_cast<std::uint32_t>(body.size());
+  for (int i = 0; i < 4; ++i) header[i] = static_cast<std::uint8_t>(length >> (8 * i));
+  header[4] = static_cast<std::uint8_t>(op);
+  if (body.size() <= 4096) {
+    std::uint8_t joined[5 + 4096];
+    std::memcpy(joined, header, 5);
+    if (!body.empty()) std::memcpy(joined + 5, body.data(), body.size());
+    return write_all(fd, joined, 5 + body.size());
+  }
+  return write_all(fd, header, 5) && write_all(fd, body.data(), body.size());
+}
+
+std::optional<Message> receive_message(int fd) {
+  std::uint8_t header[5];
+  if (!read_all(fd, header, 5)) return std::nullopt;
+  std::uint32_t length = 0;
+  for (int i = 0; i < 4; ++i) length |= static_cast<std::uint32_t>(header[i]) << (8 * i);
+  if (length > kMaxMessage) return std::nullopt;
+  Message message{static_cast<Op>(header[4]), std::vector<std::uint8_t>(length)};
+  if (length > 0 && !read_all(fd, message.body.data(), length)) return std::nullopt;
+  return message;
+}
+
+}  // namespace faasmjs::gateway::worker
