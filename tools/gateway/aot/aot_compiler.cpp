@@ -106,7 +106,7 @@ class CachingCompiler final : public Compiler {
     auto cleanup = [&] { fs::remove_all(work, ignored); };
     const std::span<const char> bytes(reinterpret_cast<const char*>(wasm.data()), wasm.size());
     if (auto written = write_file(work / "fn.wasm", bytes); !written) return cleanup(), std::unexpected(written.error());
-    if (auto translated = run_program({options_.wasm2c, "-n", "fn", "--disable-simd", (work / "fn.wasm").string(),
+    if (auto translated = run_program({options_.wasm2c, "-n", "fn", (work / "fn.wasm").string(),
                                        "-o", (work / "fn.c").string()},
                                       work / "wasm2c.log");
         !translated) {

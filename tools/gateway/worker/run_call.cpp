@@ -11,6 +11,7 @@
 #include "wasm-rt-impl.h"
 #include "worker/call_context.h"
 #include "worker/import_guard.h"
+#include "worker/memory_limit.h"
 #include "worker/module_loader.h"
 #include "worker/state_regions.h"
 
@@ -123,7 +124,7 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
   } else {
     result.return_value = 1;
     const char* what = wasm_rt_strerror(static_cast<wasm_rt_trap_t>(trap));
-    if (limit_pages != 0 && call.memory != nullptr && call.memory->pages >= limit_pages) {
+    if (memory_limit_hit()) {
       result.status = CallStatus::MemoryExceeded;
       result.error = name + " exceeded its memory limit of " + std::to_string(limit_pages * kPageBytes >> 20) +
                      " MiB (then trapped: " + what + ")";
@@ -183,15 +184,10 @@ RunResult run_call(const RunRequest& request, int channel) {
   call.table = module->table != nullptr ? module->table(instance.get()) : nullptr;
   call.guest_malloc = module->malloc;
 
-  std::uint64_t limit_pages = 0;
-  if (request.memory_limit_bytes != 0) {
-    limit_pages = std::max<std::uint64_t>(request.memory_limit_bytes / kPageBytes, call.memory->pages);
-    if (limit_pages < call.memory->max_pages) {
-      call.memory->max_pages = static_cast<std::uint32_t>(limit_pages);
-    } else {
-      limit_pages = 0;  // the module's own maximum is the tighter bound: running into it is not our limit
-    }
-  }
+  const std::uint64_t limit_pages =
+      request.memory_limit_bytes == 0 ? 0
+                                      : std::max<std::uint64_t>(request.memory_limit_bytes / kPageBytes, call.memory->pages);
+  limit_memory(*call.memory, limit_pages);
 
   entry.run = [](Entry& e) { e.module->call_ctors(e.instance); };
   Outcome outcome = run_entry(entry, call);

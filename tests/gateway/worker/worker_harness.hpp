@@ -1,0 +1,100 @@
+// A faasmjs-worker process driven through the real worker protocol, for the worker's and the compiler's tests:
+// the harness plays the gateway's slot, answering host calls with `answer` (by default: refused).
+#pragma once
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/byte_io.h"
+#include "worker/run_call.h"
+#include "worker/worker_protocol.h"
+
+namespace faasmjs::gateway::testing {
+
+using HostAnswer = std::function<void(worker::HostCall, ByteReader&, ByteWriter&)>;
+
+class WorkerHarness {
+ public:
+  explicit WorkerHarness(const std::string& binary) {
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) throw std::runtime_error("socketpair");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], worker::kChannelFd);
+      execl(binary.c_str(), binary.c_str(), nullptr);
+      _exit(127);
+    }
+    close(fds[1]);
+    fd_ = fds[0];
+    auto ready = worker::receive_message(fd_);
+    if (!ready || ready->op != worker::Op::Ready) throw std::runtime_error("the worker did not say READY");
+  }
+  ~WorkerHarness() {
+    close(fd_);
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+
+  pid_t pid() const { return pid_; }
+
+  worker::RunResult run(const worker::RunRequest& request, const HostAnswer& answer = {}) {
+    std::vector<std::uint8_t> body;
+    ByteWriter out(body);
+    out.str(request.shared_object);
+    out.str(request.function);
+    out.str(request.user);
+    out.u32(request.func_ptr);
+    out.str(request.cmdline);
+    out.u64(request.memory_limit_bytes);
+    out.bytes(request.input);
+    if (!worker::send_message(fd_, worker::Op::Run, body)) throw std::runtime_error("the worker is gone");
+    for (;;) {
+      auto message = worker::receive_message(fd_);
+      if (!message) throw std::runtime_error("the worker died");
+      ByteReader in(message->body);
+      if (message->op == worker::Op::Result) {
+        worker::RunResult result;
+        result.return_value = in.i32();
+        result.status = static_cast<CallStatus>(in.u8());
+        result.error = in.str();
+        auto out_bytes = in.bytes();
+        result.stdout_text.assign(out_bytes.begin(), out_bytes.end());
+        auto err_bytes = in.bytes();
+        result.stderr_text.assign(err_bytes.begin(), err_bytes.end());
+        result.output = in.bytes_copy();
+        return result;
+      }
+      const auto kind = static_cast<worker::HostCall>(in.u8());
+      std::vector<std::uint8_t> reply;
+      ByteWriter writer(reply);
+      if (answer) {
+        answer(kind, in, writer);
+      } else {
+        writer.u8(0);
+        writer.str("no host calls in this test");
+      }
+      worker::send_message(fd_, worker::Op::Reply, reply);
+    }
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+};
+
+inline std::filesystem::path env_path(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) throw std::runtime_error(std::string("set ") + name);
+  return value;
+}
+
+}  // namespace faasmjs::gateway::testing
