@@ -1,7 +1,6 @@
 #include "aot/aot_compiler.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +18,7 @@
 #include "aot/glue_generator.h"
 #include "aot/module_abi.h"
 #include "aot/module_check.h"
+#include "common/sha256.h"
 #include "module_abi_text.h"
 
 extern char** environ;
@@ -26,19 +26,6 @@ extern char** environ;
 namespace faasmjs::gateway::aot {
 
 namespace fs = std::filesystem;
-
-std::string sha256_hex(std::span<const std::uint8_t> bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string text;
-  for (unsigned int i = 0; i < length; ++i) {
-    text += hex[digest[i] >> 4];
-    text += hex[digest[i] & 15];
-  }
-  return text;
-}
 
 namespace {
 

@@ -40,6 +40,4 @@ class Compiler {
   virtual Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm) = 0;
 };
 
-std::string sha256_hex(std::span<const std::uint8_t> bytes);
-
 }  // namespace faasmjs::gateway::aot

@@ -1,0 +1,274 @@
+// The cluster host's local tier: sdk/js/state/local-tier.js in C++, without the mapped regions (they live in
+// the workers, state_regions.h) and without locks (cluster calls lock in the global StateLocks directly). The
+// fault messages read as the browser's (sdk/js/host/faults.js), without the import name, which the worker adds.
+#include "state/host_tier.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace faasmjs::gateway::state {
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+struct LocalValue {
+  explicit LocalValue(std::uint32_t n) : size(n), data(n, 0), dirty_mask(n, 0), pulled_mask(n, 0) {}
+
+  void mark_dirty(std::uint32_t offset, std::uint32_t length) {
+    std::fill_n(dirty_mask.begin() + offset, length, 1);
+    dirty = true;
+  }
+  void clear_dirty() {
+    std::fill(dirty_mask.begin(), dirty_mask.end(), 0);
+    dirty = false;
+  }
+
+  std::uint32_t size;
+  Bytes data;
+  Bytes dirty_mask;
+  Bytes pulled_mask;
+  bool dirty = false;
+  std::mutex mutex;  // one call at a time per key: pulls and pushes reach the global store under it
+};
+
+std::string quoted(std::string_view key) { return "'" + std::string(key) + "'"; }
+
+std::vector<Range> ranges_of(const LocalValue& value, const Bytes& mask) {
+  std::vector<Range> ranges;
+  for (std::uint32_t i = 0; i < value.size;) {
+    if (mask[i] == 0) {
+      ++i;
+      continue;
+    }
+    const std::uint32_t start = i;
+    while (i < value.size && mask[i] != 0) ++i;
+    ranges.push_back({start, Bytes(value.data.begin() + start, value.data.begin() + i)});
+  }
+  return ranges;
+}
+
+class LocalTier final : public HostTier {
+ public:
+  explicit LocalTier(GlobalStore& global) : global_(global) {}
+
+  std::uint32_t size(std::string_view key) override {
+    if (auto value = existing(key)) return value->size;
+    return global_.size(key);
+  }
+
+  Expected<Bytes> read(std::string_view key, std::uint32_t length) override {
+    auto value = sized(key, length);
+    if (!value) return std::unexpected(value.error());
+    std::lock_guard lock((*value)->mutex);
+    LocalValue& v = **value;
+    if (v.size > length) {
+      return fail(ErrorCode::BadState, "buffer of " + std::to_string(length) + " bytes is smaller than the " +
+                                           std::to_string(v.size) + " bytes of state key " + quoted(key) + " on this host");
+    }
+    if (auto pulled = pull_lazily(key, v, 0, v.size); !pulled) return std::unexpected(pulled.error());
+    return v.data;
+  }
+
+  Expected<Bytes> read_range(std::string_view key, std::uint32_t total, std::uint32_t offset,
+                             std::uint32_t length) override {
+    auto value = sized(key, total);
+    if (!value) return std::unexpected(value.error());
+    std::lock_guard lock((*value)->mutex);
+    LocalValue& v = **value;
+    if (auto checked = check_chunk(key, v, offset, length); !checked) return std::unexpected(checked.error());
+    if (auto pulled = pull_lazily(key, v, offset, length); !pulled) return std::unexpected(pulled.error());
+    return Bytes(v.data.begin() + offset, v.data.begin() + offset + length);
+  }
+
+  Expected<void> write(std::string_view key, Bytes bytes) override {
+    auto value = sized(key, static_cast<std::uint32_t>(bytes.size()));
+    if (!value) return std::unexpected(value.error());
+    std::lock_guard lock((*value)->mutex);
+    LocalValue& v = **value;
+    if (v.size != bytes.size()) {
+      return fail(ErrorCode::BadState, "state key " + quoted(key) + " has " + std::to_string(v.size) +
+                                           " bytes on this host; a value of " + std::to_string(bytes.size()) +
+                                           " bytes cannot replace it");
+    }
+    v.data = std::move(bytes);
+    std::fill(v.pulled_mask.begin(), v.pulled_mask.end(), 1);
+    v.mark_dirty(0, v.size);
+    return {};
+  }
+
+  Expected<void> write_range(std::string_view key, std::uint32_t total, std::uint32_t offset, Bytes bytes) override {
+    return change(key, total, offset, static_cast<std::uint32_t>(bytes.size()), [&](LocalValue& v) {
+      std::copy(bytes.begin(), bytes.end(), v.data.begin() + offset);
+      v.mark_dirty(offset, static_cast<std::uint32_t>(bytes.size()));
+    });
+  }
+
+  Expected<void> publish(std::string_view key, std::uint32_t total, std::uint32_t offset, Bytes bytes) override {
+    return change(key, total, offset, static_cast<std::uint32_t>(bytes.size()),
+                  [&](LocalValue& v) { std::copy(bytes.begin(), bytes.end(), v.data.begin() + offset); });
+  }
+
+  Expected<void> flag_dirty(std::string_view key, std::uint32_t total, std::uint32_t offset,
+                            std::uint32_t length) override {
+    return change(key, total, offset, length, [&](LocalValue& v) { v.mark_dirty(offset, length); });
+  }
+
+  Expected<void> push(std::string_view key) override {
+    auto value = must_exist(key);
+    if (!value) return std::unexpected(value.error());
+    std::lock_guard lock((*value)->mutex);
+    LocalValue& v = **value;
+    if (!v.dirty) return {};
+    // A full push sends what this host knows: bytes it pulled or wrote. The rest keep their global value.
+    Bytes sent(v.size);
+    for (std::uint32_t i = 0; i < v.size; ++i) sent[i] = v.pulled_mask[i] | v.dirty_mask[i];
+    auto ranges = ranges_of(v, sent);
+    v.clear_dirty();
+    return global_.push(key, v.size, ranges);
+  }
+
+  Expected<void> push_partial(std::string_view key) override {
+    auto value = must_exist(key);
+    if (!value) return std::unexpected(value.error());
+    std::lock_guard lock((*value)->mutex);
+    LocalValue& v = **value;
+    if (!v.dirty) return {};
+    auto ranges = ranges_of(v, v.dirty_mask);
+    v.clear_dirty();
+    return send_partial(key, v, ranges);
+  }
+
+  Expected<void> push_partial_mask(std::string_view key, std::string_view mask_key) override {
+    auto value = must_exist(key);
+    if (!value) return std::unexpected(value.error());
+    auto mask = must_exist(mask_key);
+    if (!mask) return std::unexpected(mask.error());
+    if ((*mask)->size != (*value)->size) {
+      return fail(ErrorCode::BadState, "mask " + quoted(mask_key) + " has " + std::to_string((*mask)->size) +
+                                           " bytes, state key " + quoted(key) + " has " + std::to_string((*value)->size));
+    }
+    Bytes bits;
+    {
+      std::lock_guard lock((*mask)->mutex);
+      bits = (*mask)->data;
+      std::fill((*mask)->data.begin(), (*mask)->data.end(), 0);
+    }
+    std::lock_guard lock((*value)->mutex);
+    LocalValue& v = **value;
+    if (!v.dirty) return {};
+    auto ranges = ranges_of(v, bits);
+    v.clear_dirty();
+    return send_partial(key, v, ranges);
+  }
+
+  Expected<void> pull(std::string_view key, std::uint32_t length) override {
+    auto value = sized(key, length);
+    if (!value) return std::unexpected(value.error());
+    std::lock_guard lock((*value)->mutex);
+    LocalValue& v = **value;
+    auto stored = global_.pull(key, 0, kToEnd);
+    if (!stored) return std::unexpected(stored.error());
+    if (!*stored) return {};
+    if ((*stored)->size > v.size) return too_big(key, (*stored)->size, v.size);
+    std::copy((*stored)->bytes.begin(), (*stored)->bytes.end(), v.data.begin());
+    std::fill(v.pulled_mask.begin(), v.pulled_mask.end(), 1);
+    v.clear_dirty();
+    return {};
+  }
+
+ private:
+  using Shared = std::shared_ptr<LocalValue>;
+
+  Shared existing(std::string_view key) {
+    std::lock_guard lock(mutex_);
+    auto found = values_.find(key);
+    return found == values_.end() ? nullptr : found->second;
+  }
+
+  Expected<Shared> sized(std::string_view key, std::uint32_t size) {
+    std::lock_guard lock(mutex_);
+    auto found = values_.find(key);
+    if (found != values_.end()) return found->second;
+    if (size == 0) {
+      return fail(ErrorCode::BadState, "state key " + quoted(key) + " needs a positive size, got 0");
+    }
+    auto value = std::make_shared<LocalValue>(size);
+    values_.emplace(std::string(key), value);
+    return value;
+  }
+
+  Expected<Shared> must_exist(std::string_view key) {
+    if (auto value = existing(key)) return value;
+    return fail(ErrorCode::BadState, "state key " + quoted(key) + " has no value on this host");
+  }
+
+  static Expected<void> check_chunk(std::string_view key, const LocalValue& v, std::uint32_t offset,
+                                    std::uint32_t length) {
+    if (offset > v.size || length > v.size - offset) {
+      return fail(ErrorCode::BadState, "chunk [" + std::to_string(offset) + ", +" + std::to_string(length) +
+                                           ") is outside the " + std::to_string(v.size) + " bytes of state key " + quoted(key));
+    }
+    return {};
+  }
+
+  static Expected<void> too_big(std::string_view key, std::uint32_t global_size, std::uint32_t size) {
+    return fail(ErrorCode::BadState, "the global value of " + quoted(key) + " has " + std::to_string(global_size) +
+                                         " bytes, more than its " + std::to_string(size) + " bytes on this host");
+  }
+
+  template <class Change>
+  Expected<void> change(std::string_view key, std::uint32_t total, std::uint32_t offset, std::uint32_t length,
+                        Change apply) {
+    auto value = sized(key, total);
+    if (!value) return std::unexpected(value.error());
+    std::lock_guard lock((*value)->mutex);
+    if (auto checked = check_chunk(key, **value, offset, length); !checked) return checked;
+    apply(**value);
+    return {};
+  }
+
+  // Pulls the bytes of [offset, offset + length) never pulled and not written here.
+  Expected<void> pull_lazily(std::string_view key, LocalValue& v, std::uint32_t offset, std::uint32_t length) {
+    auto wanted = [&](std::uint32_t i) { return v.pulled_mask[i] == 0 && v.dirty_mask[i] == 0; };
+    std::uint32_t first = offset;
+    while (first < offset + length && !wanted(first)) ++first;
+    if (first < offset + length) {
+      auto stored = global_.pull(key, 0, kToEnd);
+      if (!stored) {
+        // Beyond the global value (or no value at all): those bytes read as zeros, as Faasm's do.
+        if (stored.error().code != ErrorCode::BadState) return std::unexpected(stored.error());
+      } else if (*stored) {
+        if ((*stored)->size > v.size) return too_big(key, (*stored)->size, v.size);
+        const auto& bytes = (*stored)->bytes;
+        for (std::uint32_t i = offset; i < offset + length; ++i) {
+          if (wanted(i) && i < bytes.size()) v.data[i] = bytes[i];
+        }
+      }
+    }
+    std::fill_n(v.pulled_mask.begin() + offset, length, 1);
+    return {};
+  }
+
+  Expected<void> send_partial(std::string_view key, LocalValue& v, const std::vector<Range>& ranges) {
+    auto stored = global_.push_partial(key, v.size, ranges);
+    if (!stored) return std::unexpected(stored.error());
+    for (std::uint32_t i = 0; i < v.size && i < stored->size(); ++i) {
+      if (v.dirty_mask[i] == 0) v.data[i] = (*stored)[i];
+    }
+    std::fill(v.pulled_mask.begin(), v.pulled_mask.end(), 1);
+    return {};
+  }
+
+  GlobalStore& global_;
+  std::mutex mutex_;
+  std::map<std::string, Shared, std::less<>> values_;
+};
+
+}  // namespace
+
+std::unique_ptr<HostTier> HostTier::create(GlobalStore& global) { return std::make_unique<LocalTier>(global); }
+
+}  // namespace faasmjs::gateway::state
