@@ -1,0 +1,57 @@
+#include "cluster/call_trace.h"
+
+#include <cstdio>
+
+namespace faasmjs::gateway::cluster {
+
+namespace {
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+const char* status_name(CallStatus status) {
+  switch (status) {
+    case CallStatus::Finished: return "finished";
+    case CallStatus::Trapped: return "trapped";
+    case CallStatus::TimedOut: return "timedOut";
+    case CallStatus::MemoryExceeded: return "memoryExceeded";
+    case CallStatus::Cancelled: return "cancelled";
+    case CallStatus::Crashed: return "crashed";
+    case CallStatus::Failed: return "failed";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string trace_json(const TraceFields& f, const std::vector<std::string>& chained) {
+  std::string json = "{\"where\":\"cluster\",\"function\":" + quoted(f.function) + ",\"id\":" + std::to_string(f.id) +
+                     ",\"worker\":" + std::to_string(f.worker) + ",\"queuedUs\":" + std::to_string(f.queued_us) +
+                     ",\"runUs\":" + std::to_string(f.run_us) + ",\"returnValue\":" + std::to_string(f.return_value) +
+                     ",\"status\":\"" + status_name(f.status) + "\"";
+  if (!f.error.empty()) json += ",\"error\":" + quoted(f.error);
+  json += ",\"chained\":[";
+  for (std::size_t i = 0; i < chained.size(); ++i) json += (i ? "," : "") + chained[i];
+  return json + "]}";
+}
+
+}  // namespace faasmjs::gateway::cluster
