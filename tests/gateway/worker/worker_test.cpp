@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "aot/aot_compiler.h"
+#include "common/sha256.h"
 #include "worker_harness.hpp"
 
 namespace fs = std::filesystem;
@@ -192,7 +193,7 @@ TEST_SUITE("aot") {
     REQUIRE(again.has_value());
     CHECK(again->cached);
     CHECK(again->shared_object == first->shared_object);
-    CHECK(again->sha256 == aot::sha256_hex(bytes));
+    CHECK(again->sha256 == sha256_hex(bytes));
 
     auto fresh = aot::Compiler::create({fs::temp_directory_path() / ("faasmjs-aot-" + std::to_string(getpid()))});
     REQUIRE(fresh.has_value());

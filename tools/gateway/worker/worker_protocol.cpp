@@ -2,15 +2,18 @@
 
 #include <cerrno>
 #include <cstring>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace faasmjs::gateway::worker {
 
 namespace {
 
+// send(MSG_NOSIGNAL), not write: a peer that died (a killed worker, a gone gateway) must be an error to
+// handle, not a SIGPIPE that ends this process.
 bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
   while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
+    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     data += n;
