@@ -125,9 +125,11 @@ class LocalTier final : public HostTier {
     // A full push sends what this host knows: bytes it pulled or wrote. The rest keep their global value.
     Bytes sent(v.size);
     for (std::uint32_t i = 0; i < v.size; ++i) sent[i] = v.pulled_mask[i] | v.dirty_mask[i];
-    auto ranges = ranges_of(v, sent);
+    // Nothing can write the key while its mutex is held, so unlike the browser's tier the dirty marks stay
+    // until the store took the value: a push that failed can be repeated.
+    if (auto pushed = global_.push(key, v.size, ranges_of(v, sent)); !pushed) return pushed;
     v.clear_dirty();
-    return global_.push(key, v.size, ranges);
+    return {};
   }
 
   Expected<void> push_partial(std::string_view key) override {
@@ -136,9 +138,7 @@ class LocalTier final : public HostTier {
     std::lock_guard lock((*value)->mutex);
     LocalValue& v = **value;
     if (!v.dirty) return {};
-    auto ranges = ranges_of(v, v.dirty_mask);
-    v.clear_dirty();
-    return send_partial(key, v, ranges);
+    return send_partial(key, v, ranges_of(v, v.dirty_mask));
   }
 
   Expected<void> push_partial_mask(std::string_view key, std::string_view mask_key) override {
@@ -150,18 +150,20 @@ class LocalTier final : public HostTier {
       return fail(ErrorCode::BadState, "mask " + quoted(mask_key) + " has " + std::to_string((*mask)->size) +
                                            " bytes, state key " + quoted(key) + " has " + std::to_string((*value)->size));
     }
-    Bytes bits;
-    {
-      std::lock_guard lock((*mask)->mutex);
-      bits = (*mask)->data;
-      std::fill((*mask)->data.begin(), (*mask)->data.end(), 0);
+    // Both at once (std::lock orders them), so that two calls masking each other's keys cannot deadlock.
+    std::unique_lock value_lock((*value)->mutex, std::defer_lock);
+    std::unique_lock mask_lock((*mask)->mutex, std::defer_lock);
+    if (*value == *mask) {
+      value_lock.lock();
+    } else {
+      std::lock(value_lock, mask_lock);
     }
-    std::lock_guard lock((*value)->mutex);
     LocalValue& v = **value;
     if (!v.dirty) return {};
-    auto ranges = ranges_of(v, bits);
-    v.clear_dirty();
-    return send_partial(key, v, ranges);
+    const Bytes bits = (*mask)->data;
+    auto sent = send_partial(key, v, ranges_of(v, bits));
+    if (sent) std::fill((*mask)->data.begin(), (*mask)->data.end(), 0);
+    return sent;
   }
 
   Expected<void> pull(std::string_view key, std::uint32_t length) override {
@@ -236,15 +238,17 @@ class LocalTier final : public HostTier {
     std::uint32_t first = offset;
     while (first < offset + length && !wanted(first)) ++first;
     if (first < offset + length) {
-      auto stored = global_.pull(key, 0, kToEnd);
+      const std::uint32_t end = offset + length;
+      auto stored = global_.pull(key, first, end - first);
       if (!stored) {
-        // Beyond the global value (or no value at all): those bytes read as zeros, as Faasm's do.
+        // The store's only BadState for a pull: the chunk starts beyond a shorter global value, whose missing
+        // bytes read as zeros, as a missing key's do on Faasm.
         if (stored.error().code != ErrorCode::BadState) return std::unexpected(stored.error());
       } else if (*stored) {
         if ((*stored)->size > v.size) return too_big(key, (*stored)->size, v.size);
         const auto& bytes = (*stored)->bytes;
-        for (std::uint32_t i = offset; i < offset + length; ++i) {
-          if (wanted(i) && i < bytes.size()) v.data[i] = bytes[i];
+        for (std::uint32_t i = first; i < end && i - first < bytes.size(); ++i) {
+          if (wanted(i)) v.data[i] = bytes[i - first];
         }
       }
     }
@@ -252,12 +256,13 @@ class LocalTier final : public HostTier {
     return {};
   }
 
+  // The dirty marks go only once the store took the ranges (see push); then the whole copy is refreshed,
+  // dirty bytes left out by a mask included, as on Faasm.
   Expected<void> send_partial(std::string_view key, LocalValue& v, const std::vector<Range>& ranges) {
     auto stored = global_.push_partial(key, v.size, ranges);
     if (!stored) return std::unexpected(stored.error());
-    for (std::uint32_t i = 0; i < v.size && i < stored->size(); ++i) {
-      if (v.dirty_mask[i] == 0) v.data[i] = (*stored)[i];
-    }
+    v.clear_dirty();
+    std::copy_n(stored->begin(), std::min<std::size_t>(v.size, stored->size()), v.data.begin());
     std::fill(v.pulled_mask.begin(), v.pulled_mask.end(), 1);
     return {};
   }
