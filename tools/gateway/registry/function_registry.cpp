@@ -83,6 +83,7 @@ class Registry final : public FunctionRegistry {
 
   Expected<void> load() {
     std::error_code error;
+    fs::remove_all(browser_directory(), error);  // made afresh from what is registered now
     fs::create_directories(uploads(), error);
     if (error) return fail(ErrorCode::Internal, "cannot create " + uploads().string() + ": " + error.message());
     if (options_.functions_dir) {
@@ -139,10 +140,11 @@ class Registry final : public FunctionRegistry {
     if (error) return fail(ErrorCode::Internal, "cannot store " + dir.string() + ": " + error.message());
     auto entry = std::make_shared<Entry>(std::string(name), module->sha256, dir / (std::string(name) + ".wasm"), dir);
     entry->finish(*module);
-    {
+ {
       std::lock_guard lock(mutex_);
       entries_[std::string(name)] = entry;
     }
+    link_browser_files(*entry);
     log("uploaded " + std::string(name) + " (" + std::to_string(wasm.size() / 1024) + " KiB, " +
         (module->cached ? "from the compile cache" : "compiled in " + std::to_string(module->compile_ms) + " ms") + ")");
     return UploadInfo{std::string(name), module->sha256, module->compile_ms};
@@ -168,6 +170,8 @@ class Registry final : public FunctionRegistry {
     return std::nullopt;
   }
 
+  fs::path browser_directory() const override { return options_.data_dir / "browser"; }
+
   std::vector<std::string> names() const override {
     std::lock_guard lock(mutex_);
     std::vector<std::string> all;
@@ -177,6 +181,18 @@ class Registry final : public FunctionRegistry {
 
  private:
   fs::path uploads() const { return options_.data_dir / "functions"; }
+
+  // Replaces the entry's links in browser_directory() (a link per file it has).
+  void link_browser_files(const Entry& entry) const {
+    std::error_code error;
+    fs::create_directories(browser_directory(), error);
+    for (std::string_view suffix : {".wasm", ".async.wasm", ".manifest.json"}) {
+      const fs::path link = browser_directory() / (entry.name() + std::string(suffix));
+      fs::remove(link, error);
+      const fs::path target = entry.file(suffix);
+      if (fs::exists(target)) fs::create_symlink(fs::absolute(target), link, error);
+    }
+  }
 
   void log(const std::string& line) const {
     if (options_.log) options_.log(line);
@@ -190,6 +206,7 @@ class Registry final : public FunctionRegistry {
       std::lock_guard lock(mutex_);
       entries_[name] = entry;
     }
+    link_browser_files(*entry);
     {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(entry);

@@ -56,6 +56,8 @@ class FunctionRegistry {
   virtual std::shared_ptr<const RegisteredFunction> find(std::string_view name) const = 0;
   // What browsers load: "NAME.wasm", "NAME.async.wasm", "NAME.manifest.json"; nullopt for anything else.
   virtual std::optional<std::filesystem::path> browser_file(std::string_view file_name) const = 0;
+  // A directory holding exactly those files (links to them, kept current), for a static file server.
+  virtual std::filesystem::path browser_directory() const = 0;
   virtual std::vector<std::string> names() const = 0;
 };
 

@@ -1,0 +1,38 @@
+// faasmjs-gateway's command line: every option with its default, --help and --version; a bad option is one
+// line on stderr and exit status 2.
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "cluster/cluster.h"
+#include "protocol/frame_codec.h"
+
+namespace faasmjs::gateway {
+
+struct GatewayOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::filesystem::path web_root;
+  std::filesystem::path sdk_dir;
+  std::optional<std::filesystem::path> functions_dir;
+  std::filesystem::path data_dir = "faasmjs-data";
+  std::filesystem::path cache_dir;
+  std::filesystem::path worker_binary;
+  std::filesystem::path asyncify_tool;
+  std::string token;
+  std::set<std::string> users;
+  std::chrono::seconds resume_grace{30};
+  ClusterLimits limits;
+  protocol::Limits frames;
+  bool quiet = false;
+};
+
+// The options, or the exit status to leave with (0 after --help/--version, 2 on a bad option).
+std::expected<GatewayOptions, int> parse_options(int argc, char** argv);
+
+}  // namespace faasmjs::gateway
