@@ -1,25 +1,32 @@
-// The browser-local client: runs functions in this thread, chains them to fresh instances of their own
-// binaries, and keeps state in a browser-local global tier. One client is one Faasm host: its invocations
-// share one local state tier.
+// The client: runs functions in this thread, chains them to fresh instances of their own binaries, and keeps
+// state in a local tier. One client is one Faasm host: its invocations share one local state tier. Connected
+// to a gateway (a Connection), it is a host of the gateway's cluster as well: a call may run in the cluster
+// (INVOKE) instead of here, calls chained by browser functions go to the cluster by default, and the local
+// tier sits in front of the gateway's global tier instead of a browser-local one.
 //
 // Calls form trees. A top-level invoke() is a root; every call it chains (by name or by pointer) is started
 // at once, runs concurrently with its caller and its siblings (each in its own instance), and is awaited by
 // id. Ids are unique per client; an await only finds calls of its own tree, and a tree's records go when the
 // root finishes. A root finishes when its function has returned and every call of the tree has finished, so
 // that its trace is complete.
-import { ClientClosed, Timeout } from './errors.js';
+import { ClientClosed, FunctionNotFound, GatewayError, Timeout } from './errors.js';
 import { dispatchLater, timestamp } from './events.js';
 import { FunctionLoader } from './function-loader.js';
 import { HostFault } from './host/faults.js';
 import { runInvocation } from './invocation.js';
 import { BrowserGlobalTier } from './state/global-tier.js';
 import { LocalTier } from './state/local-tier.js';
+import { RemoteGlobalTier } from './state/remote-tier.js';
 import { chooseSuspension, variantFor } from './suspension.js';
+import { BodyReader, BodyWriter, TYPE, decodeResult } from './transport/codec.js';
 
 const STDOUT_MODES = Object.freeze(['capture', 'console', 'both']);
-const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 'stdout', 'confFlags']);
-const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension']);
+const PLACES = Object.freeze(['browser', 'cluster']);
+const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 'stdout', 'confFlags', 'where', 'chain',
+  'webSocket', 'token', 'reconnect']);
+const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension', 'where', 'chain']);
 const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
 
 /** Input as bytes: a string is UTF-8, undefined is no input. */
 export function inputBytes(input) {
@@ -37,10 +44,35 @@ function checkKeys(options, allowed, where) {
   }
 }
 
-/** Validated connect() options with their defaults. */
-export function connectOptions(options = {}) {
+function checkPlace(value, where) {
+  if (value !== undefined && !PLACES.includes(value)) {
+    throw new TypeError(`${where} must be 'browser' or 'cluster', got ${String(value)}`);
+  }
+}
+
+/** The gateway's function binaries for a ws:// URL: the same host's /functions/. */
+function functionsOf(url) {
+  const base = new URL(url);
+  base.protocol = base.protocol === 'wss:' ? 'https:' : 'http:';
+  base.pathname = '/functions/';
+  base.search = '';
+  return base.href;
+}
+
+/** Validated connect() options with their defaults; `url` is the gateway's, or undefined. */
+export function connectOptions(options = {}, url = undefined) {
   checkKeys(options, CONNECT_OPTIONS, 'connect options');
-  const { user = 'faasmjs', functions, suspension = 'auto', worker = false, stdout = 'capture', confFlags = {} } = options;
+  const connected = url !== undefined;
+  const {
+    user = 'faasmjs', functions = connected ? functionsOf(url) : undefined, suspension = 'auto', worker = false,
+    stdout = 'capture', confFlags = {}, where = 'browser', chain = connected ? 'cluster' : 'browser', webSocket, token = '',
+    reconnect = {},
+  } = options;
+  checkPlace(where, 'connect options.where');
+  checkPlace(chain, 'connect options.chain');
+  if (!connected && (where === 'cluster' || chain === 'cluster')) {
+    throw new TypeError('connect options.where and .chain can only be \'cluster\' when connecting to a gateway URL');
+  }
   if (typeof user !== 'string' || user === '' || user.includes('\0')) {
     throw new TypeError('connect options.user must be a non-empty string');
   }
@@ -53,18 +85,20 @@ export function connectOptions(options = {}) {
       || Object.values(confFlags).some((value) => !Number.isInteger(value))) {
     throw new TypeError('connect options.confFlags must map flag names to integers');
   }
-  return { user, functions, suspension, worker, stdout, confFlags };
+  return { user, functions, suspension, worker, stdout, confFlags, where, chain, webSocket, token, reconnect };
 }
 
 /** Validated invoke() options. */
 export function invokeOptions(options = {}) {
   checkKeys(options, INVOKE_OPTIONS, 'invoke options');
-  const { cmdline = '', timeoutMs, suspension } = options;
+  const { cmdline = '', timeoutMs, suspension, where, chain } = options;
+  checkPlace(where, 'invoke options.where');
+  checkPlace(chain, 'invoke options.chain');
   if (typeof cmdline !== 'string') throw new TypeError('invoke options.cmdline must be a string');
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new TypeError('invoke options.timeoutMs must be a positive number of milliseconds');
   }
-  return { cmdline, timeoutMs, suspension };
+  return { cmdline, timeoutMs, suspension, where, chain };
 }
 
 export class Client extends EventTarget {
@@ -77,14 +111,24 @@ export class Client extends EventTarget {
   #closed = false;
   #nextId = 1;
   #roots = new Set();
+  #connection;
+  #where;
+  #chain;
 
   /**
-   * Use connect(). `globalTier` replaces the browser-local global tier with any GlobalTier
-   * (state/global-tier.d.ts): a remote one, or an instrumented one in tests.
+   * Use connect(). With a `connection` (transport/connection.js) the client works with that gateway;
+   * `globalTier` replaces the global tier with any GlobalTier (state/global-tier.d.ts), e.g. an instrumented
+   * one in tests.
    */
-  constructor(options, { globalTier = new BrowserGlobalTier() } = {}) {
+  constructor(options, { connection = null, globalTier } = {}) {
     super();
-    const { user, functions, suspension, stdout, confFlags } = connectOptions(options);
+    const { user, functions, suspension, stdout, confFlags, where, chain } = connectOptions(options,
+      connection === null ? undefined : 'ws://connected/');
+    this.#connection = connection;
+    this.#where = where;
+    this.#chain = chain;
+    globalTier ??= connection === null ? new BrowserGlobalTier() : new RemoteGlobalTier(connection, user);
+    connection?.addEventListener('connection', ({ detail }) => dispatchLater(this, 'connection', detail));
     this.#suspension = chooseSuspension(suspension);
     this.#loader = new FunctionLoader(functions);
     this.#user = user;
@@ -115,15 +159,39 @@ export class Client extends EventTarget {
   /** The state namespace. */
   get user() { return this.#user; }
 
+  /** The gateway this client works with (its WELCOME: server, workers, limits), or null when browser-local. */
+  get gateway() { return this.#connection?.welcome ?? null; }
+
+  /**
+   * Registers (or replaces) a function in the gateway's cluster; resolves once it is compiled there.
+   * @returns {Promise<{ name: string, sha256: string, compileMs: number }>}
+   */
+  async upload(name, wasm) {
+    if (this.#closed) throw new ClientClosed(`upload('${name}'): the client is closed`);
+    const connection = this.#needConnection(`upload('${name}')`);
+    const body = new BodyWriter().str(name).bytes(wasm instanceof Uint8Array ? wasm : new Uint8Array(wasm)).finish();
+    const reply = await connection.request(TYPE.UPLOAD, body, { label: `upload of ${name}` });
+    const in_ = new BodyReader(reply.body);
+    return { name: in_.str('name'), sha256: in_.str('sha256'), compileMs: in_.u32('compileMs') };
+  }
+
+  #needConnection(what) {
+    if (this.#connection === null) throw new TypeError(`${what} needs a client connected to a gateway`);
+    return this.#connection;
+  }
+
   /**
    * Runs a function. Resolves with its result even when it fails (returnValue != 0, `error` set); rejects
    * only when it cannot be run (FunctionNotFound, LoadError, ClientClosed, Timeout, Unsupported).
    */
   async invoke(name, input, options = {}) {
     if (this.#closed) throw new ClientClosed(`invoke('${name}'): the client is closed`);
-    const { cmdline, timeoutMs, suspension: requested } = invokeOptions(options);
+    const { cmdline, timeoutMs, suspension: requested, where = this.#where, chain = this.#chain } = invokeOptions(options);
+    if (where === 'cluster' || chain === 'cluster') this.#needConnection(`invoke('${name}') in the cluster`);
     const suspension = requested === undefined ? this.#suspension : chooseSuspension(requested, 'invoke options.suspension');
-    const root = this.#start({ name, entry: { kind: 'start' }, input: inputBytes(input), cmdline, suspension }, null);
+    const root = this.#start({
+      name, entry: { kind: 'start' }, input: inputBytes(input), cmdline, suspension, where, chain, timeoutMs,
+    }, null);
     this.#roots.add(root);
     let timer;
     if (timeoutMs !== undefined) {
@@ -144,14 +212,16 @@ export class Client extends EventTarget {
     if (this.#closed) return;
     this.#closed = true;
     for (const root of this.#roots) root.abandon(new ClientClosed(`${root.trace.function}: the client was closed during the call`));
+    this.#connection?.close();
   }
 
   // Starts a call (a root when parent is null) and returns its record at once.
-  #start({ name, entry, input, cmdline, suspension, loaded }, parent) {
+  #start(spec, parent) {
+    const { name, where } = spec;
     const id = this.#nextId++;
     const trace = {
-      function: name, id, where: 'browser', suspension, startedAt: timestamp(), durationMs: 0, suspensions: 0,
-      chained: [],
+      function: name, id, where, suspension: where === 'browser' ? spec.suspension : null, startedAt: timestamp(),
+      durationMs: 0, suspensions: 0, chained: [],
     };
     const record = { id, trace, children: [], calls: null, root: null, abandonedBy: null };
     if (parent === null) {
@@ -170,19 +240,52 @@ export class Client extends EventTarget {
       parent.trace.chained.push(trace);
     }
     record.root.calls.set(id, record);
-    record.finished = this.#run(record, { name, entry, input, cmdline, suspension, loaded });
+    record.finished = where === 'cluster' ? this.#runInCluster(record, spec) : this.#run(record, spec);
     if (parent !== null) record.finished = record.finished.catch((error) => this.#failed(record, error));
     return record;
   }
 
-  async #run(record, { name, entry, input, cmdline, suspension, loaded }) {
+  // A call in the gateway's cluster: INVOKE, then its RESULT in the shape of a browser result; the trace of
+  // what it chained in the cluster comes from the gateway.
+  async #runInCluster(record, { name, entry, input, cmdline, timeoutMs }) {
+    const progress = (phase) => dispatchLater(this, 'progress', { id: record.id, function: name, phase, where: 'cluster' });
+    progress('sent');
+    const body = new BodyWriter().str(name).u32(entry.kind === 'pointer' ? entry.index : 0).str(cmdline)
+      .u32(timeoutMs === undefined ? 0 : Math.ceil(timeoutMs)).bytes(input).finish();
+    let reply;
+    try {
+      reply = await this.#connection.request(TYPE.INVOKE, body, { label: `${name} (call ${record.id})` });
+    } catch (error) {
+      if (error instanceof GatewayError && error.gatewayCode === 'UnknownFunction') {
+        throw new FunctionNotFound(`${name}: no function of that name is registered in the gateway's cluster`);
+      }
+      throw error;
+    }
+    const result = decodeResult(reply.body);
+    const trace = record.trace;
+    trace.durationMs = timestamp() - trace.startedAt;
+    trace.returnValue = result.returnValue;
+    trace.error = result.error === '' ? null : result.error;
+    trace.queuedUs = result.queuedUs;
+    trace.runUs = result.runUs;
+    trace.status = result.status;
+    trace.chained = clusterTrace(result.trace, trace.startedAt);
+    progress('done');
+    const outputText = fromUtf8.decode(result.output);
+    return {
+      output: result.output, outputText, returnValue: result.returnValue,
+      stdout: fromUtf8.decode(result.stdout), stderr: fromUtf8.decode(result.stderr), error: trace.error,
+    };
+  }
+
+  async #run(record, { name, entry, input, cmdline, suspension, loaded, chain }) {
     const progress = (phase) => dispatchLater(this, 'progress', { id: record.id, function: name, phase });
     progress('loading');
     const fn = loaded ?? await this.#loader.load(name, variantFor(suspension));
     this.#checkAbandoned(record, 'loading');
     const result = await runInvocation({
       loaded: fn, suspension, entry, input, cmdline, stdout: this.#stdout,
-      services: this.#services(record, fn, { cmdline, suspension, progress }),
+      services: this.#services(record, fn, { cmdline, suspension, progress, chain }),
     });
     // Calls that were chained and never awaited still belong to this call's result.
     await Promise.all(record.children.map((child) => child.finished));
@@ -208,7 +311,7 @@ export class Client extends EventTarget {
   }
 
   // The client's half of an invocation's host context (see host/index.js).
-  #services(record, fn, { cmdline, suspension, progress }) {
+  #services(record, fn, { cmdline, suspension, progress, chain }) {
     return {
       tier: this.#tier,
       invocation: record.id,
@@ -225,8 +328,9 @@ export class Client extends EventTarget {
           return value;
         });
       },
+      // Chained calls go where the root's `chain` option says; a fork-join's INVOKEs all leave in one frame.
       chain: (target, input) => {
-        const spec = { input, cmdline, suspension, entry: { kind: 'start' } };
+        const spec = { input, cmdline, suspension, entry: { kind: 'start' }, where: chain, chain };
         if (target.name !== undefined) {
           spec.name = target.name;
         } else {
@@ -246,4 +350,22 @@ export class Client extends EventTarget {
       },
     };
   }
+}
+
+// The chained part of a cluster call's trace (docs/protocol.md: RESULT.trace), as browser traces look. The
+// gateway times calls in microseconds relative to nothing the browser knows: start times are the root's.
+function clusterTrace(json, startedAt) {
+  let parsed;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  const convert = (call) => ({
+    function: call.function, id: call.id, where: 'cluster', suspension: null, startedAt,
+    durationMs: (call.queuedUs + call.runUs) / 1000, queuedUs: call.queuedUs, runUs: call.runUs, suspensions: 0,
+    returnValue: call.returnValue, status: call.status, error: call.error ?? null,
+    chained: (call.chained ?? []).map(convert),
+  });
+  return (parsed.chained ?? []).map(convert);
 }

@@ -28,10 +28,25 @@ export class ReentrantCall extends FaasmError {}
 /** The call did not finish within options.timeoutMs. */
 export class Timeout extends FaasmError {}
 
-/** What the environment cannot do: JSPI forced where the engine lacks it, a remote URL before the gateway exists. */
+/** What the environment cannot do: JSPI forced where the engine lacks it, a WebSocket where there is none. */
 export class Unsupported extends FaasmError {}
 
-const CLASSES = new Map([FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported]
+/**
+ * The connection to the gateway was lost for good, or with the gateway's session: the message names the call
+ * and says that its outcome is unknown.
+ */
+export class ConnectionLost extends FaasmError {}
+
+/** The gateway refused a request; `gatewayCode` is its ERROR code's name (docs/protocol.md), e.g. "BadUser". */
+export class GatewayError extends FaasmError {
+  constructor(gatewayCode, message) {
+    super(message);
+    this.gatewayCode = gatewayCode;
+  }
+}
+
+const CLASSES = new Map([FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported, ConnectionLost,
+  GatewayError]
   .map((type) => [type.name, type]));
 
 /** A structured-clone-safe form of an error, for postMessage. */

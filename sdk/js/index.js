@@ -1,31 +1,28 @@
 // faasm.js: run Faasm functions (one C++-compiled WebAssembly binary) in the browser, in a Web Worker or in
 // Node. See docs/js-runtime.md.
-import { Client, connectOptions } from './client.js';
-import { Unsupported } from './errors.js';
+import { createClient } from './client-factory.js';
+import { connectOptions } from './client.js';
 
 export {
-  ClientClosed, FaasmError, FunctionNotFound, LoadError, ReentrantCall, Timeout, Unsupported,
+  ClientClosed, ConnectionLost, FaasmError, FunctionNotFound, GatewayError, LoadError, ReentrantCall, Timeout,
+  Unsupported,
 } from './errors.js';
 export { jspiAvailable } from './suspension.js';
 
 /**
  * A client for running functions.
- * @param {string | undefined} url undefined: everything runs here (browser-local); a cluster URL comes with
- *   the gateway
+ * @param {string | undefined} url undefined: everything runs here (browser-local); a gateway's
+ *   ws://host:port/ws: calls may also run in its cluster, which shares state with this client
  * @param {object} options see docs/js-runtime.md
  */
 export async function connect(url, options = {}) {
-  if (url !== undefined) {
-    if (typeof url === 'string' && /^wss?:/i.test(url)) {
-      throw new Unsupported(`connect('${url}'): connecting to a faasm.js gateway is not available yet; `
-                            + 'pass undefined to run functions browser-locally');
-    }
-    throw new TypeError(`connect: url must be undefined (browser-local) or a ws:// URL, got ${String(url)}`);
+  if (url !== undefined && !(typeof url === 'string' && /^wss?:\/\//i.test(url))) {
+    throw new TypeError(`connect: url must be undefined (browser-local) or a gateway's ws:// or wss:// URL, got ${String(url)}`);
   }
-  const checked = connectOptions(options);
+  const checked = connectOptions(options, url);
   if (checked.worker) {
     const { connectWorker } = await import('./worker-client.js');
-    return connectWorker(checked);
+    return connectWorker(checked, url);
   }
-  return new Client(checked);
+  return createClient(url, checked);
 }

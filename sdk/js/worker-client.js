@@ -41,10 +41,13 @@ export class WorkerClient extends EventTarget {
     });
   }
 
-  /** Sends the options; resolves once the worker's client exists. */
-  async connect(options) {
+  /** Sends the options (and the gateway's URL, if any); resolves once the worker's client exists. */
+  async connect(options, url) {
+    // A WebSocket constructor cannot travel by postMessage: the worker uses its own.
+    const { webSocket, ...portable } = options;
     const { suspension, user } = await this.#request({
-      type: 'connect', protocol: PROTOCOL_VERSION, options: { ...options, functions: forWorker(options.functions), worker: false },
+      type: 'connect', protocol: PROTOCOL_VERSION, url,
+      options: { ...portable, functions: forWorker(options.functions), worker: false },
     });
     this.#suspension = suspension;
     this.#user = user;
@@ -95,15 +98,15 @@ export class WorkerClient extends EventTarget {
   }
 }
 
-/** Starts the dedicated module worker and its client. */
-export async function connectWorker(options) {
+/** Starts the dedicated module worker and its client (connected to the gateway at url, if any). */
+export async function connectWorker(options, url) {
   if (typeof Worker !== 'function') {
     throw new Unsupported('connect options.worker needs Web Workers (in Node, run functions in this thread)');
   }
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'faasm.js' });
   const client = new WorkerClient(worker, () => worker.terminate());
   try {
-    return await client.connect(options);
+    return await client.connect(options, url);
   } catch (error) {
     worker.terminate();
     throw error;

@@ -4,13 +4,13 @@
 // by worker-client.js; serve() is exported so that the protocol can run over any MessagePort (tests).
 //
 // Protocol (version 1), one message per request or answer; every request carries an id, answered once:
-//   page → worker   { type: 'connect', id, protocol: 1, options }      → value { suspension, user }
+//   page → worker   { type: 'connect', id, protocol: 1, url, options } → value { suspension, user }
 //                   { type: 'invoke', id, name, input, options }        → value: the invoke result
 //                   { type: 'state', id, op: 'get'|'set'|'keys', key?, bytes? } → value
 //                   { type: 'close', id }                               → value null
 //   worker → page   { type: 'reply', id, value } or { type: 'reply', id, error: { code, name, message } }
 //                   { type: 'event', event: 'progress'|'trace', detail }
-import { Client } from './client.js';
+import { createClient } from './client-factory.js';
 import { ClientClosed, errorToJSON } from './errors.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -22,12 +22,12 @@ export function serve(port) {
   const fail = (id, error) => port.postMessage({ type: 'reply', id, error: errorToJSON(error) });
 
   const handlers = {
-    connect({ protocol, options }) {
+    async connect({ protocol, url, options }) {
       if (protocol !== PROTOCOL_VERSION) {
         throw new TypeError(`the page speaks worker protocol ${protocol}, this worker ${PROTOCOL_VERSION}: serve one sdk/js`);
       }
-      client = new Client({ ...options, worker: false });
-      for (const event of ['progress', 'trace']) {
+      client = await createClient(url, { ...options, worker: false });
+      for (const event of ['progress', 'trace', 'connection']) {
         client.addEventListener(event, ({ detail }) => port.postMessage({ type: 'event', event, detail }));
       }
       return { suspension: client.suspension, user: client.user };

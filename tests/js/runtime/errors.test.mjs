@@ -65,9 +65,14 @@ describe('loading over HTTP', () => {
 });
 
 describe('connect', () => {
-  it('rejects a ws:// URL until the gateway exists', async () => {
-    await assert.rejects(connect('ws://localhost:8080', { functions: '.' }),
-      rejectsWith(Unsupported, 'Unsupported', /gateway is not available yet; pass undefined/));
+  it('rejects a gateway URL where there is no WebSocket (Node 20), saying what to pass', async () => {
+    await assert.rejects(connect('ws://localhost:8080/ws', { functions: '.' }),
+      rejectsWith(Unsupported, 'Unsupported', /no WebSocket; pass options.webSocket/));
+  });
+
+  it('keeps where and chain for clients connected to a gateway', async () => {
+    await assert.rejects(connect(undefined, { functions: '.', where: 'cluster' }), /only be 'cluster' when connecting to a gateway/);
+    await assert.rejects(connect(undefined, { functions: '.', chain: 'elsewhere' }), /options.chain must be 'browser' or 'cluster'/);
   });
 
   it('rejects other URLs, unknown options and bad option values, naming them', async () => {
