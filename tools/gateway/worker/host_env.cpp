@@ -9,6 +9,7 @@
 
 #include "worker/call_context.h"
 #include "worker/gateway_link.h"
+#include "worker/guest_call.h"
 #include "worker/guest_memory.h"
 #include "worker/host_imports.h"
 #include "worker/import_guard.h"
@@ -30,7 +31,7 @@ std::string state_key(const Call& call, u32 ptr, const char* import) {
 
 // Guest heap for bytes the host hands over (await_call_output, mapped state): the guest's own malloc.
 u32 guest_alloc(Call& call, u32 size, const char* import) {
-  const u32 address = call.guest_malloc(call.instance, size == 0 ? 1 : size);
+  const u32 address = call_guest_malloc(call, size == 0 ? 1 : size);
   if (address == 0) {
     throw HostFault(std::string(import) + ": the guest's malloc(" + std::to_string(size) + ") returned 0");
   }

@@ -1,4 +1,6 @@
-// Every import the worker provides to a function, in one list: the AOT compiler refuses a binary that imports
+// Every import the worker provides to a function, in one list (env: every __faasm_* import of
+// include/faasmjs/detail/host_abi.h and the C++ exception entry points; wasi_snapshot_preview1: all 46 calls of
+// preview1, as the browser's sdk/js/wasi provides them): the AOT compiler refuses a binary that imports
 // anything else (naming it, as Faasm's "Missing import"), and host_env.cpp / host_wasi.cpp define exactly these
 // symbols, with wasm2c's names and C signatures, from the same list. A signature reads "params:results" with
 // i = i32 and I = i64, e.g. "iii:i".
@@ -56,6 +58,35 @@
   X(wasi_snapshot_preview1, clock_res_get, u32, "ii:i", (u32 id, u32 resolution), (id, resolution))         \
   X(wasi_snapshot_preview1, clock_time_get, u32, "iIi:i", (u32 id, u64 precision, u32 time),                \
     (id, precision, time))                                                                                  \
+  X(wasi_snapshot_preview1, fd_advise, u32, "iIIi:i", (u32 fd, u64 offset, u64 length, u32 advice),          \
+    (fd, offset, length, advice))                                                                           \
+  X(wasi_snapshot_preview1, fd_allocate, u32, "iII:i", (u32 fd, u64 offset, u64 length), (fd, offset, length)) \
+  X(wasi_snapshot_preview1, fd_fdstat_set_rights, u32, "iII:i", (u32 fd, u64 base, u64 inheriting),         \
+    (fd, base, inheriting))                                                                                 \
+  X(wasi_snapshot_preview1, fd_filestat_set_size, u32, "iI:i", (u32 fd, u64 size), (fd, size))              \
+  X(wasi_snapshot_preview1, fd_filestat_set_times, u32, "iIIi:i", (u32 fd, u64 atim, u64 mtim, u32 flags),  \
+    (fd, atim, mtim, flags))                                                                                \
+  X(wasi_snapshot_preview1, fd_pread, u32, "iiiIi:i", (u32 fd, u32 iovs, u32 count, u64 offset, u32 read),  \
+    (fd, iovs, count, offset, read))                                                                        \
+  X(wasi_snapshot_preview1, fd_pwrite, u32, "iiiIi:i", (u32 fd, u32 iovs, u32 count, u64 offset, u32 written), \
+    (fd, iovs, count, offset, written))                                                                     \
+  X(wasi_snapshot_preview1, fd_renumber, u32, "ii:i", (u32 fd, u32 to), (fd, to))                           \
+  X(wasi_snapshot_preview1, path_filestat_set_times, u32, "iiiiIIi:i",                                      \
+    (u32 fd, u32 lookup, u32 path, u32 length, u64 atim, u64 mtim, u32 flags),                              \
+    (fd, lookup, path, length, atim, mtim, flags))                                                          \
+  X(wasi_snapshot_preview1, path_link, u32, "iiiiiii:i",                                                    \
+    (u32 old_fd, u32 lookup, u32 old_path, u32 old_length, u32 new_fd, u32 new_path, u32 new_length),       \
+    (old_fd, lookup, old_path, old_length, new_fd, new_path, new_length))                                   \
+  X(wasi_snapshot_preview1, path_symlink, u32, "iiiii:i",                                                   \
+    (u32 old_path, u32 old_length, u32 fd, u32 new_path, u32 new_length),                                   \
+    (old_path, old_length, fd, new_path, new_length))                                                       \
+  X(wasi_snapshot_preview1, sock_accept, u32, "iii:i", (u32 fd, u32 flags, u32 result), (fd, flags, result)) \
+  X(wasi_snapshot_preview1, sock_recv, u32, "iiiiii:i",                                                     \
+    (u32 fd, u32 iovs, u32 count, u32 flags, u32 received, u32 out_flags),                                  \
+    (fd, iovs, count, flags, received, out_flags))                                                          \
+  X(wasi_snapshot_preview1, sock_send, u32, "iiiii:i", (u32 fd, u32 iovs, u32 count, u32 flags, u32 sent),  \
+    (fd, iovs, count, flags, sent))                                                                         \
+  X(wasi_snapshot_preview1, sock_shutdown, u32, "ii:i", (u32 fd, u32 how), (fd, how))                       \
   X(wasi_snapshot_preview1, fd_write, u32, "iiii:i", (u32 fd, u32 iovs, u32 count, u32 written),            \
     (fd, iovs, count, written))                                                                             \
   X(wasi_snapshot_preview1, fd_read, u32, "iiii:i", (u32 fd, u32 iovs, u32 count, u32 read),                \

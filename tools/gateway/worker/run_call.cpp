@@ -14,6 +14,7 @@
 #include "worker/memory_limit.h"
 #include "worker/module_loader.h"
 #include "worker/state_regions.h"
+#include "worker/trap_messages.h"
 
 namespace faasmjs::gateway::worker {
 
@@ -113,24 +114,25 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
     result.return_value = static_cast<std::int32_t>(returned);
   } else if (call.exit_code) {
     result.return_value = static_cast<std::int32_t>(*call.exit_code);
-  } else if (call.fault) {
-    result.return_value = 1;
-    result.status = CallStatus::Trapped;
-    const std::string& fault = *call.fault;
-    const auto colon = fault.find(": ");
-    result.error = colon == std::string::npos ? name + ": " + fault
-                                              : name + ": host fault in " + fault.substr(0, colon) + ": " +
-                                                    fault.substr(colon + 2);
   } else {
     result.return_value = 1;
-    const char* what = wasm_rt_strerror(static_cast<wasm_rt_trap_t>(trap));
+    std::string what;
+    if (call.fault) {
+      const std::string& fault = *call.fault;
+      const auto colon = fault.find(": ");
+      what = colon == std::string::npos ? fault : "host fault in " + fault.substr(0, colon) + ": " + fault.substr(colon + 2);
+    } else {
+      what = std::string("trapped: ") + trap_message(static_cast<wasm_rt_trap_t>(trap));
+    }
+    // A memory.grow refused at the cap explains whatever went wrong after it (malloc returned 0, then a
+    // trap or a fault): the call ran out of its memory limit.
     if (memory_limit_hit()) {
       result.status = CallStatus::MemoryExceeded;
       result.error = name + " exceeded its memory limit of " + std::to_string(limit_pages * kPageBytes >> 20) +
-                     " MiB (then trapped: " + what + ")";
+                     " MiB (then " + what + ")";
     } else {
       result.status = CallStatus::Trapped;
-      result.error = name + " trapped: " + what;
+      result.error = call.fault ? name + ": " + what : name + " " + what;
     }
   }
   result.output = call.output;
@@ -155,7 +157,7 @@ RunResult failed(const std::string& message) {
 
 }  // namespace
 
-void leave_guest() { wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE); }
+void leave_guest(wasm_rt_trap_t trap) { wasm_rt_trap(trap); }
 
 RunResult run_call(const RunRequest& request, int channel) {
   auto loaded = load_module(request.shared_object);
@@ -177,7 +179,7 @@ RunResult run_call(const RunRequest& request, int channel) {
   entry.run = [](Entry& e) { e.module->instantiate(e.instance, e.env, e.wasi); };
   instance.mark_instantiated();
   if (int trap = enter_guest(entry); trap != 0) {
-    return failed(request.function + ": cannot instantiate: " + wasm_rt_strerror(static_cast<wasm_rt_trap_t>(trap)));
+    return failed(request.function + ": cannot instantiate: " + trap_message(static_cast<wasm_rt_trap_t>(trap)));
   }
   call.instance = instance.get();
   call.memory = module->memory(instance.get());
