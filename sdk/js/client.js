@@ -27,6 +27,7 @@ const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 's
 const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension', 'where', 'chain']);
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
+const CLUSTER_RESULT_GRACE_MS = 5_000;
 
 /** Input as bytes: a string is UTF-8, undefined is no input. */
 export function inputBytes(input) {
@@ -195,7 +196,10 @@ export class Client extends EventTarget {
     this.#roots.add(root);
     let timer;
     if (timeoutMs !== undefined) {
-      timer = setTimeout(() => root.abandon(new Timeout(`${name} did not finish within ${timeoutMs} ms`)), timeoutMs);
+      // In the cluster the gateway enforces the limit and reports it in the result (status timedOut); the
+      // client gives up only if that result does not come back in time.
+      const wait = where === 'cluster' ? timeoutMs + CLUSTER_RESULT_GRACE_MS : timeoutMs;
+      timer = setTimeout(() => root.abandon(new Timeout(`${name} did not finish within ${timeoutMs} ms`)), wait);
     }
     try {
       const result = await Promise.race([root.finished, root.abandoned]);

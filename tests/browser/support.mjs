@@ -3,6 +3,8 @@
 //
 // FAASMJS_WASM_DIR names a wasm sub-build directory (e.g. build/wasm-clang), as ctest sets it. The browser
 // benchmarks (tests/bench/browser_*.mjs) use startSession too.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 
@@ -17,6 +19,7 @@ export const SUSPENSIONS = ['jspi', 'asyncify'];
 
 // A same-origin page that does nothing by itself (the demo page would connect a client of its own).
 const BLANK = '__test__/blank.html';
+const BLANK_PAGE = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>faasm.js test</title>';
 
 /**
  * Serves functionsDir with the dev server on a free port and starts Chromium.
@@ -33,19 +36,34 @@ export async function startSession(functionsDir) {
  * session.gateway is the running gateway (tools/demo/gateway.mjs: restart(), stop(), wsUrl, log).
  */
 export async function startGatewaySession(dirs, args = []) {
-  const gateway = await startGateway({ functionDirs: dirs, args });
-  const session = await sessionOn({ url: gateway.url, close: () => gateway.close() });
+  // The blank page comes from the gateway itself: Chromium lets a page reach a loopback WebSocket only when
+  // the page was loaded from the local network (a page fulfilled by a Playwright route counts as public).
+  const webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-webroot-'));
+  fs.mkdirSync(path.join(webRoot, path.dirname(BLANK)));
+  fs.writeFileSync(path.join(webRoot, BLANK), BLANK_PAGE);
+  let gateway;
+  try {
+    gateway = await startGateway({ functionDirs: dirs, args, webRoot });
+  } catch (error) {
+    fs.rmSync(webRoot, { recursive: true, force: true });
+    throw error;
+  }
+  const close = async () => {
+    await gateway.close();
+    fs.rmSync(webRoot, { recursive: true, force: true });
+  };
+  const session = await sessionOn({ url: gateway.url, close }, { routeBlank: false });
   return { ...session, gateway };
 }
 
 // Chromium with blank test pages on the origin of `server` ({ url, close() }), closed with it.
-async function sessionOn(server) {
+async function sessionOn(server, { routeBlank = true } = {}) {
   let browser;
   try {
     browser = await launchChromium();
-    await browser.context.route(`${server.url}${BLANK}`, (route) => route.fulfill({
-      contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>faasm.js test</title>',
-    }));
+    if (routeBlank) {
+      await browser.context.route(`${server.url}${BLANK}`, (route) => route.fulfill({ contentType: 'text/html', body: BLANK_PAGE }));
+    }
   } catch (error) {
     await browser?.close();
     await server.close();

@@ -61,8 +61,9 @@ async function waitUntilServing(url, child, output) {
 
 /**
  * @param {{ binary?: string, functionDirs: string[], dataDir?: string, port?: number, args?: string[],
- *   webRoot?: string, echo?: boolean }} options dataDir is kept between restarts (a fresh temporary one by
- *   default); echo copies the gateway's log to this process's stderr
+ *   webRoot?: string, echo?: boolean, cacheDir?: string }} options dataDir is kept between restarts (a fresh
+ *   temporary one by default); echo copies the gateway's log to this process's stderr; cacheDir is the compile
+ *   cache (default $FAASMJS_AOT_CACHE, else one inside the data directory)
  * @returns {Promise<Gateway>}
  */
 export async function startGateway(options) {
@@ -74,6 +75,8 @@ export async function startGateway(options) {
     webRoot: options.webRoot ?? path.join(repoRoot, 'examples', 'webapp'),
     args: options.args ?? [],
     echo: options.echo ?? false,
+    // Compiled functions are worth sharing between gateways of one build (tests set FAASMJS_AOT_CACHE).
+    cacheDir: options.cacheDir ?? process.env.FAASMJS_AOT_CACHE,
   };
   const port = options.port ?? await freePort();
   const gateway = new Gateway(settings, port, scratch);
@@ -103,11 +106,11 @@ export class Gateway {
   get pid() { return this.#child?.pid; }
 
   async start() {
-    const { binary, functions, dataDir, webRoot, args, echo } = this.#settings;
+    const { binary, functions, dataDir, webRoot, args, echo, cacheDir } = this.#settings;
     if (!fs.existsSync(binary)) throw new Error(`no gateway at ${binary}: build it first (./tools/dev.sh build)`);
     const child = spawn(binary, [
       '--port', String(this.port), '--host', '127.0.0.1', '--web-root', webRoot, '--functions', functions,
-      '--data', dataDir, ...args,
+      '--data', dataDir, ...(cacheDir ? ['--cache', cacheDir] : []), ...args,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk) => {
       this.#log += chunk;
