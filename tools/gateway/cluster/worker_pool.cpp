@@ -134,8 +134,11 @@ class Pool final : public Cluster {
     changed_.notify_all();
   }
 
+  // A slot without a run token could not start anything: slots (and their processes) are made only for calls
+  // that can run now, so a burst of 2000 calls makes no more slots than there are tokens.
   void spawn_slot_if_needed() {
-    if (idle_slots_ == 0 && !queue_.empty() && slots_.size() < options_.max_processes && !stopping_) {
+    if (idle_slots_ == 0 && !queue_.empty() && running_ < workers_ && slots_.size() < options_.max_processes &&
+        !stopping_) {
       ++idle_slots_;  // counted idle from birth, so that a burst of submissions makes one slot, not many
       slots_.emplace_back([this] { slot_loop(); });
     }
