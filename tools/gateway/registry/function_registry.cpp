@@ -1,19 +1,45 @@
+// Where functions come from and in what order:
+//
+//   --functions DIR         every NAME.wasm there that is not NAME.async.wasm, served to browsers with the
+//                           NAME.async.wasm and NAME.manifest.json the build put beside it
+//   <data>/functions/NAME/  uploads: NAME.wasm as uploaded, NAME.async.wasm and NAME.manifest.json made by
+//                           faasmjs-asyncify at upload
+//
+// An upload wins over --functions on a name clash, at once and after a restart: an upload is the newer word
+// on a name (someone sent it to this gateway after it started with that directory), and a restart must not
+// silently bring back the binary it replaced. Deleting <data>/functions/NAME brings the --functions one back.
+//
+// An upload is compiled before anything is stored, so a bad binary leaves the earlier version in place. Its
+// files are assembled in a staging directory (<data>/functions/.NAME.staging-N), fsync'd, and swapped with the
+// old directory in one renameat2(RENAME_EXCHANGE), so a crash leaves the old or the new version whole; names
+// starting with '.' are never functions, and leftovers are removed at start. Uploads of one name are
+// serialised; different names proceed in parallel.
+//
+// Browsers load the files from browser_directory(), <data>/browser/, made afresh at start: one symbolic link
+// per file of each registered function, replaced atomically (a new link renamed over the old) when an upload
+// changes what a name means, so a static file server never sees a half-made set.
+//
+// Compilation: --functions and stored uploads are registered at once and compiled in the background, uploads
+// in the uploading thread; both take one of a fixed number of slots (one per core), so a burst of uploads
+// at start-up never runs more C compilers than there are cores.
 #include "registry/function_registry.h"
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <fstream>
 #include <future>
-#include <iterator>
 #include <map>
 #include <mutex>
-#include <regex>
+#include <semaphore>
 #include <thread>
 
 #include "common/sha256.h"
@@ -28,126 +54,172 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
+constexpr std::size_t kMaxName = 64;
+
 bool valid_name(std::string_view name) {
-  static const std::regex pattern("[A-Za-z0-9_-]{1,64}");
-  return std::regex_match(name.begin(), name.end(), pattern);
+  if (name.empty() || name.size() > kMaxName) return false;
+  return std::ranges::all_of(name, [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+// A name as it may appear in a message: cut, and without bytes that would break the line.
+std::string printable(std::string_view name) {
+  std::string out;
+  for (const char c : name.substr(0, kMaxName + 1)) out += (c >= 0x20 && c < 0x7F) ? c : '?';
+  return out;
 }
 
 Expected<Bytes> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return fail(ErrorCode::Internal, "cannot read " + path.string());
-  return Bytes(std::istreambuf_iterator<char>(in), {});
+  Bytes bytes(static_cast<std::size_t>(in.tellg()));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!in) return fail(ErrorCode::Internal, "cannot read " + path.string());
+  return bytes;
+}
+
+Expected<void> sync_path(const fs::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+  if (fd < 0) return fail(ErrorCode::Internal, "cannot open " + path.string() + ": " + std::strerror(errno));
+  const int synced = ::fsync(fd);
+  ::close(fd);
+  if (synced != 0) return fail(ErrorCode::Internal, "cannot sync " + path.string() + ": " + std::strerror(errno));
+  return {};
+}
+
+Expected<void> write_file(const fs::path& path, std::span<const std::uint8_t> bytes) {
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return fail(ErrorCode::Internal, "cannot write " + path.string());
+  }
+  return sync_path(path, false);
+}
+
+std::string kilobytes(std::size_t size) { return std::to_string((size + 1023) / 1024) + " KB"; }
+
+std::string seconds(std::uint32_t ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", ms / 1000.0);
+  return text;
 }
 
 // One registered version of a function: its files and, once compiled, its module.
 class Entry final : public RegisteredFunction {
  public:
-  Entry(std::string name, std::string sha, fs::path wasm, fs::path dir)
-      : name_(std::move(name)), sha_(std::move(sha)), wasm_(std::move(wasm)), dir_(std::move(dir)),
-        ready_(promise_.get_future().share()) {}
+  Entry(std::string name, std::string sha, fs::path dir)
+      : name_(std::move(name)), sha_(std::move(sha)), dir_(std::move(dir)), ready_(promise_.get_future().share()) {}
 
   const std::string& name() const override { return name_; }
   const std::string& sha256() const override { return sha_; }
   Expected<aot::CompiledModule> wait_ready() const override { return ready_.get(); }
 
   void finish(Expected<aot::CompiledModule> result) { promise_.set_value(std::move(result)); }
-  const fs::path& wasm() const { return wasm_; }
   // NAME.wasm, NAME.async.wasm and NAME.manifest.json live together.
   fs::path file(std::string_view suffix) const { return dir_ / (name_ + std::string(suffix)); }
 
  private:
   std::string name_;
   std::string sha_;
-  fs::path wasm_;
   fs::path dir_;
   std::promise<Expected<aot::CompiledModule>> promise_;
   std::shared_future<Expected<aot::CompiledModule>> ready_;
 };
 
+struct Pending {
+  std::shared_ptr<Entry> entry;
+  Bytes wasm;
+};
+
 class Registry final : public FunctionRegistry {
  public:
-  Registry(RegistryOptions options, aot::Compiler& compiler) : options_(std::move(options)), compiler_(compiler) {
-    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < threads; ++i) compilers_.emplace_back([this] { compile_loop(); });
-  }
+  Registry(RegistryOptions options, aot::Compiler& compiler)
+      : options_(std::move(options)), compiler_(compiler), cores_(std::max(1u, std::thread::hardware_concurrency())),
+        slots_(cores_) {}
 
   ~Registry() override {
     {
       std::lock_guard lock(queue_mutex_);
       stopping_ = true;
     }
-    queue_changed_.notify_all();
     for (auto& thread : compilers_) thread.join();
-    for (auto& entry : queue_) entry->finish(fail(ErrorCode::Internal, "the gateway stopped before compiling " + entry->name()));
+    for (auto& pending : queue_) {
+      pending.entry->finish(fail(ErrorCode::Internal, "the gateway stopped before compiling " + pending.entry->name()));
+    }
   }
 
   Expected<void> load() {
     std::error_code error;
-    fs::remove_all(browser_directory(), error);  // made afresh from what is registered now
     fs::create_directories(uploads(), error);
     if (error) return fail(ErrorCode::Internal, "cannot create " + uploads().string() + ": " + error.message());
+    for (const auto& item : fs::directory_iterator(uploads())) {
+      if (!item.path().filename().string().starts_with(".")) continue;
+      fs::remove_all(item.path(), error);  // an upload that never finished
+      if (error) return fail(ErrorCode::Internal, "cannot remove " + item.path().string() + ": " + error.message());
+    }
+    std::map<std::string, std::pair<fs::path, fs::path>> found;  // name → (wasm, dir of its browser files)
     if (options_.functions_dir) {
-      if (!fs::is_directory(*options_.functions_dir)) {
-        return fail(ErrorCode::Internal, "--functions " + options_.functions_dir->string() + " is not a directory");
-      }
-      for (const auto& item : fs::directory_iterator(*options_.functions_dir)) {
+      const fs::path& dir = *options_.functions_dir;
+      if (!fs::is_directory(dir)) return fail(ErrorCode::Internal, "--functions " + dir.string() + " is not a directory");
+      for (const auto& item : fs::directory_iterator(dir)) {
         const std::string file = item.path().filename().string();
-        if (!file.ends_with(".wasm") || file.ends_with(".async.wasm")) continue;
+        if (!item.is_regular_file() || !file.ends_with(".wasm") || file.ends_with(".async.wasm")) continue;
         const std::string name = file.substr(0, file.size() - 5);
         if (!valid_name(name)) {
-          log("skipping " + item.path().string() + ": not a valid function name");
+          log("skipping " + item.path().string() + ": a function name is 1-64 characters of A-Z, a-z, 0-9, _ and -");
           continue;
         }
-        if (auto added = add(name, item.path(), *options_.functions_dir); !added) return std::unexpected(added.error());
+        found[name] = {item.path(), dir};
       }
     }
-    // Uploads survive restarts and win over --functions: they are the newer word on a name.
     for (const auto& item : fs::directory_iterator(uploads())) {
       const std::string name = item.path().filename().string();
       const fs::path wasm = item.path() / (name + ".wasm");
-      if (valid_name(name) && fs::exists(wasm)) {
-        if (auto added = add(name, wasm, item.path()); !added) return std::unexpected(added.error());
+      if (!valid_name(name) || !fs::is_regular_file(wasm)) {
+        return fail(ErrorCode::Internal, item.path().string() + " is not an uploaded function");
       }
+      if (found.contains(name)) log("the upload of " + name + " replaces the one in --functions");
+      found[name] = {wasm, item.path()};
+    }
+    fs::remove_all(browser_directory(), error);
+    if (!error) fs::create_directories(browser_directory(), error);
+    if (error) return fail(ErrorCode::Internal, "cannot make " + browser_directory().string() + ": " + error.message());
+    for (const auto& [name, where] : found) {
+      auto wasm = read_file(where.first);
+      if (!wasm) return std::unexpected(wasm.error());
+      auto entry = std::make_shared<Entry>(name, sha256_hex(*wasm), where.second);
+      if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(linked.error());
+      entries_[name] = entry;
+      queue_.push_back({std::move(entry), std::move(*wasm)});
+    }
+    for (unsigned i = 0; i < std::min<std::size_t>(cores_, queue_.size()); ++i) {
+      compilers_.emplace_back([this] { compile_loop(); });
     }
     return {};
   }
 
   Expected<UploadInfo> upload(std::string_view name, std::span<const std::uint8_t> wasm) override {
     if (!valid_name(name)) {
-      return fail(ErrorCode::BadWasm, "function name '" + std::string(name).substr(0, 80) +
-                                          "' is not 1-64 characters of A-Z, a-z, 0-9, _ and -");
+      return fail(ErrorCode::BadWasm, "function name '" + printable(name) + "' is not 1-64 characters of A-Z, a-z, 0-9, _ and -");
     }
-    auto module = compiler_.compile(wasm);
+    const std::string function(name);
+    std::lock_guard serialised(upload_mutex(function));
+    auto module = compile(function, wasm);
     if (!module) return std::unexpected(module.error());
-    // Stored only once it compiled, so that a bad binary leaves the earlier version in place.
-    const fs::path dir = uploads() / std::string(name);
-    const fs::path staging = uploads() / ("." + std::string(name) + ".staging");
-    std::error_code error;
-    fs::remove_all(staging, error);
-    fs::create_directories(staging, error);
-    const fs::path wasm_path = staging / (std::string(name) + ".wasm");
-    {
-      std::ofstream out(wasm_path, std::ios::binary);
-      out.write(reinterpret_cast<const char*>(wasm.data()), static_cast<std::streamsize>(wasm.size()));
-      if (!out) return fail(ErrorCode::Internal, "cannot write " + wasm_path.string());
-    }
-    if (auto browser = make_browser_variant(wasm_path, staging, std::string(name)); !browser) {
-      fs::remove_all(staging, error);
-      return std::unexpected(browser.error());
-    }
-    fs::remove_all(dir, error);
-    fs::rename(staging, dir, error);
-    if (error) return fail(ErrorCode::Internal, "cannot store " + dir.string() + ": " + error.message());
-    auto entry = std::make_shared<Entry>(std::string(name), module->sha256, dir / (std::string(name) + ".wasm"), dir);
+    const fs::path dir = uploads() / function;
+    auto stored = store(function, wasm, dir);
+    if (!stored) return std::unexpected(stored.error());
+    auto entry = std::make_shared<Entry>(function, module->sha256, dir);
     entry->finish(*module);
- {
+    {
       std::lock_guard lock(mutex_);
-      entries_[std::string(name)] = entry;
+      entries_[function] = entry;
     }
-    link_browser_files(*entry);
-    log("uploaded " + std::string(name) + " (" + std::to_string(wasm.size() / 1024) + " KiB, " +
-        (module->cached ? "from the compile cache" : "compiled in " + std::to_string(module->compile_ms) + " ms") + ")");
-    return UploadInfo{std::string(name), module->sha256, module->compile_ms};
+    if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(linked.error());
+    log("uploaded " + function);
+    return UploadInfo{function, module->sha256, module->compile_ms};
   }
 
   std::shared_ptr<const RegisteredFunction> find(std::string_view name) const override {
@@ -160,11 +232,15 @@ class Registry final : public FunctionRegistry {
     for (std::string_view suffix : {".async.wasm", ".manifest.json", ".wasm"}) {
       if (!file_name.ends_with(suffix)) continue;
       const std::string_view name = file_name.substr(0, file_name.size() - suffix.size());
-      std::lock_guard lock(mutex_);
-      auto found = entries_.find(name);
-      if (found == entries_.end()) return std::nullopt;
-      const fs::path path = found->second->file(suffix);
-      if (!fs::exists(path)) return std::nullopt;
+      std::shared_ptr<Entry> entry;
+      {
+        std::lock_guard lock(mutex_);
+        auto found = entries_.find(name);
+        if (found == entries_.end()) return std::nullopt;
+        entry = found->second;
+      }
+      fs::path path = entry->file(suffix);
+      if (!fs::is_regular_file(path)) return std::nullopt;
       return path;
     }
     return std::nullopt;
@@ -182,100 +258,145 @@ class Registry final : public FunctionRegistry {
  private:
   fs::path uploads() const { return options_.data_dir / "functions"; }
 
-  // Replaces the entry's links in browser_directory() (a link per file it has).
-  void link_browser_files(const Entry& entry) const {
-    std::error_code error;
-    fs::create_directories(browser_directory(), error);
+  // The entry's links in browser_directory(), one per file it has (see the top of this file).
+  Expected<void> link_browser_files(const Entry& entry) const {
     for (std::string_view suffix : {".wasm", ".async.wasm", ".manifest.json"}) {
       const fs::path link = browser_directory() / (entry.name() + std::string(suffix));
-      fs::remove(link, error);
       const fs::path target = entry.file(suffix);
-      if (fs::exists(target)) fs::create_symlink(fs::absolute(target), link, error);
+      std::error_code error;
+      if (fs::is_regular_file(target)) {
+        const fs::path fresh = link.string() + ".new";
+        fs::remove(fresh, error);
+        fs::create_symlink(fs::absolute(target), fresh, error);
+        if (!error) fs::rename(fresh, link, error);
+      } else {
+        fs::remove(link, error);
+      }
+      if (error) return fail(ErrorCode::Internal, "cannot link " + link.string() + ": " + error.message());
     }
+    return {};
   }
 
   void log(const std::string& line) const {
     if (options_.log) options_.log(line);
   }
 
-  Expected<void> add(const std::string& name, const fs::path& wasm, const fs::path& dir) {
-    auto bytes = read_file(wasm);
-    if (!bytes) return std::unexpected(bytes.error());
-    auto entry = std::make_shared<Entry>(name, sha256_hex(*bytes), wasm, dir);
-    {
-      std::lock_guard lock(mutex_);
-      entries_[name] = entry;
+  std::mutex& upload_mutex(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    auto& held = upload_mutexes_[name];
+    if (!held) held = std::make_unique<std::mutex>();
+    return *held;
+  }
+
+  // One compile in one of the slots, with its progress lines.
+  Expected<aot::CompiledModule> compile(const std::string& name, std::span<const std::uint8_t> wasm) {
+    slots_.acquire();
+    log("compiling " + name + " (" + kilobytes(wasm.size()) + ")…");
+    auto module = compiler_.compile(wasm);
+    slots_.release();
+    if (!module) {
+      log(name + " cannot be compiled: " + module.error().message);
+      return fail(module.error().code, name + ": " + module.error().message);
     }
-    link_browser_files(*entry);
-    {
-      std::lock_guard lock(queue_mutex_);
-      queue_.push_back(entry);
-    }
-    queue_changed_.notify_one();
-    return {};
+    log(name + " ready " + (module->cached ? std::string("from cache") : "in " + seconds(module->compile_ms)));
+    return module;
   }
 
   void compile_loop() {
     for (;;) {
-      std::shared_ptr<Entry> entry;
+      Pending pending;
       {
-        std::unique_lock lock(queue_mutex_);
-        queue_changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (stopping_) return;
-        entry = queue_.front();
+        // Everything to compile was queued before the threads started: they end when it is done.
+        std::lock_guard lock(queue_mutex_);
+        if (stopping_ || queue_.empty()) return;
+        pending = std::move(queue_.front());
         queue_.pop_front();
       }
-      auto bytes = read_file(entry->wasm());
-      auto module = bytes ? compiler_.compile(*bytes) : Expected<aot::CompiledModule>(std::unexpected(bytes.error()));
-      if (!module) {
-        log(entry->name() + ": cannot compile: " + module.error().message);
-      } else {
-        log(entry->name() + " ready (" + (module->cached ? std::string("from the compile cache")
-                                                          : "compiled in " + std::to_string(module->compile_ms) + " ms") + ")");
-      }
-      entry->finish(std::move(module));
+      pending.entry->finish(compile(pending.entry->name(), pending.wasm));
     }
+  }
+
+  // The upload's files in place of the old ones, durably (see the top of this file).
+  Expected<void> store(const std::string& name, std::span<const std::uint8_t> wasm, const fs::path& dir) {
+    const fs::path staging = uploads() / ("." + name + ".staging-" + std::to_string(++staging_counter_));
+    std::error_code error;
+    fs::create_directories(staging, error);
+    if (error) return fail(ErrorCode::Internal, "cannot create " + staging.string() + ": " + error.message());
+    auto stored = assemble(name, wasm, staging);
+    if (stored) stored = swap_in(staging, dir);
+    fs::remove_all(staging, error);
+    return stored;
+  }
+
+  Expected<void> assemble(const std::string& name, std::span<const std::uint8_t> wasm, const fs::path& staging) {
+    const fs::path wasm_path = staging / (name + ".wasm");
+    if (auto written = write_file(wasm_path, wasm); !written) return written;
+    if (auto made = make_browser_variant(wasm_path, staging, name); !made) return made;
+    for (std::string_view suffix : {".async.wasm", ".manifest.json"}) {
+      if (auto synced = sync_path(staging / (name + std::string(suffix)), false); !synced) return synced;
+    }
+    return sync_path(staging, true);
+  }
+
+  static Expected<void> swap_in(const fs::path& staging, const fs::path& dir) {
+    const bool replacing = fs::exists(dir);
+    const int moved = replacing ? ::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE)
+                                : ::rename(staging.c_str(), dir.c_str());
+    if (moved != 0) return fail(ErrorCode::Internal, "cannot store " + dir.string() + ": " + std::strerror(errno));
+    return sync_path(dir.parent_path(), true);
   }
 
   // NAME.async.wasm and NAME.manifest.json, made by faasmjs-asyncify as the build makes them.
   Expected<void> make_browser_variant(const fs::path& wasm, const fs::path& dir, const std::string& name) {
-    const std::string tool = options_.asyncify_tool.string();
-    const std::string output = (dir / (name + ".async.wasm")).string();
-    const std::string manifest = (dir / (name + ".manifest.json")).string();
-    const std::string input = wasm.string();
-    std::vector<char*> argv{const_cast<char*>(tool.c_str()), const_cast<char*>(input.c_str()),
-                            const_cast<char*>("-o"),         const_cast<char*>(output.c_str()),
-                            const_cast<char*>("--manifest"), const_cast<char*>(manifest.c_str()),
-                            nullptr};
-    const std::string log_path = (dir / "asyncify.log").string();
+    // Run inside the directory with relative names, so that the manifest names the files as they are served,
+    // not the staging directory they were made in.
+    const std::string tool = fs::absolute(options_.asyncify_tool).string();
+    const std::vector<std::string> args{tool, wasm.filename().string(), "--output", name + ".async.wasm",
+                                        "--manifest", name + ".manifest.json"};
+    std::vector<char*> argv;
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    const fs::path log_path = dir / "asyncify.log";
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid = 0;
     const int spawned = posix_spawn(&pid, tool.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (spawned != 0) return fail(ErrorCode::Internal, "cannot run " + tool + ": " + std::strerror(spawned));
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    std::ifstream log_in(log_path);
-    std::string first;
-    std::getline(log_in, first);
+    std::string first_line;
+    {
+      std::ifstream log_in(log_path);
+      std::getline(log_in, first_line);
+    }
     std::error_code ignored;
     fs::remove(log_path, ignored);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      return fail(ErrorCode::BadWasm, "faasmjs-asyncify refused it: " + first);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+      return fail(ErrorCode::BadWasm, "faasmjs-asyncify refused " + name + ": " + first_line);
     }
-    return {};
+    const std::string how = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                              : "signal " + std::to_string(WTERMSIG(status));
+    return fail(ErrorCode::Internal, tool + " failed on " + name + " (" + how + "): " + first_line);
   }
 
   RegistryOptions options_;
   aot::Compiler& compiler_;
-  mutable std::mutex mutex_;
+  const unsigned cores_;
+  std::counting_semaphore<> slots_;
+  std::atomic<std::uint64_t> staging_counter_ = 0;
+
+  mutable std::mutex mutex_;  // entries_ and upload_mutexes_
   std::map<std::string, std::shared_ptr<Entry>, std::less<>> entries_;
+  std::map<std::string, std::unique_ptr<std::mutex>> upload_mutexes_;
+
   std::mutex queue_mutex_;
-  std::condition_variable queue_changed_;
-  std::deque<std::shared_ptr<Entry>> queue_;
+  std::deque<Pending> queue_;
   bool stopping_ = false;
   std::vector<std::thread> compilers_;
 };
