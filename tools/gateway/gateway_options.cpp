@@ -19,7 +19,7 @@ Serves a web app, the faasm.js SDK and the faasmjs.v1 WebSocket endpoint on one 
 single-node cluster that runs the same function binaries as the browser (docs/gateway.md).
 
 Options:
-  -p, --port N            port to listen on (default 8080)
+  -p, --port N            port to listen on, 0 for any free one (default 8080)
       --host ADDR         address to listen on (default 127.0.0.1)
   -w, --web-root DIR      the web app served at / (default: the demo, examples/webapp)
       --sdk DIR           the SDK served at /sdk/ (default: this build's or installation's sdk/)
@@ -97,8 +97,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
     auto as_number = [&](long long low, long long high) { return number(optarg, low, high); };
     switch (option) {
       case 'p': {
-        auto port = as_number(1, 65535);
-        if (!port) return bad("--port needs a port number from 1 to 65535, got '" + std::string(optarg) + "'");
+        auto port = as_number(0, 65535);
+        if (!port) return bad("--port needs a port number from 0 to 65535, got '" + std::string(optarg) + "'");
         options.port = static_cast<int>(*port);
         break;
       }

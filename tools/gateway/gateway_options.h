@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cluster/cluster.h"
-#include "protocol/frame_codec.h"
+#include "protocol/frame_header.h"
 
 namespace faasmjs::gateway {
 

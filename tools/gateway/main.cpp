@@ -1,10 +1,9 @@
 // faasmjs-gateway: the web app, the SDK and the WebSocket endpoint on one port, with the embedded single-node
-// cluster behind it (docs/gateway.md). Options are in gateway_options.cpp; this file wires the components
-// together in dependency order and takes them down in reverse on SIGINT/SIGTERM.
+// cluster behind it. Options are in gateway_options.cpp; this file wires the components together in
+// dependency order and takes them down in reverse on SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 #include "aot/aot_compiler.h"
 #include "cluster/worker_pool.h"
@@ -13,7 +12,7 @@
 #include "state/global_store.h"
 #include "state/host_tier.h"
 #include "state/state_locks.h"
-#include "transport/gateway_server.h"
+#include "transport/server.h"
 
 using namespace faasmjs::gateway;
 
@@ -22,11 +21,10 @@ namespace {
 transport::GatewayServer* running_server = nullptr;
 
 void on_signal(int) {
+  // One stop is enough; a second signal during shutdown must not reach a context being destroyed.
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
   if (running_server) running_server->stop();
-}
-
-void log_line(bool quiet, std::string_view line) {
-  if (!quiet) std::fprintf(stderr, "faasmjs-gateway: %.*s\n", static_cast<int>(line.size()), line.data());
 }
 
 int fail_start(const std::string& what, const Error& error) {
@@ -40,7 +38,9 @@ int main(int argc, char** argv) {
   auto parsed = parse_options(argc, argv);
   if (!parsed) return parsed.error();
   const GatewayOptions& options = *parsed;
-  auto log = [quiet = options.quiet](std::string_view line) { log_line(quiet, line); };
+  auto log = [quiet = options.quiet](std::string_view line) {
+    if (!quiet) std::fprintf(stderr, "faasmjs-gateway: %.*s\n", static_cast<int>(line.size()), line.data());
+  };
 
   auto store = state::GlobalStore::open(options.data_dir / "state");
   if (!store) return fail_start("state", store.error());
@@ -48,17 +48,17 @@ int main(int argc, char** argv) {
   auto tier = state::HostTier::create(**store);
   auto compiler = aot::Compiler::create({options.cache_dir});
   if (!compiler) return fail_start("compiler", compiler.error());
-  auto registry = registry::FunctionRegistry::open(
-      {options.data_dir, options.functions_dir, options.asyncify_tool, log}, **compiler);
+  auto registry = registry::FunctionRegistry::open({options.data_dir, options.functions_dir, options.asyncify_tool, log},
+                                                   **compiler);
   if (!registry) return fail_start("functions", registry.error());
-  auto cluster = cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, **store, *tier, *locks, log});
+  auto cluster =
+      cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, **store, *tier, *locks, log});
 
   transport::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.web_root = options.web_root;
   server_options.sdk_dir = options.sdk_dir;
-  server_options.functions_dir = (*registry)->browser_directory();
   server_options.limits = options.frames;
   server_options.token = options.token;
   server_options.users = options.users;
@@ -71,19 +71,20 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
 
+  const std::string origin = options.host + ":" + std::to_string(server.port());
   const auto names = (*registry)->names();
-  log("faasm.js gateway " FAASMJS_VERSION);
-  log("serving http://" + options.host + ":" + std::to_string(options.port) + "/ (web root " + options.web_root.string() +
-      ", SDK at /sdk/ from " + options.sdk_dir.string() + ")");
-  log("WebSocket ws://" + options.host + ":" + std::to_string(options.port) + "/ws, subprotocol faasmjs.v1");
+  log("faasmjs-gateway " FAASMJS_VERSION);
+  log("listening on http://" + origin + "/ (WebSocket ws://" + origin + "/ws, subprotocol faasmjs.v1)");
+  log("web root " + options.web_root.string() + ", SDK at /sdk/ from " + options.sdk_dir.string());
   log(std::to_string(names.size()) + " function(s) registered" +
-      (options.functions_dir ? " from " + options.functions_dir->string() : std::string()) + "; compiling in the background");
-  log("data in " + options.data_dir.string() + ", compile cache in " + options.cache_dir.string() + "; " +
-      std::to_string(cluster->workers()) + " calls at once");
+      (options.functions_dir ? " from " + options.functions_dir->string() : std::string()) +
+      (names.empty() ? "" : ", compiling in the background"));
+  log("data in " + options.data_dir.string() + " (compile cache " + options.cache_dir.string() + "); " +
+      std::to_string(cluster->workers()) + " worker(s)");
   std::fflush(stderr);
 
   server.run();
-  log("shutting down");
   running_server = nullptr;
+  log("stopped");
   return 0;
 }

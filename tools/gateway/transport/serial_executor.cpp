@@ -29,8 +29,10 @@ void SerialExecutor::post(std::uint64_t queue, std::function<void()> task) {
 void SerialExecutor::loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [&] { return !ready_.empty() || (stopping_ && queues_.empty()); });
-    if (ready_.empty()) return;
+    changed_.wait(lock, [&] { return stopping_ || !ready_.empty(); });
+    // Stopping: tasks not started yet are dropped with the queues. None of them was acknowledged to its
+    // client, so dropping them breaks no promise, and shutdown waits only for the tasks already running.
+    if (stopping_) return;
     const std::uint64_t queue = ready_.front();
     ready_.pop_front();
     auto task = std::move(queues_[queue].front());
@@ -41,7 +43,6 @@ void SerialExecutor::loop() {
     tasks.pop_front();
     if (tasks.empty()) {
       queues_.erase(queue);
-      if (stopping_) changed_.notify_all();
     } else {
       ready_.push_back(queue);
       changed_.notify_one();

@@ -16,7 +16,7 @@ namespace faasmjs::gateway::transport {
 class SerialExecutor {
  public:
   explicit SerialExecutor(std::size_t threads);
-  ~SerialExecutor();  // runs what is queued, then joins
+  ~SerialExecutor();  // waits for the tasks running now; drops those not started
   SerialExecutor(const SerialExecutor&) = delete;
   SerialExecutor& operator=(const SerialExecutor&) = delete;
 

@@ -1,287 +1,177 @@
 #include "transport/session.h"
 
-#include "common/byte_io.h"
+#include "transport/state_requests.h"
 
 namespace faasmjs::gateway::transport {
 
 namespace {
 
-using protocol::Type;
+using namespace protocol;
 
-constexpr std::size_t kKeptReplies = 4096;
-constexpr std::size_t kKeptBytes = 64u << 20;
-constexpr std::size_t kForgottenIds = 65536;
-
+// FNV-1a over type and body: tells a verbatim re-send (same id, same bytes) from a different request that
+// reuses its id, without keeping every request's bytes.
 std::uint64_t fingerprint(Type type, const Bytes& body) {
-  // FNV-1a: enough to tell a re-sent request from a different one reusing its id.
-  std::uint64_t hash = 0xcbf29ce484222325ull ^ static_cast<std::uint8_t>(type);
-  for (auto byte : body) hash = (hash ^ byte) * 0x100000001b3ull;
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  auto mix = [&](std::uint8_t byte) { hash = (hash ^ byte) * 0x100000001b3ull; };
+  mix(static_cast<std::uint8_t>(type));
+  for (auto byte : body) mix(byte);
   return hash;
 }
 
-Reply ack(std::uint8_t value = 0) { return {Type::Ack, {value}}; }
-
-Reply result_reply(const CallResult& result) {
-  Reply reply{Type::Result, {}};
-  ByteWriter out(reply.body);
-  out.i32(result.return_value);
-  out.u8(static_cast<std::uint8_t>(result.status));
-  out.str(result.error);
-  out.u32(result.queued_us);
-  out.u32(result.run_us);
-  out.str(result.trace_json);
-  out.bytes(result.stdout_text);
-  out.bytes(result.stderr_text);
-  out.bytes(result.output);
-  return reply;
+Message result_message(const CallResult& result) {
+  return encode(0, Result{result.return_value, result.status, result.error, result.queued_us, result.run_us,
+                          result.trace_json, Bytes(result.stdout_text.begin(), result.stdout_text.end()),
+                          Bytes(result.stderr_text.begin(), result.stderr_text.end()), result.output});
 }
 
-Reply value_reply(bool exists, std::uint32_t size, std::uint32_t offset, const Bytes& data) {
-  Reply reply{Type::StateValue, {}};
-  ByteWriter out(reply.body);
-  out.u8(exists ? 1 : 0);
-  out.u32(size);
-  out.u32(offset);
-  out.bytes(data);
-  return reply;
-}
-
-Reply bad_frame(const std::string& what) { return error_reply(ErrorCode::BadFrame, what); }
-
-std::string hex_byte(unsigned value) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  return {kHex[(value >> 4) & 15], kHex[value & 15]};
-}
+template <typename M>
+constexpr bool is_state_request = std::is_same_v<M, StateSize> || std::is_same_v<M, StatePull> ||
+                                  std::is_same_v<M, StatePush> || std::is_same_v<M, StateSet> ||
+                                  std::is_same_v<M, StateAppend> || std::is_same_v<M, StateReadAppended> ||
+                                  std::is_same_v<M, StateClearAppended> || std::is_same_v<M, StateKeys> ||
+                                  std::is_same_v<M, StateLock> || std::is_same_v<M, StateUnlock>;
 
 }  // namespace
 
-Reply error_reply(ErrorCode code, const std::string& message) {
-  Reply reply{Type::Error, {}};
-  ByteWriter out(reply.body);
-  out.u16(static_cast<std::uint16_t>(code));
-  out.str(message);
-  return reply;
-}
+Message error_message(ErrorCode code, std::string text) { return encode(0, ErrorReply{code, std::move(text)}); }
 
-Session::Session(std::uint64_t id, std::string user, Services& services, protocol::Limits limits)
-    : id_(id), user_(std::move(user)), lock_owner_(new_id()), services_(services), limits_(limits), out_(limits) {}
+Session::Session(std::uint64_t id, std::string user, Services& services, Limits limits, KeptLimits kept)
+    : id_(id),
+      user_(std::move(user)),
+      lock_owner_(new_id()),
+      services_(services),
+      limits_(limits),
+      kept_limits_(kept),
+      out_(limits) {}
 
 Session::~Session() {
   for (auto& [id, request] : requests_) {
     if (!request.done && request.call != 0) services_.cluster.cancel(request.call);
   }
-  services_.locks.release_all(lock_owner_);
+  // Behind the session's queued lock requests, so that none of them is granted after its holds went.
+  services_.io.post(id_, [&locks = services_.locks, owner = lock_owner_] { locks.release_all(owner); });
 }
 
-void Session::handle(protocol::Message message) {
-  const std::uint32_t id = message.id;
-  if (message.type == Type::Ping) {
-    out_.push(Type::Pong, id, std::move(message.body));
-    return;
+void Session::handle(Message request) {
+  const std::uint32_t id = request.id;
+  // The keep-alive PING (id 0) is about the socket, not a request of the session: answered, never kept.
+  if (request.type == Type::Ping && id == 0) {
+    auto ping = decode_body<Ping>(request.body);
+    if (!ping) return send(0, error_message(ErrorCode::BadFrame, "the body of PING does not decode"));
+    return send(0, encode(0, Pong{std::move(ping->payload)}));
   }
-  const std::uint64_t print = fingerprint(message.type, message.body);
-  if (auto found = requests_.find(id); found != requests_.end()) {
-    // A request seen before: a resumed client re-sending it. Never run twice.
-    if (found->second.fingerprint != print) {
-      send(id, error_reply(ErrorCode::DuplicateId, "request id " + std::to_string(id) + " was already used for another request"));
-    } else if (found->second.done) {
-      send(id, found->second.reply);
+  const std::uint64_t print = fingerprint(request.type, request.body);
+  if (auto seen = requests_.find(id); seen != requests_.end()) {
+    // Seen before: a resumed client re-sending it (docs/protocol.md's table), or a reused id.
+    if (seen->second.fingerprint != print) {
+      send(id, error_message(ErrorCode::DuplicateId, "request id " + std::to_string(id) + " is already used in this session by " +
+                                                         type_name(seen->second.type) + "; ids are unique within a session"));
+    } else if (seen->second.done) {
+      send(id, seen->second.reply);
     }
+    // Still running: the reply goes to whichever socket the session has when it is ready.
     return;
   }
   if (forgotten_.contains(id)) {
-    send(id, error_reply(ErrorCode::ReplyLost, "request " + std::to_string(id) +
-                                                   " ran, but this session no longer keeps its reply"));
-    return;
+    return send(id, error_message(ErrorCode::ReplyLost, "request " + std::to_string(id) +
+                                                            " ran, but this session no longer keeps its reply"));
   }
-  Request& request = requests_[id];
-  request.fingerprint = print;
-  request.type = message.type;
-  start(id, message);
+  requests_[id] = Request{print, request.type};
+  auto decoded = decode_client(request);
+  if (!decoded) return complete(id, error_message(decoded.error().code, decoded.error().message));
+  start(id, std::move(*decoded));
 }
 
-void Session::start(std::uint32_t id, protocol::Message& message) {
-  ByteReader in(message.body);
-  switch (message.type) {
-    case Type::Invoke: return invoke(id, in);
-    case Type::Await: return await(id, in);
-    case Type::Cancel: return cancel(id, in);
-    case Type::StateLock: return lock(id, in);
-    case Type::StateUnlock: return unlock(id, in);
-    case Type::StateSize:
-    case Type::StatePull:
-    case Type::StatePush:
-    case Type::StateSet:
-    case Type::StateAppend:
-    case Type::StateReadAppended:
-    case Type::StateClearAppended:
-    case Type::StateKeys: return state_request(id, message.type, std::move(message.body));
-    case Type::Upload: return upload(id, std::move(message.body));
-    case Type::Hello: return complete(id, error_reply(ErrorCode::NotAuthenticated, "HELLO was already said on this socket"));
-    default:
-      return complete(id, error_reply(ErrorCode::UnknownType, "unknown message type 0x" +
-                                                                  hex_byte(static_cast<unsigned>(message.type))));
+void Session::start(std::uint32_t id, ClientMessage request) {
+  std::visit([&](auto& message) { run(id, message); }, request);
+}
+
+void Session::run(std::uint32_t id, Hello&) {
+  complete(id, error_message(ErrorCode::NotAuthenticated, "a second HELLO on one socket"));
+}
+
+void Session::run(std::uint32_t id, Ping& ping) { complete(id, encode(id, Pong{std::move(ping.payload)})); }
+
+void Session::run(std::uint32_t id, Invoke& invoke) {
+  CallRequest call;
+  call.user = user_;
+  call.function = std::move(invoke.function);
+  call.func_ptr = invoke.func_ptr;
+  call.cmdline = std::move(invoke.cmdline);
+  call.timeout = std::chrono::milliseconds(invoke.timeout_ms);
+  call.input = std::move(invoke.input);
+  auto submitted = services_.cluster.submit(
+      std::move(call), [mailbox = services_.mailbox, session = id_, id](CallResult result) {
+        mailbox->post(session, id, result_message(result));
+      });
+  if (!submitted) return complete(id, error_message(submitted.error().code, submitted.error().message));
+  requests_[id].call = *submitted;
+}
+
+void Session::run(std::uint32_t id, Await& await) {
+  auto call = requests_.find(await.call_id);
+  if (call == requests_.end()) {
+    if (forgotten_.contains(await.call_id)) {
+      return complete(id, error_message(ErrorCode::ReplyLost, "call " + std::to_string(await.call_id) +
+                                                                  " ran, but this session no longer keeps its result"));
+    }
   }
-}
-
-void Session::invoke(std::uint32_t id, ByteReader& in) {
-  CallRequest request;
-  request.user = user_;
-  request.function = in.str();
-  request.func_ptr = in.u32();
-  request.cmdline = in.str();
-  request.timeout = std::chrono::milliseconds(in.u32());
-  request.input = in.bytes_copy();
-  if (!in.done()) return complete(id, bad_frame("INVOKE body does not decode"));
-  const std::string function = request.function;
-  auto call = services_.cluster.submit(std::move(request), [post = services_.post, session = id_, id](CallResult result) {
-    post(session, id, result_reply(result));
-  });
-  if (!call) return complete(id, error_reply(call.error().code, call.error().message));
-  requests_[id].call = *call;
-}
-
-void Session::await(std::uint32_t id, ByteReader& in) {
-  const std::uint32_t call = in.u32();
-  if (!in.done()) return complete(id, bad_frame("AWAIT body does not decode"));
-  auto found = requests_.find(call);
-  if (found == requests_.end() || found->second.type != Type::Invoke) {
-    return complete(id, error_reply(ErrorCode::UnknownCall, "request " + std::to_string(call) + " is not an INVOKE of this session"));
+  if (call == requests_.end() || call->second.type != Type::Invoke) {
+    return complete(id, error_message(ErrorCode::UnknownCall,
+                                      "request " + std::to_string(await.call_id) + " is not an INVOKE of this session"));
   }
-  if (found->second.done) return complete(id, found->second.reply);
-  found->second.awaiting.push_back(id);
+  if (call->second.done) return complete(id, call->second.reply);
+  call->second.awaiting.push_back(id);
 }
 
-void Session::cancel(std::uint32_t id, ByteReader& in) {
-  const std::uint32_t call = in.u32();
-  if (!in.done()) return complete(id, bad_frame("CANCEL body does not decode"));
-  auto found = requests_.find(call);
-  const bool stopped = found != requests_.end() && found->second.type == Type::Invoke && !found->second.done &&
-                       found->second.call != 0 && services_.cluster.cancel(found->second.call);
-  complete(id, ack(stopped ? 1 : 0));
+void Session::run(std::uint32_t id, Cancel& cancel) {
+  auto call = requests_.find(cancel.call_id);
+  if (call == requests_.end() && !forgotten_.contains(cancel.call_id)) {
+    return complete(id, error_message(ErrorCode::UnknownCall,
+                                      "request " + std::to_string(cancel.call_id) + " is not an INVOKE of this session"));
+  }
+  if (call != requests_.end() && call->second.type != Type::Invoke) {
+    return complete(id, error_message(ErrorCode::UnknownCall,
+                                      "request " + std::to_string(cancel.call_id) + " is " +
+                                          type_name(call->second.type) + ", not an INVOKE"));
+  }
+  // A finished (or forgotten, hence finished) call is not an error: ACK 0.
+  const bool stopped = call != requests_.end() && !call->second.done && call->second.call != 0 &&
+                       services_.cluster.cancel(call->second.call);
+  complete(id, encode(id, Ack{static_cast<std::uint8_t>(stopped ? 1 : 0)}));
 }
 
-void Session::lock(std::uint32_t id, ByteReader& in) {
-  const std::string key = in.str();
-  const bool exclusive = in.u8() != 0;
-  if (!in.done()) return complete(id, bad_frame("STATE_LOCK body does not decode"));
-  if (key.empty()) return complete(id, error_reply(ErrorCode::BadState, "empty state key"));
-  services_.locks.lock(user_ + "_" + key, exclusive, lock_owner_,
-                       [post = services_.post, session = id_, id] { post(session, id, ack(1)); });
-}
-
-void Session::unlock(std::uint32_t id, ByteReader& in) {
-  const std::string key = in.str();
-  const bool exclusive = in.u8() != 0;
-  if (!in.done()) return complete(id, bad_frame("STATE_UNLOCK body does not decode"));
-  complete(id, ack(services_.locks.unlock(user_ + "_" + key, exclusive, lock_owner_) ? 1 : 0));
-}
-
-// Every state request runs on the executor, in the session's order: writes sync to disk before they reply.
-void Session::state_request(std::uint32_t id, Type type, Bytes body) {
-  services_.executor.post(id_, [&store = services_.store, post = services_.post, session = id_, user = user_, id, type,
-                                body = std::move(body)]() {
-    ByteReader in(body);
-    const std::string key = in.str();
-    const std::string global = user + "_" + key;
-    auto reply = [&]() -> Reply {
-      if (type != Type::StateKeys && key.empty()) return error_reply(ErrorCode::BadState, "empty state key");
-      switch (type) {
-        case Type::StateSize: {
-          if (!in.done()) break;
-          Reply size{Type::StateSizeIs, {}};
-          ByteWriter(size.body).u32(store.size(global));
-          return size;
-        }
-        case Type::StatePull: {
-          const std::uint32_t offset = in.u32(), length = in.u32();
-          if (!in.done()) break;
-          auto stored = store.pull(global, offset, length);
-          if (!stored) return error_reply(stored.error().code, stored.error().message);
-          if (!*stored) return value_reply(false, 0, offset, {});
-          return value_reply(true, (*stored)->size, offset, (*stored)->bytes);
-        }
-        case Type::StatePush: {
-          const std::uint32_t size = in.u32();
-          const bool partial = in.u8() != 0;
-          const std::uint32_t count = in.u32();
-          std::vector<state::Range> ranges;
-          for (std::uint32_t i = 0; i < count && in.ok(); ++i) {
-            const std::uint32_t offset = in.u32();
-            ranges.push_back({offset, in.bytes_copy()});
-          }
-          if (!in.done()) break;
-          if (!partial) {
-            auto pushed = store.push(global, size, ranges);
-            return pushed ? ack() : error_reply(pushed.error().code, pushed.error().message);
-          }
-          auto value = store.push_partial(global, size, ranges);
-          if (!value) return error_reply(value.error().code, value.error().message);
-          return value_reply(true, static_cast<std::uint32_t>(value->size()), 0, *value);
-        }
-        case Type::StateSet: {
-          auto value = in.bytes_copy();
-          if (!in.done()) break;
-          auto set = store.set(global, std::move(value));
-          return set ? ack() : error_reply(set.error().code, set.error().message);
-        }
-        case Type::StateAppend: {
-          auto element = in.bytes_copy();
-          if (!in.done()) break;
-          auto appended = store.append(global, std::move(element));
-          return appended ? ack() : error_reply(appended.error().code, appended.error().message);
-        }
-        case Type::StateReadAppended: {
-          const std::uint32_t count = in.u32();
-          if (!in.done()) break;
-          const auto elements = store.read_appended(global, count);
-          Reply list{Type::StateAppended, {}};
-          ByteWriter out(list.body);
-          out.u32(static_cast<std::uint32_t>(elements.size()));
-          for (const auto& element : elements) out.bytes(element);
-          return list;
-        }
-        case Type::StateClearAppended: {
-          if (!in.done()) break;
-          auto cleared = store.clear_appended(global);
-          return cleared ? ack() : error_reply(cleared.error().code, cleared.error().message);
-        }
-        case Type::StateKeys: {
-          if (!in.done()) break;
-          const auto keys = store.keys(global);
-          Reply list{Type::StateKeyList, {}};
-          ByteWriter out(list.body);
-          out.u32(static_cast<std::uint32_t>(keys.size()));
-          for (const auto& full : keys) out.str(std::string_view(full).substr(user.size() + 1));
-          return list;
-        }
-        default: break;
-      }
-      return bad_frame("a state request body does not decode");
-    }();
-    post(session, id, std::move(reply));
+void Session::run(std::uint32_t id, Upload& upload) {
+  // Uploads compile for seconds: a queue of their own, so they do not hold up this session's state requests.
+  services_.io.post(new_id(), [&registry = services_.registry, mailbox = services_.mailbox, session = id_, id,
+                               upload = std::move(upload)] {
+    auto uploaded = registry.upload(upload.function, upload.wasm);
+    if (!uploaded) return mailbox->post(session, id, error_message(uploaded.error().code, uploaded.error().message));
+    mailbox->post(session, id, Uploaded{uploaded->name, uploaded->sha256, uploaded->compile_ms});
   });
 }
 
-void Session::upload(std::uint32_t id, Bytes body) {
-  services_.executor.post(id_, [&registry = services_.registry, post = services_.post, session = id_, id,
-                                body = std::move(body)]() {
-    ByteReader in(body);
-    const std::string name = in.str();
-    auto wasm = in.bytes();
-    if (!in.done()) return post(session, id, bad_frame("UPLOAD body does not decode"));
-    auto uploaded = registry.upload(name, wasm);
-    if (!uploaded) return post(session, id, error_reply(uploaded.error().code, uploaded.error().message));
-    Reply reply{Type::Uploaded, {}};
-    ByteWriter out(reply.body);
-    out.str(uploaded->name);
-    out.str(uploaded->sha256);
-    out.u32(uploaded->compile_ms);
-    post(session, id, std::move(reply));
-  });
+template <typename M>
+void Session::run(std::uint32_t id, M& request) {
+  static_assert(is_state_request<M>);
+  auto task = [&services = services_, mailbox = services_.mailbox, session = id_, owner = lock_owner_, user = user_, id,
+               request = std::move(request)]() mutable {
+    if constexpr (std::is_same_v<M, StateLock>) {
+      if (request.key.empty()) return mailbox->post(session, id, error_message(ErrorCode::BadState, "a state key may not be empty"));
+      // Granted now or when an earlier holder lets go, on that thread: the ACK goes through the mailbox.
+      services.locks.lock(global_key(user, request.key), request.exclusive, owner,
+                          [mailbox, session, id] { mailbox->post(session, id, Ack{1}); });
+    } else if constexpr (std::is_same_v<M, StateUnlock>) {
+      const bool released = services.locks.unlock(global_key(user, request.key), request.exclusive, owner);
+      mailbox->post(session, id, Ack{static_cast<std::uint8_t>(released ? 1 : 0)});
+    } else {
+      mailbox->post(session, id, execute(services.store, user, request));
+    }
+  };
+  services_.io.post(id_, std::move(task));
 }
 
-void Session::complete(std::uint32_t id, Reply reply) {
+void Session::complete(std::uint32_t id, Message reply) {
   auto found = requests_.find(id);
   if (found == requests_.end() || found->second.done) return;
   Request& request = found->second;
@@ -293,26 +183,21 @@ void Session::complete(std::uint32_t id, Reply reply) {
   keep(id);
 }
 
-void Session::send(std::uint32_t id, const Reply& reply) { out_.push(reply.type, id, reply.body); }
+void Session::send(std::uint32_t id, const Message& reply) { out_.push({reply.type, id, reply.body}); }
 
-// Replies are kept for a resume, within bounds; the oldest go first and their ids are remembered as answered.
 void Session::keep(std::uint32_t id) {
   finished_.push_back(id);
   kept_bytes_ += requests_[id].reply.body.size();
-  while (finished_.size() > kKeptReplies || kept_bytes_ > kKeptBytes) {
+  while (finished_.size() > kept_limits_.replies || kept_bytes_ > kept_limits_.bytes) {
     const std::uint32_t oldest = finished_.front();
     finished_.pop_front();
-    kept_bytes_ -= requests_[oldest].reply.body.size();
-    requests_.erase(oldest);
-    if (forgotten_.size() >= kForgottenIds) forgotten_.erase(forgotten_.begin());
+    auto request = requests_.find(oldest);
+    kept_bytes_ -= request->second.reply.body.size();
+    requests_.erase(request);
     forgotten_.insert(oldest);
   }
 }
 
-void Session::reattached() {
-  // The old socket's unsent frames died with it: the client re-sends its pending requests (docs/protocol.md),
-  // and handle() answers those that are done from the kept replies.
-  out_ = protocol::OutgoingQueue(limits_);
-}
+void Session::reattached() { out_ = OutgoingQueue(limits_); }
 
 }  // namespace faasmjs::gateway::transport

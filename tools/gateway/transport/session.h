@@ -1,63 +1,73 @@
-// One client session of the wire protocol (docs/protocol.md), apart from its socket: the requests it made,
-// their replies (kept for a resume), its locks and its calls. It lives on the WebSocket thread; work that
-// finishes elsewhere (a call in the cluster, a state write on the executor, a granted lock) comes back
-// through Services::post, addressed by session id, so that a session that is gone meanwhile is simply not
-// found.
+// One client session of the wire protocol (docs/protocol.md, "Sessions, resuming, exactly-once"), apart
+// from its socket: the requests it made and their replies (kept for a resume), its lock owner and its
+// calls in the cluster. The session, not the socket, owns the requests: a socket that drops leaves the
+// session to wait for a resume, and whatever finishes meanwhile is kept for the client.
+//
+// Threads. A session lives on the service thread. What cannot run there goes elsewhere and comes back
+// through the Mailbox, addressed by session id, so a session that is gone meanwhile is simply not found:
+//   - INVOKE goes to the cluster at once (submit never blocks); its RESULT comes from a cluster thread;
+//   - STATE_* requests (writes fsync), STATE_LOCK and STATE_UNLOCK run on the I/O pool in one queue per
+//     session, in arrival order: an unlock after a push is only seen by others once the push is on disk;
+//   - UPLOAD (it compiles, for seconds) runs on the I/O pool in a queue of its own.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <map>
-#include <set>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cluster/cluster.h"
-#include "common/byte_io.h"
-#include "protocol/frame_codec.h"
+#include "protocol/message_codec.h"
+#include "protocol/outgoing_queue.h"
 #include "registry/function_registry.h"
 #include "state/global_store.h"
 #include "state/state_locks.h"
+#include "transport/id_set.h"
+#include "transport/mailbox.h"
 #include "transport/serial_executor.h"
 
 namespace faasmjs::gateway::transport {
-
-using Bytes = std::vector<std::uint8_t>;
-
-struct Reply {
-  protocol::Type type;
-  Bytes body;
-};
 
 struct Services {
   Cluster& cluster;
   state::GlobalStore& store;
   state::StateLocks& locks;
   registry::FunctionRegistry& registry;
-  SerialExecutor& executor;
-  // Delivers a reply to request `id` of session `session` on the WebSocket thread, from any thread.
-  std::function<void(std::uint64_t session, std::uint32_t id, Reply reply)> post;
+  SerialExecutor& io;
+  std::shared_ptr<Mailbox> mailbox;
 };
 
-Reply error_reply(ErrorCode code, const std::string& message);
+// Bounds on what a session keeps for a resume (docs/protocol.md): the replies of its last 4096 requests,
+// at most 64 MiB of them.
+struct KeptLimits {
+  std::size_t replies = 4096;
+  std::size_t bytes = 64u << 20;
+};
+
+protocol::Message error_message(ErrorCode code, std::string text);
 
 class Session {
  public:
-  Session(std::uint64_t id, std::string user, Services& services, protocol::Limits limits);
-  ~Session();  // cancels the session's calls in flight and releases its locks
+  Session(std::uint64_t id, std::string user, Services& services, protocol::Limits limits, KeptLimits kept = {});
+  ~Session();  // cancels its calls still running and releases its locks
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   std::uint64_t id() const { return id_; }
   const std::string& user() const { return user_; }
-
-  // A request from the client (anything but HELLO); replies go to `out`, now or when they are ready.
-  void handle(protocol::Message message);
-  // A reply that finished elsewhere (Services::post).
-  void complete(std::uint32_t id, Reply reply);
-
   protocol::OutgoingQueue& out() { return out_; }
-  // Called when a socket attaches again (a resume): what was queued for the old socket is sent again.
+
+  // A request from the client (anything but HELLO, which the socket handles). Replies go to out(), now or
+  // when they are ready.
+  void handle(protocol::Message request);
+  // A reply that finished elsewhere (through the mailbox).
+  void complete(std::uint32_t id, protocol::Message reply);
+  // A new socket took the session over: what was queued for the old one is dropped, since the client
+  // re-sends every request it has no final reply to and handle() answers finished ones from the kept
+  // replies.
   void reattached();
 
   std::chrono::steady_clock::time_point detached_at{};
@@ -67,32 +77,35 @@ class Session {
     std::uint64_t fingerprint = 0;
     protocol::Type type{};
     bool done = false;
-    Reply reply;
-    CallId call = 0;                     // INVOKE: the cluster's id
-    std::vector<std::uint32_t> awaiting;  // AWAITs of this INVOKE still waiting
+    protocol::Message reply;
+    CallId call = 0;                      // INVOKE: the cluster's id for it
+    std::vector<std::uint32_t> awaiting;  // AWAITs of this INVOKE waiting for its RESULT
   };
 
-  void start(std::uint32_t id, protocol::Message& message);
-  void invoke(std::uint32_t id, ByteReader& in);
-  void await(std::uint32_t id, ByteReader& in);
-  void cancel(std::uint32_t id, ByteReader& in);
-  void state_request(std::uint32_t id, protocol::Type type, Bytes body);
-  void lock(std::uint32_t id, ByteReader& in);
-  void unlock(std::uint32_t id, ByteReader& in);
-  void upload(std::uint32_t id, Bytes body);
-  void send(std::uint32_t id, const Reply& reply);
+  void start(std::uint32_t id, protocol::ClientMessage request);
+  void run(std::uint32_t id, protocol::Invoke& invoke);
+  void run(std::uint32_t id, protocol::Await& await);
+  void run(std::uint32_t id, protocol::Cancel& cancel);
+  void run(std::uint32_t id, protocol::Upload& upload);
+  void run(std::uint32_t id, protocol::Ping& ping);
+  void run(std::uint32_t id, protocol::Hello& hello);
+  // Every STATE_* request, on the I/O pool.
+  template <typename M>
+  void run(std::uint32_t id, M& state_request);
+  void send(std::uint32_t id, const protocol::Message& reply);
   void keep(std::uint32_t id);
 
   std::uint64_t id_;
   std::string user_;
-  std::uint64_t lock_owner_;
+  state::LockOwner lock_owner_;
   Services& services_;
   protocol::Limits limits_;
+  KeptLimits kept_limits_;
   protocol::OutgoingQueue out_;
   std::map<std::uint32_t, Request> requests_;
-  std::deque<std::uint32_t> finished_;  // oldest first: the order replies are forgotten in
+  std::deque<std::uint32_t> finished_;  // kept replies, oldest first: the order they are forgotten in
   std::size_t kept_bytes_ = 0;
-  std::set<std::uint32_t> forgotten_;
+  IdSet forgotten_;
 };
 
 }  // namespace faasmjs::gateway::transport

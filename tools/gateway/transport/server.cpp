@@ -1,0 +1,154 @@
+#include "transport/server.h"
+
+#include <libwebsockets.h>
+
+#include <atomic>
+
+#include "transport/http_files.h"
+#include "transport/mailbox.h"
+#include "transport/serial_executor.h"
+#include "transport/ws_protocol.h"
+
+namespace faasmjs::gateway::transport {
+
+namespace {
+
+constexpr auto kSweepEvery = std::chrono::seconds(1);
+
+}  // namespace
+
+struct GatewayServer::Impl {
+  ServerOptions options;
+  HttpRoots roots;
+  std::shared_ptr<Mailbox> mailbox = std::make_shared<Mailbox>();
+  // Declared before the endpoint: sessions post their last lock releases to it as they end.
+  SerialExecutor io;
+  Services services;
+  Endpoint endpoint;
+  std::atomic<lws_context*> context{nullptr};
+  std::atomic<bool> stopping{false};
+  lws_sorted_usec_list_t sweep_timer{};
+  lws_protocols protocols[3]{};
+
+  Impl(ServerOptions o, Cluster& cluster, state::GlobalStore& store, state::StateLocks& locks,
+       registry::FunctionRegistry& registry)
+      : options(std::move(o)),
+        roots{options.web_root, options.sdk_dir,
+              [&registry](std::string_view name) { return registry.browser_file(name); }},
+        io(options.io_threads),
+        services{cluster, store, locks, registry, io, mailbox},
+        endpoint({options.limits, options.token, options.users, options.resume_grace, options.idle_timeout,
+                  "faasmjs-gateway " FAASMJS_VERSION},
+                 services) {}
+};
+
+namespace {
+
+GatewayServer::Impl& impl_of(lws* wsi) {
+  return *static_cast<GatewayServer::Impl*>(lws_context_user(lws_get_context(wsi)));
+}
+
+constexpr char kNoCache[] = "cache-control: no-cache\r\n";
+
+int serve_http(lws* wsi, const HttpRoots& roots, const char* uri) {
+  auto file = resolve_http_file(roots, uri);
+  if (!file) {
+    if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, "not found")) return -1;
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
+  }
+  const std::string path = file->path.string();
+  const int served = lws_serve_http_file(wsi, path.c_str(), file->mime.c_str(), kNoCache, sizeof kNoCache - 1);
+  if (served < 0 || (served > 0 && lws_http_transaction_completed(wsi))) return -1;
+  return 0;
+}
+
+// The HTTP protocol: files, and the refusal of any WebSocket upgrade that did not name faasmjs.v1 (lws
+// offers those to the first protocol).
+int http_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len) {
+  switch (reason) {
+    case LWS_CALLBACK_HTTP:
+      return serve_http(wsi, impl_of(wsi).roots, static_cast<const char*>(in));
+    case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+      return lws_http_transaction_completed(wsi) ? -1 : 0;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+      return -1;
+    default:
+      return lws_callback_http_dummy(wsi, reason, user, in, len);
+  }
+}
+
+int websocket_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len) {
+  return impl_of(wsi).endpoint.callback(wsi, reason, user, in, len);
+}
+
+void sweep(lws_sorted_usec_list_t* timer) {
+  auto* impl = lws_container_of(timer, GatewayServer::Impl, sweep_timer);
+  impl->endpoint.sweep();
+  lws_sul_schedule(impl->context.load(), 0, &impl->sweep_timer, sweep,
+                   std::chrono::duration_cast<std::chrono::microseconds>(kSweepEvery).count());
+}
+
+}  // namespace
+
+GatewayServer::GatewayServer(ServerOptions options, Cluster& cluster, state::GlobalStore& store,
+                             state::StateLocks& locks, registry::FunctionRegistry& registry)
+    : impl_(std::make_unique<Impl>(std::move(options), cluster, store, locks, registry)) {}
+
+GatewayServer::~GatewayServer() {
+  impl_->mailbox->close();
+  if (lws_context* context = impl_->context.exchange(nullptr)) lws_context_destroy(context);
+}
+
+Expected<void> GatewayServer::start() {
+  Impl& impl = *impl_;
+  for (const auto& [what, dir] : {std::pair{"--web-root", impl.options.web_root}, std::pair{"--sdk", impl.options.sdk_dir}}) {
+    if (!std::filesystem::is_directory(dir)) {
+      return fail(ErrorCode::Internal, std::string(what) + " " + dir.string() + " is not a directory");
+    }
+  }
+  lws_set_log_level(LLL_ERR, nullptr);
+  impl.protocols[0] = {"http", http_callback, 0, 0, 0, nullptr, 0};
+  // rx_buffer_size: lws hands a frame over in pieces of this size; Endpoint joins them.
+  impl.protocols[1] = {protocol::kSubprotocol, websocket_callback, sizeof(void*), 256 * 1024, 0, nullptr, 0};
+  impl.protocols[2] = {nullptr, nullptr, 0, 0, 0, nullptr, 0};
+
+  lws_context_creation_info info{};
+  info.port = impl.options.port;
+  info.iface = impl.options.host.c_str();
+  info.protocols = impl.protocols;
+  info.user = &impl;
+  info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+  // ws-level ping/pong is not used (faasmjs.v1 has PING); lws's own timeouts bound handshakes.
+  impl.context = lws_create_context(&info);
+  if (impl.context.load() == nullptr || port() <= 0) {
+    return fail(ErrorCode::Internal, "cannot listen on " + impl.options.host + ":" + std::to_string(impl.options.port) +
+                                         " (in use, or not an address of this machine?)");
+  }
+  impl.mailbox->open(impl.context);
+  lws_sul_schedule(impl.context.load(), 0, &impl.sweep_timer, sweep,
+                   std::chrono::duration_cast<std::chrono::microseconds>(kSweepEvery).count());
+  return {};
+}
+
+int GatewayServer::port() const {
+  if (impl_->context == nullptr) return -1;
+  lws_vhost* vhost = lws_get_vhost_by_name(impl_->context.load(), "default");
+  return vhost ? lws_get_vhost_listen_port(vhost) : -1;
+}
+
+void GatewayServer::run() {
+  while (!impl_->stopping.load()) {
+    if (lws_service(impl_->context.load(), 0) < 0) break;
+  }
+  // Shutdown, bounded: later replies are dropped, every socket closes, every session ends.
+  impl_->mailbox->close();
+  lws_context_destroy(impl_->context.exchange(nullptr));
+  impl_->endpoint.end_sessions();
+}
+
+void GatewayServer::stop() {
+  impl_->stopping.store(true);
+  if (lws_context* context = impl_->context.load()) lws_cancel_service(context);
+}
+
+}  // namespace faasmjs::gateway::transport

@@ -1,0 +1,59 @@
+// faasmjs-gateway's one port (libwebsockets): the web app, the SDK and the function binaries over HTTP
+// (http_files.h), and the wire protocol's WebSocket endpoint /ws with subprotocol faasmjs.v1
+// (ws_protocol.h). One service thread runs every lws callback; state writes and uploads run on a small
+// I/O pool; calls run in the cluster; their replies come back through the mailbox.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "cluster/cluster.h"
+#include "common/error.h"
+#include "protocol/frame_header.h"
+#include "registry/function_registry.h"
+#include "state/global_store.h"
+#include "state/state_locks.h"
+
+namespace faasmjs::gateway::transport {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::filesystem::path web_root;
+  std::filesystem::path sdk_dir;  // served at /sdk/
+  protocol::Limits limits;
+  std::string token;
+  std::set<std::string> users;  // empty: any well-formed user
+  std::chrono::seconds resume_grace{30};
+  std::chrono::seconds idle_timeout{90};
+  std::size_t io_threads = 2;  // state writes (fsync) and uploads
+};
+
+class GatewayServer {
+ public:
+  GatewayServer(ServerOptions options, Cluster& cluster, state::GlobalStore& store, state::StateLocks& locks,
+                registry::FunctionRegistry& registry);
+  ~GatewayServer();
+  GatewayServer(const GatewayServer&) = delete;
+  GatewayServer& operator=(const GatewayServer&) = delete;
+
+  // Listens; an error names what failed (a port in use, a missing directory).
+  Expected<void> start();
+  // The port listened on (the one asked for, or the one the system chose for port 0).
+  int port() const;
+  // Serves until stop(), then closes every socket and ends every session (their calls are cancelled,
+  // their locks released) before returning.
+  void run();
+  // Safe from a signal handler and from any thread: only an atomic store and lws_cancel_service.
+  void stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace faasmjs::gateway::transport

@@ -1,0 +1,84 @@
+#include "transport/state_requests.h"
+
+#include "transport/session.h"
+
+namespace faasmjs::gateway::transport {
+
+namespace {
+
+using namespace protocol;
+
+Message reply(const auto& message) { return encode(0, message); }
+Message failure(const Error& error) { return error_message(error.code, error.message); }
+Message ack() { return reply(Ack{0}); }
+
+Message no_key() { return error_message(ErrorCode::BadState, "a state key may not be empty"); }
+
+std::vector<state::Range> ranges_of(const StatePush& request) {
+  std::vector<state::Range> ranges;
+  ranges.reserve(request.ranges.size());
+  for (const auto& range : request.ranges) ranges.push_back({range.offset, range.data});
+  return ranges;
+}
+
+}  // namespace
+
+std::string global_key(const std::string& user, const std::string& key) { return user + "_" + key; }
+
+Message execute(state::GlobalStore& store, const std::string& user, const StateSize& request) {
+  if (request.key.empty()) return no_key();
+  return reply(StateSizeIs{store.size(global_key(user, request.key))});
+}
+
+Message execute(state::GlobalStore& store, const std::string& user, const StatePull& request) {
+  if (request.key.empty()) return no_key();
+  auto pulled = store.pull(global_key(user, request.key), request.offset, request.length);
+  if (!pulled) return failure(pulled.error());
+  if (!*pulled) return reply(StateValue{false, 0, request.offset, {}});
+  return reply(StateValue{true, (*pulled)->size, request.offset, std::move((*pulled)->bytes)});
+}
+
+Message execute(state::GlobalStore& store, const std::string& user, const StatePush& request) {
+  if (request.key.empty()) return no_key();
+  const std::string key = global_key(user, request.key);
+  if (!request.partial) {
+    auto pushed = store.push(key, request.size, ranges_of(request));
+    return pushed ? ack() : failure(pushed.error());
+  }
+  auto value = store.push_partial(key, request.size, ranges_of(request));
+  if (!value) return failure(value.error());
+  const auto size = static_cast<std::uint32_t>(value->size());
+  return reply(StateValue{true, size, 0, std::move(*value)});
+}
+
+Message execute(state::GlobalStore& store, const std::string& user, const StateSet& request) {
+  if (request.key.empty()) return no_key();
+  auto set = store.set(global_key(user, request.key), request.value);
+  return set ? ack() : failure(set.error());
+}
+
+Message execute(state::GlobalStore& store, const std::string& user, const StateAppend& request) {
+  if (request.key.empty()) return no_key();
+  auto appended = store.append(global_key(user, request.key), request.element);
+  return appended ? ack() : failure(appended.error());
+}
+
+Message execute(state::GlobalStore& store, const std::string& user, const StateReadAppended& request) {
+  if (request.key.empty()) return no_key();
+  return reply(StateAppended{store.read_appended(global_key(user, request.key), request.count)});
+}
+
+Message execute(state::GlobalStore& store, const std::string& user, const StateClearAppended& request) {
+  if (request.key.empty()) return no_key();
+  auto cleared = store.clear_appended(global_key(user, request.key));
+  return cleared ? ack() : failure(cleared.error());
+}
+
+Message execute(state::GlobalStore& store, const std::string& user, const StateKeys& request) {
+  StateKeyList list;
+  const std::string namespace_prefix = global_key(user, "");
+  for (auto& key : store.keys(global_key(user, request.prefix))) list.keys.push_back(key.substr(namespace_prefix.size()));
+  return reply(list);
+}
+
+}  // namespace faasmjs::gateway::transport

@@ -1,0 +1,24 @@
+// The wire protocol's STATE_* requests against the global store (docs/protocol.md): each takes the
+// function-visible key, namespaces it by the session's user as Faasm does (`<user>_<key>`), and returns the
+// reply to send: the request's reply message, or ERROR. Blocking (writes fsync): called on the I/O pool.
+#pragma once
+
+#include <string>
+
+#include "protocol/message_codec.h"
+#include "state/global_store.h"
+
+namespace faasmjs::gateway::transport {
+
+std::string global_key(const std::string& user, const std::string& key);
+
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateSize& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StatePull& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StatePush& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateSet& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateAppend& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateReadAppended& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateClearAppended& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateKeys& request);
+
+}  // namespace faasmjs::gateway::transport

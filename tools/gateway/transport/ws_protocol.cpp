@@ -1,0 +1,232 @@
+#include "transport/ws_protocol.h"
+
+#include <libwebsockets.h>
+
+#include <cstring>
+
+#include "protocol/frame_reader.h"
+
+namespace faasmjs::gateway::transport {
+
+using namespace protocol;
+
+struct Endpoint::Connection {
+  lws* wsi = nullptr;
+  Bytes rx;                  // the frame being received: lws hands it over in fragments
+  bool oversized = false;    // it went over max_frame: ERROR FrameTooLarge, then close 1009
+  bool closing = false;      // close once what is queued is written
+  FrameReader reader;
+  OutgoingQueue own;         // for a socket without a session: errors before HELLO
+  Session* session = nullptr;
+  std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
+
+  explicit Connection(const Limits& limits) : reader(limits), own(limits) {}
+  OutgoingQueue& out() { return session ? session->out() : own; }
+  void queue_error(std::uint32_t id, ErrorCode code, std::string text) {
+    Message error = error_message(code, std::move(text));
+    error.id = id;
+    out().push(std::move(error));
+  }
+};
+
+namespace {
+
+bool valid_user(const std::string& user) {
+  if (user.empty() || user.size() > 64) return false;
+  for (char c : user) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Endpoint::Endpoint(EndpointOptions options, Services& services)
+    : options_(std::move(options)), services_(services), random_(std::random_device{}()) {}
+
+Endpoint::~Endpoint() { end_sessions(); }
+
+void Endpoint::end_sessions() {
+  for (Connection* connection : connections_) connection->session = nullptr;
+  attached_.clear();
+  sessions_.clear();
+}
+
+void Endpoint::deliver() {
+  for (auto& delivery : services_.mailbox->take()) {
+    auto session = sessions_.find(delivery.session);
+    if (session == sessions_.end()) continue;  // ended meanwhile: nobody is left to tell
+    session->second->complete(delivery.id, std::move(delivery.reply));
+    if (auto socket = attached_.find(delivery.session); socket != attached_.end()) {
+      lws_callback_on_writable(socket->second->wsi);
+    }
+  }
+}
+
+void Endpoint::sweep() {
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(sessions_, [&](const auto& entry) {
+    return !attached_.contains(entry.first) && now - entry.second->detached_at >= options_.resume_grace;
+  });
+  for (Connection* connection : connections_) {
+    if (now - connection->last_heard >= options_.idle_timeout) close_socket(*connection);
+  }
+}
+
+void Endpoint::close_socket(Connection& connection) {
+  connection.closing = true;
+  lws_callback_on_writable(connection.wsi);
+}
+
+void Endpoint::detach(Connection& connection) {
+  if (connection.session == nullptr) return;
+  connection.session->detached_at = std::chrono::steady_clock::now();
+  attached_.erase(connection.session->id());
+  connection.session = nullptr;
+}
+
+void Endpoint::hello(Connection& connection, const Message& message) {
+  auto refuse = [&](ErrorCode code, std::string why) { connection.queue_error(message.id, code, std::move(why)); };
+  auto hello = decode_body<Hello>(message.body);
+  if (!hello) return refuse(ErrorCode::BadFrame, "the body of HELLO does not decode");
+  if (hello->version != kVersion) {
+    return refuse(ErrorCode::BadVersion, "this gateway speaks faasmjs.v1 version " + std::to_string(kVersion) +
+                                             ", not " + std::to_string(hello->version));
+  }
+  if (!valid_user(hello->user)) {
+    return refuse(ErrorCode::BadUser, "a user is 1-64 characters of A-Z, a-z, 0-9, _ and -; got '" +
+                                          hello->user.substr(0, 80) + "'");
+  }
+  if (!options_.users.empty() && !options_.users.contains(hello->user)) {
+    return refuse(ErrorCode::BadUser, "user '" + hello->user + "' is not one of this gateway's --users");
+  }
+  if (hello->token != options_.token) {
+    return refuse(ErrorCode::BadToken, options_.token.empty() ? "this gateway takes no token (HELLO's must be empty)"
+                                                              : "the token does not match this gateway's --token");
+  }
+  Session* session = nullptr;
+  bool resumed = false;
+  auto found = sessions_.find(hello->session);
+  if (hello->session != 0 && found != sessions_.end() && found->second->user() == hello->user) {
+    session = found->second.get();
+    resumed = true;
+    // A socket the client gave up on may still be open here: it loses the session and closes.
+    if (auto old = attached_.find(session->id()); old != attached_.end()) {
+      old->second->session = nullptr;
+      close_socket(*old->second);
+    }
+    session->reattached();
+  } else {
+    // Random, so that a session cannot be guessed and taken over by another client.
+    std::uint64_t id = 0;
+    while (id == 0 || sessions_.contains(id)) id = random_();
+    auto created = std::make_unique<Session>(id, hello->user, services_, options_.limits);
+    session = created.get();
+    sessions_.emplace(id, std::move(created));
+  }
+  connection.session = session;
+  attached_[session->id()] = &connection;
+  // First in the session's queue, ahead of the replies to what the client re-sends.
+  session->out().push(encode(message.id, Welcome{kVersion, session->id(), resumed,
+                                                 static_cast<std::uint32_t>(options_.limits.max_frame),
+                                                 static_cast<std::uint32_t>(options_.limits.chunk_size),
+                                                 static_cast<std::uint32_t>(options_.limits.max_body),
+                                                 static_cast<std::uint32_t>(services_.cluster.workers()),
+                                                 options_.server_name}));
+}
+
+void Endpoint::received(Connection& connection) {
+  std::vector<Message> messages;
+  std::vector<FrameProblem> problems;
+  connection.reader.read(connection.rx, messages, problems);
+  connection.rx = Bytes();
+  for (auto& problem : problems) connection.queue_error(problem.id, problem.code, std::move(problem.message));
+  for (auto& message : messages) {
+    if (connection.session != nullptr) {
+      connection.session->handle(std::move(message));
+    } else if (message.type == Type::Hello) {
+      hello(connection, message);
+    } else {
+      connection.queue_error(message.id, ErrorCode::NotAuthenticated,
+                             type_name(message.type) + " before a successful HELLO: say HELLO first");
+    }
+  }
+}
+
+int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t len) {
+  auto** slot = static_cast<Connection**>(user);
+  Connection* connection = slot ? *slot : nullptr;
+  switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
+      // The endpoint is /ws only; lws has already matched the subprotocol to faasmjs.v1.
+      char uri[16] = {0};
+      if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return -1;
+      return std::strcmp(uri, "/ws") == 0 ? 0 : -1;
+    }
+    case LWS_CALLBACK_ESTABLISHED:
+      *slot = new Connection(options_.limits);
+      (*slot)->wsi = wsi;
+      connections_.insert(*slot);
+      return 0;
+
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+      deliver();
+      return 0;
+
+    case LWS_CALLBACK_RECEIVE: {
+      if (connection == nullptr || connection->closing) return 0;
+      connection->last_heard = std::chrono::steady_clock::now();
+      const bool message_ends = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
+      if (!lws_frame_is_binary(wsi)) {
+        // A text message: read to its end, answered once, dropped.
+        if (message_ends) connection->queue_error(0, ErrorCode::BadFrame, "a text message: faasmjs.v1 frames are binary");
+      } else if (connection->rx.size() + len > options_.limits.max_frame) {
+        // The rest of the frame is not read: the connection closes (docs/protocol.md), since the frame may
+        // have been cut and what follows cannot be trusted to start a message.
+        connection->oversized = true;
+        connection->rx = Bytes();
+        connection->queue_error(0, ErrorCode::FrameTooLarge, "a frame over " + std::to_string(options_.limits.max_frame) +
+                                                                 " bytes (WELCOME's maxFrame); closing");
+        connection->closing = true;
+      } else {
+        const auto* bytes = static_cast<const std::uint8_t*>(in);
+        connection->rx.insert(connection->rx.end(), bytes, bytes + len);
+        if (message_ends) received(*connection);
+      }
+      if (!connection->out().empty() || connection->closing) lws_callback_on_writable(wsi);
+      return 0;
+    }
+
+    case LWS_CALLBACK_SERVER_WRITEABLE: {
+      if (connection == nullptr) return -1;
+      Bytes frame = connection->out().next_frame(LWS_PRE);
+      if (!frame.empty()) {
+        const std::size_t size = frame.size() - LWS_PRE;
+        if (lws_write(wsi, frame.data() + LWS_PRE, size, LWS_WRITE_BINARY) < static_cast<int>(size)) return -1;
+      }
+      if (!connection->out().empty()) {
+        lws_callback_on_writable(wsi);
+      } else if (connection->closing) {
+        lws_close_reason(wsi, connection->oversized ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE : LWS_CLOSE_STATUS_NORMAL,
+                         nullptr, 0);
+        return -1;
+      }
+      return 0;
+    }
+
+    case LWS_CALLBACK_CLOSED:
+      if (connection != nullptr) {
+        detach(*connection);
+        connections_.erase(connection);
+        delete connection;
+        *slot = nullptr;
+      }
+      return 0;
+
+    default:
+      return 0;
+  }
+}
+
+}  // namespace faasmjs::gateway::transport

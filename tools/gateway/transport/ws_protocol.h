@@ -1,0 +1,70 @@
+// The WebSocket endpoint of the wire protocol: the libwebsockets protocol "faasmjs.v1" (one callback,
+// switch on the reason), the sockets it has open and the sessions behind them. Everything here runs on the
+// lws service thread; replies finished elsewhere arrive through the Mailbox and are taken in deliver().
+//
+// A socket's life: ESTABLISHED (only /ws; lws refuses other subprotocols at the handshake) → RECEIVE
+// fragments are joined into a frame (at most max_frame bytes: beyond that ERROR FrameTooLarge and close
+// 1009) → FrameReader splits and joins chunked bodies → before HELLO everything is NotAuthenticated; HELLO
+// attaches a new or resumed Session → the session queues replies → SERVER_WRITEABLE writes one coalesced
+// frame per call (never a write in RECEIVE) → CLOSED detaches the session, which waits --resume-grace.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+
+#include "protocol/frame_header.h"
+#include "transport/session.h"
+
+struct lws;
+
+namespace faasmjs::gateway::transport {
+
+struct EndpointOptions {
+  protocol::Limits limits;
+  std::string token;            // HELLO must carry exactly this ("" without --token)
+  std::set<std::string> users;  // empty: any well-formed user
+  std::chrono::seconds resume_grace{30};
+  std::chrono::seconds idle_timeout{90};
+  std::string server_name;  // WELCOME.server
+};
+
+class Endpoint {
+ public:
+  Endpoint(EndpointOptions options, Services& services);
+  ~Endpoint();
+  Endpoint(const Endpoint&) = delete;
+  Endpoint& operator=(const Endpoint&) = delete;
+
+  // The protocol's lws callback; `user` is the per-socket slot (a Connection*).
+  int callback(lws* wsi, int reason, void* user, void* in, std::size_t len);
+  // Replies from the mailbox to their sessions, and the sockets that now have something to write.
+  void deliver();
+  // Ends sessions whose grace is over and closes sockets silent for idle_timeout.
+  void sweep();
+  // Shutdown: every session ends (calls cancelled, locks released). Sockets are gone by then.
+  void end_sessions();
+
+  std::size_t sessions() const { return sessions_.size(); }
+
+  struct Connection;
+
+ private:
+  void received(Connection& connection);
+  void hello(Connection& connection, const protocol::Message& message);
+  void detach(Connection& connection);
+  void close_socket(Connection& connection);
+
+  EndpointOptions options_;
+  Services& services_;
+  std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
+  std::map<std::uint64_t, Connection*> attached_;  // session id → its socket
+  std::set<Connection*> connections_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace faasmjs::gateway::transport
