@@ -8,7 +8,8 @@ export declare class FaasmError extends Error {
   readonly code: ErrorCode;
 }
 
-export type ErrorCode = 'FunctionNotFound' | 'LoadError' | 'ClientClosed' | 'ReentrantCall' | 'Timeout' | 'Unsupported';
+export type ErrorCode = 'FunctionNotFound' | 'LoadError' | 'ClientClosed' | 'ReentrantCall' | 'Timeout' | 'Unsupported'
+  | 'ConnectionLost' | 'GatewayError' | 'ProtocolError';
 
 /** Fetching, reading or compiling failed (not WebAssembly, HTTP error), or a required export or import is wrong. */
 export declare class LoadError extends FaasmError { readonly code: 'LoadError' | 'FunctionNotFound'; }
@@ -23,10 +24,28 @@ export declare class ClientClosed extends FaasmError { readonly code: 'ClientClo
 export declare class ReentrantCall extends FaasmError { readonly code: 'ReentrantCall'; }
 /** The call did not finish within options.timeoutMs. */
 export declare class Timeout extends FaasmError { readonly code: 'Timeout'; }
-/** JSPI forced on an engine without it, or a remote URL (comes with the gateway). */
+/** JSPI forced on an engine without it, a gateway URL where there is no WebSocket, worker mode without Web Workers. */
 export declare class Unsupported extends FaasmError { readonly code: 'Unsupported'; }
+/**
+ * The connection to the gateway is gone and the request went with it (reconnecting failed, or the gateway lost
+ * the session and the request was not safe to repeat); the message names the call and says its outcome is unknown.
+ */
+export declare class ConnectionLost extends FaasmError { readonly code: 'ConnectionLost'; }
+/** The gateway answered a request with ERROR. */
+export declare class GatewayError extends FaasmError {
+  constructor(message: string, options?: { gatewayCode?: GatewayErrorCode; cause?: unknown });
+  readonly code: 'GatewayError';
+  /** The ERROR code's name (docs/protocol.md); a code this runtime does not know reads `Error<number>`. */
+  readonly gatewayCode: GatewayErrorCode;
+}
+/** docs/protocol.md's ERROR codes. */
+export type GatewayErrorCode = 'BadFrame' | 'FrameTooLarge' | 'BodyTooLarge' | 'BadVersion' | 'BadUser' | 'BadToken'
+  | 'NotAuthenticated' | 'UnknownType' | 'UnknownFunction' | 'UnknownCall' | 'ReplyLost' | 'BadWasm' | 'BadState'
+  | 'DuplicateId' | 'Internal' | `Error${number}`;
+/** The gateway sent something that does not follow faasmjs.v1: a bug on one side. */
+export declare class ProtocolError extends FaasmError { readonly code: 'ProtocolError'; }
 
 /** A structured-clone-safe form of an error, for postMessage. */
-export declare function errorToJSON(error: unknown): { code: string | null; name: string; message: string };
+export declare function errorToJSON(error: unknown): { code: string | null; name: string; message: string; gatewayCode?: string };
 /** The inverse of errorToJSON: the same class when it is one of faasm.js's, else a plain Error of that name. */
-export declare function errorFromJSON(json: { code: string | null; name: string; message: string }): Error;
+export declare function errorFromJSON(json: { code: string | null; name: string; message: string; gatewayCode?: string }): Error;

@@ -32,30 +32,36 @@ export class Timeout extends FaasmError {}
 export class Unsupported extends FaasmError {}
 
 /**
- * The connection to the gateway was lost for good, or with the gateway's session: the message names the call
- * and says that its outcome is unknown.
+ * The connection to the gateway is gone and a request went with it: the socket could not be re-established,
+ * or the gateway no longer had the session and the request was not safe to repeat. The message names the
+ * call and says that its outcome is unknown.
  */
 export class ConnectionLost extends FaasmError {}
 
-/** The gateway refused a request; `gatewayCode` is its ERROR code's name (docs/protocol.md), e.g. "BadUser". */
+/** The gateway refused a request with an ERROR; `gatewayCode` is that code's name in docs/protocol.md, e.g. "BadUser". */
 export class GatewayError extends FaasmError {
-  constructor(gatewayCode, message) {
-    super(message);
+  constructor(message, { gatewayCode = 'Internal', cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
     this.gatewayCode = gatewayCode;
   }
 }
 
+/** The gateway sent something that does not follow faasmjs.v1 (docs/protocol.md): a bug on one side. */
+export class ProtocolError extends FaasmError {}
+
 const CLASSES = new Map([FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported, ConnectionLost,
-  GatewayError]
-  .map((type) => [type.name, type]));
+  GatewayError, ProtocolError].map((type) => [type.name, type]));
 
 /** A structured-clone-safe form of an error, for postMessage. */
 export function errorToJSON(error) {
-  return { code: error?.code ?? null, name: error?.name ?? 'Error', message: String(error?.message ?? error) };
+  const json = { code: error?.code ?? null, name: error?.name ?? 'Error', message: String(error?.message ?? error) };
+  if (error instanceof GatewayError) json.gatewayCode = error.gatewayCode;
+  return json;
 }
 
 /** The inverse of errorToJSON: the same class when it is one of ours, else a plain Error of that name. */
-export function errorFromJSON({ code, name, message }) {
+export function errorFromJSON({ code, name, message, gatewayCode }) {
+  if (code === 'GatewayError') return new GatewayError(message, { gatewayCode });
   const Type = CLASSES.get(code);
   if (Type) return new Type(message);
   const error = name === 'TypeError' ? new TypeError(message) : new Error(message);
