@@ -13,7 +13,7 @@ DEBIAN_PACKAGES=(
   cmake ninja-build g++ pkg-config
   clang lld wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-14-dev-wasm32
   emscripten binaryen wabt
-  libwebsockets-dev libcereal-dev doctest-dev
+  libwebsockets-dev libssl-dev libcereal-dev doctest-dev
   chromium
 )
 
