@@ -13,6 +13,18 @@ endfunction()
 
 run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
 
+# The gateway runs from the prefix and finds what it serves there.
+foreach(file bin/faasmjs-gateway bin/faasmjs-worker bin/faasmjs-asyncify share/faasmjs/sdk/js/index.js
+             share/faasmjs/webapp/index.html)
+  if(NOT EXISTS "${prefix}/${file}")
+    message(FATAL_ERROR "the install has no ${file}")
+  endif()
+endforeach()
+execute_process(COMMAND "${prefix}/bin/faasmjs-gateway" --help OUTPUT_VARIABLE help RESULT_VARIABLE result)
+if(NOT result EQUAL 0 OR NOT help MATCHES "share/faasmjs|--functions")
+  message(FATAL_ERROR "the installed faasmjs-gateway --help failed (${result}): ${help}")
+endif()
+
 foreach(toolchain wasm32-wasi-clang wasm32-emscripten)
   set(build "${WORK_DIR}/${toolchain}")
   run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${build}"
