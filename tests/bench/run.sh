@@ -37,6 +37,10 @@ export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
   echo "## Embedded cluster: compute against native code"
   echo
   node "$here/cluster_compute.mjs" "$build_dir"
+  echo
+  echo "## Embedded cluster: a fresh instance per call"
+  echo
+  node "$here/fresh_instance.mjs" "$build_dir"
 } >>"$sections"
 
 {
