@@ -6,6 +6,8 @@ namespace faasmjs::gateway::cluster {
 
 namespace {
 
+constexpr std::size_t kMaxTraceBytes = 60'000;
+
 std::string quoted(const std::string& text) {
   std::string out = "\"";
   for (const unsigned char c : text) {
@@ -49,9 +51,17 @@ std::string trace_json(const TraceFields& f, const std::vector<std::string>& cha
                      ",\"runUs\":" + std::to_string(f.run_us) + ",\"returnValue\":" + std::to_string(f.return_value) +
                      ",\"status\":\"" + status_name(f.status) + "\"";
   if (!f.error.empty()) json += ",\"error\":" + quoted(f.error);
-  json += ",\"chained\":[";
-  for (std::size_t i = 0; i < chained.size(); ++i) json += (i ? "," : "") + chained[i];
-  return json + "]}";
+  // RESULT carries the trace as a `str` (at most 65535 bytes): a wide fork-join lists the calls that fit and
+  // counts the rest, rather than cut the JSON mid-way.
+  std::string list;
+  std::size_t listed = 0;
+  for (const auto& child : chained) {
+    if (json.size() + list.size() + child.size() + 64 > kMaxTraceBytes) break;
+    list += (listed++ ? "," : "") + child;
+  }
+  json += ",\"chained\":[" + list + "]";
+  if (listed < chained.size()) json += ",\"omitted\":" + std::to_string(chained.size() - listed);
+  return json + "}";
 }
 
 }  // namespace faasmjs::gateway::cluster

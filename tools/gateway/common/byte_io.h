@@ -24,10 +24,12 @@ class ByteWriter {
   void u64(std::uint64_t v) { little(v, 8); }
   void raw(std::span<const std::uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
   void raw(std::string_view s) { out_.insert(out_.end(), s.begin(), s.end()); }
-  // Strings longer than 65535 bytes cannot be encoded: callers keep names and keys short, checked on input.
+  // A `str` holds at most 65535 bytes: callers keep names and keys short (checked on input); longer text (a
+  // message) is cut there, prefix and bytes alike, so the body stays well-formed.
   void str(std::string_view s) {
-    u16(static_cast<std::uint16_t>(s.size()));
-    raw(s.substr(0, 0xFFFF));
+    const std::string_view kept = s.substr(0, 0xFFFF);
+    u16(static_cast<std::uint16_t>(kept.size()));
+    raw(kept);
   }
   void bytes(std::span<const std::uint8_t> b) {
     u32(static_cast<std::uint32_t>(b.size()));
