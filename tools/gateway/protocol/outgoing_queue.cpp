@@ -11,7 +11,10 @@ OutgoingQueue::OutgoingQueue(Limits limits) : limits_(limits) {
 
 void OutgoingQueue::push(Message message) {
   pending_bytes_ += message.body.size();
-  queue_.push_back({std::move(message)});
+  // Ahead of the bodies already on their way (they wait at the back, re-queued after each chunk): a reply
+  // that becomes ready while a 64 MiB value streams leaves in the very next frame, before its next chunk.
+  auto started = std::find_if(queue_.begin(), queue_.end(), [](const Pending& pending) { return pending.sent > 0; });
+  queue_.insert(started, Pending{std::move(message)});
 }
 
 std::vector<std::uint8_t> OutgoingQueue::next_frame(std::size_t headroom) {

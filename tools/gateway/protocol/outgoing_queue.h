@@ -1,7 +1,8 @@
 // Replies waiting for a client's socket, to frames. Each time the socket is writable the queue yields one
 // frame of at most max_frame bytes: the messages that are ready, oldest first, coalesced; a body over
 // chunk_size goes one chunk per turn (the first part with MORE, then CONTINUE parts) and then to the back of
-// the queue, so replies that come after a 64 MiB STATE_VALUE leave in the next frame, not 64 chunks later.
+// the queue; a message pushed later goes ahead of the bodies already started. So replies that come after a
+// 64 MiB STATE_VALUE leave in the next frame, not 64 chunks later.
 #pragma once
 
 #include <cstdint>
