@@ -1,36 +1,106 @@
-// One WebSocket to a faasm.js gateway, multiplexed (docs/protocol.md): every request gets an id and a Promise
-// of its reply; requests made in the same turn of the event loop leave together in one frame (a fork-join of
-// 100 chained calls is one frame); large bodies go in chunks between other messages.
+// One WebSocket to a faasm.js gateway, multiplexed (docs/protocol.md). Every request gets an id and a
+// Promise of its reply, and many are in flight at once.
 //
-// A dropped socket is reconnected with a bounded backoff, and the session resumed: every request without its
-// final reply is re-sent with the same id, and the gateway answers each exactly once (a call never runs
-// twice). When the gateway no longer has the session (it restarted, or the grace ran out), requests that are
-// safe to repeat are re-sent and the others fail with ConnectionLost, saying their outcome is unknown.
-import { ClientClosed, ConnectionLost, GatewayError, Unsupported } from '../errors.js';
-import {
-  BodyReader, BodyWriter, FrameReader, ProtocolViolation, SUBPROTOCOL, TYPE, VERSION, decodeError, packFrames,
-} from './codec.js';
+// Sending. Requests made in the same turn of the event loop leave together: the first one schedules a flush
+// in a microtask, so a function that forks 100 chained calls before its first await sends one frame. The
+// flush packs frames (transport/codec.js OutgoingQueue) of at most WELCOME's maxFrame, cutting large bodies
+// into chunks; it hands the socket one frame at a time while the socket's own buffer holds less than a
+// frame, and polls until it drains otherwise, so that a small request made while a 64 MiB push is on its way
+// goes out between two chunks instead of behind all of them.
+//
+// Receiving. Frames are split and chunked bodies joined (FrameReader); each reply is decoded strictly and
+// checked against the request it answers. ERROR rejects with a GatewayError. A frame that breaks the
+// protocol cannot be trusted for any reply in it: the connection fails every request with ProtocolError and
+// ends ('lost'); a reply body that does not decode fails that request alone.
+//
+// Keep-alive. After pingAfterMs (15 s) without traffic either way a PING goes out; after deadAfterMs (45 s)
+// without a word from the gateway the socket counts as dropped.
+//
+// Dropped sockets. The connection reconnects with a bounded backoff and says HELLO with its session id:
+//   - resumed: every request without a final reply is re-sent verbatim with its id; the gateway answers each
+//     exactly once (a call still running attaches, a finished one has its kept reply re-sent);
+//   - not resumed (the gateway restarted, or the grace ran out): requests that never fully left, and those
+//     safe to repeat (SAFE_AFTER_LOSS), are sent to the new session; the others (invocations, appends, clears
+//     of append logs) fail with ConnectionLost naming the call and saying its outcome is unknown, so that
+//     nothing runs twice and nothing is silently lost. State locks the old session held are gone with it:
+//     the 'connection' event says so (sessionLost) and the remote tier warns about the keys.
+// When every attempt fails, or the gateway refuses the HELLO, the connection is 'lost' and every request
+// fails with ConnectionLost.
+//
+// Events: 'connection' with detail { state } — 'reconnecting' (with the reason), 'resumed', 'open' (a new
+// session after a drop, with sessionLost: true and the labels of the requests failed), 'lost' (with the
+// reason), 'closed'.
+import { ClientClosed, ConnectionLost, GatewayError, ProtocolError, Unsupported } from '../errors.js';
+import { FrameReader, OutgoingQueue, SUBPROTOCOL, TYPE, TYPE_NAME, VERSION, decode, encode } from './codec.js';
 
-const KEEPALIVE_CHECK_MS = 5_000;
-const PING_AFTER_MS = 15_000;
-const DEAD_AFTER_MS = 45_000;
-const DEFAULT_RECONNECT = Object.freeze({ attempts: 6, delayMs: 250, maxDelayMs: 4_000 });
+export const DEFAULT_RECONNECT = Object.freeze({ attempts: 5, delayMs: 625, maxDelayMs: 5_000 });
+export const DEFAULT_KEEP_ALIVE = Object.freeze({ pingAfterMs: 15_000, deadAfterMs: 45_000 });
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+const HELLO_ID = 1;
+// How long the flush waits before looking again at a socket whose buffer is full.
+const DRAIN_POLL_MS = 4;
+const OPEN = 1;
 
-function decodeWelcome(body) {
-  const in_ = new BodyReader(body);
-  const welcome = {
-    version: in_.u16('version'),
-    session: in_.u64('session'),
-    resumed: in_.u8('resumed') === 1,
-    maxFrame: in_.u32('maxFrame'),
-    chunkSize: in_.u32('chunkSize'),
-    maxBody: in_.u32('maxBody'),
-    workers: in_.u32('workers'),
-    server: in_.str('server'),
-  };
-  in_.end('WELCOME');
-  return welcome;
+// What each request is answered with, besides ERROR.
+const REPLIES = Object.freeze({
+  [TYPE.INVOKE]: [TYPE.RESULT], [TYPE.AWAIT]: [TYPE.RESULT], [TYPE.CANCEL]: [TYPE.ACK],
+  [TYPE.STATE_SIZE]: [TYPE.STATE_SIZE_IS], [TYPE.STATE_PULL]: [TYPE.STATE_VALUE],
+  [TYPE.STATE_PUSH]: [TYPE.ACK, TYPE.STATE_VALUE], [TYPE.STATE_SET]: [TYPE.ACK], [TYPE.STATE_APPEND]: [TYPE.ACK],
+  [TYPE.STATE_READ_APPENDED]: [TYPE.STATE_APPENDED], [TYPE.STATE_CLEAR_APPENDED]: [TYPE.ACK],
+  [TYPE.STATE_LOCK]: [TYPE.ACK], [TYPE.STATE_UNLOCK]: [TYPE.ACK], [TYPE.STATE_KEYS]: [TYPE.STATE_KEY_LIST],
+  [TYPE.UPLOAD]: [TYPE.UPLOADED], [TYPE.PING]: [TYPE.PONG],
+});
+
+// Requests that may go to a new session although the old one may have carried them out: reads, writes of
+// given bytes (a repeat writes the same bytes), locks (the old session's holds are gone with it), uploads of
+// the same binary, cancels and pings. Never INVOKE (it would run twice), AWAIT (its call is gone with the
+// session), STATE_APPEND (it would append twice) or STATE_CLEAR_APPENDED (it would clear appends made since).
+const SAFE_AFTER_LOSS = new Set([TYPE.CANCEL, TYPE.STATE_SIZE, TYPE.STATE_PULL, TYPE.STATE_PUSH,
+  TYPE.STATE_SET, TYPE.STATE_READ_APPENDED, TYPE.STATE_LOCK, TYPE.STATE_UNLOCK, TYPE.STATE_KEYS, TYPE.UPLOAD,
+  TYPE.PING]);
+
+function positive(value, what) {
+  if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`${what} must be a positive number, got ${String(value)}`);
+  return value;
+}
+
+/** Validated reconnect and keepAlive options with their defaults. */
+export function connectionOptions({ reconnect = {}, keepAlive = {} } = {}) {
+  if (typeof reconnect !== 'object' || reconnect === null) throw new TypeError('connect options.reconnect must be an object');
+  if (typeof keepAlive !== 'object' || keepAlive === null) throw new TypeError('connect options.keepAlive must be an object');
+  for (const key of Object.keys(reconnect)) {
+    if (!(key in DEFAULT_RECONNECT)) throw new TypeError(`connect options.reconnect: unknown option ${key}`);
+  }
+  for (const key of Object.keys(keepAlive)) {
+    if (!(key in DEFAULT_KEEP_ALIVE)) throw new TypeError(`connect options.keepAlive: unknown option ${key}`);
+  }
+  const r = { ...DEFAULT_RECONNECT, ...reconnect };
+  const k = { ...DEFAULT_KEEP_ALIVE, ...keepAlive };
+  if (!(Number.isInteger(r.attempts) && r.attempts >= 0)) {
+    throw new TypeError(`connect options.reconnect.attempts must be a whole number, got ${String(r.attempts)}`);
+  }
+  positive(r.delayMs, 'connect options.reconnect.delayMs');
+  positive(r.maxDelayMs, 'connect options.reconnect.maxDelayMs');
+  positive(k.pingAfterMs, 'connect options.keepAlive.pingAfterMs');
+  positive(k.deadAfterMs, 'connect options.keepAlive.deadAfterMs');
+  return { reconnect: r, keepAlive: k };
+}
+
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A socket this connection is done with reports nothing more. (The ws package throws an 'error' event that
+// has no listener, so errors get a listener that ignores them rather than none.)
+function quiet(socket) {
+  socket.onopen = socket.onmessage = socket.onclose = null;
+  socket.onerror = () => {};
+}
+
+// Ends a socket given up on (dropped, silent, refused) at once. A browser socket can only close, which starts
+// the closing handshake; the ws package's terminate() drops the TCP connection without waiting for a peer that
+// may never answer.
+function abort(socket) {
+  if (socket === null) return;
+  if (typeof socket.terminate === 'function') socket.terminate(); else socket.close();
 }
 
 export class Connection extends EventTarget {
@@ -39,249 +109,385 @@ export class Connection extends EventTarget {
   #token;
   #WebSocket;
   #reconnect;
+  #keepAlive;
   #socket = null;
-  #reader = new FrameReader();
+  #reader = null;
+  #outgoing = null;
   #welcome = null;
   #session = 0n;
-  #nextId = 2;
-  #pending = new Map();  // id → { type, body, safe, label, resolve, reject, sent }
-  #outbox = [];
+  #state = 'connecting';
+  #nextId = HELLO_ID + 1;
+  #pending = new Map();  // id → { type, body, label, resolve, reject, delivered }
   #flushScheduled = false;
-  #closed = false;
+  #drainTimer = null;
+  #keepAliveTimer = null;
   #lastSent = 0;
   #lastHeard = 0;
-  #keepalive = null;
-  #connecting = null;
 
   /**
-   * @param {string} url ws:// or wss:// URL of the gateway's /ws
-   * @param {{ user: string, token?: string, webSocket?: typeof WebSocket,
-   *   reconnect?: { attempts?: number, delayMs?: number, maxDelayMs?: number } }} options
+   * @param {string} url the gateway's ws:// or wss:// URL
+   * @param {{ user: string, token?: string, webSocket?: typeof WebSocket, reconnect?: object, keepAlive?: object }} options
    */
-  constructor(url, { user, token = '', webSocket = globalThis.WebSocket, reconnect = {} }) {
+  constructor(url, { user, token = '', webSocket = globalThis.WebSocket, reconnect, keepAlive } = {}) {
     super();
     if (typeof webSocket !== 'function') {
-      throw new Unsupported('connect: this environment has no WebSocket; pass options.webSocket (in Node: the ws package\'s WebSocket)');
+      throw new Unsupported(`connect('${url}'): this environment has no WebSocket; pass options.webSocket `
+        + '(in Node 20: the ws package\'s WebSocket)');
     }
     this.#url = url;
     this.#user = user;
     this.#token = token;
     this.#WebSocket = webSocket;
-    this.#reconnect = { ...DEFAULT_RECONNECT, ...reconnect };
+    ({ reconnect: this.#reconnect, keepAlive: this.#keepAlive } = connectionOptions({ reconnect, keepAlive }));
   }
 
-  /** What WELCOME said: maxFrame, chunkSize, workers, server. */
+  /** What WELCOME said (server, workers, maxFrame, chunkSize, maxBody, session), or null before it. */
   get welcome() { return this.#welcome; }
+
+  /** 'connecting', 'open', 'reconnecting', 'lost' or 'closed'. */
+  get state() { return this.#state; }
+
+  /** How many requests await their reply. */
+  get inFlight() { return this.#pending.size; }
 
   /** Opens the socket and says HELLO; rejects with GatewayError (BadUser, BadToken…) or ConnectionLost. */
   async open() {
-    await this.#handshake();
-    this.#keepalive = setInterval(() => this.#checkAlive(), KEEPALIVE_CHECK_MS);
-    this.#keepalive.unref?.();
+    try {
+      await this.#handshake();
+    } catch (error) {
+      this.#state = 'lost';
+      throw error;
+    }
+    this.#state = 'open';
+    for (const [id, entry] of this.#pending) this.#enqueue(id, entry);
+    const { pingAfterMs, deadAfterMs } = this.#keepAlive;
+    this.#keepAliveTimer = setInterval(() => this.#checkAlive(), Math.min(pingAfterMs, deadAfterMs) / 3);
+    this.#keepAliveTimer.unref?.();  // Node: a quiet connection does not keep the process alive
   }
 
   /**
-   * Sends a request and resolves with its reply { type, body }; an ERROR reply rejects with GatewayError.
-   * @param {number} type
-   * @param {Uint8Array} body
-   * @param {{ safe?: boolean, label?: string }} options safe: may be re-sent after a lost session
+   * Sends a request; resolves with its decoded reply (transport/codec.d.ts ServerMessage).
+   * @param {number} type a TYPE of a client request
+   * @param {object} fields its fields (codec.js encode)
+   * @param {{ label?: string, signal?: AbortSignal }} [options] label names the request in errors; an aborted
+   *   signal rejects with its reason and, for an INVOKE already sent, sends CANCEL
    */
-  request(type, body, { safe = false, label = 'request' } = {}) {
-    if (this.#closed) return Promise.reject(new ClientClosed(`${label}: the client is closed`));
+  request(type, fields, { label = TYPE_NAME[type], signal } = {}) {
+    if (this.#state === 'closed') return Promise.reject(new ClientClosed(`${label}: the client is closed`));
+    if (this.#state === 'lost') return Promise.reject(new ConnectionLost(`${label}: the connection to the gateway at ${this.#url} was lost`));
+    if (!(type in REPLIES)) throw new TypeError(`request: ${TYPE_NAME[type] ?? type} is not a request`);
+    const body = encode(type, fields);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      const entry = { type, body, safe, label, resolve, reject };
+      const entry = { type, body, label, resolve, reject, delivered: false };
       this.#pending.set(id, entry);
       this.#enqueue(id, entry);
+      if (signal === undefined) return;
+      const abort = () => {
+        if (this.#pending.get(id) !== entry) return;
+        this.#pending.delete(id);
+        reject(signal.reason);
+        if (type === TYPE.INVOKE && entry.delivered) this.request(TYPE.CANCEL, { callId: id }).catch(() => {});
+      };
+      if (signal.aborted) abort(); else signal.addEventListener('abort', abort, { once: true });
     });
   }
 
-  /** The ids of requests in flight: their replies have not arrived. */
-  get inFlight() { return this.#pending.size; }
-
+  /** Closes the socket; requests in flight reject with ClientClosed, later ones too. */
   close() {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearInterval(this.#keepalive);
-    this.#failAll((entry) => new ClientClosed(`${entry.label}: the client was closed`));
-    this.#socket?.close(1000);
-    this.#emit('closed');
+    if (this.#state === 'closed') return;
+    const wasLost = this.#state === 'lost';
+    this.#state = 'closed';
+    this.#stopTimers();
+    this.#failAll(() => true, (entry) => new ClientClosed(`${entry.label}: the client was closed`));
+    const socket = this.#detach();
+    // 1000: the client is done with its session (docs/protocol.md: the gateway ends it at once).
+    if (socket !== null && socket.readyState === OPEN) socket.close(1000, 'client closed');
+    if (!wasLost) this.#emit('closed');
   }
 
   #emit(state, detail = {}) {
     this.dispatchEvent(new CustomEvent('connection', { detail: { state, ...detail } }));
   }
 
+  #stopTimers() {
+    clearInterval(this.#keepAliveTimer);
+    clearTimeout(this.#drainTimer);
+    this.#drainTimer = null;
+  }
+
+  // Queues a request if a socket is ready for it; otherwise it waits in #pending for the next WELCOME.
   #enqueue(id, entry) {
-    if (this.#socket?.readyState !== 1 || this.#welcome === null || this.#connecting) return;  // sent when resumed
-    this.#outbox.push({ type: entry.type, id, body: entry.body });
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(() => this.#flush());
-    }
+    if (this.#state !== 'open') return;
+    this.#outgoing.push({ type: entry.type, id, body: entry.body }, () => { entry.delivered = true; });
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush() {
+    if (this.#flushScheduled || this.#drainTimer !== null) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
   }
 
   #flush() {
-    this.#flushScheduled = false;
-    if (this.#outbox.length === 0 || this.#socket?.readyState !== 1) return;
-    const { maxFrame, chunkSize } = this.#welcome;
-    for (const frame of packFrames(this.#outbox, { maxFrame, chunkSize })) this.#socket.send(frame);
-    this.#outbox = [];
-    this.#lastSent = Date.now();
-  }
-
-  #failAll(makeError, keep = () => false) {
-    for (const [id, entry] of this.#pending) {
-      if (keep(entry)) continue;
-      this.#pending.delete(id);
-      entry.reject(makeError(entry));
+    const socket = this.#socket;
+    if (this.#state !== 'open' || socket.readyState !== OPEN) return;
+    const { maxFrame } = this.#welcome;
+    while (!this.#outgoing.empty && socket.bufferedAmount < maxFrame) {
+      socket.send(this.#outgoing.nextFrame());
+      this.#lastSent = Date.now();
+    }
+    if (!this.#outgoing.empty) {
+      this.#drainTimer = setTimeout(() => {
+        this.#drainTimer = null;
+        this.#flush();
+      }, DRAIN_POLL_MS);
     }
   }
 
-  // A new socket, HELLO (resuming the session when there is one), WELCOME. Resolves with WELCOME.
+  #failAll(which, makeError) {
+    const failed = [];
+    for (const [id, entry] of this.#pending) {
+      if (!which(entry)) continue;
+      this.#pending.delete(id);
+      failed.push(entry.label);
+      entry.reject(makeError(entry));
+    }
+    return failed;
+  }
+
+  // A new socket, HELLO (naming the session to resume, if any), WELCOME. On success the socket is this
+  // connection's; resolves with WELCOME.
   #handshake() {
     return new Promise((resolve, reject) => {
       let settled = false;
-      const socket = new this.#WebSocket(this.#url, SUBPROTOCOL);
+      let socket;
+      try {
+        socket = new this.#WebSocket(this.#url, SUBPROTOCOL);
+      } catch (error) {
+        reject(new ConnectionLost(`cannot connect to the gateway at ${this.#url}: ${error.message}`, { cause: error }));
+        return;
+      }
       socket.binaryType = 'arraybuffer';
-      const timer = setTimeout(() => fail(new ConnectionLost(`no answer from the gateway at ${this.#url}`)), HANDSHAKE_TIMEOUT_MS);
+      const reader = new FrameReader();
       const fail = (error) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        socket.onclose = null;
-        socket.close();
+        quiet(socket);
+        abort(socket);
         reject(error);
       };
+      const timer = setTimeout(() => fail(new ConnectionLost(`the gateway at ${this.#url} did not answer HELLO within ${HANDSHAKE_TIMEOUT_MS} ms`)),
+        HANDSHAKE_TIMEOUT_MS);
       socket.onerror = () => fail(new ConnectionLost(`cannot connect to the gateway at ${this.#url}`));
-      socket.onclose = () => fail(new ConnectionLost(`the gateway at ${this.#url} closed the connection during HELLO`));
+      socket.onclose = ({ code }) => fail(new ConnectionLost(`the gateway at ${this.#url} closed the connection during HELLO (code ${code})`));
       socket.onopen = () => {
-        const hello = new BodyWriter().u16(VERSION).str(this.#user).str(this.#token).u64(this.#session).finish();
-        socket.send(packFrames([{ type: TYPE.HELLO, id: 1, body: hello }], { maxFrame: 1 << 20, chunkSize: 1 << 20 })[0]);
+        if (socket.protocol !== SUBPROTOCOL) {
+          fail(new ProtocolError(`the server at ${this.#url} does not speak ${SUBPROTOCOL} (it chose '${socket.protocol}')`));
+          return;
+        }
+        const hello = encode(TYPE.HELLO, { version: VERSION, user: this.#user, token: this.#token, session: this.#session });
+        const frame = new Uint8Array(12 + hello.length);
+        const view = new DataView(frame.buffer);
+        view.setUint8(0, TYPE.HELLO);
+        view.setUint32(4, HELLO_ID, true);
+        view.setUint32(8, hello.length, true);
+        frame.set(hello, 12);
+        socket.send(frame);
       };
       socket.onmessage = ({ data }) => {
-        if (settled) return;
         let messages;
         try {
-          messages = this.#reader.read(new Uint8Array(data));
-        } catch (error) {
-          fail(error);
-          return;
-        }
-        for (const message of messages) {
-          if (message.type === TYPE.ERROR) {
-            const { code, message: text } = decodeError(message.body);
-            fail(new GatewayError(code, `the gateway refused the connection: ${text}`));
+          if (typeof data === 'string') throw new ProtocolError('the gateway sent a text message');
+          messages = reader.read(new Uint8Array(data));
+          const first = messages[0];
+          if (first.id !== HELLO_ID || (first.type !== TYPE.WELCOME && first.type !== TYPE.ERROR)) {
+            throw new ProtocolError(`the gateway answered HELLO with ${TYPE_NAME[first.type] ?? first.type} for id ${first.id}`);
+          }
+          const answer = decode(first.type, first.body);
+          if (answer.type === TYPE.ERROR) {
+            fail(new GatewayError(`the gateway at ${this.#url} refused the connection: ${answer.message}`, { gatewayCode: answer.code }));
             return;
           }
-          if (message.type !== TYPE.WELCOME) continue;
+          if (answer.version !== VERSION) throw new ProtocolError(`the gateway answered HELLO with version ${answer.version}`);
           settled = true;
           clearTimeout(timer);
-          const welcome = decodeWelcome(message.body);
-          this.#attach(socket, welcome);
-          resolve(welcome);
-          // Anything after WELCOME in the same frame (a resumed reply) is handled as usual.
-          this.#handle(messages.slice(messages.indexOf(message) + 1));
+          this.#attach(socket, reader, answer);
+          resolve(answer);
+        } catch (error) {
+          fail(error instanceof ProtocolError ? error : new ProtocolError(String(error?.message ?? error), { cause: error }));
           return;
         }
+        // Whatever followed WELCOME in its frame is handled like any later frame.
+        this.#handle(messages.slice(1));
       };
     });
   }
 
-  #attach(socket, welcome) {
-    const resumed = this.#session !== 0n && welcome.resumed;
+  #attach(socket, reader, welcome) {
     this.#socket = socket;
+    this.#reader = reader;
+    this.#outgoing = new OutgoingQueue(welcome);
     this.#welcome = welcome;
     this.#session = welcome.session;
     this.#lastHeard = Date.now();
+    this.#lastSent = Date.now();
     socket.onmessage = ({ data }) => {
+      if (this.#socket !== socket) return;
       this.#lastHeard = Date.now();
+      let messages;
       try {
-        this.#handle(this.#reader.read(new Uint8Array(data)));
+        if (typeof data === 'string') throw new ProtocolError('the gateway sent a text message');
+        messages = reader.read(new Uint8Array(data));
       } catch (error) {
-        this.#protocolFailure(error);
+        this.#broken(error);
+        return;
       }
+      this.#handle(messages);
     };
-    socket.onclose = () => this.#dropped();
-    socket.onerror = () => {};
-    return resumed;
+    socket.onclose = ({ code }) => {
+      if (this.#socket === socket) this.#dropped(`the socket closed (code ${code})`);
+    };
+    socket.onerror = () => {};  // onclose follows
+  }
+
+  // Takes the socket away from this connection; resolves nothing, sends nothing.
+  #detach() {
+    const socket = this.#socket;
+    if (socket === null) return null;
+    quiet(socket);
+    this.#socket = null;
+    this.#outgoing?.clear();
+    clearTimeout(this.#drainTimer);
+    this.#drainTimer = null;
+    return socket;
   }
 
   #handle(messages) {
     for (const message of messages) {
-      if (message.type === TYPE.PONG && message.id === 0) continue;
+      if (message.id === 0) {
+        this.#connectionMessage(message);
+        continue;
+      }
       const entry = this.#pending.get(message.id);
-      if (entry === undefined) continue;  // a reply to a request already failed (e.g. after ConnectionLost)
+      // A reply to a request given up on (aborted, or failed with the old session) has no one to go to.
+      if (entry === undefined) continue;
       this.#pending.delete(message.id);
-      if (message.type === TYPE.ERROR) {
-        const { code, message: text } = decodeError(message.body);
-        entry.reject(new GatewayError(code, `${entry.label}: ${text}`));
+      let reply;
+      try {
+        reply = decode(message.type, message.body);
+        if (reply.type !== TYPE.ERROR && !REPLIES[entry.type].includes(reply.type)) {
+          throw new ProtocolError(`the gateway answered ${TYPE_NAME[entry.type]} with ${TYPE_NAME[reply.type]}`);
+        }
+      } catch (error) {
+        entry.reject(new ProtocolError(`${entry.label}: ${error.message}`, { cause: error }));
+        continue;
+      }
+      if (reply.type === TYPE.ERROR) {
+        entry.reject(new GatewayError(`${entry.label}: ${reply.message}`, { gatewayCode: reply.code }));
       } else {
-        entry.resolve(message);
+        entry.resolve(reply);
       }
     }
   }
 
-  #protocolFailure(error) {
-    const reason = error instanceof ProtocolViolation ? error.message : String(error);
-    this.#failAll((entry) => new ConnectionLost(`${entry.label}: the gateway broke the protocol (${reason})`));
-    this.#socket?.close();
+  // Id 0 is about the connection as a whole: the keep-alive's PONG, or an ERROR the gateway could not pin on
+  // a request (a frame it could not read). The latter means a request of ours may never be answered: the
+  // socket is dropped so that the resume re-sends every pending request.
+  #connectionMessage(message) {
+    if (message.type === TYPE.PONG) return;
+    let reason = `${TYPE_NAME[message.type]} for id 0`;
+    if (message.type === TYPE.ERROR) {
+      try {
+        const error = decode(message.type, message.body);
+        reason = `the gateway reported ${error.code} about the connection: ${error.message}`;
+      } catch (error) {
+        this.#broken(error);
+        return;
+      }
+    }
+    console.warn(`faasm.js: ${reason}; reconnecting`);
+    this.#dropped(reason);
+  }
+
+  // The gateway broke the protocol: nothing it sends can be trusted, so the connection ends.
+  #broken(error) {
+    if (this.#state === 'closed' || this.#state === 'lost') return;
+    this.#state = 'lost';
+    this.#stopTimers();
+    const reason = error?.message ?? String(error);
+    this.#failAll(() => true, (entry) => new ProtocolError(`${entry.label}: its outcome is unknown, because ${reason}`, { cause: error }));
+    const socket = this.#detach();
+    if (socket?.readyState === OPEN) socket.close(1002, 'protocol error');
+    this.#emit('lost', { reason });
   }
 
   #checkAlive() {
-    if (this.#socket?.readyState !== 1 || this.#connecting) return;
+    if (this.#state !== 'open') return;
     const now = Date.now();
-    if (now - this.#lastHeard > DEAD_AFTER_MS) {
-      this.#socket.close();  // onclose reconnects
-    } else if (now - Math.max(this.#lastSent, this.#lastHeard) > PING_AFTER_MS) {
-      this.#socket.send(packFrames([{ type: TYPE.PING, id: 0, body: new BodyWriter().bytes(new Uint8Array(0)).finish() }],
-        this.#welcome)[0]);
-      this.#lastSent = now;
+    const { pingAfterMs, deadAfterMs } = this.#keepAlive;
+    if (now - this.#lastHeard >= deadAfterMs) {
+      this.#dropped(`no word from the gateway for ${deadAfterMs} ms`);
+    } else if (now - Math.max(this.#lastSent, this.#lastHeard) >= pingAfterMs) {
+      this.#outgoing.push({ type: TYPE.PING, id: 0, body: encode(TYPE.PING, {}) });
+      this.#scheduleFlush();
     }
   }
 
-  async #dropped() {
-    if (this.#closed || this.#connecting) return;
-    this.#emit('reconnecting');
-    this.#reader = new FrameReader();
-    this.#outbox = [];
-    this.#connecting = this.#reconnectLoop();
-    await this.#connecting;
-    this.#connecting = null;
-  }
-
-  async #reconnectLoop() {
+  // The socket is gone (closed, cut, silent or unusable): reconnect and resume.
+  async #dropped(reason) {
+    if (this.#state !== 'open') return;
+    this.#state = 'reconnecting';
+    abort(this.#detach());
+    this.#emit('reconnecting', { reason });
     const { attempts, delayMs, maxDelayMs } = this.#reconnect;
-    let delay = delayMs;
-    let lastError = null;
-    for (let attempt = 1; attempt <= attempts && !this.#closed; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, maxDelayMs);
-      if (this.#closed) return;
+    let lastError = new ConnectionLost(reason);
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      // The first attempt at once (a cut connection to a healthy gateway), then backing off.
+      if (attempt > 0) await wait(Math.min(delayMs * 2 ** (attempt - 1), maxDelayMs));
+      if (this.#state !== 'reconnecting') return;  // closed meanwhile
       const before = this.#session;
+      let welcome;
       try {
-        const welcome = await this.#handshake();
-        const resumed = welcome.resumed && welcome.session === before;
-        if (!resumed) {
-          this.#failAll((entry) => new ConnectionLost(`${entry.label}: the connection to the gateway was lost and the gateway `
-            + 'no longer has its session (it restarted, or the session expired); whether it took effect is unknown'),
-          (entry) => entry.safe);
-        }
-        this.#emit(resumed ? 'resumed' : 'reconnected');
-        this.#connecting = null;
-        // Re-send what has no final reply, with the same ids: the gateway answers each exactly once.
-        for (const [id, entry] of this.#pending) this.#enqueue(id, entry);
-        return;
+        welcome = await this.#handshake();
       } catch (error) {
         lastError = error;
-        if (error instanceof GatewayError) break;
+        if (this.#state !== 'reconnecting') return;
+        if (error instanceof GatewayError || error instanceof ProtocolError) break;  // asking again gets the same answer
+        continue;
       }
+      if (this.#state !== 'reconnecting') {  // closed during the handshake
+        this.#detach()?.close(1000, 'client closed');
+        return;
+      }
+      this.#resume(welcome.resumed && welcome.session === before);
+      return;
     }
-    if (this.#closed) return;
-    this.#emit('lost');
-    this.#failAll((entry) => new ConnectionLost(`${entry.label}: the connection to the gateway at ${this.#url} was lost `
-      + `and could not be re-established (${lastError?.message ?? 'closed'})`));
-    this.#closed = true;
-    clearInterval(this.#keepalive);
+    this.#state = 'lost';
+    this.#stopTimers();
+    const why = lastError.message;
+    this.#failAll(() => true, (entry) => new ConnectionLost(`${entry.label}: the connection to the gateway at ${this.#url} was lost `
+      + `and ${attempts} attempts to reconnect failed (${why}); whether the request took effect is unknown`, { cause: lastError }));
+    this.#emit('lost', { reason: why });
+  }
+
+  #resume(resumed) {
+    this.#state = 'open';
+    let failed = [];
+    if (!resumed) {
+      failed = this.#failAll((entry) => entry.delivered && !SAFE_AFTER_LOSS.has(entry.type),
+        (entry) => new ConnectionLost(`${entry.label}: the connection to the gateway was lost and the gateway no longer has `
+          + 'its session (it restarted, or the session expired); its outcome is unknown, and it is not repeated'));
+    }
+    // Re-sent with the same ids and bytes, in the order first made (a Map iterates in insertion order).
+    for (const [id, entry] of this.#pending) {
+      entry.delivered = false;
+      this.#enqueue(id, entry);
+    }
+    if (resumed) this.#emit('resumed'); else this.#emit('open', { sessionLost: true, failed });
   }
 }

@@ -59,6 +59,7 @@ export class Fields {
 export const WELCOME = 0x81;
 export const RESULT = 0x82;
 export const ACK = 0x83;
+export const STATE_SIZE_IS = 0x84;
 export const STATE_VALUE = 0x85;
 export const PONG = 0x8F;
 export const ERROR = 0xEE;
