@@ -9,8 +9,8 @@ import { Connection } from './transport/connection.js';
  */
 export async function createClient(url, options) {
   if (url === undefined) return new Client(options);
-  const { user, token, webSocket, reconnect } = options;
-  const connection = new Connection(url, { user, token, webSocket, reconnect });
+  const { user, token, webSocket, reconnect, keepAlive } = options;
+  const connection = new Connection(url, { user, token, webSocket, reconnect, keepAlive });
   await connection.open();
   return new Client(options, { connection });
 }

@@ -9,21 +9,22 @@
 // id. Ids are unique per client; an await only finds calls of its own tree, and a tree's records go when the
 // root finishes. A root finishes when its function has returned and every call of the tree has finished, so
 // that its trace is complete.
-import { ClientClosed, FunctionNotFound, GatewayError, Timeout } from './errors.js';
+import { ClientClosed, FunctionNotFound, GatewayError, ProtocolError, Timeout } from './errors.js';
 import { dispatchLater, timestamp } from './events.js';
 import { FunctionLoader } from './function-loader.js';
 import { HostFault } from './host/faults.js';
-import { runInvocation } from './invocation.js';
+import { returnedMessage, runInvocation } from './invocation.js';
 import { BrowserGlobalTier } from './state/global-tier.js';
 import { LocalTier } from './state/local-tier.js';
 import { RemoteGlobalTier } from './state/remote-tier.js';
 import { chooseSuspension, variantFor } from './suspension.js';
-import { BodyReader, BodyWriter, TYPE, decodeResult } from './transport/codec.js';
+import { connectionOptions } from './transport/connection.js';
+import { TYPE } from './transport/codec.js';
 
 const STDOUT_MODES = Object.freeze(['capture', 'console', 'both']);
 const PLACES = Object.freeze(['browser', 'cluster']);
 const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 'stdout', 'confFlags', 'where', 'chain',
-  'webSocket', 'token', 'reconnect']);
+  'webSocket', 'token', 'reconnect', 'keepAlive']);
 const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension', 'where', 'chain']);
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -67,7 +68,7 @@ export function connectOptions(options = {}, url = undefined) {
   const {
     user = 'faasmjs', functions = connected ? functionsOf(url) : undefined, suspension = 'auto', worker = false,
     stdout = 'capture', confFlags = {}, where = 'browser', chain = connected ? 'cluster' : 'browser', webSocket, token = '',
-    reconnect = {},
+    reconnect = {}, keepAlive = {},
   } = options;
   checkPlace(where, 'connect options.where');
   checkPlace(chain, 'connect options.chain');
@@ -86,7 +87,9 @@ export function connectOptions(options = {}, url = undefined) {
       || Object.values(confFlags).some((value) => !Number.isInteger(value))) {
     throw new TypeError('connect options.confFlags must map flag names to integers');
   }
-  return { user, functions, suspension, worker, stdout, confFlags, where, chain, webSocket, token, reconnect };
+  if (typeof token !== 'string') throw new TypeError('connect options.token must be a string');
+  connectionOptions({ reconnect, keepAlive });
+  return { user, functions, suspension, worker, stdout, confFlags, where, chain, webSocket, token, reconnect, keepAlive };
 }
 
 /** Validated invoke() options. */
@@ -138,7 +141,7 @@ export class Client extends EventTarget {
     this.#tier = new LocalTier(globalTier, user);
     const tier = this.#tier;
     const prefix = `${user}_`;
-    /** The browser-local global tier, for inspection: what functions have pushed. */
+    /** The global tier (browser-local, or the gateway's), for inspection: what functions have pushed. */
     this.state = Object.freeze({
       async get(key) {
         const stored = await tier.global.pull(tier.globalKey(key));
@@ -170,10 +173,13 @@ export class Client extends EventTarget {
   async upload(name, wasm) {
     if (this.#closed) throw new ClientClosed(`upload('${name}'): the client is closed`);
     const connection = this.#needConnection(`upload('${name}')`);
-    const body = new BodyWriter().str(name).bytes(wasm instanceof Uint8Array ? wasm : new Uint8Array(wasm)).finish();
-    const reply = await connection.request(TYPE.UPLOAD, body, { label: `upload of ${name}` });
-    const in_ = new BodyReader(reply.body);
-    return { name: in_.str('name'), sha256: in_.str('sha256'), compileMs: in_.u32('compileMs') };
+    if (typeof name !== 'string' || name === '') throw new TypeError('upload: name must be a non-empty string');
+    let bytes;
+    if (wasm instanceof Uint8Array) bytes = wasm;
+    else if (wasm instanceof ArrayBuffer) bytes = new Uint8Array(wasm);
+    else throw new TypeError(`upload('${name}'): the binary must be a Uint8Array or an ArrayBuffer`);
+    const reply = await connection.request(TYPE.UPLOAD, { function: name, wasm: bytes }, { label: `upload of ${name}` });
+    return { name: reply.function, sha256: reply.sha256, compileMs: reply.compileMs };
   }
 
   #needConnection(what) {
@@ -234,8 +240,11 @@ export class Client extends EventTarget {
       let abandon;
       record.abandoned = new Promise((_, reject) => { abandon = reject; });
       record.abandoned.catch(() => {});
+      // Calls of the tree in the cluster stop with it: their INVOKEs are cancelled.
+      record.stop = new AbortController();
       record.abandon = (error) => {
         record.abandonedBy ??= error;
+        record.stop.abort(error);
         abandon(error);
       };
     } else {
@@ -254,28 +263,31 @@ export class Client extends EventTarget {
   async #runInCluster(record, { name, entry, input, cmdline, timeoutMs }) {
     const progress = (phase) => dispatchLater(this, 'progress', { id: record.id, function: name, phase, where: 'cluster' });
     progress('sent');
-    const body = new BodyWriter().str(name).u32(entry.kind === 'pointer' ? entry.index : 0).str(cmdline)
-      .u32(timeoutMs === undefined ? 0 : Math.ceil(timeoutMs)).bytes(input).finish();
-    let reply;
+    const fields = {
+      function: name, funcPtr: entry.kind === 'pointer' ? entry.index : 0, cmdline, input,
+      timeoutMs: timeoutMs === undefined ? 0 : Math.min(Math.ceil(timeoutMs), 0xFFFFFFFF),
+    };
+    const label = entry.kind === 'pointer' ? `call ${record.id} (${name}, function pointer ${entry.index})` : `call ${record.id} (${name})`;
+    let result;
     try {
-      reply = await this.#connection.request(TYPE.INVOKE, body, { label: `${name} (call ${record.id})` });
+      result = await this.#connection.request(TYPE.INVOKE, fields, { label, signal: record.root.stop.signal });
     } catch (error) {
       if (error instanceof GatewayError && error.gatewayCode === 'UnknownFunction') {
-        throw new FunctionNotFound(`${name}: no function of that name is registered in the gateway's cluster`);
+        throw new FunctionNotFound(`no function named '${name}' in the gateway's cluster (${error.message})`, { cause: error });
       }
       throw error;
     }
-    const result = decodeResult(reply.body);
+    const gatewayTrace = parseClusterTrace(result.trace, label);
+    const outputText = fromUtf8.decode(result.output);
     const trace = record.trace;
     trace.durationMs = timestamp() - trace.startedAt;
     trace.returnValue = result.returnValue;
-    trace.error = result.error === '' ? null : result.error;
-    trace.queuedUs = result.queuedUs;
-    trace.runUs = result.runUs;
-    trace.status = result.status;
-    trace.chained = clusterTrace(result.trace, trace.startedAt);
+    // As in the browser: a call that ran to its end with a non-zero return says so with its output.
+    trace.error = result.error !== '' ? result.error
+      : result.returnValue !== 0 ? returnedMessage(name, result.returnValue, outputText) : null;
+    Object.assign(trace, { status: result.status, queuedUs: result.queuedUs, runUs: result.runUs, worker: gatewayTrace.worker });
+    trace.chained = (gatewayTrace.chained ?? []).map((call) => clusterCall(call, trace.startedAt));
     progress('done');
-    const outputText = fromUtf8.decode(result.output);
     return {
       output: result.output, outputText, returnValue: result.returnValue,
       stdout: fromUtf8.decode(result.stdout), stderr: fromUtf8.decode(result.stderr), error: trace.error,
@@ -356,20 +368,24 @@ export class Client extends EventTarget {
   }
 }
 
-// The chained part of a cluster call's trace (docs/protocol.md: RESULT.trace), as browser traces look. The
-// gateway times calls in microseconds relative to nothing the browser knows: start times are the root's.
-function clusterTrace(json, startedAt) {
-  let parsed;
+// RESULT.trace (docs/protocol.md): JSON metadata of the call and what it chained in the cluster.
+function parseClusterTrace(json, label) {
   try {
-    parsed = JSON.parse(json);
+    const parsed = JSON.parse(json);
+    if (parsed !== null && typeof parsed === 'object' && (parsed.chained === undefined || Array.isArray(parsed.chained))) return parsed;
   } catch {
-    return [];
+    // reported below
   }
-  const convert = (call) => ({
+  throw new ProtocolError(`${label}: the gateway's RESULT carries a trace that is not the JSON object docs/protocol.md describes`);
+}
+
+// A call chained in the cluster, as browser traces look. Its id is the cluster's; the gateway times calls in
+// microseconds from nothing the browser knows, so its start is the root's.
+function clusterCall(call, startedAt) {
+  return {
     function: call.function, id: call.id, where: 'cluster', suspension: null, startedAt,
-    durationMs: (call.queuedUs + call.runUs) / 1000, queuedUs: call.queuedUs, runUs: call.runUs, suspensions: 0,
-    returnValue: call.returnValue, status: call.status, error: call.error ?? null,
-    chained: (call.chained ?? []).map(convert),
-  });
-  return (parsed.chained ?? []).map(convert);
+    durationMs: ((call.queuedUs ?? 0) + (call.runUs ?? 0)) / 1000, suspensions: 0, status: call.status,
+    queuedUs: call.queuedUs, runUs: call.runUs, worker: call.worker, returnValue: call.returnValue, error: call.error ?? null,
+    chained: Array.isArray(call.chained) ? call.chained.map((child) => clusterCall(child, startedAt)) : [],
+  };
 }

@@ -2,6 +2,7 @@
 // Worker, or in Node. Reference: docs/js-runtime.md.
 export {
   FaasmError, ErrorCode, FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported,
+  ConnectionLost, GatewayError, GatewayErrorCode, ProtocolError,
 } from './errors.js';
 
 /** How a function waits on a blocking host call without blocking the thread. */
@@ -17,14 +18,30 @@ export interface FunctionFiles {
   manifest?: string | URL | Uint8Array | ArrayBuffer | object;
 }
 
+/** Where a call runs: here, or in the gateway's cluster. */
+export type Place = 'browser' | 'cluster';
+
 export interface ConnectOptions {
-  /** State namespace (Faasm's user). Default 'faasmjs'. */
+  /** State namespace (Faasm's user; with a gateway 1-64 of [A-Za-z0-9_-]). Default 'faasmjs'. */
   user?: string;
   /**
    * Where NAME.wasm, NAME.async.wasm and NAME.manifest.json live: a base URL (relative to the page), in Node a
-   * directory path or file: URL; or an object naming each function's files.
+   * directory path or file: URL; or an object naming each function's files. Required without a gateway; with
+   * one it defaults to the gateway's http(s)://host:port/functions/.
    */
-  functions: string | Record<string, FunctionFiles>;
+  functions?: string | Record<string, FunctionFiles>;
+  /** Where top-level invokes run unless a call says otherwise. Default 'browser'. */
+  where?: Place;
+  /** Where calls chained by functions running here go. Default 'cluster' with a gateway, else 'browser'. */
+  chain?: Place;
+  /** The WebSocket constructor (Node 20: the ws package's WebSocket). Default globalThis.WebSocket. */
+  webSocket?: new (url: string, protocols?: string | string[]) => WebSocket;
+  /** The gateway's --token, if it has one. Default ''. */
+  token?: string;
+  /** Reconnecting after a dropped socket: attempts (default 5; the first at once), then delays doubling from delayMs (625) up to maxDelayMs (5000). */
+  reconnect?: { attempts?: number; delayMs?: number; maxDelayMs?: number };
+  /** A PING after pingAfterMs (15000) without traffic; the socket counts as dropped after deadAfterMs (45000) without a word from the gateway. */
+  keepAlive?: { pingAfterMs?: number; deadAfterMs?: number };
   /** 'auto' (default) picks 'jspi' where the engine has it, else 'asyncify'. */
   suspension?: 'auto' | Suspension;
   /** Run functions in a dedicated module Web Worker (browsers). Default false. */
@@ -38,10 +55,17 @@ export interface ConnectOptions {
 export interface InvokeOptions {
   /** Command line: argv = ["function.wasm", ...cmdline.split(' ')]. Propagated to chained calls, as Faasm does. */
   cmdline?: string;
-  /** Abandon the call after this many milliseconds: invoke rejects with Timeout. */
+  /**
+   * Abandon the call after this many milliseconds: invoke rejects with Timeout. In the cluster the gateway
+   * enforces it (the result then has status 'timedOut'); the client gives up 5 s later if no result comes.
+   */
   timeoutMs?: number;
   /** This call (and the calls it chains) suspends this way instead of the client's. */
   suspension?: 'auto' | Suspension;
+  /** Where this call runs (default: the client's `where`). */
+  where?: Place;
+  /** Where the calls it chains go, when it runs here (default: the client's `chain`). */
+  chain?: Place;
 }
 
 /** What happened in one call; chained calls nest. */
@@ -49,8 +73,9 @@ export interface Trace {
   function: string;
   /** Unique per client; chained calls' ids are what __faasm_chain_* returned. */
   id: number;
-  where: 'browser';
-  suspension: Suspension;
+  where: Place;
+  /** How it suspended; null for a call in the cluster. */
+  suspension: Suspension | null;
   /** When the call was made (chained: when chained), in ms since the epoch (performance.timeOrigin based). */
   startedAt: number;
   /** From startedAt until the call and every call it chained finished. */
@@ -63,6 +88,11 @@ export interface Trace {
   returnValue?: number;
   /** Why it failed (as InvokeResult.error), once finished. */
   error?: string | null;
+  /** In the cluster: how it ended, the µs it waited for a worker and ran, and which worker ran it. */
+  status?: 'finished' | 'trapped' | 'timedOut' | 'memoryExceeded' | 'cancelled' | 'crashed' | 'failed';
+  queuedUs?: number;
+  runUs?: number;
+  worker?: number;
 }
 
 export interface InvokeResult {
@@ -80,15 +110,42 @@ export interface InvokeResult {
   trace: Trace;
 }
 
-export type Phase = 'loading' | 'instantiating' | 'running' | 'suspended' | 'resumed' | 'done';
+export type Phase = 'loading' | 'instantiating' | 'running' | 'suspended' | 'resumed' | 'done' | 'sent';
 
 export interface ProgressDetail {
   id: number;
   function: string;
+  /** A call in the cluster reports 'sent' and 'done' only. */
   phase: Phase;
+  where?: 'cluster';
 }
 
-/** The browser-local global tier, for inspection (what functions have pushed). */
+/** The connection to the gateway changed. */
+export interface ConnectionDetail {
+  /**
+   * 'reconnecting': the socket dropped (reason); 'resumed': back on the same session, nothing lost; 'open':
+   * back on a new session (sessionLost: the gateway restarted or the grace ran out; `failed` names the
+   * requests that failed with ConnectionLost); 'lost': given up (reason), every request fails; 'closed'.
+   */
+  state: 'open' | 'reconnecting' | 'resumed' | 'lost' | 'closed';
+  reason?: string;
+  sessionLost?: boolean;
+  failed?: string[];
+}
+
+/** What the gateway said in WELCOME. */
+export interface GatewayInfo {
+  version: number;
+  session: bigint;
+  resumed: boolean;
+  maxFrame: number;
+  chunkSize: number;
+  maxBody: number;
+  workers: number;
+  server: string;
+}
+
+/** The global tier (browser-local, or the gateway's), for inspection: what functions have pushed. */
 export interface StateInspector {
   /** The global value of key in this client's namespace, or null. */
   get(key: string): Promise<Uint8Array | null>;
@@ -103,21 +160,31 @@ export interface FaasmClient extends EventTarget {
   readonly suspension: Suspension;
   readonly user: string;
   readonly state: StateInspector;
+  /** The gateway's WELCOME, or null when browser-local. */
+  readonly gateway: GatewayInfo | null;
   /**
    * Runs a function. Resolves even when the function fails (returnValue != 0, error set); rejects only when it
    * cannot run it: FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported.
    */
   invoke(name: string, input?: string | Uint8Array, options?: InvokeOptions): Promise<InvokeResult>;
-  /** Abandons calls in flight (they reject with ClientClosed); later invokes reject with ClientClosed. */
+  /**
+   * Registers (or replaces) a function in the gateway's cluster; resolves once the gateway has compiled it.
+   * Rejects with GatewayError (BadWasm...) or, without a gateway, TypeError.
+   */
+  upload(name: string, wasm: Uint8Array | ArrayBuffer): Promise<{ name: string; sha256: string; compileMs: number }>;
+  /** Abandons calls in flight (they reject with ClientClosed), closes the gateway connection; later invokes reject with ClientClosed. */
   close(): Promise<void>;
   addEventListener(type: 'progress', listener: (event: CustomEvent<ProgressDetail>) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: 'trace', listener: (event: CustomEvent<Trace>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: 'connection', listener: (event: CustomEvent<ConnectionDetail>) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
 }
 
 /**
- * A client. url undefined runs everything here (browser-local); a ws:// URL (the gateway) rejects with
- * Unsupported for now.
+ * A client. url undefined runs everything here (browser-local); a gateway's ws:// or wss:// URL connects to
+ * it (one WebSocket, subprotocol faasmjs.v1): calls may run in its cluster, chained calls go there by default,
+ * and state is shared with it. Rejects with Unsupported (no WebSocket), GatewayError (BadUser, BadToken...) or
+ * ConnectionLost (cannot connect).
  */
 export declare function connect(url: string | undefined, options: ConnectOptions): Promise<FaasmClient>;
 

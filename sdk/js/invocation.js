@@ -36,6 +36,12 @@ function failureMessage(name, error) {
   return `${name} failed: ${error?.message ?? String(error)}`;
 }
 
+/** The error of a call that ran to its end and returned non-zero: the return value and the start of its output. */
+export function returnedMessage(name, returnValue, outputText) {
+  const shown = outputText.length > MAX_ERROR_OUTPUT ? `${outputText.slice(0, MAX_ERROR_OUTPUT)}...` : outputText;
+  return `${name} returned ${returnValue}${shown ? `: ${shown}` : ''}`;
+}
+
 /**
  * Runs one invocation to its end.
  * @param {object} call
@@ -94,10 +100,7 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
     await services.tier.release(services.invocation);
   }
   const outputText = utf8.decode(ctx.output);
-  if (returnValue !== 0 && error === null) {
-    const shown = outputText.length > MAX_ERROR_OUTPUT ? `${outputText.slice(0, MAX_ERROR_OUTPUT)}...` : outputText;
-    error = `${loaded.name} returned ${returnValue}${shown ? `: ${shown}` : ''}`;
-  }
+  if (returnValue !== 0 && error === null) error = returnedMessage(loaded.name, returnValue, outputText);
   return {
     output: ctx.output,
     outputText,

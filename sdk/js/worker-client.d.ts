@@ -4,13 +4,16 @@ import type { ConnectOptions, FaasmClient } from './index.js';
 /** A FaasmClient whose functions run behind port (a Worker running worker.js, or a MessagePort to serve()). */
 export declare class WorkerClient extends EventTarget implements FaasmClient {
   constructor(port: MessagePort | Worker, terminate?: () => void);
-  connect(options: ConnectOptions): Promise<this>;
+  /** Connects the worker's client, to the gateway at url if given (the worker owns the WebSocket). */
+  connect(options: ConnectOptions, url?: string): Promise<this>;
   readonly suspension: FaasmClient['suspension'];
   readonly user: string;
   readonly state: FaasmClient['state'];
+  readonly gateway: FaasmClient['gateway'];
   invoke: FaasmClient['invoke'];
+  upload: FaasmClient['upload'];
   close(): Promise<void>;
 }
 
-/** Starts a dedicated module worker running worker.js and connects its client. */
-export declare function connectWorker(options: ConnectOptions): Promise<WorkerClient>;
+/** Starts a dedicated module worker running worker.js and connects its client (to the gateway at url, if any). */
+export declare function connectWorker(options: ConnectOptions, url?: string): Promise<WorkerClient>;

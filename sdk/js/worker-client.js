@@ -21,6 +21,7 @@ export class WorkerClient extends EventTarget {
   #closed = false;
   #suspension = null;
   #user = null;
+  #gateway = null;
 
   /**
    * @param {MessagePort | Worker} port where worker.js's serve() answers
@@ -45,17 +46,23 @@ export class WorkerClient extends EventTarget {
   async connect(options, url) {
     // A WebSocket constructor cannot travel by postMessage: the worker uses its own.
     const { webSocket, ...portable } = options;
-    const { suspension, user } = await this.#request({
+    const { suspension, user, gateway } = await this.#request({
       type: 'connect', protocol: PROTOCOL_VERSION, url,
       options: { ...portable, functions: forWorker(options.functions), worker: false },
     });
     this.#suspension = suspension;
     this.#user = user;
+    this.#gateway = gateway ?? null;
     return this;
   }
 
   get suspension() { return this.#suspension; }
   get user() { return this.#user; }
+  get gateway() { return this.#gateway; }
+
+  upload(name, wasm) {
+    return this.#request({ type: 'upload', name, wasm });
+  }
 
   invoke(name, input, options = {}) {
     return this.#request({ type: 'invoke', name, input, options });

@@ -2,5 +2,10 @@
 
 export declare const PROTOCOL_VERSION: 1;
 
-/** Answers connect/invoke/state/close requests arriving on port with a browser-local client. */
-export declare function serve(port: MessagePort | DedicatedWorkerGlobalScope): void;
+/**
+ * Answers connect/invoke/state/upload/close requests arriving on port with a client (connected to a gateway
+ * when the page's connect names one). `webSocket` is the constructor the worker's client uses for it
+ * (default: the worker's own WebSocket; a constructor cannot travel by postMessage).
+ */
+export declare function serve(port: MessagePort | DedicatedWorkerGlobalScope,
+  local?: { webSocket?: new (url: string, protocols?: string | string[]) => WebSocket }): void;
