@@ -55,6 +55,7 @@ console.log('| no-op calls in flight together | calls/s |');
 console.log('|---|---:|');
 console.log(`| fork-join from a browser function (\`fanout ${THROUGHPUT_CALLS}\`: all chained, then all awaited) | ${Math.round(throughput.forkJoin)} |`);
 console.log(`| ${THROUGHPUT_CALLS} \`invoke\`s from the page at once, each run in the cluster | ${Math.round(throughput.pageInvokes)} |`);
+console.log(`| the same fork-join run wholly in the cluster (no browser on the path: the cluster's own rate) | ${Math.round(throughput.inCluster)} |`);
 console.log();
 console.log(`Goal ≥ 20,000 calls/s. Best of ${RUNS} runs; every call runs \`noop\` in a fresh instance in a `
             + 'worker process of the embedded cluster.');

@@ -124,6 +124,7 @@ export async function throughput({ calls, runs }) {
   const client = await connect(gatewayUrl(), { user: 'bench' });
   const forkJoin = [];
   const pageInvokes = [];
+  const inCluster = [];
   try {
     await client.invoke('fanout', '100', { where: 'browser', chain: 'cluster' });
     for (let run = 0; run < runs; run += 1) {
@@ -137,11 +138,16 @@ export async function throughput({ calls, runs }) {
         () => client.invoke('noop', undefined, { where: 'cluster' })));
       pageInvokes.push(calls / ((performance.now() - started) / 1000));
       if (results.some((one) => one.returnValue !== 0)) throw new Error('a no-op call failed');
+
+      started = performance.now();
+      const whole = await client.invoke('fanout', String(calls), { where: 'cluster' });
+      inCluster.push(calls / ((performance.now() - started) / 1000));
+      if (whole.outputText !== `${calls} calls, 0 failed`) throw new Error(`fanout in the cluster: ${whole.outputText} ${whole.error}`);
     }
   } finally {
     await client.close();
   }
-  return { forkJoin: Math.max(...forkJoin), pageInvokes: Math.max(...pageInvokes) };
+  return { forkJoin: Math.max(...forkJoin), pageInvokes: Math.max(...pageInvokes), inCluster: Math.max(...inCluster) };
 }
 
 /** MB/s for each size: state push (set) and pull (get) through the runtime, and a raw echo of the bytes. */
