@@ -287,6 +287,7 @@ export class Client extends EventTarget {
       : result.returnValue !== 0 ? returnedMessage(name, result.returnValue, outputText) : null;
     Object.assign(trace, { status: result.status, queuedUs: result.queuedUs, runUs: result.runUs, worker: gatewayTrace.worker });
     trace.chained = (gatewayTrace.chained ?? []).map((call) => clusterCall(call, trace.startedAt));
+    if (gatewayTrace.omitted !== undefined) trace.omitted = gatewayTrace.omitted;
     progress('done');
     return {
       output: result.output, outputText, returnValue: result.returnValue,
@@ -387,5 +388,6 @@ function clusterCall(call, startedAt) {
     durationMs: ((call.queuedUs ?? 0) + (call.runUs ?? 0)) / 1000, suspensions: 0, status: call.status,
     queuedUs: call.queuedUs, runUs: call.runUs, worker: call.worker, returnValue: call.returnValue, error: call.error ?? null,
     chained: Array.isArray(call.chained) ? call.chained.map((child) => clusterCall(child, startedAt)) : [],
+    ...(call.omitted === undefined ? {} : { omitted: call.omitted }),
   };
 }

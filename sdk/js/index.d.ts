@@ -93,6 +93,8 @@ export interface Trace {
   queuedUs?: number;
   runUs?: number;
   worker?: number;
+  /** In the cluster: chained calls the gateway's trace had no room to list (a wide fork-join). */
+  omitted?: number;
 }
 
 export interface InvokeResult {
