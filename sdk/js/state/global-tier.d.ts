@@ -1,6 +1,6 @@
 // The global tier interface: where values and append logs live beyond one host (one client). The
-// browser-local BrowserGlobalTier implements it in memory; a remote tier over the gateway's WebSocket will
-// implement the same interface. Keys arrive namespaced by user (`<user>_<key>`, as Faasm keeps them).
+// browser-local BrowserGlobalTier implements it in memory, the gateway's RemoteGlobalTier (remote-tier.js)
+// over the WebSocket. Keys arrive namespaced by user (`<user>_<key>`, as Faasm keeps them).
 // Every method is async so that either can wait on a network.
 
 export interface StoredRange {

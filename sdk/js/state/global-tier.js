@@ -1,6 +1,6 @@
 // The browser-local global tier: where state lives when no cluster is connected. It implements the
-// GlobalTier interface (global-tier.d.ts) that a remote tier over the gateway's WebSocket will implement
-// too, so every method is async even though nothing here waits on a network, except for the locks.
+// GlobalTier interface (global-tier.d.ts) that the gateway's tier over the WebSocket (remote-tier.js)
+// implements too, so every method is async even though nothing here waits on a network, except for the locks.
 //
 // Keys arrive namespaced by user, as Faasm keeps them (`<user>_<key>`); values are plain bytes, append logs
 // a list of byte strings per key (apart from the values, although Faasm's Redis mode shares the name).
