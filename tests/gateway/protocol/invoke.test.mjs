@@ -161,4 +161,20 @@ describe('gateway calls', { timeout: 600_000 }, () => {
     assert.equal(bad.code, 'BadWasm');
     await client.close();
   });
+
+  // Last: it stops the suite's gateway.
+  test('SIGTERM with calls running and a write in flight exits 0 at once', async () => {
+    const client = await Client.connect(gateway.wsUrl, { user: 'shutdown' });
+    const calls = [1, 2, 3].map((i) => ({ type: TYPE.INVOKE, id: i, fields: { function: 'sleeper', input: bytes(`s${i} 60000`) } }));
+    client.send([...calls, { type: TYPE.STATE_SET, id: 9, fields: { key: 'big', value: new Uint8Array(16 << 20) } }]);
+    for (let i = 0; i < 2400; i += 1) {
+      if (runs(await client.request(TYPE.STATE_PULL, { key: 's1' })) === 1) break;
+      await sleep(100);
+    }
+    const started = Date.now();
+    const status = await gateway.stop();
+    assert.deepEqual(status, { code: 0, signal: null });
+    assert.ok(Date.now() - started < 10_000, `shutdown took ${Date.now() - started} ms`);
+    assert.match(gateway.log, /stopped/);
+  });
 });

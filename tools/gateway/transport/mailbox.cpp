@@ -1,26 +1,24 @@
 #include "transport/mailbox.h"
 
-#include <libwebsockets.h>
-
 namespace faasmjs::gateway::transport {
 
-void Mailbox::open(lws_context* context) {
+void Mailbox::open(std::function<void()> wake) {
   std::lock_guard lock(mutex_);
-  context_ = context;
+  wake_ = std::move(wake);
 }
 
 void Mailbox::close() {
   std::lock_guard lock(mutex_);
-  context_ = nullptr;
+  wake_ = nullptr;
   inbox_.clear();
 }
 
 void Mailbox::post(std::uint64_t session, std::uint32_t id, protocol::Message reply) {
   std::lock_guard lock(mutex_);
-  if (context_ == nullptr) return;
+  if (!wake_) return;
   inbox_.push_back({session, id, std::move(reply)});
-  // Under the lock, so close() cannot let the context go between the check and this call.
-  lws_cancel_service(context_);
+  // Under the lock, so that close() cannot let the server go between the check and the wake.
+  wake_();
 }
 
 std::vector<Delivery> Mailbox::take() {

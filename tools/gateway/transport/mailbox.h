@@ -1,7 +1,7 @@
 // Replies that finish off the service thread (a call in the cluster, a state write on the I/O pool, a lock
 // granted by another owner's unlock) travel to the service thread through the mailbox: post() from any
-// thread queues the reply and wakes lws with lws_cancel_service, the one lws call that is safe from other
-// threads; the service thread takes them all at LWS_CALLBACK_EVENT_WAIT_CANCELLED.
+// thread queues the reply and calls the wake function (the server's is lws_cancel_service, the one lws call
+// that is safe from other threads); the service thread takes them all at LWS_CALLBACK_EVENT_WAIT_CANCELLED.
 //
 // Work outlives sessions and even the server (a cluster thread may finish a call during shutdown), so
 // everything that posts holds a shared_ptr to the mailbox, and close() (before the lws context goes)
@@ -9,12 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <vector>
 
 #include "protocol/message_codec.h"
-
-struct lws_context;
 
 namespace faasmjs::gateway::transport {
 
@@ -26,7 +25,8 @@ struct Delivery {
 
 class Mailbox {
  public:
-  void open(lws_context* context);
+  // Until open(), and after close(), posts are dropped. `wake` runs under the mailbox's lock.
+  void open(std::function<void()> wake);
   void close();
 
   void post(std::uint64_t session, std::uint32_t id, protocol::Message reply);
@@ -39,7 +39,7 @@ class Mailbox {
 
  private:
   std::mutex mutex_;
-  lws_context* context_ = nullptr;  // null: closed, posts are dropped
+  std::function<void()> wake_;  // empty: closed, posts are dropped
   std::vector<Delivery> inbox_;
 };
 

@@ -124,7 +124,7 @@ Expected<void> GatewayServer::start() {
     return fail(ErrorCode::Internal, "cannot listen on " + impl.options.host + ":" + std::to_string(impl.options.port) +
                                          " (in use, or not an address of this machine?)");
   }
-  impl.mailbox->open(impl.context);
+  impl.mailbox->open([context = impl.context.load()] { lws_cancel_service(context); });
   lws_sul_schedule(impl.context.load(), 0, &impl.sweep_timer, sweep,
                    std::chrono::duration_cast<std::chrono::microseconds>(kSweepEvery).count());
   return {};
