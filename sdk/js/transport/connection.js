@@ -304,8 +304,11 @@ export class Connection extends EventTarget {
         try {
           if (typeof data === 'string') throw new ProtocolError('the gateway sent a text message');
           messages = reader.read(new Uint8Array(data));
+          if (messages.length === 0) return;  // the first part of a chunked answer: the rest follows
           const first = messages[0];
-          if (first.id !== HELLO_ID || (first.type !== TYPE.WELCOME && first.type !== TYPE.ERROR)) {
+          // A refusal may carry id 0 when the gateway could not read HELLO's.
+          const refusal = first.type === TYPE.ERROR && (first.id === HELLO_ID || first.id === 0);
+          if (!refusal && (first.type !== TYPE.WELCOME || first.id !== HELLO_ID)) {
             throw new ProtocolError(`the gateway answered HELLO with ${TYPE_NAME[first.type] ?? first.type} for id ${first.id}`);
           }
           const answer = decode(first.type, first.body);
