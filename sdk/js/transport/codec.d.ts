@@ -102,6 +102,8 @@ export declare class OutgoingQueue {
   /** onLastPart runs when nextFrame() hands out the frame holding the message's last part. */
   push(message: WireMessage, onLastPart?: () => void): void;
   clear(): void;
+  /** Takes back a message none of which has gone out yet; false if there is none such. */
+  drop(id: number): boolean;
   nextFrame(): Uint8Array | null;
 }
 

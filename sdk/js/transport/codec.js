@@ -319,6 +319,14 @@ export class OutgoingQueue {
 
   clear() { this.#queue = []; }
 
+  /** Takes back a message none of which has gone out yet; false if there is none such. */
+  drop(id) {
+    const at = this.#queue.findIndex((queued) => queued.id === id && queued.sent === 0);
+    if (at < 0) return false;
+    this.#queue.splice(at, 1);
+    return true;
+  }
+
   /** The next frame, or null when nothing is queued. */
   nextFrame() {
     if (this.#queue.length === 0) return null;

@@ -155,8 +155,12 @@ export class Connection extends EventTarget {
     try {
       await this.#handshake();
     } catch (error) {
-      this.#state = 'lost';
+      if (this.#state !== 'closed') this.#state = 'lost';
       throw error;
+    }
+    if (this.#state === 'closed') {  // closed while saying HELLO
+      this.#detach()?.close(1000, 'client closed');
+      throw new ClientClosed(`connect('${this.#url}'): the client was closed`);
     }
     this.#state = 'open';
     for (const [id, entry] of this.#pending) this.#enqueue(id, entry);
@@ -183,11 +187,14 @@ export class Connection extends EventTarget {
       this.#pending.set(id, entry);
       this.#enqueue(id, entry);
       if (signal === undefined) return;
+      // Given up on: a request still queued is never sent; a call that left (or is leaving, chunk by chunk)
+      // is cancelled once the gateway has all of it.
       const abort = () => {
         if (this.#pending.get(id) !== entry) return;
         this.#pending.delete(id);
         reject(signal.reason);
-        if (type === TYPE.INVOKE && entry.delivered) this.request(TYPE.CANCEL, { callId: id }).catch(() => {});
+        if (this.#outgoing?.drop(id) || type !== TYPE.INVOKE) return;
+        if (entry.delivered) this.#cancel(id); else entry.cancelWhenSent = true;
       };
       if (signal.aborted) abort(); else signal.addEventListener('abort', abort, { once: true });
     });
@@ -206,6 +213,10 @@ export class Connection extends EventTarget {
     if (!wasLost) this.#emit('closed');
   }
 
+  #cancel(callId) {
+    this.request(TYPE.CANCEL, { callId }).catch(() => {});  // its ACK says nothing the caller waits for
+  }
+
   #emit(state, detail = {}) {
     this.dispatchEvent(new CustomEvent('connection', { detail: { state, ...detail } }));
   }
@@ -219,7 +230,10 @@ export class Connection extends EventTarget {
   // Queues a request if a socket is ready for it; otherwise it waits in #pending for the next WELCOME.
   #enqueue(id, entry) {
     if (this.#state !== 'open') return;
-    this.#outgoing.push({ type: entry.type, id, body: entry.body }, () => { entry.delivered = true; });
+    this.#outgoing.push({ type: entry.type, id, body: entry.body }, () => {
+      entry.delivered = true;
+      if (entry.cancelWhenSent) this.#cancel(id);
+    });
     this.#scheduleFlush();
   }
 

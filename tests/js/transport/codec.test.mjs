@@ -115,6 +115,20 @@ describe('frames', () => {
     assert.equal(queue.empty, true);
   });
 
+  it('takes back a message that has not started, and only such', () => {
+    const queue = new OutgoingQueue({ maxFrame: 12 + 8, chunkSize: 8 });
+    queue.push({ type: TYPE.STATE_SET, id: 1, body: body(16, 1) });
+    queue.push({ type: TYPE.INVOKE, id: 2, body: body(4, 2) });
+    queue.push({ type: TYPE.INVOKE, id: 3, body: body(4, 3) });
+    queue.nextFrame();
+    assert.equal(queue.drop(1), false, 'its first chunk left');
+    assert.equal(queue.drop(2), true);
+    assert.equal(queue.drop(2), false);
+    const rest = [];
+    for (let frame = queue.nextFrame(); frame !== null; frame = queue.nextFrame()) rest.push(...splitFrame(frame).map((m) => m.id));
+    assert.deepEqual(rest, [3, 1]);
+  });
+
   it('reports when a message\'s last part leaves, and not before', () => {
     const queue = new OutgoingQueue({ maxFrame: 12 + 8, chunkSize: 8 });
     const done = [];

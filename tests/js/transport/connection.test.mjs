@@ -184,6 +184,19 @@ describe('requests', () => {
     await until(() => requestsOf(gateway, TYPE.CANCEL).length === 1, 'the CANCEL');
     assert.equal(new Fields(requestsOf(gateway, TYPE.CANCEL)[0].body).u32(), requestsOf(gateway, TYPE.INVOKE)[0].id);
   });
+
+  it('never sends a request given up on before it left', async () => {
+    const gateway = await fakeGateway({ onMessage: (msg, reply) => reply(RESULT, resultBody()) });
+    const { connection } = await connected(gateway);
+    const stop = new AbortController();
+    const dropped = settle(connection.request(TYPE.INVOKE, invoke('never'), { signal: stop.signal }));
+    const kept = connection.request(TYPE.INVOKE, invoke('kept'));
+    stop.abort(new Error('given up'));
+    assert.equal((await dropped).error.message, 'given up');
+    await kept;
+    assert.deepEqual(requestsOf(gateway, TYPE.INVOKE).map((m) => new Fields(m.body).str()), ['kept']);
+    assert.equal(requestsOf(gateway, TYPE.CANCEL).length, 0);
+  });
 });
 
 describe('dropped connections', () => {
