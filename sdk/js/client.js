@@ -126,8 +126,7 @@ export class Client extends EventTarget {
    */
   constructor(options, { connection = null, globalTier } = {}) {
     super();
-    const { user, functions, suspension, stdout, confFlags, where, chain } = connectOptions(options,
-      connection === null ? undefined : 'ws://connected/');
+    const { user, functions, suspension, stdout, confFlags, where, chain } = connectOptions(options, connection?.url);
     this.#connection = connection;
     this.#where = where;
     this.#chain = chain;

@@ -34,7 +34,7 @@ export declare class Connection extends EventTarget {
   });
   readonly welcome: Welcome | null;
   readonly state: 'connecting' | 'open' | 'reconnecting' | 'lost' | 'closed';
-  readonly inFlight: number;
+  readonly url: string;
   /** Opens the socket and says HELLO; rejects with GatewayError or ConnectionLost. */
   open(): Promise<void>;
   /**

@@ -147,8 +147,8 @@ export class Connection extends EventTarget {
   /** 'connecting', 'open', 'reconnecting', 'lost' or 'closed'. */
   get state() { return this.#state; }
 
-  /** How many requests await their reply. */
-  get inFlight() { return this.#pending.size; }
+  /** The gateway's URL. */
+  get url() { return this.#url; }
 
   /** Opens the socket and says HELLO; rejects with GatewayError (BadUser, BadToken…) or ConnectionLost. */
   async open() {
