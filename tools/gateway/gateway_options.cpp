@@ -22,19 +22,19 @@ Options:
   -p, --port N            port to listen on, 0 for any free one (default 8080)
       --host ADDR         address to listen on (default 127.0.0.1)
   -w, --web-root DIR      the web app served at / (default: the demo, examples/webapp)
-      --sdk DIR           the SDK served at /sdk/ (default: this build's or installation's sdk/)
+      --sdk DIR           the SDK served at /sdk/ (default: the source tree's sdk/, installed: share/faasmjs/sdk)
   -f, --functions DIR     register every NAME.wasm in DIR (with NAME.async.wasm and NAME.manifest.json)
   -d, --data DIR          state, uploaded functions and the compile cache (default ./faasmjs-data)
       --cache DIR         the compile cache (default DATA/aot-cache)
       --workers N         calls running at once (default: one per core)
-      --call-timeout MS   a call's execution time limit, unless it asks for less (default 60000)
+      --call-timeout MS   a call's execution time limit; INVOKE may ask for less, never more (default 60000)
       --memory-limit MIB  a call's linear memory limit (default 1024)
       --token TEXT        clients must present TEXT in HELLO (default: none)
       --users A,B         the only users allowed (default: any well-formed user name)
       --max-frame BYTES   the largest WebSocket frame accepted (default 4194304)
       --resume-grace S    how long a dropped session waits for its client (default 30)
       --worker PATH       the worker executable (default: faasmjs-worker beside this one)
-      --asyncify PATH     the asyncify tool, for uploads (default: faasmjs-asyncify beside this one)
+      --asyncify PATH     the asyncify tool, for uploads (default: faasmjs-asyncify beside this one, else the build's)
   -q, --quiet             log only errors
   -h, --help              print this help and exit
   -V, --version           print the version and exit
@@ -72,6 +72,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   options.sdk_dir = default_dir(share / "sdk", FAASMJS_SOURCE_DIR "/sdk");
   options.worker_binary = beside_this("faasmjs-worker");
   options.asyncify_tool = default_tool("faasmjs-asyncify", FAASMJS_ASYNCIFY_BUILD_PATH);
+  // docs/protocol.md: INVOKE's timeoutMs is clipped to --call-timeout, which is also the default.
+  options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
   enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kToken, kUsers, kMaxFrame, kGrace, kWorker, kAsyncify };
   static const option long_options[] = {

@@ -17,6 +17,13 @@ constexpr auto kSweepEvery = std::chrono::seconds(1);
 
 }  // namespace
 
+// lws timers are found again from their lws_sorted_usec_list_t with lws_container_of, which needs a
+// standard-layout struct around it.
+struct SweepTimer {
+  lws_sorted_usec_list_t sul;
+  GatewayServer::Impl* impl;
+};
+
 struct GatewayServer::Impl {
   ServerOptions options;
   HttpRoots roots;
@@ -27,7 +34,7 @@ struct GatewayServer::Impl {
   Endpoint endpoint;
   std::atomic<lws_context*> context{nullptr};
   std::atomic<bool> stopping{false};
-  lws_sorted_usec_list_t sweep_timer{};
+  SweepTimer sweep_timer{{}, this};
   lws_protocols protocols[3]{};
 
   Impl(ServerOptions o, Cluster& cluster, state::GlobalStore& store, state::StateLocks& locks,
@@ -81,10 +88,10 @@ int websocket_callback(lws* wsi, lws_callback_reasons reason, void* user, void* 
   return impl_of(wsi).endpoint.callback(wsi, reason, user, in, len);
 }
 
-void sweep(lws_sorted_usec_list_t* timer) {
-  auto* impl = lws_container_of(timer, GatewayServer::Impl, sweep_timer);
+void sweep(lws_sorted_usec_list_t* sul) {
+  auto* impl = lws_container_of(sul, SweepTimer, sul)->impl;
   impl->endpoint.sweep();
-  lws_sul_schedule(impl->context.load(), 0, &impl->sweep_timer, sweep,
+  lws_sul_schedule(impl->context.load(), 0, &impl->sweep_timer.sul, sweep,
                    std::chrono::duration_cast<std::chrono::microseconds>(kSweepEvery).count());
 }
 
@@ -125,7 +132,7 @@ Expected<void> GatewayServer::start() {
                                          " (in use, or not an address of this machine?)");
   }
   impl.mailbox->open([context = impl.context.load()] { lws_cancel_service(context); });
-  lws_sul_schedule(impl.context.load(), 0, &impl.sweep_timer, sweep,
+  lws_sul_schedule(impl.context.load(), 0, &impl.sweep_timer.sul, sweep,
                    std::chrono::duration_cast<std::chrono::microseconds>(kSweepEvery).count());
   return {};
 }

@@ -76,7 +76,9 @@ void Session::handle(Message request) {
     return send(id, error_message(ErrorCode::ReplyLost, "request " + std::to_string(id) +
                                                             " ran, but this session no longer keeps its reply"));
   }
-  requests_[id] = Request{print, request.type};
+  Request& entry = requests_[id];
+  entry.fingerprint = print;
+  entry.type = request.type;
   auto decoded = decode_client(request);
   if (!decoded) return complete(id, error_message(decoded.error().code, decoded.error().message));
   start(id, std::move(*decoded));
