@@ -463,12 +463,14 @@ export class Connection extends EventTarget {
     this.#emit('reconnecting', { reason });
     const { attempts, delayMs, maxDelayMs } = this.#reconnect;
     let lastError = new ConnectionLost(reason);
+    let made = 0;
     for (let attempt = 0; attempt < attempts; attempt += 1) {
       // The first attempt at once (a cut connection to a healthy gateway), then backing off.
       if (attempt > 0) await wait(Math.min(delayMs * 2 ** (attempt - 1), maxDelayMs));
       if (this.#state !== 'reconnecting') return;  // closed meanwhile
       const before = this.#session;
       let welcome;
+      made += 1;
       try {
         welcome = await this.#handshake();
       } catch (error) {
@@ -488,7 +490,8 @@ export class Connection extends EventTarget {
     this.#stopTimers();
     const why = lastError.message;
     this.#failAll(() => true, (entry) => new ConnectionLost(`${entry.label}: the connection to the gateway at ${this.#url} was lost `
-      + `and ${attempts} attempts to reconnect failed (${why}); whether the request took effect is unknown`, { cause: lastError }));
+      + `and ${made === 1 ? '1 attempt' : `${made} attempts`} to reconnect failed (${why}); whether the request took effect is unknown`,
+    { cause: lastError }));
     this.#emit('lost', { reason: why });
   }
 
