@@ -1,0 +1,83 @@
+// Shared by the worker's and the compiler's tests: one compiler with a cache in the build tree (compiles take
+// seconds, so every module is built once across runs), the binaries of the wasm sub-builds, tiny modules
+// written in the text format, and requests.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aot/aot_compiler.h"
+#include "worker/run_call.h"
+#include "worker_harness.hpp"
+
+namespace faasmjs::gateway::testing {
+
+namespace fs = std::filesystem;
+
+inline std::vector<std::uint8_t> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+inline std::optional<fs::path> optional_env_path(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return fs::path(value);
+}
+
+inline aot::Compiler& compiler() {
+  static auto instance = aot::Compiler::create({env_path("FAASMJS_TEST_CACHE")});
+  REQUIRE(instance.has_value());
+  return **instance;
+}
+
+inline fs::path compiled_bytes(const std::vector<std::uint8_t>& wasm, const std::string& what) {
+  auto module = compiler().compile(wasm);
+  if (!module) FAIL(what, ": ", module.error().message);
+  return module->shared_object;
+}
+
+inline fs::path compiled(const fs::path& wasm) { return compiled_bytes(read_file(wasm), wasm.string()); }
+
+// A function of the clang sub-build, e.g. ("tests/js/runtime/functions", "probe").
+inline fs::path clang_function(const std::string& folder, const std::string& name) {
+  return env_path("FAASMJS_WASM_DIR_CLANG") / folder / (name + ".wasm");
+}
+
+inline std::string text(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+inline worker::RunRequest request(const fs::path& module, const std::string& name, const std::string& input = "") {
+  worker::RunRequest run;
+  run.shared_object = module;
+  run.function = name;
+  run.user = "test";
+  run.input.assign(input.begin(), input.end());
+  return run;
+}
+
+// wat2wasm of `source` (wabt, as the compiler's own checks use).
+inline std::vector<std::uint8_t> wat(const std::string& source) {
+  const fs::path dir = fs::temp_directory_path() / ("faasmjs-wat-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "m.wat") << source;
+  const std::string command = "wat2wasm --enable-all " + (dir / "m.wat").string() + " -o " + (dir / "m.wasm").string();
+  REQUIRE(std::system(command.c_str()) == 0);
+  auto bytes = read_file(dir / "m.wasm");
+  fs::remove_all(dir);
+  return bytes;
+}
+
+inline const std::string& worker_binary() {
+  static const std::string binary = env_path("FAASMJS_WORKER").string();
+  return binary;
+}
+
+}  // namespace faasmjs::gateway::testing
