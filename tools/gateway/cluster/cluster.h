@@ -63,8 +63,9 @@ struct ClusterLimits {
 class Cluster {
  public:
   virtual ~Cluster() = default;
-  // Starts a call and returns its id at once; `done` runs exactly once, on a cluster thread, and must not
-  // block. An unknown function is an UnknownFunction error, and then `done` never runs.
+  // Starts a call and returns its id at once; `done` runs exactly once, on a cluster thread or inside the
+  // cancel() that ends the call (a queued one), and must not block. An unknown function is an UnknownFunction
+  // error, and then `done` never runs.
   virtual Expected<CallId> submit(CallRequest request, CallDone done) = 0;
   // Stops a queued or running call (its result says Cancelled); false when it had already finished or is
   // unknown.

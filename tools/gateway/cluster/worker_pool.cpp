@@ -7,11 +7,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "cluster/call_trace.h"
+#include "cluster/run_tokens.h"
 #include "cluster/worker_process.h"
 #include "common/byte_io.h"
 
@@ -45,9 +48,11 @@ struct Tree {
   std::map<std::uint32_t, std::weak_ptr<CallRecord>> calls;
 };
 
+// Ownership: the pool's `all_` holds every unfinished call; a parent holds its children (their traces and
+// results are read when it finishes and when it awaits them); a child points back weakly.
 struct CallRecord {
   CallId id = new_id();
-  state::LockOwner lock_owner = new_id() | (1ull << 63);
+  state::LockOwner lock_owner = new_id();
   std::uint32_t tree_id = 0;
   CallRequest request;
   CallDone done;
@@ -69,26 +74,49 @@ struct CallRecord {
 };
 
 using Record = std::shared_ptr<CallRecord>;
+using Finished = std::vector<std::pair<CallDone, CallResult>>;
+
+CallResult failed(CallStatus status, std::string error) {
+  CallResult result;
+  result.return_value = 1;
+  result.status = status;
+  result.error = std::move(error);
+  return result;
+}
+
+CallResult cancelled_result(const CallRecord& record) {
+  return failed(CallStatus::Cancelled, record.request.function + " was cancelled");
+}
+
+void deliver(Finished& finished) {
+  for (auto& [done, result] : finished) done(std::move(result));
+}
 
 class Pool final : public Cluster {
  public:
-  explicit Pool(ClusterOptions options) : options_(std::move(options)) {
-    workers_ = options_.limits.workers != 0 ? options_.limits.workers
-                                            : std::max<std::size_t>(1, std::thread::hardware_concurrency());
-  }
+  explicit Pool(ClusterOptions options)
+      : options_(std::move(options)),
+        tokens_(options_.limits.workers != 0 ? options_.limits.workers
+                                             : std::max<std::size_t>(1, std::thread::hardware_concurrency())),
+        max_processes_(std::max(options_.max_processes, tokens_.count())) {}
 
   ~Pool() override {
-    std::vector<Record> live;
+    std::vector<CallId> live;
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
-      for (auto& [id, weak] : all_) {
-        if (auto record = weak.lock()) live.push_back(record);
-      }
+      for (const auto& [id, record] : all_) live.push_back(id);
     }
-    for (auto& record : live) cancel(record->id);
+    for (const CallId id : live) cancel(id);
+    std::list<std::thread> threads;
+    {
+      // Once stopping_ is set no slot is made and none retires, so these lists no longer change.
+      std::lock_guard lock(mutex_);
+      threads.splice(threads.end(), slots_);
+      threads.splice(threads.end(), retired_);
+    }
     changed_.notify_all();
-    for (auto& slot : slots_) slot.join();
+    for (auto& thread : threads) thread.join();
   }
 
   Expected<CallId> submit(CallRequest request, CallDone done) override {
@@ -107,25 +135,29 @@ class Pool final : public Cluster {
   }
 
   bool cancel(CallId id) override {
-    std::vector<CallDone> callbacks;
-    std::vector<std::pair<CallDone, CallResult>> finished;
+    Finished finished;
     {
       std::lock_guard lock(mutex_);
       auto found = all_.find(id);
       if (found == all_.end()) return false;
-      auto record = found->second.lock();
-      if (!record || record->finished) return false;
+      const Record record = found->second;  // finishing erases it from all_ while cancel_subtree still runs
       cancel_subtree(record, finished);
     }
-    for (auto& [done, result] : finished) done(std::move(result));
     changed_.notify_all();
+    deliver(finished);
     return true;
   }
 
-  std::size_t workers() const override { return workers_; }
+  std::size_t workers() const override { return tokens_.count(); }
 
  private:
-  // --- scheduling (all under mutex_) ---
+  // --- slots (all under mutex_) ---
+  //
+  // A slot is a thread owning one worker process (started on its first call, replaced after it died). The
+  // process cap counts the slots whose call is not waiting for another call or a lock: a waiting call keeps
+  // its process (its instance lives there), and counting it could leave every slot waiting on calls that no
+  // slot may run (a chain deeper than the cap). So a queued call always finds a slot, or a slot that will
+  // free up without waiting for anything. Slots beyond the cap retire when idle.
 
   void enqueue(const Record& record) {
     record->queued = true;
@@ -134,40 +166,43 @@ class Pool final : public Cluster {
     changed_.notify_all();
   }
 
-  // A slot without a run token could not start anything: slots (and their processes) are made only for calls
-  // that can run now, so a burst of 2000 calls makes no more slots than there are tokens.
+  std::size_t unblocked_slots() const { return slots_.size() - waiting_slots_; }
+
+  // Slots are made only for calls that can start now (a token is free), so a burst of calls makes no more
+  // processes than there are tokens. Every place that frees a token either makes its own slot idle or
+  // calls this.
   void spawn_slot_if_needed() {
-    if (idle_slots_ == 0 && !queue_.empty() && running_ < workers_ && slots_.size() < options_.max_processes &&
-        !stopping_) {
-      ++idle_slots_;  // counted idle from birth, so that a burst of submissions makes one slot, not many
-      slots_.emplace_back([this] { slot_loop(); });
+    if (stopping_ || queue_.empty() || idle_slots_ > 0 || !tokens_.free_for_new_call() ||
+        unblocked_slots() >= max_processes_) {
+      return;
     }
+    ++idle_slots_;  // counted idle from birth, so that a burst of submissions makes one slot, not many
+    auto self = slots_.emplace(slots_.end());
+    // The new thread takes mutex_ first thing, so it sees `*self` assigned.
+    *self = std::thread([this, self] { slot_loop(self); });
   }
 
-  // Takes a run token: a resuming call goes before any new one.
-  void acquire_token(std::unique_lock<std::mutex>& lock) {
-    ++resuming_;
-    changed_.wait(lock, [&] { return running_ < workers_ || stopping_; });
-    --resuming_;
-    ++running_;
-  }
-
-  void release_token() {
-    --running_;
-    changed_.notify_all();
-  }
-
-  void slot_loop() {
+  void slot_loop(std::list<std::thread>::iterator self) {
     std::optional<WorkerProcess> process;
     std::unique_lock lock(mutex_);
     for (;;) {
-      changed_.wait(lock, [&] { return stopping_ || (!queue_.empty() && running_ < workers_ && resuming_ == 0); });
+      join_retired(lock);
+      changed_.wait(lock, [&] {
+        return stopping_ || (!queue_.empty() && tokens_.free_for_new_call()) || unblocked_slots() > max_processes_;
+      });
       if (stopping_) break;
+      if (queue_.empty() || !tokens_.free_for_new_call()) {
+        // Above the cap once waiting calls went on: this idle slot and its process go.
+        --idle_slots_;
+        retired_.splice(retired_.end(), slots_, self);
+        lock.unlock();
+        return;  // `process` kills its worker on the way out
+      }
       Record record = queue_.front();
       queue_.pop_front();
       record->queued = false;
       --idle_slots_;
-      ++running_;
+      tokens_.take_for_new_call();
       spawn_slot_if_needed();
       run(record, process, lock);
       ++idle_slots_;
@@ -175,54 +210,61 @@ class Pool final : public Cluster {
     --idle_slots_;
   }
 
+  // Retired slots' threads have nothing left to do under mutex_: joined here with it released.
+  void join_retired(std::unique_lock<std::mutex>& lock) {
+    if (retired_.empty()) return;
+    std::list<std::thread> done;
+    done.splice(done.end(), retired_);
+    lock.unlock();
+    for (auto& thread : done) thread.join();
+    lock.lock();
+  }
+
   // --- running one call (the slot's thread; `lock` held on entry and exit) ---
 
   void run(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
     record->started = Clock::now();
     CallResult result = execute(record, process, lock);
-    release_token();
-    result.stderr_text += record->warnings;
+    tokens_.give_back(changed_);
+    // Outside mutex_: releasing grants the lock to a waiter, whose callback takes mutex_.
+    lock.unlock();
     const std::size_t held = options_.locks.release_all(record->lock_owner);
+    lock.lock();
+    result.stderr_text += record->warnings;
     if (held > 0) {
+      // As the browser does (sdk/js/state/local-tier.js): the holds go, with a warning in the call's stderr.
       result.stderr_text += "faasm.js: " + record->request.function + " ended holding " + std::to_string(held) +
-                            " state lock(s); released\n";
+                            " state lock(s) (released)\n";
     }
     record->result = std::move(result);
     record->function_done = true;
-    std::vector<std::pair<CallDone, CallResult>> finished;
+    Finished finished;
     maybe_finish(record, finished);
     lock.unlock();
-    for (auto& [done, res] : finished) done(std::move(res));
+    deliver(finished);
     lock.lock();
-  }
-
-  static CallResult failed(CallStatus status, std::string error) {
-    CallResult result;
-    result.return_value = 1;
-    result.status = status;
-    result.error = std::move(error);
-    return result;
   }
 
   CallResult execute(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
     const std::string& name = record->request.function;
-    if (record->cancelled) return failed(CallStatus::Cancelled, name + " was cancelled");
-    lock.unlock();
+    if (record->cancelled) return cancelled_result(*record);
     auto function = options_.registry.find(name);
-    auto module = function ? function->wait_ready()
-                           : Expected<aot::CompiledModule>(fail(ErrorCode::UnknownFunction, "no function named '" + name + "' is registered"));
-    if (!module) {
-      lock.lock();
-      return failed(CallStatus::Failed, name + ": " + module.error().message);
+    if (!function) return failed(CallStatus::Failed, name + ": no function named '" + name + "' is registered");
+    // A function still compiling may take seconds: its call waits without a token, as for an await.
+    const bool compiled = compiled_.contains(function->sha256());
+    if (!compiled) {
+      tokens_.give_back(changed_);
+      spawn_slot_if_needed();
     }
-    if (!process) {
-      auto started = WorkerProcess::start(options_.worker_binary);
-      if (!started) {
-        lock.lock();
-        return failed(CallStatus::Failed, name + ": " + started.error().message);
-      }
-      process.emplace(std::move(*started));
+    lock.unlock();
+    auto module = function->wait_ready();
+    lock.lock();
+    if (!compiled) {
+      if (module) compiled_.insert(function->sha256());
+      tokens_.take_to_resume(lock, changed_, [this] { return stopping_; });
     }
+    if (!module) return failed(CallStatus::Failed, name + ": " + module.error().message);
+
     Bytes run;
     ByteWriter out(run);
     out.str(module->shared_object.string());
@@ -232,21 +274,30 @@ class Pool final : public Cluster {
     out.str(record->request.cmdline);
     out.u64(options_.limits.memory_limit_bytes);
     out.bytes(record->request.input);
-    lock.lock();
-    if (record->cancelled) return failed(CallStatus::Cancelled, name + " was cancelled");
-    record->worker = process->pid();
-    running_in_[record->id] = process->pid();
-    lock.unlock();
-    const auto budget = timeout_of(record->request);
-    CallResult result;
-    if (!worker::send_message(process->channel(), worker::Op::Run, run)) {
-      result = lost_worker(record, process, lock);
-    } else {
-      result = converse(record, process, budget, lock);
+
+    // A kept worker may have died while idle (killed from outside): it is replaced once, here.
+    for (int attempt = 0;; ++attempt) {
+      if (record->cancelled) return cancelled_result(*record);
+      if (!process) {
+        lock.unlock();
+        auto started = WorkerProcess::start(options_.worker_binary);
+        lock.lock();
+        if (!started) {
+          log("cannot start a worker: " + started.error().message);
+          return failed(CallStatus::Failed, name + ": " + started.error().message);
+        }
+        process.emplace(std::move(*started));
+        if (record->cancelled) return cancelled_result(*record);
+      }
+      record->worker = process->pid();
+      running_in_[record->id] = process->pid();
+      lock.unlock();
+      if (worker::send_message(process->channel(), worker::Op::Run, run)) break;
+      const std::string how = end_process(record, process, lock);
+      if (record->cancelled) return cancelled_result(*record);
+      if (attempt > 0) return failed(CallStatus::Crashed, name + ": its worker process died (" + how + ")");
     }
-    if (!lock.owns_lock()) lock.lock();
-    running_in_.erase(record->id);
-    return result;
+    return converse(record, process, timeout_of(record->request), lock);
   }
 
   std::chrono::milliseconds timeout_of(const CallRequest& request) const {
@@ -254,30 +305,53 @@ class Pool final : public Cluster {
     return std::min(asked, options_.limits.max_timeout);
   }
 
-  // The worker is gone: cancelled (we killed it), or it died.
-  CallResult lost_worker(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
-    const std::string how = process->reap();
+  // Kills and reaps the call's worker (unlocked on entry, locked on exit). The call leaves running_in_
+  // first, so that cancel() never signals a pid that was reaped and may have been reused.
+  std::string end_process(const Record& record, std::optional<WorkerProcess>& process,
+                          std::unique_lock<std::mutex>& lock) {
+    lock.lock();
+    running_in_.erase(record->id);
+    lock.unlock();
+    const std::string how = process->kill_and_reap();
     process.reset();
-    if (!lock.owns_lock()) lock.lock();
+    lock.lock();
+    return how;
+  }
+
+  // The worker is gone: cancelled (we killed it), or it died.
+  CallResult lost_worker(const Record& record, std::optional<WorkerProcess>& process,
+                         std::unique_lock<std::mutex>& lock) {
+    const pid_t pid = process->pid();
+    const std::string how = end_process(record, process, lock);
+    if (record->cancelled) return cancelled_result(*record);
     const std::string& name = record->request.function;
-    if (record->cancelled) return failed(CallStatus::Cancelled, name + " was cancelled");
+    log("worker " + std::to_string(pid) + " died running " + name + ": " + how);
     return failed(CallStatus::Crashed, name + ": its worker process died (" + how + ")");
   }
 
-  // The call's messages until its RESULT. Unlocked, but for waits and bookkeeping.
+  CallResult broken_protocol(const Record& record, std::optional<WorkerProcess>& process,
+                             std::unique_lock<std::mutex>& lock) {
+    end_process(record, process, lock);
+    const std::string& name = record->request.function;
+    log("a worker running " + name + " broke the protocol; killed");
+    return failed(CallStatus::Crashed, name + ": its worker broke the protocol");
+  }
+
+  // The call's messages until its RESULT (unlocked on entry, locked on exit). Only the time spent waiting
+  // for the worker counts as execution time: serving a host call (an await, a lock) does not.
   CallResult converse(const Record& record, std::optional<WorkerProcess>& process, std::chrono::milliseconds budget,
                       std::unique_lock<std::mutex>& lock) {
     const std::string& name = record->request.function;
     for (;;) {
       const auto started = Clock::now();
-      const auto deadline = started + (budget - std::chrono::duration_cast<std::chrono::milliseconds>(record->executed));
       bool timed_out = false;
-      auto message = process->receive(deadline, timed_out);
+      auto message = process->receive(started + budget - record->executed, timed_out);
       record->executed += Clock::now() - started;
       if (timed_out) {
-        process->kill_and_reap();
-        process.reset();
-        lock.lock();
+        const pid_t pid = process->pid();
+        end_process(record, process, lock);
+        if (record->cancelled) return cancelled_result(*record);
+        log("killed worker " + std::to_string(pid) + ": " + name + " ran out of time");
         return failed(CallStatus::TimedOut, name + " exceeded its time limit of " + std::to_string(budget.count()) + " ms");
       }
       if (!message) return lost_worker(record, process, lock);
@@ -292,29 +366,35 @@ class Pool final : public Cluster {
         auto err = in.bytes();
         result.stderr_text.assign(err.begin(), err.end());
         result.output = in.bytes_copy();
+        if (!in.done() || result.status > CallStatus::Failed) return broken_protocol(record, process, lock);
         lock.lock();
+        running_in_.erase(record->id);
+        if (record->cancelled) {
+          // cancel() may have signalled the worker after its RESULT left: it is not kept for the next call.
+          lock.unlock();
+          process->kill_and_reap();
+          process.reset();
+          lock.lock();
+        }
         return result;
-      }
-      if (message->op != worker::Op::HostCall) {
-        process->kill_and_reap();
-        process.reset();
-        lock.lock();
-        return failed(CallStatus::Crashed, name + ": its worker broke the protocol");
       }
       Bytes reply;
       ByteWriter writer(reply);
-      serve_host_call(record, in, writer, lock);
+      if (message->op != worker::Op::HostCall || !serve_host_call(record, in, writer, lock)) {
+        return broken_protocol(record, process, lock);
+      }
       if (!worker::send_message(process->channel(), worker::Op::Reply, reply)) return lost_worker(record, process, lock);
     }
   }
 
-  // --- host calls ---
+  // --- host calls (unlocked on entry and exit) ---
 
   std::string global_key(const Record& record, const std::string& key) const {
-    return record->request.user + "_" + key;
+    return record->request.user + "_" + key;  // Faasm's keyForUser
   }
 
-  void serve_host_call(const Record& record, ByteReader& in, ByteWriter& out, std::unique_lock<std::mutex>& lock) {
+  // Answers one HOST_CALL; false when its body is malformed (nothing was done then).
+  bool serve_host_call(const Record& record, ByteReader& in, ByteWriter& out, std::unique_lock<std::mutex>& lock) {
     const auto kind = static_cast<HostCall>(in.u8());
     auto ok = [&] { out.u8(1); };
     auto refuse = [&](const std::string& message) { out.u8(0), out.str(message); };
@@ -324,98 +404,139 @@ class Pool final : public Cluster {
         std::string function = in.str();
         const std::uint32_t func_ptr = in.u32();
         Bytes input = in.bytes_copy();
+        if (!in.done()) return false;
         ok();
         out.u32(chain(record, function.empty() ? record->request.function : function, func_ptr, std::move(input), lock));
-        return;
+        return true;
       }
       case HostCall::Await: {
         const std::uint32_t id = in.u32();
         const bool want_output = in.u8() != 0;
+        if (!in.done()) return false;
         await(record, id, want_output, out, lock);
-        return;
+        return true;
       }
       case HostCall::StateSize: {
-        const auto size = options_.host_tier.size(global_key(record, in.str()));
+        const std::string key = in.str();
+        if (!in.done()) return false;
         ok();
-        out.u32(size);
-        return;
+        out.u32(options_.host_tier.size(global_key(record, key)));
+        return true;
       }
       case HostCall::StateRead: {
         const std::string key = in.str();
-        auto value = options_.host_tier.read(global_key(record, key), in.u32());
-        if (!value) return refuse(value.error().message);
-        ok();
-        out.bytes(*value);
-        return;
+        const auto length = in.u32();
+        if (!in.done()) return false;
+        auto value = options_.host_tier.read(global_key(record, key), length);
+        if (!value) {
+          refuse(value.error().message);
+        } else {
+          ok();
+          out.bytes(*value);
+        }
+        return true;
       }
       case HostCall::StateReadRange: {
         const std::string key = in.str();
         const auto total = in.u32(), offset = in.u32(), length = in.u32();
+        if (!in.done()) return false;
         auto chunk = options_.host_tier.read_range(global_key(record, key), total, offset, length);
-        if (!chunk) return refuse(chunk.error().message);
-        ok();
-        out.bytes(*chunk);
-        return;
+        if (!chunk) {
+          refuse(chunk.error().message);
+        } else {
+          ok();
+          out.bytes(*chunk);
+        }
+        return true;
       }
       case HostCall::StateWrite: {
         const std::string key = in.str();
-        return answer(options_.host_tier.write(global_key(record, key), in.bytes_copy()));
+        auto bytes = in.bytes_copy();
+        if (!in.done()) return false;
+        answer(options_.host_tier.write(global_key(record, key), std::move(bytes)));
+        return true;
       }
       case HostCall::StateWriteRange:
       case HostCall::StatePublish: {
         const std::string key = in.str();
         const auto total = in.u32(), offset = in.u32();
         auto bytes = in.bytes_copy();
-        return answer(kind == HostCall::StatePublish
-                          ? options_.host_tier.publish(global_key(record, key), total, offset, std::move(bytes))
-                          : options_.host_tier.write_range(global_key(record, key), total, offset, std::move(bytes)));
+        if (!in.done()) return false;
+        answer(kind == HostCall::StatePublish
+                   ? options_.host_tier.publish(global_key(record, key), total, offset, std::move(bytes))
+                   : options_.host_tier.write_range(global_key(record, key), total, offset, std::move(bytes)));
+        return true;
       }
       case HostCall::StateFlagDirty: {
         const std::string key = in.str();
         const auto total = in.u32(), offset = in.u32(), length = in.u32();
-        return answer(options_.host_tier.flag_dirty(global_key(record, key), total, offset, length));
+        if (!in.done()) return false;
+        answer(options_.host_tier.flag_dirty(global_key(record, key), total, offset, length));
+        return true;
       }
-      case HostCall::StatePush: return answer(options_.host_tier.push(global_key(record, in.str())));
-      case HostCall::StatePushPartial: return answer(options_.host_tier.push_partial(global_key(record, in.str())));
+      case HostCall::StatePush:
+      case HostCall::StatePushPartial:
+      case HostCall::StateClearAppended: {
+        const std::string key = global_key(record, in.str());
+        if (!in.done()) return false;
+        answer(kind == HostCall::StatePush          ? options_.host_tier.push(key)
+               : kind == HostCall::StatePushPartial ? options_.host_tier.push_partial(key)
+                                                    : options_.global.clear_appended(key));
+        return true;
+      }
       case HostCall::StatePushPartialMask: {
         const std::string key = in.str();
-        return answer(options_.host_tier.push_partial_mask(global_key(record, key), global_key(record, in.str())));
+        const std::string mask = in.str();
+        if (!in.done()) return false;
+        answer(options_.host_tier.push_partial_mask(global_key(record, key), global_key(record, mask)));
+        return true;
       }
       case HostCall::StatePull: {
         const std::string key = in.str();
-        return answer(options_.host_tier.pull(global_key(record, key), in.u32()));
+        const auto length = in.u32();
+        if (!in.done()) return false;
+        answer(options_.host_tier.pull(global_key(record, key), length));
+        return true;
       }
       case HostCall::StateAppend: {
+        // HostTier keeps values; append logs live in the global store alone, as Faasm keeps them in Redis.
         const std::string key = in.str();
-        return answer(options_.global.append(global_key(record, key), in.bytes_copy()));
+        auto bytes = in.bytes_copy();
+        if (!in.done()) return false;
+        answer(options_.global.append(global_key(record, key), std::move(bytes)));
+        return true;
       }
       case HostCall::StateReadAppended: {
         const std::string key = in.str();
-        auto elements = options_.global.read_appended(global_key(record, key), in.u32());
+        const auto count = in.u32();
+        if (!in.done()) return false;
+        auto elements = options_.global.read_appended(global_key(record, key), count);
         ok();
         out.u32(static_cast<std::uint32_t>(elements.size()));
         for (const auto& element : elements) out.bytes(element);
-        return;
+        return true;
       }
-      case HostCall::StateClearAppended: return answer(options_.global.clear_appended(global_key(record, in.str())));
       case HostCall::StateLock: {
         const std::string key = in.str();
         const bool exclusive = in.u8() != 0;
-        if (!wait_for_lock(record, global_key(record, key), exclusive, lock)) {
-          return refuse(record->request.function + " was cancelled while waiting for a lock");
+        if (!in.done()) return false;
+        if (wait_for_lock(record, global_key(record, key), exclusive, lock)) {
+          ok();
+        } else {
+          refuse(record->request.function + " was cancelled while waiting for a lock");
         }
-        ok();
-        return;
+        return true;
       }
       case HostCall::StateUnlock: {
         const std::string key = in.str();
         const bool exclusive = in.u8() != 0;
+        if (!in.done()) return false;
         ok();
         out.u8(options_.locks.unlock(global_key(record, key), exclusive, record->lock_owner) ? 1 : 0);
-        return;
+        return true;
       }
     }
-    refuse("unknown host call " + std::to_string(static_cast<int>(kind)));
+    return false;
   }
 
   std::uint32_t chain(const Record& parent, std::string function, std::uint32_t func_ptr, Bytes input,
@@ -426,7 +547,7 @@ class Pool final : public Cluster {
     child->parent = parent;
     child->tree = parent->tree;
     const bool known = options_.registry.find(child->request.function) != nullptr;
-    std::vector<std::pair<CallDone, CallResult>> finished;
+    Finished finished;
     lock.lock();
     child->tree_id = ++child->tree->next_id;
     child->tree->calls[child->tree_id] = child;
@@ -435,7 +556,7 @@ class Pool final : public Cluster {
     all_[child->id] = child;
     if (parent->cancelled) {
       child->cancelled = true;
-      child->result = failed(CallStatus::Cancelled, child->request.function + " was cancelled");
+      child->result = cancelled_result(*child);
       child->function_done = true;
       maybe_finish(child, finished);
     } else if (!known) {
@@ -450,8 +571,15 @@ class Pool final : public Cluster {
     }
     const std::uint32_t id = child->tree_id;
     lock.unlock();
-    for (auto& [done, result] : finished) done(std::move(result));
+    deliver(finished);
     return id;
+  }
+
+  static bool is_ancestor(const Record& maybe_ancestor, const Record& of) {
+    for (auto up = of->parent.lock(); up; up = up->parent.lock()) {
+      if (up == maybe_ancestor) return true;
+    }
+    return false;
   }
 
   void await(const Record& record, std::uint32_t id, bool want_output, ByteWriter& out,
@@ -459,17 +587,19 @@ class Pool final : public Cluster {
     lock.lock();
     auto found = record->tree->calls.find(id);
     Record callee = found == record->tree->calls.end() ? nullptr : found->second.lock();
-    if (!callee || callee == record) {
+    // The call itself or one of its ancestors cannot finish before this call does: waiting would never end,
+    // so such an id is as unknown as one never chained.
+    if (!callee || callee == record || is_ancestor(callee, record)) {
       lock.unlock();
-      record->warnings += "faasm.js: await of unknown call id " + std::to_string(id) +
-                          " (returns 1, as Faasm does on error)\n";
+      record->warnings += "faasm.js [" + record->request.function + "]: await of unknown call id " +
+                          std::to_string(id) + " (returns 1, as Faasm does on error)\n";
       out.u8(1);
       out.i32(1);
       if (want_output) out.bytes(Bytes());
       return;
     }
     wait_releasing_token(lock, [&] { return callee->finished || record->cancelled; });
-    if (record->cancelled && !callee->finished) {
+    if (!callee->finished) {
       lock.unlock();
       out.u8(0);
       out.str(record->request.function + " was cancelled while awaiting call " + std::to_string(id));
@@ -484,6 +614,8 @@ class Pool final : public Cluster {
   }
 
   bool wait_for_lock(const Record& record, const std::string& key, bool exclusive, std::unique_lock<std::mutex>& lock) {
+    // StateLocks may run `granted` inside lock() (free at once) or later on the releasing thread, never with
+    // mutex_ held by this pool (run() releases outside it).
     auto granted = std::make_shared<bool>(false);
     options_.locks.lock(key, exclusive, record->lock_owner, [this, granted] {
       std::lock_guard guard(mutex_);
@@ -497,21 +629,32 @@ class Pool final : public Cluster {
     return got;
   }
 
-  // Waits (lock held) for `ready`, without a run token meanwhile; the time waited is not execution time.
+  // Waits (lock held) for `ready` without a run token meanwhile, as a waiting slot (see slots above).
   template <class Ready>
   void wait_releasing_token(std::unique_lock<std::mutex>& lock, Ready ready) {
     if (ready()) return;
-    release_token();
+    tokens_.give_back(changed_);
+    ++waiting_slots_;
     spawn_slot_if_needed();
     changed_.wait(lock, [&] { return ready() || stopping_; });
-    acquire_token(lock);
+    --waiting_slots_;
+    changed_.notify_all();  // idle slots may now be above the cap
+    tokens_.take_to_resume(lock, changed_, [this] { return stopping_; });
   }
 
   // --- finishing and cancelling (under mutex_) ---
 
-  void maybe_finish(const Record& record, std::vector<std::pair<CallDone, CallResult>>& finished) {
+  void maybe_finish(const Record& record, Finished& finished) {
     if (record->finished || !record->function_done || record->pending_children > 0) return;
     record->finished = true;
+    if (record->cancelled && record->result.status != CallStatus::Cancelled) {
+      // Cancelled after its function returned, while calls it chained still ran: the call as a whole was
+      // stopped. What it printed stays.
+      CallResult cancelled = cancelled_result(*record);
+      cancelled.stdout_text = std::move(record->result.stdout_text);
+      cancelled.stderr_text = std::move(record->result.stderr_text);
+      record->result = std::move(cancelled);
+    }
     const auto queued = (record->started == Clock::time_point{} ? Clock::now() : record->started) - record->submitted;
     record->result.queued_us = micros(queued);
     record->result.run_us = micros(record->executed);
@@ -522,41 +665,48 @@ class Pool final : public Cluster {
                                                 record->result.return_value, record->result.status, record->result.error},
                                     chained);
     record->result.trace_json = record->trace_json;
-    all_.erase(record->id);
     changed_.notify_all();
     if (record->done) finished.emplace_back(std::move(record->done), record->result);
     if (auto parent = record->parent.lock()) {
       --parent->pending_children;
       maybe_finish(parent, finished);
     }
+    all_.erase(record->id);  // last: `record` may be the map's own reference
   }
 
-  void cancel_subtree(const Record& record, std::vector<std::pair<CallDone, CallResult>>& finished) {
+  void cancel_subtree(const Record& record, Finished& finished) {
     if (record->finished) return;
     record->cancelled = true;
     for (const auto& child : record->children) cancel_subtree(child, finished);
     if (record->queued) {
       std::erase(queue_, record);
       record->queued = false;
-      record->result = failed(CallStatus::Cancelled, record->request.function + " was cancelled");
+      record->result = cancelled_result(*record);
       record->function_done = true;
       maybe_finish(record, finished);
     } else if (auto running = running_in_.find(record->id); running != running_in_.end()) {
       ::kill(running->second, SIGKILL);
     }
+    // Otherwise it waits (woken by changed_), starts (and sees `cancelled`), or waits for its children.
+  }
+
+  void log(const std::string& line) const {
+    if (options_.log) options_.log(line);
   }
 
   ClusterOptions options_;
-  std::size_t workers_ = 1;
+  RunTokens tokens_;
+  const std::size_t max_processes_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Record> queue_;
-  std::map<CallId, std::weak_ptr<CallRecord>> all_;
-  std::map<CallId, pid_t> running_in_;
-  std::vector<std::thread> slots_;
+  std::map<CallId, Record> all_;       // every unfinished call
+  std::map<CallId, pid_t> running_in_;  // the worker of each call that has one, until it is reaped
+  std::set<std::string> compiled_;      // sha256s of functions known to be compiled
+  std::list<std::thread> slots_;
+  std::list<std::thread> retired_;
   std::size_t idle_slots_ = 0;
-  std::size_t running_ = 0;
-  std::size_t resuming_ = 0;
+  std::size_t waiting_slots_ = 0;
   bool stopping_ = false;
 };
 

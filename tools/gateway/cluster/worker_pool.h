@@ -1,14 +1,21 @@
 // The embedded cluster: calls run in faasmjs-worker processes, one call per process at a time.
 //
 // Slots. A slot is a thread that owns one worker process and runs calls in it one after another, serving the
-// call's host calls (chaining, awaiting, state, locks) itself. Slots are made on demand and kept.
+// call's host calls (chaining, awaiting, state, locks) itself. Slots are made when a queued call could start
+// and no slot is idle, and kept for the next call; a worker that died is replaced when its slot next runs a
+// call.
 //
-// Run tokens. At most `limits.workers` calls execute at once (one per core by default). A call takes a token
-// to start, gives it back while it waits (an await, a lock) and takes one again to go on, before any new call
-// gets one. A call waits only on calls it chained (or on locks others release), and a waiting call holds no
-// token, so a nested chain or a fork-join can never take every token and wait on calls that cannot start:
-// there is always a slot for a queued call, since a slot is made whenever all slots are busy and a call is
-// queued, up to `max_processes` (then calls queue until a slot frees up).
+// Run tokens (run_tokens.h). At most `limits.workers` calls execute at once (one per core by default). A call
+// takes a token to start, gives it back while it waits (an await, a lock, its function compiling) and takes
+// one again to go on, before any new call gets one. Calls start in submission order (FIFO).
+//
+// Why nothing deadlocks. A call waits only on calls it chained (an await of itself or an ancestor returns 1
+// at once) or on a lock, which some other call or session holds. A waiting call holds no token, so tokens
+// are always held by calls that can progress. `max_processes` caps the slots whose call is not waiting: a
+// waiting call keeps its process (its instance lives there) without counting, so a chain deeper than the
+// cap, or as many fork-joins as the cap, still finds a slot for the calls they wait on. Idle slots above
+// the cap retire once waiting calls go on. Processes therefore number at most max_processes plus the calls
+// waiting at that moment, which no design with one instance per waiting call can avoid.
 //
 // Results. As in the browser, a call is finished once its function has returned and every call it chained has
 // finished; its result carries the trace of that subtree. Limits: a call's execution time (not its waits)
@@ -31,13 +38,13 @@ namespace faasmjs::gateway::cluster {
 
 struct ClusterOptions {
   ClusterLimits limits;
-  std::size_t max_processes = 256;
+  std::size_t max_processes = 256;  // slots whose call is not waiting (at least limits.workers)
   std::filesystem::path worker_binary;
   registry::FunctionRegistry& registry;
   state::GlobalStore& global;
   state::HostTier& host_tier;
   state::StateLocks& locks;
-  std::function<void(std::string_view)> log;
+  std::function<void(std::string_view)> log;  // a line per worker that died, was killed or did not start
 };
 
 std::unique_ptr<Cluster> create_cluster(ClusterOptions options);

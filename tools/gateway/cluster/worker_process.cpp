@@ -32,8 +32,11 @@ Expected<WorkerProcess> WorkerProcess::start(const std::filesystem::path& binary
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  // dup2 clears close-on-exec on the copy: only the worker's end reaches it, as fd 3.
+  // dup2 clears close-on-exec on the copy: the worker's end reaches it as fd 3. Every other descriptor above
+  // stdio goes, whether or not whoever opened it (libwebsockets, the store) asked for close-on-exec: a worker
+  // must not hold the gateway's listening socket or files open.
   posix_spawn_file_actions_adddup2(&actions, fds[1], worker::kChannelFd);
+  posix_spawn_file_actions_addclosefrom_np(&actions, worker::kChannelFd + 1);
   const std::string path = binary.string();
   char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
   pid_t pid = 0;
@@ -92,12 +95,8 @@ std::optional<worker::Message> WorkerProcess::receive(std::chrono::steady_clock:
 
 std::string WorkerProcess::kill_and_reap() {
   if (pid_ <= 0) return "not running";
+  // A process that already died is a zombie until reaped: the signal changes nothing, its status stays.
   ::kill(pid_, SIGKILL);
-  return reap();
-}
-
-std::string WorkerProcess::reap() {
-  if (pid_ <= 0) return "not running";
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }

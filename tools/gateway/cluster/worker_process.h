@@ -27,10 +27,8 @@ class WorkerProcess {
 
   // The next message, or nullopt at `deadline` (timed_out set) or when the process is gone.
   std::optional<worker::Message> receive(std::chrono::steady_clock::time_point deadline, bool& timed_out);
-  // Kills it and says how it ended ("signal 9 (Killed)", "exit status 3").
+  // Kills it (if it still runs) and says how it ended ("signal 9 (Killed)", "exit status 3").
   std::string kill_and_reap();
-  // How it ended, once its channel closed.
-  std::string reap();
 
  private:
   WorkerProcess(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
