@@ -1,230 +1,290 @@
-// The embedded cluster with everything real: the registry and compiler over the wasm sub-build's functions,
-// faasmjs-worker processes, the durable store in a scratch directory. Each case starts a cluster of its own.
+// The embedded cluster's worker pool with real workers, compiler, registry and store (cluster_fixture.hpp).
+// One doctest suite per ctest test gateway.cluster.<suite>.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include <doctest/doctest.h>
+#include "cluster_fixture.hpp"
 
-#include <signal.h>
-#include <unistd.h>
+using namespace cluster_test;
 
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <set>
-#include <future>
-#include <string>
-#include <thread>
-
-#include "cluster/worker_pool.h"
-
-namespace fs = std::filesystem;
-using namespace faasmjs::gateway;
-using namespace std::chrono_literals;
-
-namespace {
-
-fs::path env_path(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr) throw std::runtime_error(std::string("set ") + name);
-  return value;
-}
-
-// The functions of several folders of the sub-build, joined in one --functions directory by links.
-fs::path function_dir(const fs::path& scratch) {
-  const fs::path dir = scratch / "functions";
-  fs::create_directories(dir);
-  for (const char* folder : {"examples/functions", "tests/gateway/functions", "tests/js/runtime/functions"}) {
-    for (const auto& entry : fs::directory_iterator(env_path("FAASMJS_WASM_DIR") / folder)) {
-      if (entry.path().extension() == ".wasm" || entry.path().extension() == ".json") {
-        fs::create_symlink(entry.path(), dir / entry.path().filename());
-      }
-    }
-  }
-  return dir;
-}
-
-struct ClusterFixture {
-  ClusterFixture(std::size_t workers = 2, std::chrono::milliseconds timeout = 30s) {
-    scratch = fs::temp_directory_path() / ("faasmjs-cluster-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(scratch);
-    fs::create_directories(scratch);
-    store = std::move(*state::GlobalStore::open(scratch / "state"));
-    locks = state::StateLocks::create();
-    tier = state::HostTier::create(*store);
-    compiler = std::move(*aot::Compiler::create({env_path("FAASMJS_TEST_CACHE")}));
-    registry = std::move(*registry::FunctionRegistry::open(
-        {scratch / "data", function_dir(scratch), env_path("FAASMJS_ASYNCIFY"), {}}, *compiler));
-    ClusterLimits limits;
-    limits.workers = workers;
-    limits.default_timeout = timeout;
-    limits.memory_limit_bytes = 64ull << 20;
-    cluster = cluster::create_cluster({limits, 64, env_path("FAASMJS_WORKER"), *registry, *store, *tier, *locks, {}});
-  }
-  ~ClusterFixture() {
-    cluster.reset();
-    registry.reset();
-    fs::remove_all(scratch);
-  }
-
-  std::future<CallResult> start(const std::string& function, const std::string& input = "",
-                                std::chrono::milliseconds timeout = 0ms, CallId* id = nullptr) {
-    auto promise = std::make_shared<std::promise<CallResult>>();
-    auto future = promise->get_future();
-    auto submitted = cluster->submit({"test", function, 0, {input.begin(), input.end()}, "", timeout},
-                                     [promise](CallResult result) { promise->set_value(std::move(result)); });
-    REQUIRE(submitted.has_value());
-    if (id) *id = *submitted;
-    return future;
-  }
-
-  CallResult call(const std::string& function, const std::string& input = "", std::chrono::milliseconds timeout = 0ms) {
-    auto future = start(function, input, timeout);
-    REQUIRE(future.wait_for(120s) == std::future_status::ready);
-    return future.get();
-  }
-
-  static inline int counter = 0;
-  fs::path scratch;
-  std::unique_ptr<state::GlobalStore> store;
-  std::unique_ptr<state::StateLocks> locks;
-  std::unique_ptr<state::HostTier> tier;
-  std::unique_ptr<aot::Compiler> compiler;
-  std::unique_ptr<registry::FunctionRegistry> registry;
-  std::unique_ptr<Cluster> cluster;
-};
-
-std::string text(const CallResult& result) { return {result.output.begin(), result.output.end()}; }
-
-// Kills this process's worker that is busy running (state R): the looping call's.
-bool kill_running_worker() {
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    std::ifstream stat(entry.path() / "stat");
-    std::string pid, comm, state, ppid;
-    if (!(stat >> pid >> comm >> state >> ppid)) continue;
-    if (comm == "(faasmjs-worker)" && state == "R" && std::stoi(ppid) == getpid()) {
-      return ::kill(std::stoi(pid), SIGKILL) == 0;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
-TEST_SUITE("cluster") {
-  TEST_CASE("runs the examples with the outputs of examples/functions/README.md") {
+TEST_SUITE("examples") {
+  TEST_CASE("every example gives the output of examples/functions/README.md") {
     ClusterFixture fixture;
     const struct {
       const char* function;
       const char* input;
+      int return_value;
       const char* output;
     } rows[] = {
-        {"hello", "", "Hello Faasm!"},
-        {"hello", "Ada", "Hello Ada!"},
-        {"echo", "", "Nothing to echo"},
-        {"chain", "", "sum of squares 1..4 = 30; words in 3 sentences = 9"},
-        {"state", "", "settings fast/3; counters[2..3] = 20,30; counters[7] = 107; log total = 7"},
-        {"blocking_indirect", "", "chained 42 via virtual, pointer, std::function; state 7 via virtual, pointer, std::function"},
-        {"pi", "4 100000", "Pi estimate from 4 x 100000 samples: 3.139630 (error 0.001963)"},
-        {"faasm_compat", "", "sum of doubles: 12"},
+        {"hello", "", 0, "Hello Faasm!"},
+        {"hello", "Ada", 0, "Hello Ada!"},
+        {"echo", "", 0, "Nothing to echo"},
+        {"echo", "any bytes", 0, "any bytes"},
+        {"chain", "", 0, "sum of squares 1..4 = 30; words in 3 sentences = 9"},
+        {"state", "", 0, "settings fast/3; counters[2..3] = 20,30; counters[7] = 107; log total = 7"},
+        {"blocking_indirect", "", 0,
+         "chained 42 via virtual, pointer, std::function; state 7 via virtual, pointer, std::function"},
+        {"pi", "", 0, "Pi estimate from 8 x 40000000 samples: 3.141597 (error 0.000004)"},
+        {"pi", "4 100000", 0, "Pi estimate from 4 x 100000 samples: 3.139630 (error 0.001963)"},
+        {"pi", "four", 1, "invalid_argument: workers must be a positive integer, got 'four'"},
+        {"faasm_compat", "", 0, "sum of doubles: 12"},
+        {"faasm_compat", "5 10", 0, "sum of doubles: 30"},
     };
     for (const auto& row : rows) {
       CAPTURE(row.function);
       CAPTURE(row.input);
       const auto result = fixture.call(row.function, row.input);
-      CHECK(result.error == "");
-      CHECK(result.return_value == 0);
+      CHECK(result.status == CallStatus::Finished);
+      CHECK(result.return_value == row.return_value);
+      // A function's own failure is Finished with a non-zero return value, its output as the error.
+      CHECK(result.error == (row.return_value == 0 ? "" : std::string(row.function) + " returned 1: " + row.output));
       CHECK(text(result) == row.output);
     }
-    const auto chain = fixture.call("chain");
-    CHECK(chain.trace_json.find("\"function\":\"chain_worker\"") != std::string::npos);
+    const auto malformed = fixture.call("chain_worker", "not a cereal Sentence");
+    CHECK(malformed.return_value == 1);
+    CHECK(text(malformed).starts_with("decode_failed: input: "));
   }
 
+  TEST_CASE("chain's trace holds its seven chained calls, by pointer and by name") {
+    ClusterFixture fixture;
+    const auto chain = fixture.call("chain");
+    REQUIRE(text(chain) == "sum of squares 1..4 = 30; words in 3 sentences = 9");
+    CHECK(chain.trace_json.starts_with("{\"where\":\"cluster\",\"function\":\"chain\",\"id\":0,"));
+    CHECK(count_of(chain.trace_json, "\"function\":\"chain_worker\"") == 3);
+    CHECK(count_of(chain.trace_json, "\"function\":\"chain\"") == 1 + 4);
+    CHECK(count_of(chain.trace_json, "\"status\":\"finished\"") == 1 + 7);
+    CHECK_FALSE(contains(chain.trace_json, "\"worker\":0,"));  // every one ran in a worker process
+  }
+
+  TEST_CASE("chain without chain_worker deployed fails as the README says") {
+    ClusterFixture fixture({.left_out = {"chain_worker"}});
+    const auto chain = fixture.call("chain");
+    CHECK(chain.return_value == 1);
+    CHECK(text(chain).starts_with("call_failed: 3 of 3 chained calls failed; first: chained call "));
+    CHECK(contains(text(chain), "(chain_worker) returned 1"));
+    CHECK(count_of(chain.trace_json, "\"status\":\"failed\"") == 3);
+  }
+}
+
+TEST_SUITE("trees") {
   TEST_CASE("a fork-join of 100 and nesting deeper than the workers never deadlock") {
-    ClusterFixture fixture(2);
-    CHECK(text(fixture.call("fanout", "100")) == "100 calls, 0 failed");
+    ClusterFixture fixture({.workers = 2});
+    const auto fanout = fixture.call("fanout", "100");
+    CHECK(text(fanout) == "100 calls, 0 failed");
+    CHECK(count_of(fanout.trace_json, "\"function\":\"noop\"") == 100);
     CHECK(text(fixture.call("nested", "6")) == "6>5>4>3>2>1>0");
     std::vector<std::future<CallResult>> many;
     for (int i = 0; i < 8; ++i) many.push_back(fixture.start("fanout", "20"));
-    for (auto& result : many) {
-      REQUIRE(result.wait_for(120s) == std::future_status::ready);
-      CHECK(text(result.get()) == "20 calls, 0 failed");
-    }
+    for (auto& result : many) CHECK(text(ClusterFixture::wait(result)) == "20 calls, 0 failed");
   }
 
-  TEST_CASE("traps, loops, memory bombs and crashes end their call; the cluster keeps serving") {
-    ClusterFixture fixture(2, 2000ms);
-    auto trap = fixture.call("probe", "trap");
-    CHECK(trap.status == CallStatus::Trapped);
-    CHECK(trap.return_value == 1);
-    auto loop = fixture.call("runaway", "loop", 1000ms);
-    CHECK(loop.status == CallStatus::TimedOut);
-    CHECK(loop.error == "runaway exceeded its time limit of 1000 ms");
-    auto bomb = fixture.call("runaway", "memory");
-    CHECK(bomb.status == CallStatus::MemoryExceeded);
-
-    CallId id = 0;
-    auto crashing = fixture.start("runaway", "loop", 20000ms, &id);
-    std::this_thread::sleep_for(300ms);
-    // A worker killed from outside (an OOM killer, an operator) is a crash of its call only.
-    REQUIRE(kill_running_worker());
-    REQUIRE(crashing.wait_for(30s) == std::future_status::ready);
-    CHECK(crashing.get().status == CallStatus::Crashed);
-    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+  TEST_CASE("a chain deeper than the process cap, and more fork-joins than the cap, still finish") {
+    ClusterFixture fixture({.workers = 2, .max_processes = 2});
+    CHECK(text(fixture.call("nested", "12")) == "12>11>10>9>8>7>6>5>4>3>2>1>0");
+    std::vector<std::future<CallResult>> many;
+    for (int i = 0; i < 4; ++i) many.push_back(fixture.start("fanout", "10"));
+    for (auto& result : many) CHECK(text(ClusterFixture::wait(result)) == "10 calls, 0 failed");
+    // Once nothing waits, idle processes beyond the cap go.
+    CHECK(eventually([] { return workers_of_this_process().size() <= 2; }));
   }
 
-  TEST_CASE("cancel ends a queued or running call and everything it chained") {
-    ClusterFixture fixture(1);
-    CallId running = 0, queued = 0;
-    auto first = fixture.start("runaway", "loop", 20000ms, &running);
-    auto second = fixture.start("hello", "", 0ms, &queued);
-    std::this_thread::sleep_for(200ms);
-    CHECK(fixture.cluster->cancel(queued));
-    CHECK(fixture.cluster->cancel(running));
-    REQUIRE(first.wait_for(30s) == std::future_status::ready);
-    REQUIRE(second.wait_for(30s) == std::future_status::ready);
-    CHECK(first.get().status == CallStatus::Cancelled);
-    CHECK(second.get().status == CallStatus::Cancelled);
-    CHECK_FALSE(fixture.cluster->cancel(running));
-
-    CallId tree = 0;
-    auto computing = fixture.start("pi", "8 400000000", 0ms, &tree);
-    std::this_thread::sleep_for(300ms);
-    CHECK(fixture.cluster->cancel(tree));
-    REQUIRE(computing.wait_for(30s) == std::future_status::ready);
-    const auto cancelled = computing.get();
-    CHECK(cancelled.status == CallStatus::Cancelled);
-    CHECK(cancelled.trace_json.find("\"status\":\"cancelled\"") != std::string::npos);
-    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
-  }
-
-  TEST_CASE("unknown functions: refused at the top, a failed call when chained") {
+  TEST_CASE("a call finishes after the calls it chained and never awaited") {
     ClusterFixture fixture;
-    auto refused = fixture.cluster->submit({"test", "no_such_function", 0, {}, "", 0ms}, [](CallResult) {});
+    const auto forgot = fixture.call("tree_probe", "forget 20");
+    CHECK(text(forgot) == "forgot 20");
+    CHECK(count_of(forgot.trace_json, "\"function\":\"noop\"") == 20);
+    CHECK(count_of(forgot.trace_json, "\"status\":\"finished\"") == 1 + 20);
+  }
+
+  TEST_CASE("awaits: an unknown id, the call's own ancestor and an unknown function return 1") {
+    ClusterFixture fixture;
+    const auto unknown_id = fixture.call("probe", "await_unknown");
+    CHECK(text(unknown_id) == "await returned 1");
+    CHECK(contains(unknown_id.stderr_text, "await of unknown call id 424242 (returns 1, as Faasm does on error)"));
+    CHECK(text(fixture.call("tree_probe", "ancestor")) == "await returned 1");
+
+    const auto unknown_chain = fixture.call("probe", "unknown_chain");
+    CHECK(text(unknown_chain) == "await returned 1");
+    CHECK(contains(unknown_chain.trace_json, "\"function\":\"no_such_function\""));
+    CHECK(contains(unknown_chain.trace_json,
+                   "\"error\":\"chained call 1 (no_such_function) failed: no function named 'no_such_function' is "
+                   "registered\""));
+
+    auto refused = fixture.cluster->submit({"test", "no_such_function", 0, {}, "", 0ms}, [](CallResult) {
+      FAIL("done ran for a refused call");
+    });
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == ErrorCode::UnknownFunction);
-    CHECK(text(fixture.call("probe", "unknown_chain")) == "await returned 1");
-    CHECK(text(fixture.call("probe", "await_unknown")) == "await returned 1");
   }
 
+  TEST_CASE("time spent awaiting chained calls is not execution time") {
+    // Four 400 ms sleepers one after another (one worker) take 1.6 s, over the 1 s limit that each of them
+    // and their caller get: the caller must not time out while it waits.
+    ClusterFixture fixture({.workers = 1, .timeout = 1000ms});
+    const auto result = fixture.call("tree_probe", "sleepers 4 400");
+    CHECK(result.status == CallStatus::Finished);
+    CHECK(text(result) == "4 slept");
+  }
+}
+
+TEST_SUITE("isolation") {
+  TEST_CASE("traps, loops and memory bombs end their call; the cluster keeps serving") {
+    ClusterFixture fixture({.timeout = 5000ms});
+    const auto trap = fixture.call("probe", "trap");
+    CHECK(trap.status == CallStatus::Trapped);
+    CHECK(trap.return_value == 1);
+    CHECK(trap.error != "");
+    const auto stack = fixture.call("runaway", "stack");
+    CHECK(stack.status == CallStatus::Trapped);
+
+    const auto loop = fixture.call("runaway", "loop", 1000ms);
+    CHECK(loop.status == CallStatus::TimedOut);
+    CHECK(loop.return_value == 1);
+    CHECK(loop.error == "runaway exceeded its time limit of 1000 ms");
+    CHECK(loop.trace_json.find("\"status\":\"timedOut\"") != std::string::npos);
+    CHECK(text(fixture.call("runaway", "ok")) == "ok");
+
+    const auto bomb = fixture.call("runaway", "memory");
+    CHECK(bomb.status == CallStatus::MemoryExceeded);
+    CHECK(bomb.return_value == 1);
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+  }
+
+  TEST_CASE("a worker killed while running crashes its call only; one killed while idle is replaced") {
+    ClusterFixture fixture({.workers = 1});
+    // A worker kept from a first call, so that the one running below is the loop, not a worker starting up.
+    CHECK(text(fixture.call("runaway", "ok")) == "ok");
+    auto crashing = fixture.start("runaway", "loop", 60000ms);
+    pid_t looping = 0;
+    REQUIRE(eventually([&] {
+      for (const auto& [pid, state] : workers_of_this_process()) {
+        if (state == 'R') looping = pid;
+      }
+      return looping != 0;
+    }));
+    // A worker killed from outside (an OOM killer, an operator) is a crash of its call only.
+    REQUIRE(::kill(looping, SIGKILL) == 0);
+    const auto crashed = ClusterFixture::wait(crashing);
+    CHECK(crashed.status == CallStatus::Crashed);
+    CHECK(crashed.error == "runaway: its worker process died (signal 9 (Killed))");
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+
+    // The idle worker kept for the next call dies: that call gets a fresh one.
+    const auto idle = workers_of_this_process();
+    REQUIRE(idle.size() == 1);
+    REQUIRE(::kill(idle[0].first, SIGKILL) == 0);
+    REQUIRE(eventually([&] {
+      const auto now = workers_of_this_process();
+      return now.size() == 1 && now[0].second == 'Z';
+    }));
+    CHECK(text(fixture.call("hello", "again")) == "Hello again!");
+  }
+}
+
+TEST_SUITE("cancel") {
+  TEST_CASE("cancel ends a queued or a running call") {
+    ClusterFixture fixture({.workers = 1});
+    // Both compiled first: a call waiting for its function to compile gives its token to the next call.
+    CHECK(text(fixture.call("runaway", "ok")) == "ok");
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+    CallId running = 0, queued = 0;
+    auto first = fixture.start("runaway", "loop", 60000ms, &running);
+    REQUIRE(eventually([] {
+      for (const auto& [pid, state] : workers_of_this_process()) {
+        if (state == 'R') return true;
+      }
+      return false;
+    }));
+    auto second = fixture.start("hello", "", 0ms, &queued);  // behind the loop, which holds the only token
+    CHECK(fixture.cluster->cancel(queued));
+    const auto dropped = ClusterFixture::wait(second);
+    CHECK(dropped.status == CallStatus::Cancelled);
+    CHECK(dropped.error == "hello was cancelled");
+    CHECK(dropped.trace_json.find("\"worker\":0,") != std::string::npos);  // it never ran
+    CHECK(fixture.cluster->cancel(running));
+    CHECK(ClusterFixture::wait(first).status == CallStatus::Cancelled);
+    CHECK_FALSE(fixture.cluster->cancel(running));
+    CHECK_FALSE(fixture.cluster->cancel(queued));
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+  }
+
+  TEST_CASE("cancelling a call cancels everything it chained") {
+    ClusterFixture fixture({.workers = 2});
+    CallId tree = 0;
+    auto computing = fixture.start("pi", "8 400000000", 0ms, &tree);
+    REQUIRE(eventually([] { return workers_of_this_process().size() >= 2; }));
+    CHECK(fixture.cluster->cancel(tree));
+    const auto cancelled = ClusterFixture::wait(computing);
+    CHECK(cancelled.status == CallStatus::Cancelled);
+    // However many workers pi had chained by then, every call of the tree ended cancelled.
+    const auto calls = count_of(cancelled.trace_json, "\"function\":\"pi\"");
+    CHECK(calls >= 2);
+    CHECK(count_of(cancelled.trace_json, "\"status\":\"cancelled\"") == calls);
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+  }
+
+  TEST_CASE("cancelling a call whose function returned stops the calls it left running") {
+    ClusterFixture fixture({.workers = 2});
+    CallId id = 0;
+    auto spawned = fixture.start("tree_probe", "spawn sleeper spawned_runs 60000", 120000ms, &id);
+    // The sleeper counts its run in state before it sleeps: then it was chained (and tree_probe returns right
+    // after chaining it).
+    REQUIRE(eventually([&] {
+      auto runs = fixture.store->pull("test_spawned_runs", 0, state::kToEnd);
+      return runs.has_value() && runs->has_value();
+    }));
+    CHECK(spawned.wait_for(0s) == std::future_status::timeout);  // the sleeper sleeps: the call is not over
+    CHECK(fixture.cluster->cancel(id));
+    const auto result = ClusterFixture::wait(spawned);
+    CHECK(result.status == CallStatus::Cancelled);
+    CHECK(contains(result.trace_json, "\"function\":\"sleeper\""));
+    CHECK(count_of(result.trace_json, "\"status\":\"cancelled\"") == 2);
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+  }
+
+  TEST_CASE("destroying the cluster cancels what runs and waits, and returns") {
+    ClusterFixture fixture({.workers = 1});
+    auto looping = fixture.start("runaway", "loop", 60000ms);
+    auto waiting = fixture.start("nested", "3");
+    REQUIRE(eventually([] { return !workers_of_this_process().empty(); }));
+    fixture.cluster.reset();
+    CHECK(ClusterFixture::wait(looping).status == CallStatus::Cancelled);
+    CHECK(ClusterFixture::wait(waiting).status == CallStatus::Cancelled);
+    CHECK(eventually([] { return workers_of_this_process().empty(); }));
+  }
+}
+
+TEST_SUITE("state") {
   TEST_CASE("state lives in the host tier and the global store, across calls") {
     ClusterFixture fixture;
     CHECK(text(fixture.call("state_relay", "put k hello-world")) == "ok");
     CHECK(text(fixture.call("state_relay", "get k")) == "hello-world");
     CHECK(text(fixture.call("state_relay", "patch k 6 WORLD")) == "hello-WORLD");
+    // Keys are namespaced with the user, as Faasm's keyForUser does.
     auto stored = fixture.store->pull("test_k", 0, state::kToEnd);
     REQUIRE(stored.has_value());
     REQUIRE(stored->has_value());
     CHECK(std::string((*stored)->bytes.begin(), (*stored)->bytes.end()) == "hello-WORLD");
     CHECK(text(fixture.call("state_relay", "append l abc")) == "ok");
     CHECK(text(fixture.call("state_relay", "log l 1")) == "abc.....");
-    // Concurrent read-modify-writes under a write lock lose no update.
+  }
+
+  TEST_CASE("concurrent read-modify-writes under a write lock lose no update") {
+    ClusterFixture fixture;
     std::vector<std::future<CallResult>> lockers;
     for (int i = 0; i < 6; ++i) lockers.push_back(fixture.start("locker"));
     std::set<std::string> written;
-    for (auto& locker : lockers) {
-      REQUIRE(locker.wait_for(60s) == std::future_status::ready);
-      written.insert(text(locker.get()));
-    }
+    for (auto& locker : lockers) written.insert(text(ClusterFixture::wait(locker)));
     CHECK(written == std::set<std::string>{"1", "2", "3", "4", "5", "6"});
+  }
+
+  TEST_CASE("a lock held when the function returns is released, with a warning, to the call waiting for it") {
+    ClusterFixture fixture;
+    const auto held = fixture.call("tree_probe", "hold locker_counter");
+    CHECK(held.status == CallStatus::Finished);
+    CHECK(text(held) == "held locker_counter");
+    CHECK(contains(held.stderr_text, "faasm.js: tree_probe ended holding 1 state lock(s) (released)"));
+    // The locker it chained waited for that lock and got it once the holder ended.
+    CHECK(contains(held.trace_json, "\"function\":\"locker\""));
+    CHECK(count_of(held.trace_json, "\"status\":\"finished\"") == 2);
+    CHECK(text(fixture.call("locker")) == "2");
   }
 }
