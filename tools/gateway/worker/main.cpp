@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   if (argc == 4 && std::strcmp(argv[1], "--bench-instantiate") == 0) {
     const double us = measure_instantiation(argv[2], std::atoi(argv[3]));
     if (us < 0) {
-      std::fprintf(stderr, "faasmjs-worker: cannot load %s\n", argv[2]);
+      std::fprintf(stderr, "faasmjs-worker: cannot load %s, or its constructors trap\n", argv[2]);
       return 1;
     }
     std::printf("%.2f\n", us);

@@ -242,21 +242,24 @@ double measure_instantiation(const std::string& shared_object, int count) {
   if (!loaded) return -1;
   const faasmjs_module* module = *loaded;
   Call call;
-  static Z_env_instance_t env{&call};
-  static Z_wasi_snapshot_preview1_instance_t wasi{&call};
-  env.call = &call;
-  wasi.call = &call;
+  Z_env_instance_t env{&call};
+  Z_wasi_snapshot_preview1_instance_t wasi{&call};
   double total_us = 0;
   for (int i = 0; i <= count; ++i) {
     const auto started = std::chrono::steady_clock::now();
     {
       Instance instance(module);
-      module->instantiate(instance.get(), &env, &wasi);
-      instance.mark_instantiated();
-      call.memory = module->memory(instance.get());
+      Entry entry{nullptr, module, instance.get(), &env, &wasi};
       call.instance = instance.get();
-      module->call_ctors(instance.get());
-      if (module->zygote != nullptr) module->zygote(instance.get());
+      // As run_call does, behind the trap handler: a module whose constructors trap is not measured.
+      entry.run = [](Entry& e) {
+        e.module->instantiate(e.instance, e.env, e.wasi);
+        static_cast<Z_env_instance_t*>(e.env)->call->memory = e.module->memory(e.instance);
+        e.module->call_ctors(e.instance);
+        if (e.module->zygote != nullptr) e.module->zygote(e.instance);
+      };
+      instance.mark_instantiated();
+      if (enter_guest(entry) != 0) return -1;
     }
     const std::chrono::duration<double, std::micro> took = std::chrono::steady_clock::now() - started;
     if (i > 0) total_us += took.count();
