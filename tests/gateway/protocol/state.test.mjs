@@ -126,7 +126,8 @@ describe('gateway state', { timeout: 300_000 }, () => {
     assert.equal((await a.request(TYPE.STATE_LOCK, { key: 'L', exclusive: true })).value, 1);
     const bId = b.nextId();
     b.send([{ type: TYPE.STATE_LOCK, id: bId, fields: { key: 'L', exclusive: true } }]);
-    await sleep(100);
+    // B's request must reach the gateway before C's: arrival order is what is tested.
+    await sleep(300);
     const cId = c.nextId();
     c.send([{ type: TYPE.STATE_LOCK, id: cId, fields: { key: 'L', exclusive: false } }]);
     await sleep(300);
