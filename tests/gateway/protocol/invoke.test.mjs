@@ -104,10 +104,10 @@ describe('gateway calls', { timeout: 600_000 }, () => {
   test('after a dropped socket the session resumes and a re-sent INVOKE runs once', async () => {
     const first = await Client.connect(gateway.wsUrl, { user: 'resumer' });
     const session = first.welcome.session;
-    const invoke = { type: TYPE.INVOKE, id: 7, fields: { function: 'sleeper', input: bytes('r1 1500') } };
-    const set = { type: TYPE.STATE_SET, id: 8, fields: { key: 'r-set', value: bytes('x') } };
+    const invoke = { type: TYPE.INVOKE, id: 70_001, fields: { function: 'sleeper', input: bytes('r1 1500') } };
+    const set = { type: TYPE.STATE_SET, id: 70_002, fields: { key: 'r-set', value: bytes('x') } };
     first.send([invoke, set]);
-    await first.reply(8, CALL_MS);
+    await first.reply(70_002, CALL_MS);
     // Wait until the call runs, then lose the socket under it.
     for (let i = 0; i < 2400; i += 1) {
       if (runs(await first.request(TYPE.STATE_PULL, { key: 'r1' })) === 1) break;
@@ -120,21 +120,21 @@ describe('gateway calls', { timeout: 600_000 }, () => {
     assert.equal(second.welcome.session, session);
     // Re-sent verbatim: the running call is attached, not started again; the finished SET is answered again.
     second.send([invoke, set]);
-    assert.equal((await second.reply(8)).type, TYPE.ACK);
-    const result = await second.reply(7, CALL_MS);
+    assert.equal((await second.reply(70_002)).type, TYPE.ACK);
+    const result = await second.reply(70_001, CALL_MS);
     assert.equal(text(result.output), 'run #1');
     second.drop();
 
     const third = await Client.connect(gateway.wsUrl, { user: 'resumer', session });
     assert.equal(third.welcome.resumed, true);
     third.send([invoke]);
-    assert.equal(text((await third.reply(7, CALL_MS)).output), 'run #1');
+    assert.equal(text((await third.reply(70_001, CALL_MS)).output), 'run #1');
     // An id the session has not used yet: the first socket's polls took ids from 2 up, and a verbatim
     // repeat of one of those would (rightly) be answered with its kept reply.
     const pull = await third.request(TYPE.STATE_PULL, { key: 'r1' }, { id: 100_000 });
     assert.equal(runs(pull), 1, 'the call ran exactly once');
     // The same id for another request is not a re-send.
-    const reused = await third.request(TYPE.INVOKE, { function: 'sleeper', input: bytes('r1 0') }, { id: 7 });
+    const reused = await third.request(TYPE.INVOKE, { function: 'sleeper', input: bytes('r1 0') }, { id: 70_001 });
     assert.equal(reused.code, 'DuplicateId');
     await third.close();
   });
@@ -169,8 +169,9 @@ describe('gateway calls', { timeout: 600_000 }, () => {
   // Last: it stops the suite's gateway.
   test('SIGTERM with calls running and a write in flight exits 0 at once', async () => {
     const client = await Client.connect(gateway.wsUrl, { user: 'shutdown' });
-    const calls = [1, 2, 3].map((i) => ({ type: TYPE.INVOKE, id: i, fields: { function: 'sleeper', input: bytes(`s${i} 60000`) } }));
-    client.send([...calls, { type: TYPE.STATE_SET, id: 9, fields: { key: 'big', value: new Uint8Array(16 << 20) } }]);
+    // Ids apart from those client.request() takes (1, 2, …).
+    const calls = [1, 2, 3].map((i) => ({ type: TYPE.INVOKE, id: 100 + i, fields: { function: 'sleeper', input: bytes(`s${i} 60000`) } }));
+    client.send([...calls, { type: TYPE.STATE_SET, id: 109, fields: { key: 'big', value: new Uint8Array(16 << 20) } }]);
     for (let i = 0; i < 2400; i += 1) {
       if (runs(await client.request(TYPE.STATE_PULL, { key: 's1' })) === 1) break;
       await sleep(100);
