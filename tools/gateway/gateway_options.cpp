@@ -33,6 +33,7 @@ Options:
       --users A,B         the only users allowed (default: any well-formed user name)
       --max-frame BYTES   the largest WebSocket frame accepted (default 4194304)
       --resume-grace S    how long a dropped session waits for its client (default 30)
+      --idle-timeout S    close sockets silent this long; clients PING every 15 s (default 90)
       --worker PATH       the worker executable (default: faasmjs-worker beside this one)
       --asyncify PATH     the asyncify tool, for uploads (default: faasmjs-asyncify beside this one, else the build's)
   -q, --quiet             log only errors
@@ -75,7 +76,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   // docs/protocol.md: INVOKE's timeoutMs is clipped to --call-timeout, which is also the default.
   options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
-  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kToken, kUsers, kMaxFrame, kGrace, kWorker, kAsyncify };
+  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kToken, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify };
   static const option long_options[] = {
       {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
       {"web-root", required_argument, nullptr, 'w'},   {"sdk", required_argument, nullptr, kSdk},
@@ -84,6 +85,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"call-timeout", required_argument, nullptr, kTimeout}, {"memory-limit", required_argument, nullptr, kMemory},
       {"token", required_argument, nullptr, kToken},   {"users", required_argument, nullptr, kUsers},
       {"max-frame", required_argument, nullptr, kMaxFrame}, {"resume-grace", required_argument, nullptr, kGrace},
+      {"idle-timeout", required_argument, nullptr, kIdle},
       {"worker", required_argument, nullptr, kWorker}, {"asyncify", required_argument, nullptr, kAsyncify},
       {"quiet", no_argument, nullptr, 'q'},            {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, 'V'},          {nullptr, 0, nullptr, 0},
@@ -147,6 +149,12 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         auto seconds = as_number(0, 86'400);
         if (!seconds) return bad("--resume-grace needs seconds");
         options.resume_grace = std::chrono::seconds(*seconds);
+        break;
+      }
+      case kIdle: {
+        auto seconds = as_number(1, 86'400);
+        if (!seconds) return bad("--idle-timeout needs seconds, from 1");
+        options.idle_timeout = std::chrono::seconds(*seconds);
         break;
       }
       case kWorker: options.worker_binary = optarg; break;

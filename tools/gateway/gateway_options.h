@@ -27,6 +27,7 @@ struct GatewayOptions {
   std::string token;
   std::set<std::string> users;
   std::chrono::seconds resume_grace{30};
+  std::chrono::seconds idle_timeout{90};
   ClusterLimits limits;
   protocol::Limits frames;
   bool quiet = false;

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   server_options.token = options.token;
   server_options.users = options.users;
   server_options.resume_grace = options.resume_grace;
+  server_options.idle_timeout = options.idle_timeout;
   transport::GatewayServer server(server_options, *cluster, **store, *locks, **registry);
   if (auto started = server.start(); !started) return fail_start("listen", started.error());
 

@@ -17,7 +17,7 @@ describe('gateway command line', { timeout: 60_000 }, () => {
     const help = run(['--help']);
     assert.equal(help.status, 0);
     for (const option of ['--port', '--host', '--web-root', '--sdk', '--functions', '--data', '--cache', '--workers',
-      '--call-timeout', '--memory-limit', '--token', '--users', '--max-frame', '--resume-grace', '--worker', '--asyncify',
+      '--call-timeout', '--memory-limit', '--token', '--users', '--max-frame', '--resume-grace', '--idle-timeout', '--worker', '--asyncify',
       '--quiet', '--help', '--version']) {
       assert.match(help.stdout, new RegExp(`^ +(-\\w, )?${option}\\b`, 'm'), option);
     }

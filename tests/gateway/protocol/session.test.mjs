@@ -4,21 +4,24 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { Client, Gateway, TYPE, HEADER_SIZE, bytes, encode, rawMessage, scratchDir } from './harness.mjs';
+import { Client, Gateway, TYPE, HEADER_SIZE, bytes, encode, rawMessage, scratchDir, sleep } from './harness.mjs';
 
 const MAX_FRAME = 256 * 1024;
 
 describe('gateway sessions', { timeout: 120_000 }, () => {
   let gateway;
   let secured;
+  let impatient;
   before(async () => {
     const scratch = scratchDir();
     gateway = await Gateway.start({ data: join(scratch, 'data'), args: ['--max-frame', String(MAX_FRAME)] });
     secured = await Gateway.start({ data: join(scratch, 'secured'), args: ['--token', 's3cret', '--users', 'alice,bob'] });
+    impatient = await Gateway.start({ data: join(scratch, 'impatient'), args: ['--idle-timeout', '2'] });
   });
   after(async () => {
     await gateway?.stop();
     await secured?.stop();
+    await impatient?.stop();
   });
 
   test('a handshake with another subprotocol or none is refused', async () => {
@@ -176,5 +179,29 @@ describe('gateway sessions', { timeout: 120_000 }, () => {
     const value = await client.request(TYPE.STATE_PULL, { key: 'k' });
     assert.deepEqual(Buffer.from(value.data), Buffer.from('one'));
     await client.close();
+  });
+
+  test('a resume takes the session over from a socket that is still open, which is closed', async () => {
+    const old = await Client.connect(gateway.wsUrl, { user: 'takeover' });
+    const fresh = await Client.connect(gateway.wsUrl, { user: 'takeover', session: old.welcome.session });
+    assert.equal(fresh.welcome.resumed, true);
+    assert.equal(await old.closed, 1000);
+    assert.equal((await fresh.request(TYPE.PING, { payload: bytes('mine') }, { id: 1000 })).type, TYPE.PONG);
+    await fresh.close();
+  });
+
+  test('sockets silent for --idle-timeout are closed; PINGs keep one open', async () => {
+    const silent = await Client.connect(impatient.wsUrl);
+    const talking = await Client.connect(impatient.wsUrl);
+    const started = Date.now();
+    let closedAfter = null;
+    silent.closed.then(() => { closedAfter = Date.now() - started; });
+    while (Date.now() - started < 5_000) {
+      talking.send([{ type: TYPE.PING, id: 0, fields: { payload: bytes('') } }]);
+      await sleep(500);
+    }
+    assert.ok(closedAfter !== null && closedAfter >= 1_500, `the silent socket closed after ${closedAfter} ms`);
+    assert.equal((await talking.request(TYPE.PING, { payload: bytes('alive') })).type, TYPE.PONG);
+    await talking.close();
   });
 });
