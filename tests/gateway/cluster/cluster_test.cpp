@@ -177,6 +177,29 @@ TEST_SUITE("isolation") {
     }));
     CHECK(text(fixture.call("hello", "again")) == "Hello again!");
   }
+
+  TEST_CASE("a worker inherits no descriptor of the gateway but its channel") {
+    const fs::path marker = fs::temp_directory_path() / ("faasmjs-cluster-fd-" + std::to_string(getpid()));
+    // Without O_CLOEXEC, as some libraries open theirs; above fd 3, which the worker's channel replaces.
+    const int opened = ::open(marker.c_str(), O_CREAT | O_RDWR, 0600);
+    REQUIRE(opened >= 0);
+    const int leaky = ::fcntl(opened, F_DUPFD, 64);
+    ::close(opened);
+    REQUIRE(leaky >= 64);
+    ClusterFixture fixture({.workers = 1});
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+    const auto kept = workers_of_this_process();
+    REQUIRE(kept.size() == 1);
+    std::size_t seen = 0;
+    for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(kept[0].first) + "/fd")) {
+      std::error_code error;
+      CHECK(fs::read_symlink(fd.path(), error) != marker);
+      ++seen;
+    }
+    CHECK(seen >= 4);  // stdio and fd 3 at least: the listing itself worked
+    ::close(leaky);
+    fs::remove(marker);
+  }
 }
 
 TEST_SUITE("cancel") {
