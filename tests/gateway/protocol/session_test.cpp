@@ -234,6 +234,24 @@ TEST_SUITE("sessions") {
     CHECK(store->size("alice_k") == 4);
   }
 
+  TEST_CASE_FIXTURE(SessionFixture, "nothing over maxBody: a value's size, a read of appended elements") {
+    limits.max_body = 1000;
+    Session session(1, "alice", services, limits);
+    session.handle(request(1, StatePush{"huge", 0xFFFFFFF0u, false, {}}));
+    session.handle(request(2, StatePush{"huge", 1001, true, {}}));
+    for (std::uint32_t id = 3; id <= 5; ++id) session.handle(request(id, StateAppend{"log", Bytes(400, 1)}));
+    session.handle(request(6, StateReadAppended{"log", 2}));
+    session.handle(request(7, StateReadAppended{"log", 3}));
+    deliver({&session}, 7);
+    auto all = replies(session);
+    REQUIRE(all.size() == 7);
+    CHECK(error_code(all[0].second) == ErrorCode::BadState);
+    CHECK(error_code(all[1].second) == ErrorCode::BadState);
+    CHECK(store->size("alice_huge") == 0);
+    CHECK(std::get<StateAppended>(all[5].second).elements.size() == 2);
+    CHECK(error_code(all[6].second) == ErrorCode::BadState);
+  }
+
   TEST_CASE_FIXTURE(SessionFixture, "a session that ends cancels its running calls and releases its locks") {
     auto first = std::make_unique<Session>(1, "alice", services, limits);
     Session second(2, "alice", services, limits);

@@ -63,6 +63,10 @@ describe('gateway state', { timeout: 300_000 }, () => {
     assert.equal(partial.type, TYPE.STATE_VALUE);
     assert.equal(partial.size, 6);
     assert.deepEqual(Buffer.from(partial.data), Buffer.from('aXYd\0!'));
+    // A size the gateway will not allocate: over maxBody.
+    const huge = await client.request(TYPE.STATE_PUSH, { key: 'huge', size: 0xFFFFFFFF, partial: false, ranges: [] });
+    assert.equal(huge.code, 'BadState');
+    assert.equal((await client.request(TYPE.STATE_SIZE, { key: 'huge' })).size, 0);
     const outside = await client.request(TYPE.STATE_PUSH, { key: 'p', size: 2, partial: false,
       ranges: [{ offset: 1, bytes: bytes('long') }] });
     assert.equal(outside.code, 'BadState');

@@ -157,7 +157,7 @@ template <typename M>
 void Session::run(std::uint32_t id, M& request) {
   static_assert(is_state_request<M>);
   auto task = [&services = services_, mailbox = services_.mailbox, session = id_, owner = lock_owner_, user = user_, id,
-               request = std::move(request)]() mutable {
+               max_body = limits_.max_body, request = std::move(request)]() mutable {
     if constexpr (std::is_same_v<M, StateLock>) {
       if (request.key.empty()) return mailbox->post(session, id, error_message(ErrorCode::BadState, "a state key may not be empty"));
       // Granted now or when an earlier holder lets go, on that thread: the ACK goes through the mailbox.
@@ -166,6 +166,9 @@ void Session::run(std::uint32_t id, M& request) {
     } else if constexpr (std::is_same_v<M, StateUnlock>) {
       const bool released = services.locks.unlock(global_key(user, request.key), request.exclusive, owner);
       mailbox->post(session, id, Ack{static_cast<std::uint8_t>(released ? 1 : 0)});
+    } else if constexpr (std::is_same_v<M, StatePull> || std::is_same_v<M, StatePush> ||
+                         std::is_same_v<M, StateReadAppended>) {
+      mailbox->post(session, id, execute(services.store, user, request, max_body));
     } else {
       mailbox->post(session, id, execute(services.store, user, request));
     }

@@ -30,16 +30,24 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateS
   return reply(StateSizeIs{store.size(global_key(user, request.key))});
 }
 
-Message execute(state::GlobalStore& store, const std::string& user, const StatePull& request) {
+Message execute(state::GlobalStore& store, const std::string& user, const StatePull& request, std::size_t max_body) {
   if (request.key.empty()) return no_key();
   auto pulled = store.pull(global_key(user, request.key), request.offset, request.length);
   if (!pulled) return failure(pulled.error());
   if (!*pulled) return reply(StateValue{false, 0, request.offset, {}});
+  if ((*pulled)->bytes.size() > max_body) {
+    return error_message(ErrorCode::BadState, "'" + request.key + "' is " + std::to_string((*pulled)->size) +
+                                                  " bytes, over maxBody (" + std::to_string(max_body) + "): pull it in ranges");
+  }
   return reply(StateValue{true, (*pulled)->size, request.offset, std::move((*pulled)->bytes)});
 }
 
-Message execute(state::GlobalStore& store, const std::string& user, const StatePush& request) {
+Message execute(state::GlobalStore& store, const std::string& user, const StatePush& request, std::size_t max_body) {
   if (request.key.empty()) return no_key();
+  if (request.size > max_body) {
+    return error_message(ErrorCode::BadState, "a value of " + std::to_string(request.size) + " bytes for '" + request.key +
+                                                  "' is over maxBody (" + std::to_string(max_body) + ")");
+  }
   const std::string key = global_key(user, request.key);
   if (!request.partial) {
     auto pushed = store.push(key, request.size, ranges_of(request));
@@ -63,9 +71,18 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateA
   return appended ? ack() : failure(appended.error());
 }
 
-Message execute(state::GlobalStore& store, const std::string& user, const StateReadAppended& request) {
+Message execute(state::GlobalStore& store, const std::string& user, const StateReadAppended& request,
+                std::size_t max_body) {
   if (request.key.empty()) return no_key();
-  return reply(StateAppended{store.read_appended(global_key(user, request.key), request.count)});
+  StateAppended appended{store.read_appended(global_key(user, request.key), request.count)};
+  std::size_t total = 4;
+  for (const auto& element : appended.elements) total += 4 + element.size();
+  if (total > max_body) {
+    return error_message(ErrorCode::BadState, "the first " + std::to_string(appended.elements.size()) + " elements of '" +
+                                                  request.key + "' are over maxBody (" + std::to_string(max_body) +
+                                                  " bytes): read fewer");
+  }
+  return reply(appended);
 }
 
 Message execute(state::GlobalStore& store, const std::string& user, const StateClearAppended& request) {

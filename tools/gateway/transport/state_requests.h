@@ -1,6 +1,10 @@
 // The wire protocol's STATE_* requests against the global store (docs/protocol.md): each takes the
 // function-visible key, namespaces it by the session's user as Faasm does (`<user>_<key>`), and returns the
 // reply to send: the request's reply message, or ERROR. Blocking (writes fsync): called on the I/O pool.
+//
+// `max_body` (WELCOME's maxBody) bounds what one request may make the gateway hold: a value may not grow
+// beyond it (a 4 GiB STATE_PUSH size would otherwise be allocated), and a reply body may not exceed it (the
+// client would refuse it): such requests are BadState.
 #pragma once
 
 #include <string>
@@ -13,11 +17,14 @@ namespace faasmjs::gateway::transport {
 std::string global_key(const std::string& user, const std::string& key);
 
 protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateSize& request);
-protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StatePull& request);
-protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StatePush& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StatePull& request,
+                          std::size_t max_body);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StatePush& request,
+                          std::size_t max_body);
 protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateSet& request);
 protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateAppend& request);
-protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateReadAppended& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateReadAppended& request,
+                          std::size_t max_body);
 protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateClearAppended& request);
 protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateKeys& request);
 
