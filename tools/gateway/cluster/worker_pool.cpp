@@ -248,7 +248,9 @@ class Pool final : public Cluster {
   CallResult execute(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
     const std::string& name = record->request.function;
     if (record->cancelled) return cancelled_result(*record);
+    lock.unlock();  // the registry has locks of its own: never taken under mutex_
     auto function = options_.registry.find(name);
+    lock.lock();
     if (!function) return failed(CallStatus::Failed, name + ": no function named '" + name + "' is registered");
     // A function still compiling may take seconds: its call waits without a token, as for an await.
     const bool compiled = compiled_.contains(function->sha256());
