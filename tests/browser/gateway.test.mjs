@@ -283,21 +283,23 @@ describe('bad input', () => {
       const first = await open();
       first.socket.send(hello());
       first.socket.send(new Uint8Array([0x02, 0, 0, 0, 9, 0, 0, 0, 200, 0, 0, 0, 1, 2]));
-      first.socket.send(message(0x30, 2, new Uint8Array([7, 7])));
+      first.socket.send(message(0x30, 2, new Uint8Array([2, 0, 0, 0, 7, 7])));  // PING: bytes payload
       const afterMalformed = await waitFor(first.inbox, 3);
       const closed = new Promise((resolve) => { first.socket.onclose = ({ code }) => resolve(code); });
       first.socket.send(new Uint8Array(5 * 1024 * 1024));
       const closeCode = await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open'), 5000))]);
       const second = await open();
       second.socket.send(hello());
-      second.socket.send(message(0x30, 2, new Uint8Array([1])));
+      second.socket.send(message(0x30, 2, new Uint8Array([1, 0, 0, 0, 1])));
       const afterOversized = await waitFor(second.inbox, 2);
       second.socket.close();
       return { afterMalformed, closeCode, afterOversized };
     }, session.gateway.wsUrl);
     // WELCOME, ERROR BadFrame (1), PONG on the same socket.
     assert.deepEqual(seen.afterMalformed, [[0x81, null], [0xEE, 1], [0x8F, null]]);
-    assert.equal(seen.closeCode, 1009);
+    // The gateway closes with 1009 as soon as the frame passes maxFrame; Chromium, still sending the rest of
+    // it, may see the connection end before that close frame (1006). Either way the socket is closed.
+    assert.ok([1009, 1006].includes(seen.closeCode), `closed with ${seen.closeCode}`);
     assert.deepEqual(seen.afterOversized, [[0x81, null], [0x8F, null]]);
     await page.close();
   });
