@@ -7,7 +7,8 @@
 //
 // Run tokens (run_tokens.h). At most `limits.workers` calls execute at once (one per core by default). A call
 // takes a token to start, gives it back while it waits (an await, a lock, its function compiling) and takes
-// one again to go on, before any new call gets one. Calls start in submission order (FIFO).
+// one again to go on, before any new call gets one. Calls start in submission order (FIFO), but for a call whose
+// function is still compiling, which lets later calls run meanwhile.
 //
 // Why nothing deadlocks. A call waits only on calls it chained (an await of itself or an ancestor returns 1
 // at once) or on a lock, which some other call or session holds. A waiting call holds no token, so tokens
