@@ -24,8 +24,11 @@ function required(name) {
 
 export const GATEWAY = required('FAASMJS_GATEWAY');
 
+// A fresh directory, removed when the test process exits (its gateways are stopped by then).
 export function scratchDir() {
-  return mkdtempSync(join(tmpdir(), 'faasmjs-protocol-'));
+  const dir = mkdtempSync(join(tmpdir(), 'faasmjs-protocol-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 // A functions directory with just the functions the tests call (a gateway compiles all it registers).
