@@ -153,6 +153,25 @@ describe('gateway state', { timeout: 300_000 }, () => {
     await d.close();
   });
 
+  test('a close with 1000 ends the session and its locks at once; a dropped socket keeps them for the grace', async () => {
+    const done = await Client.connect(gateway.wsUrl, { user: 'ender' });
+    assert.equal((await done.request(TYPE.STATE_LOCK, { key: 'E', exclusive: true })).value, 1);
+    const waiter = await Client.connect(gateway.wsUrl, { user: 'ender' });
+    const waitId = waiter.nextId();
+    waiter.send([{ type: TYPE.STATE_LOCK, id: waitId, fields: { key: 'E', exclusive: true } }]);
+    done.socket.close(1000);
+    await done.close();
+    assert.equal((await waiter.reply(waitId, 5_000)).value, 1, 'the lock passed on');
+    const after = await Client.connect(gateway.wsUrl, { user: 'ender', session: done.welcome.session });
+    assert.equal(after.welcome.resumed, false, 'the session ended with its socket');
+
+    const dropped = await Client.connect(gateway.wsUrl, { user: 'ender' });
+    dropped.drop();
+    const resumed = await Client.connect(gateway.wsUrl, { user: 'ender', session: dropped.welcome.session });
+    assert.equal(resumed.welcome.resumed, true, 'a dropped socket\'s session waits for its client');
+    for (const client of [waiter, after, resumed]) await client.close();
+  });
+
   test('a gateway restart between a push and a pull loses nothing; SIGTERM exits 0', async () => {
     const client = await Client.connect(gateway.wsUrl, { user: 'durable' });
     await client.request(TYPE.STATE_SET, { key: 'v', value: bytes('hello durable') });

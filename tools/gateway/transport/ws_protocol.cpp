@@ -15,6 +15,7 @@ struct Endpoint::Connection {
   Bytes rx;                  // the frame being received: lws hands it over in fragments
   bool oversized = false;    // it went over max_frame: ERROR FrameTooLarge, then close 1009
   bool closing = false;      // close once what is queued is written
+  bool client_done = false;  // the client closed with 1000: its session ends with the socket
   FrameReader reader;
   OutgoingQueue own;         // for a socket without a session: errors before HELLO
   Session* session = nullptr;
@@ -215,9 +216,20 @@ int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t l
       return 0;
     }
 
+    case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+      // docs/protocol.md: a close with 1000 says the client is done with its session.
+      if (connection != nullptr && len >= 2) {
+        const auto* code = static_cast<const std::uint8_t*>(in);
+        connection->client_done = ((code[0] << 8) | code[1]) == LWS_CLOSE_STATUS_NORMAL;
+      }
+      return 0;
+
     case LWS_CALLBACK_CLOSED:
       if (connection != nullptr) {
+        const std::uint64_t ended = connection->client_done && connection->session ? connection->session->id() : 0;
         detach(*connection);
+        // Ending it cancels its calls and releases its locks at once, instead of after the grace.
+        if (ended != 0) sessions_.erase(ended);
         connections_.erase(connection);
         delete connection;
         *slot = nullptr;
