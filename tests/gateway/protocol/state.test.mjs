@@ -154,22 +154,29 @@ describe('gateway state', { timeout: 300_000 }, () => {
   });
 
   test('a close with 1000 ends the session and its locks at once; a dropped socket keeps them for the grace', async () => {
-    const done = await Client.connect(gateway.wsUrl, { user: 'ender' });
-    assert.equal((await done.request(TYPE.STATE_LOCK, { key: 'E', exclusive: true })).value, 1);
-    const waiter = await Client.connect(gateway.wsUrl, { user: 'ender' });
-    const waitId = waiter.nextId();
-    waiter.send([{ type: TYPE.STATE_LOCK, id: waitId, fields: { key: 'E', exclusive: true } }]);
-    done.socket.close(1000);
-    await done.close();
-    assert.equal((await waiter.reply(waitId, 5_000)).value, 1, 'the lock passed on');
-    const after = await Client.connect(gateway.wsUrl, { user: 'ender', session: done.welcome.session });
-    assert.equal(after.welcome.resumed, false, 'the session ended with its socket');
+    // A grace far longer than the test: whatever ends here ended because of the close, not the grace.
+    const own = await Gateway.start({ data: join(scratch, 'ender'), args: ['--resume-grace', '600'] });
+    try {
+      const done = await Client.connect(own.wsUrl, { user: 'ender' });
+      assert.equal((await done.request(TYPE.STATE_LOCK, { key: 'E', exclusive: true })).value, 1);
+      const waiter = await Client.connect(own.wsUrl, { user: 'ender' });
+      const waitId = waiter.nextId();
+      waiter.send([{ type: TYPE.STATE_LOCK, id: waitId, fields: { key: 'E', exclusive: true } }]);
+      done.socket.close(1000);
+      await done.close();
+      assert.equal((await waiter.reply(waitId, 3_000)).value, 1, 'the lock passed on');
+      const after = await Client.connect(own.wsUrl, { user: 'ender', session: done.welcome.session });
+      assert.equal(after.welcome.resumed, false, 'the session ended with its socket');
 
-    const dropped = await Client.connect(gateway.wsUrl, { user: 'ender' });
-    dropped.drop();
-    const resumed = await Client.connect(gateway.wsUrl, { user: 'ender', session: dropped.welcome.session });
-    assert.equal(resumed.welcome.resumed, true, 'a dropped socket\'s session waits for its client');
-    for (const client of [waiter, after, resumed]) await client.close();
+      const dropped = await Client.connect(own.wsUrl, { user: 'ender' });
+      assert.equal((await dropped.request(TYPE.STATE_LOCK, { key: 'D', exclusive: true })).value, 1);
+      dropped.drop();
+      const resumed = await Client.connect(own.wsUrl, { user: 'ender', session: dropped.welcome.session });
+      assert.equal(resumed.welcome.resumed, true, 'a dropped socket\'s session waits for its client');
+      for (const client of [waiter, after, resumed]) await client.close();
+    } finally {
+      await own.stop();
+    }
   });
 
   test('a gateway restart between a push and a pull loses nothing; SIGTERM exits 0', async () => {
