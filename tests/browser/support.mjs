@@ -135,40 +135,4 @@ export function assertNoProblems(assert, page, allowed = []) {
   assert.deepEqual(unexpected, [], 'the page reported errors');
 }
 
-/**
- * A TCP proxy on 127.0.0.1 in front of `targetPort`, so that a test can drop a browser's connection while
- * both ends stay up: cut() destroys every connection in flight; new ones are still accepted.
- */
-export async function startTcpProxy(targetPort) {
-  const net = await import('node:net');
-  const pairs = new Set();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    const pair = { client, upstream };
-    pairs.add(pair);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      pairs.delete(pair);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  return {
-    port: server.address().port,
-    get connections() { return pairs.size; },
-    cut() {
-      for (const { client, upstream } of pairs) {
-        client.destroy();
-        upstream.destroy();
-      }
-      pairs.clear();
-    },
-    close() {
-      this.cut();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+export { startTcpProxy } from '../support/tcp-proxy.mjs';

@@ -145,42 +145,4 @@ export async function until(predicate, what, timeoutMs = 5000) {
   }
 }
 
-/**
- * A TCP proxy on 127.0.0.1 in front of targetPort, so that a test can drop a client's connection while both
- * ends stay up: cut() destroys every connection in flight; new ones are still accepted.
- */
-export async function startTcpProxy(targetPort) {
-  const net = await import('node:net');
-  const pairs = new Set();
-  let accepted = 0;
-  const server = net.createServer((client) => {
-    accepted += 1;
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    const pair = { client, upstream };
-    pairs.add(pair);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      pairs.delete(pair);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  return {
-    port: server.address().port,
-    get accepted() { return accepted; },
-    cut() {
-      for (const { client, upstream } of pairs) {
-        client.destroy();
-        upstream.destroy();
-      }
-      pairs.clear();
-    },
-    close() {
-      this.cut();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+export { startTcpProxy } from '../../support/tcp-proxy.mjs';
