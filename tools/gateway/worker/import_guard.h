@@ -30,34 +30,27 @@ class NestedTrap : public std::exception {
 template <class Body>
 auto guarded(Call& call, Body&& body) -> decltype(body()) {
   using Result = decltype(body());
+  // A void body gets a placeholder result, so that one path serves both kinds of import.
+  using Value = std::conditional_t<std::is_void_v<Result>, char, Result>;
+  static_assert(std::is_trivially_destructible_v<Value>);
+  Value result{};
   bool failed = false;
   wasm_rt_trap_t trap = WASM_RT_TRAP_UNREACHABLE;
-  if constexpr (std::is_void_v<Result>) {
-    try {
+  try {
+    if constexpr (std::is_void_v<Result>) {
       body();
-    } catch (const NestedTrap& nested) {
-      trap = nested.trap();
-      failed = true;
-    } catch (const std::exception& error) {
-      call.fault = error.what();
-      failed = true;
-    }
-    if (failed) leave_guest(trap);
-  } else {
-    static_assert(std::is_trivially_destructible_v<Result>);
-    Result result{};
-    try {
+    } else {
       result = body();
-    } catch (const NestedTrap& nested) {
-      trap = nested.trap();
-      failed = true;
-    } catch (const std::exception& error) {
-      call.fault = error.what();
-      failed = true;
     }
-    if (failed) leave_guest(trap);
-    return result;
+  } catch (const NestedTrap& nested) {
+    trap = nested.trap();
+    failed = true;
+  } catch (const std::exception& error) {
+    call.fault = error.what();
+    failed = true;
   }
+  if (failed) leave_guest(trap);
+  if constexpr (!std::is_void_v<Result>) return result;
 }
 
 }  // namespace faasmjs::gateway::worker
