@@ -4,36 +4,15 @@
 #include <sstream>
 
 #include "faasm_abi.h"
+#include "json_string.h"
 
 namespace faasmjs::asyncify {
 namespace {
 
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\u%04x", c);
-          out += escape;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 template <class Range>
 std::string stringArray(const Range& values) {
   std::string out = "[";
-  for (const auto& value : values) out += (out.size() > 1 ? ", " : "") + quoted(value);
+  for (const auto& value : values) out += (out.size() > 1 ? ", " : "") + json_string(value);
   return out + "]";
 }
 
@@ -43,10 +22,10 @@ std::string toJson(const Manifest& m) {
   std::ostringstream out;
   out << "{\n"
       << "  \"manifestVersion\": " << kManifestVersion << ",\n"
-      << "  \"tool\": " << quoted("faasmjs-asyncify " + m.toolVersion) << ",\n"
-      << "  \"function\": " << quoted(m.function) << ",\n"
-      << "  \"input\": {\"file\": " << quoted(m.input) << ", \"bytes\": " << m.inputBytes << "},\n"
-      << "  \"output\": {\"file\": " << quoted(m.output) << ", \"bytes\": " << m.outputBytes << "},\n"
+      << "  \"tool\": " << json_string("faasmjs-asyncify " + m.toolVersion) << ",\n"
+      << "  \"function\": " << json_string(m.function) << ",\n"
+      << "  \"input\": {\"file\": " << json_string(m.input) << ", \"bytes\": " << m.inputBytes << "},\n"
+      << "  \"output\": {\"file\": " << json_string(m.output) << ", \"bytes\": " << m.outputBytes << "},\n"
       << "  \"faasmImports\": " << stringArray(m.faasmImports) << ",\n"
       << "  \"blockingImports\": " << stringArray(m.blockingImports) << ",\n"
       << "  \"asyncified\": " << (m.asyncified ? "true" : "false") << ",\n"
@@ -55,13 +34,13 @@ std::string toJson(const Manifest& m) {
   if (m.instrumented) out << "  \"instrumented\": " << stringArray(*m.instrumented) << ",\n";
   out << "  \"indirectCallsInInstrumented\": {\"instrumented\": " << m.indirectCalls.instrumented
       << ", \"uninstrumented\": " << m.indirectCalls.uninstrumented << "},\n";
-  out << "  \"tableExport\": " << (m.tableExport ? quoted(*m.tableExport) : "null") << ",\n"
+  out << "  \"tableExport\": " << (m.tableExport ? json_string(*m.tableExport) : "null") << ",\n"
       << "  \"tables\": [";
   for (std::size_t i = 0; i < m.tables.size(); ++i) {
     const auto& table = m.tables[i];
     out << (i ? ", " : "") << "{\"index\": " << table.index
-        << ", \"indirectCalls\": " << quoted(table.contentsKnown ? "element-segments" : "any-function-of-type");
-    if (!table.contentsKnown) out << ", \"because\": " << quoted(table.unknownBecause);
+        << ", \"indirectCalls\": " << json_string(table.contentsKnown ? "element-segments" : "any-function-of-type");
+    if (!table.contentsKnown) out << ", \"because\": " << json_string(table.unknownBecause);
     out << "}";
   }
   out << "],\n";
@@ -74,7 +53,7 @@ std::string toJson(const Manifest& m) {
         << "    \"dataHeaderBytes\": " << kDataHeaderBytes << ",\n"
         << "    \"dataHeader\": [";
     for (std::size_t i = 0; i < kDataHeader.size(); ++i) {
-      out << (i ? ", " : "") << "{\"field\": " << quoted(kDataHeader[i].name)
+      out << (i ? ", " : "") << "{\"field\": " << json_string(kDataHeader[i].name)
           << ", \"offset\": " << kDataHeader[i].offset << ", \"type\": \"i32\"}";
     }
     out << "]\n  }\n";

@@ -1,34 +1,12 @@
 #include "cluster/call_trace.h"
 
-#include <cstdio>
+#include "json_string.h"
 
 namespace faasmjs::gateway::cluster {
 
 namespace {
 
 constexpr std::size_t kMaxTraceBytes = 60'000;
-
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 const char* status_name(CallStatus status) {
   switch (status) {
@@ -46,11 +24,11 @@ const char* status_name(CallStatus status) {
 }  // namespace
 
 std::string trace_json(const TraceFields& f, const std::vector<std::string>& chained) {
-  std::string json = "{\"where\":\"cluster\",\"function\":" + quoted(f.function) + ",\"id\":" + std::to_string(f.id) +
+  std::string json = "{\"where\":\"cluster\",\"function\":" + json_string(f.function) + ",\"id\":" + std::to_string(f.id) +
                      ",\"worker\":" + std::to_string(f.worker) + ",\"queuedUs\":" + std::to_string(f.queued_us) +
                      ",\"runUs\":" + std::to_string(f.run_us) + ",\"returnValue\":" + std::to_string(f.return_value) +
                      ",\"status\":\"" + status_name(f.status) + "\"";
-  if (!f.error.empty()) json += ",\"error\":" + quoted(f.error);
+  if (!f.error.empty()) json += ",\"error\":" + json_string(f.error);
   // RESULT carries the trace as a `str` (at most 65535 bytes): a wide fork-join lists the calls that fit and
   // counts the rest, rather than cut the JSON mid-way.
   std::string list;
