@@ -11,11 +11,6 @@ using namespace faasmjs::gateway::testing;
 
 namespace {
 
-const fs::path& probe_module() {
-  static const fs::path module = compiled_bytes(wat(kProbeModule), "the probe module");
-  return module;
-}
-
 const fs::path& cxx_probe() {
   static const fs::path module = compiled(clang_function("tests/js/runtime/functions", "probe"));
   return module;

@@ -10,7 +10,7 @@ using namespace faasmjs::gateway::testing;
 TEST_SUITE("worker.lifecycle") {
   TEST_CASE("every call gets a fresh instance: globals, memory and static constructors start over") {
     WorkerHarness worker(worker_binary());
-    const auto probe = compiled_bytes(wat(kProbeModule), "the probe module");
+    const auto& probe = probe_module();
     for (int i = 0; i < 3; ++i) CHECK(text(worker.run(request(probe, "t", "f")).output) == "11");
 
     const auto ctor_once = compiled(clang_function("tests/toolchain/functions", "ctor_once"));
@@ -21,7 +21,7 @@ TEST_SUITE("worker.lifecycle") {
   TEST_CASE("a thousand calls in one worker do not grow its memory") {
     WorkerHarness worker(worker_binary());
     const auto echo = compiled(clang_function("examples/functions", "echo"));
-    const auto probe = compiled_bytes(wat(kProbeModule), "the probe module");
+    const auto& probe = probe_module();
     auto resident = [&] {
       std::ifstream statm("/proc/" + std::to_string(worker.pid()) + "/statm");
       long size = 0, pages = 0;

@@ -15,6 +15,8 @@
 
 #include <string>
 
+#include "test_support.hpp"
+
 namespace faasmjs::gateway::testing {
 
 inline const std::string kProbeModule = R"((module
@@ -73,5 +75,11 @@ inline const std::string kProbeModule = R"((module
       (drop (call $await_output (i32.const 5) (i32.const 500) (i32.const 504)))
       (call $write_output (i32.load (i32.const 500)) (i32.load (i32.const 504)))))))
 )";
+
+// The probe module compiled once for the test program.
+inline const fs::path& probe_module() {
+  static const fs::path module = compiled_bytes(wat(kProbeModule), "the probe module");
+  return module;
+}
 
 }  // namespace faasmjs::gateway::testing

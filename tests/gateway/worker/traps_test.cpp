@@ -7,15 +7,6 @@
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::testing;
 
-namespace {
-
-const fs::path& probe_module() {
-  static const fs::path module = compiled_bytes(wat(kProbeModule), "the probe module");
-  return module;
-}
-
-}  // namespace
-
 TEST_SUITE("worker.traps") {
   TEST_CASE("each trap is reported by name, with return value 1, and the next call runs") {
     WorkerHarness worker(worker_binary());
