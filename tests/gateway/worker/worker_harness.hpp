@@ -47,31 +47,16 @@ class WorkerHarness {
   pid_t pid() const { return pid_; }
 
   worker::RunResult run(const worker::RunRequest& request, const HostAnswer& answer = {}) {
-    std::vector<std::uint8_t> body;
-    ByteWriter out(body);
-    out.str(request.shared_object);
-    out.str(request.function);
-    out.str(request.user);
-    out.u32(request.func_ptr);
-    out.str(request.cmdline);
-    out.u64(request.memory_limit_bytes);
-    out.bytes(request.input);
+    const auto body = worker::encode_run(request);
     if (!worker::send_message(fd_, worker::Op::Run, body)) throw std::runtime_error("the worker is gone");
     for (;;) {
       auto message = worker::receive_message(fd_);
       if (!message) throw std::runtime_error("the worker died");
       ByteReader in(message->body);
       if (message->op == worker::Op::Result) {
-        worker::RunResult result;
-        result.return_value = in.i32();
-        result.status = static_cast<CallStatus>(in.u8());
-        result.error = in.str();
-        auto out_bytes = in.bytes();
-        result.stdout_text.assign(out_bytes.begin(), out_bytes.end());
-        auto err_bytes = in.bytes();
-        result.stderr_text.assign(err_bytes.begin(), err_bytes.end());
-        result.output = in.bytes_copy();
-        return result;
+        auto result = worker::decode_result(message->body);
+        if (!result) throw std::runtime_error("the worker sent a malformed RESULT");
+        return std::move(*result);
       }
       const auto kind = static_cast<worker::HostCall>(in.u8());
       std::vector<std::uint8_t> reply;

@@ -267,15 +267,9 @@ class Pool final : public Cluster {
     }
     if (!module) return failed(CallStatus::Failed, name + ": " + module.error().message);
 
-    Bytes run;
-    ByteWriter out(run);
-    out.str(module->shared_object.string());
-    out.str(name);
-    out.str(record->request.user);
-    out.u32(record->request.func_ptr);
-    out.str(record->request.cmdline);
-    out.u64(options_.limits.memory_limit_bytes);
-    out.bytes(record->request.input);
+    const Bytes run = worker::encode_run({module->shared_object.string(), name, record->request.user,
+                                          record->request.func_ptr, record->request.cmdline,
+                                          options_.limits.memory_limit_bytes, record->request.input});
 
     // A kept worker may have died while idle (killed from outside): it is replaced once, here.
     for (int attempt = 0;; ++attempt) {
@@ -359,16 +353,15 @@ class Pool final : public Cluster {
       if (!message) return lost_worker(record, process, lock);
       ByteReader in(message->body);
       if (message->op == worker::Op::Result) {
+        auto ran = worker::decode_result(message->body);
+        if (!ran) return broken_protocol(record, process, lock);
         CallResult result;
-        result.return_value = in.i32();
-        result.status = static_cast<CallStatus>(in.u8());
-        result.error = in.str();
-        auto out = in.bytes();
-        result.stdout_text.assign(out.begin(), out.end());
-        auto err = in.bytes();
-        result.stderr_text.assign(err.begin(), err.end());
-        result.output = in.bytes_copy();
-        if (!in.done() || result.status > CallStatus::Failed) return broken_protocol(record, process, lock);
+        result.return_value = ran->return_value;
+        result.status = ran->status;
+        result.error = std::move(ran->error);
+        result.stdout_text = std::move(ran->stdout_text);
+        result.stderr_text = std::move(ran->stderr_text);
+        result.output = std::move(ran->output);
         lock.lock();
         running_in_.erase(record->id);
         if (record->cancelled) {

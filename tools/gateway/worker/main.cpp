@@ -32,28 +32,12 @@ int serve() {
       std::fprintf(stderr, "faasmjs-worker: expected RUN, got op %d\n", static_cast<int>(message->op));
       return 1;
     }
-    ByteReader in(message->body);
-    RunRequest request;
-    request.shared_object = in.str();
-    request.function = in.str();
-    request.user = in.str();
-    request.func_ptr = in.u32();
-    request.cmdline = in.str();
-    request.memory_limit_bytes = in.u64();
-    request.input = in.bytes_copy();
-    if (!in.done()) {
+    const auto request = decode_run(message->body);
+    if (!request) {
       std::fprintf(stderr, "faasmjs-worker: malformed RUN\n");
       return 1;
     }
-    const RunResult result = run_call(request, kChannelFd);
-    std::vector<std::uint8_t> body;
-    ByteWriter out(body);
-    out.i32(result.return_value);
-    out.u8(static_cast<std::uint8_t>(result.status));
-    out.str(result.error);
-    out.bytes(result.stdout_text);
-    out.bytes(result.stderr_text);
-    out.bytes(result.output);
+    const auto body = encode_result(run_call(*request, kChannelFd));
     if (!send_message(kChannelFd, Op::Result, body)) return 0;
   }
 }

@@ -8,28 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "cluster/cluster.h"
+#include "worker/worker_protocol.h"
 
 namespace faasmjs::gateway::worker {
-
-struct RunRequest {
-  std::string shared_object;
-  std::string function;
-  std::string user;
-  std::uint32_t func_ptr = 0;
-  std::string cmdline;
-  std::uint64_t memory_limit_bytes = 0;
-  std::vector<std::uint8_t> input;
-};
-
-struct RunResult {
-  std::int32_t return_value = 0;
-  CallStatus status = CallStatus::Finished;
-  std::string error;
-  std::string stdout_text;
-  std::string stderr_text;
-  std::vector<std::uint8_t> output;
-};
 
 RunResult run_call(const RunRequest& request, int channel);
 

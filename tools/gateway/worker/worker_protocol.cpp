@@ -1,5 +1,7 @@
 #include "worker/worker_protocol.h"
 
+#include "common/byte_io.h"
+
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
@@ -59,6 +61,61 @@ std::optional<Message> receive_message(int fd) {
   Message message{static_cast<Op>(header[4]), std::vector<std::uint8_t>(length)};
   if (length > 0 && !read_all(fd, message.body.data(), length)) return std::nullopt;
   return message;
+}
+
+std::vector<std::uint8_t> encode_run(const RunRequest& request) {
+  std::vector<std::uint8_t> body;
+  ByteWriter out(body);
+  out.str(request.shared_object);
+  out.str(request.function);
+  out.str(request.user);
+  out.u32(request.func_ptr);
+  out.str(request.cmdline);
+  out.u64(request.memory_limit_bytes);
+  out.bytes(request.input);
+  return body;
+}
+
+std::optional<RunRequest> decode_run(std::span<const std::uint8_t> body) {
+  ByteReader in(body);
+  RunRequest request;
+  request.shared_object = in.str();
+  request.function = in.str();
+  request.user = in.str();
+  request.func_ptr = in.u32();
+  request.cmdline = in.str();
+  request.memory_limit_bytes = in.u64();
+  request.input = in.bytes_copy();
+  if (!in.done()) return std::nullopt;
+  return request;
+}
+
+std::vector<std::uint8_t> encode_result(const RunResult& result) {
+  std::vector<std::uint8_t> body;
+  ByteWriter out(body);
+  out.i32(result.return_value);
+  out.u8(static_cast<std::uint8_t>(result.status));
+  out.str(result.error);
+  out.bytes(result.stdout_text);
+  out.bytes(result.stderr_text);
+  out.bytes(result.output);
+  return body;
+}
+
+std::optional<RunResult> decode_result(std::span<const std::uint8_t> body) {
+  ByteReader in(body);
+  RunResult result;
+  result.return_value = in.i32();
+  const std::uint8_t status = in.u8();
+  result.error = in.str();
+  auto out = in.bytes();
+  result.stdout_text.assign(out.begin(), out.end());
+  auto err = in.bytes();
+  result.stderr_text.assign(err.begin(), err.end());
+  result.output = in.bytes_copy();
+  if (!in.done() || status > static_cast<std::uint8_t>(CallStatus::Failed)) return std::nullopt;
+  result.status = static_cast<CallStatus>(status);
+  return result;
 }
 
 }  // namespace faasmjs::gateway::worker

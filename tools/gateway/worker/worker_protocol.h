@@ -24,7 +24,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
+
+#include "cluster/cluster.h"
 
 namespace faasmjs::gateway::worker {
 
@@ -65,6 +68,34 @@ struct Message {
   Op op;
   std::vector<std::uint8_t> body;
 };
+
+// RUN's body.
+struct RunRequest {
+  std::string shared_object;
+  std::string function;
+  std::string user;
+  std::uint32_t func_ptr = 0;
+  std::string cmdline;
+  std::uint64_t memory_limit_bytes = 0;
+  std::vector<std::uint8_t> input;
+};
+
+// RESULT's body.
+struct RunResult {
+  std::int32_t return_value = 0;
+  CallStatus status = CallStatus::Finished;
+  std::string error;
+  std::string stdout_text;
+  std::string stderr_text;
+  std::vector<std::uint8_t> output;
+};
+
+// The two bodies every side of a run writes and reads; decoding is strict (nullopt for a body that does not
+// decode exactly, or a status out of range).
+std::vector<std::uint8_t> encode_run(const RunRequest& request);
+std::optional<RunRequest> decode_run(std::span<const std::uint8_t> body);
+std::vector<std::uint8_t> encode_result(const RunResult& result);
+std::optional<RunResult> decode_result(std::span<const std::uint8_t> body);
 
 // Blocking, whole-message I/O on a stream socket; EINTR is retried. send returns false when the peer is
 // gone; receive returns nullopt on EOF, a broken peer or a length over kMaxMessage.
