@@ -394,6 +394,11 @@ class Pool final : public Cluster {
     auto ok = [&] { out.u8(1); };
     auto refuse = [&](const std::string& message) { out.u8(0), out.str(message); };
     auto answer = [&](const Expected<void>& done) { done ? ok() : refuse(done.error().message); };
+    auto answer_bytes = [&](const Expected<Bytes>& bytes) {
+      if (!bytes) return refuse(bytes.error().message);
+      ok();
+      out.bytes(*bytes);
+    };
     switch (kind) {
       case HostCall::Chain: {
         std::string function = in.str();
@@ -422,26 +427,14 @@ class Pool final : public Cluster {
         const std::string key = in.str();
         const auto length = in.u32();
         if (!in.done()) return false;
-        auto value = options_.host_tier.read(global_key(record, key), length);
-        if (!value) {
-          refuse(value.error().message);
-        } else {
-          ok();
-          out.bytes(*value);
-        }
+        answer_bytes(options_.host_tier.read(global_key(record, key), length));
         return true;
       }
       case HostCall::StateReadRange: {
         const std::string key = in.str();
         const auto total = in.u32(), offset = in.u32(), length = in.u32();
         if (!in.done()) return false;
-        auto chunk = options_.host_tier.read_range(global_key(record, key), total, offset, length);
-        if (!chunk) {
-          refuse(chunk.error().message);
-        } else {
-          ok();
-          out.bytes(*chunk);
-        }
+        answer_bytes(options_.host_tier.read_range(global_key(record, key), total, offset, length));
         return true;
       }
       case HostCall::StateWrite: {
