@@ -9,6 +9,7 @@
 #include "cluster/worker_pool.h"
 #include "gateway_options.h"
 #include "registry/function_registry.h"
+#include "state/data_lock.h"
 #include "state/global_store.h"
 #include "state/host_tier.h"
 #include "state/state_locks.h"
@@ -42,6 +43,12 @@ int main(int argc, char** argv) {
     if (!quiet) std::fprintf(stderr, "faasmjs-gateway: %.*s\n", static_cast<int>(line.size()), line.data());
   };
 
+  // Before anything reads or writes DATA: a second gateway on the same folder would lose the first's writes.
+  auto data_lock = state::DataLock::acquire(options.data_dir);
+  if (!data_lock) {
+    std::fprintf(stderr, "faasmjs-gateway: %s\n", data_lock.error().message.c_str());
+    return 2;
+  }
   auto store = state::GlobalStore::open(options.data_dir / "state");
   if (!store) return fail_start("state", store.error());
   auto locks = state::StateLocks::create();

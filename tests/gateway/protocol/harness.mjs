@@ -79,6 +79,7 @@ export class Gateway {
     }
   }
 
+  get pid() { return this.#child.pid; }
   get url() { return `http://127.0.0.1:${this.port}`; }
   get wsUrl() { return `ws://127.0.0.1:${this.port}/ws`; }
 
@@ -90,6 +91,12 @@ export class Gateway {
     const status = await this.#exit;
     clearTimeout(timer);
     return status;
+  }
+
+  /** SIGKILL, as a crash or the OOM killer does: no shutdown at all. Resolves once it has exited. */
+  async kill() {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    return this.#exit;
   }
 }
 
