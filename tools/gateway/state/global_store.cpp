@@ -121,16 +121,25 @@ Expected<void> sync_directory(const fs::path& dir) {
   return {};
 }
 
+Expected<void> write_temporary(const fs::path& temporary, std::span<const Piece> pieces) {
+  Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.ok()) return io_error("cannot create", temporary);
+  if (auto written = write_pieces(fd.get(), pieces, temporary); !written) return written;
+  if (::fsync(fd.get()) != 0) return io_error("cannot sync", temporary);
+  return {};
+}
+
 // Makes `path` hold exactly `pieces`, atomically and durably (see the top of this file).
 Expected<void> replace_file(const fs::path& path, std::span<const Piece> pieces) {
   const fs::path temporary = path.string() + ".tmp";
-  {
-    Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd.ok()) return io_error("cannot create", temporary);
-    if (auto written = write_pieces(fd.get(), pieces, temporary); !written) return written;
-    if (::fsync(fd.get()) != 0) return io_error("cannot sync", temporary);
+  auto replaced = write_temporary(temporary, pieces);
+  if (replaced && ::rename(temporary.c_str(), path.c_str()) != 0) replaced = io_error("cannot replace", path);
+  if (!replaced) {
+    // A half-written temporary would hold its space until the next start: on a full disk, exactly the
+    // space that later writes need.
+    ::unlink(temporary.c_str());
+    return replaced;
   }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return io_error("cannot replace", path);
   return sync_directory(path.parent_path());
 }
 
