@@ -1,5 +1,6 @@
 // Limits and bounds the host side keeps whatever a module declares or passes: its initial memory and its
-// tables count against the call's memory limit, and a table grows only within it.
+// tables count against the call's memory limit, a table grows only within it, poll_oneoff's subscription
+// count cannot wrap its bounds check, and a function table that holds no functions is refused at upload.
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -77,5 +78,28 @@ TEST_SUITE("worker.bounds") {
     CHECK(output_i32(result) == -1);
     result = worker.run(limited(growing(1000), "grow", 256));
     CHECK(output_i32(result) == 1);
+  }
+
+  TEST_CASE("poll_oneoff with a subscription count whose size wraps in 32 bits is EFAULT, not a trap") {
+    // 268,435,456 subscriptions of 48 bytes and events of 32 bytes are 0 bytes each, modulo 2^32.
+    const auto module = compiled_bytes(
+        module_with(R"((memory (export "memory") 1))",
+                    "(i32.store (i32.const 100) (call $poll (i32.const 0) (i32.const 0) (i32.const 268435456) "
+                    "(i32.const 200)))"),
+        "the poll_oneoff module");
+    WorkerHarness worker(worker_binary());
+    const auto result = worker.run(request(module, "poll"));
+    CHECK(result.status == CallStatus::Finished);
+    CHECK(result.error == "");
+    CHECK(output_i32(result) == 21);  // WASI's EFAULT
+  }
+
+  TEST_CASE("a function table of externref is refused at upload, in one line") {
+    const auto refused = compiler().compile(
+        module_with(R"((memory (export "memory") 1) (table (export "__indirect_function_table") 2 externref))", ""));
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == ErrorCode::BadWasm);
+    CHECK(refused.error().message ==
+          "exports __indirect_function_table as a table of externref: the function table must hold functions (funcref)");
   }
 }
