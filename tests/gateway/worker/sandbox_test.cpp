@@ -94,6 +94,22 @@ TEST_SUITE("worker.sandbox") {
     unsetenv("FAASMJS_SANDBOX_TEST_TOKEN");
   }
 
+  TEST_CASE("a worker that cannot confine itself runs nothing, and says so; then it still can") {
+    WorkerHarness worker(worker_binary());
+    auto result = worker.run(request("/nonexistent-faasmjs-cache/gone.so", "gone"));
+    CHECK(result.status == CallStatus::Failed);
+    CHECK(result.error == "gone: the worker cannot confine itself (open of the module folder: No such file or directory)");
+    CHECK(text(worker.run(request(hostile(), "hostile", "environment")).output).starts_with("environment: "));
+  }
+
+  TEST_CASE("a module that cannot be loaded is named by its file name, not by where the server keeps it") {
+    WorkerHarness worker(worker_binary());
+    CHECK(text(worker.run(request(hostile(), "hostile", "environment")).output).starts_with("environment: "));
+    const auto result = worker.run(request(hostile().parent_path() / "gone.so", "gone"));
+    CHECK(result.status == CallStatus::Failed);
+    CHECK(result.error == "gone: cannot load gone.so: cannot open shared object file: No such file or directory");
+  }
+
   TEST_CASE("a call cannot read what the previous call in the same worker left in memory") {
     const auto module = compiled_bytes(wat(R"((module
       (import "env" "__faasm_read_input" (func $read_input (param i32 i32) (result i32)))

@@ -2,7 +2,8 @@
 // starts it with its end of a socketpair on fd 3 (worker_protocol.h). A process per running call is what
 // isolates calls: wasm2c keeps its trap state per process, a looping call can only be stopped by killing its
 // process, and a crash takes only this process with it. The process is sandboxed (sandbox.h) before it says
-// READY, and confined to its module folder and a few system calls before it loads the first module.
+// READY, and confined to its module folder and a few system calls before it loads the first module (or it
+// runs nothing).
 //
 //   faasmjs-worker                                  serve the gateway on fd 3
 //   faasmjs-worker --bench-instantiate <so> <n>     µs per fresh instance (instantiate, ctors, zygote, free)
@@ -46,11 +47,17 @@ int serve() {
       return 1;
     }
     // Every module of a gateway lies in its compile cache: the first one's folder is the only one readable.
+    // The pool gives every call the same memory limit. A worker that cannot confine itself runs nothing.
     if (!confined) {
-      auto sandboxed = confine(std::filesystem::absolute(request->shared_object).parent_path());
+      auto sandboxed =
+          confine(std::filesystem::absolute(request->shared_object).parent_path(), request->memory_limit_bytes);
       if (!sandboxed) {
-        std::fprintf(stderr, "faasmjs-worker: cannot confine itself: %s\n", sandboxed.error().message.c_str());
-        return 1;
+        RunResult refused;
+        refused.return_value = 1;
+        refused.status = CallStatus::Failed;
+        refused.error = request->function + ": the worker cannot confine itself (" + sandboxed.error().message + ")";
+        if (!send_message(kChannelFd, Op::Result, encode_result(refused))) return 0;
+        continue;
       }
       confined = true;
     }

@@ -34,6 +34,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -56,19 +57,22 @@ constexpr std::uint32_t kArch = AUDIT_ARCH_AARCH64;
 #error "the worker's system call filter knows x86_64 and aarch64 only"
 #endif
 
-// wasm2c reserves 8 GiB of address space per linear memory (guard pages make bounds checks free); one
-// instance lives at a time, and the rest (the worker, its libraries, heap, a module's tables) fits in 2 GiB.
-// Under AddressSanitizer, whose shadow memory reserves terabytes, the address space stays unlimited.
+// wasm2c reserves 8 GiB of address space per linear memory (guard pages make bounds checks free), and one
+// instance lives at a time; a call's tables (heap, counted against its memory limit) and the worker itself
+// (its libraries, heap, stacks) come on top. Under AddressSanitizer, whose shadow memory reserves terabytes,
+// the address space stays unlimited.
+constexpr std::uint64_t kReservation = 8ull << 30;
+constexpr std::uint64_t kWorkerItself = 1ull << 30;
 #if defined(__SANITIZE_ADDRESS__)
-constexpr std::uint64_t kAddressSpace = 0;
+constexpr bool kLimitAddressSpace = false;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-constexpr std::uint64_t kAddressSpace = 0;
+constexpr bool kLimitAddressSpace = false;
 #else
-constexpr std::uint64_t kAddressSpace = 10ull << 30;
+constexpr bool kLimitAddressSpace = true;
 #endif
 #else
-constexpr std::uint64_t kAddressSpace = 10ull << 30;
+constexpr bool kLimitAddressSpace = true;
 #endif
 
 Expected<void> failed(const char* what) { return fail(ErrorCode::Internal, std::string(what) + ": " + std::strerror(errno)); }
@@ -167,9 +171,7 @@ Expected<void> restrict_files(const std::filesystem::path& module_dir) {
 }  // namespace
 
 Expected<void> limit_process() {
-  ResourceLimits limits;
-  limits.address_space = kAddressSpace;
-  if (auto applied = apply_resource_limits(limits); !applied) return applied;
+  if (auto applied = apply_resource_limits(ResourceLimits{}); !applied) return applied;
   // A write past RLIMIT_FSIZE is then EFBIG, not a SIGXFSZ that would end the process: the worker writes no
   // files, but its stderr may be one (the gateway's log), and that must not kill a call.
   signal(SIGXFSZ, SIG_IGN);
@@ -200,7 +202,12 @@ Expected<void> install_syscall_filter() {
   return filter.install();
 }
 
-Expected<void> confine(const std::filesystem::path& module_dir) {
+Expected<void> confine(const std::filesystem::path& module_dir, std::uint64_t memory_limit_bytes) {
+  if (kLimitAddressSpace && memory_limit_bytes != 0) {
+    const rlim_t bytes = kReservation + memory_limit_bytes + kWorkerItself;
+    const rlimit address_space{bytes, bytes};
+    if (setrlimit(RLIMIT_AS, &address_space) != 0) return failed("setrlimit RLIMIT_AS");
+  }
   if (auto files = restrict_files(module_dir); !files) return files;
   return install_syscall_filter();
 }

@@ -4,6 +4,7 @@
 // list of what is allowed and why.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 
 #include "common/error.h"
@@ -14,10 +15,10 @@ namespace faasmjs::gateway::worker {
 // dumpable (no ptrace, no /proc/<pid>/mem for processes of the same user).
 Expected<void> limit_process();
 
-// Before the first module is loaded, so that a module's constructors are confined too: files read-only and
-// only beneath `module_dir` (Landlock), then the system call filter (seccomp). Both are for the rest of the
-// process's life.
-Expected<void> confine(const std::filesystem::path& module_dir);
+// Before the first module is loaded, so that a module's constructors are confined too: the address space
+// that calls under `memory_limit_bytes` need (unlimited for 0), files read-only and only beneath
+// `module_dir` (Landlock), then the system call filter (seccomp). All for the rest of the process's life.
+Expected<void> confine(const std::filesystem::path& module_dir, std::uint64_t memory_limit_bytes);
 
 // The system call filter alone; a forbidden call kills the process with SIGSYS.
 Expected<void> install_syscall_filter();
