@@ -59,6 +59,7 @@ struct Options {
   std::chrono::milliseconds timeout = 30s;
   std::size_t max_processes = 64;
   std::set<std::string> left_out = {};  // functions not registered
+  std::chrono::milliseconds idle_lifetime = 10s;
 };
 
 struct ClusterFixture {
@@ -81,7 +82,8 @@ struct ClusterFixture {
                                        *tier, *locks, [this](std::string_view line) {
                                          std::lock_guard guard(log_mutex);
                                          log.emplace_back(line);
-                                       }});
+                                       },
+                                       options.idle_lifetime});
   }
   ~ClusterFixture() {
     cluster.reset();

@@ -86,6 +86,16 @@ TEST_SUITE("trees") {
     CHECK(eventually([] { return workers_of_this_process().size() <= 2; }));
   }
 
+  TEST_CASE("after a burst, idle processes beyond the run tokens go once idle for the idle lifetime") {
+    ClusterFixture fixture({.workers = 2, .idle_lifetime = 200ms});
+    std::vector<std::future<CallResult>> many;
+    // Four fork-joins: their four waiting calls hold four processes, their chained calls run in more.
+    for (int i = 0; i < 4; ++i) many.push_back(fixture.start("fanout", "10"));
+    for (auto& result : many) CHECK(text(ClusterFixture::wait(result)) == "10 calls, 0 failed");
+    CHECK(eventually([] { return workers_of_this_process().size() <= 2; }));
+    CHECK(text(fixture.call("fanout", "3")) == "3 calls, 0 failed");
+  }
+
   TEST_CASE("a call finishes after the calls it chained and never awaited") {
     ClusterFixture fixture;
     const auto forgot = fixture.call("tree_probe", "forget 20");

@@ -1,4 +1,5 @@
-// A worker process over many calls: every call gets a fresh instance, and a thousand calls do not grow it.
+// A worker process over many calls: every call gets a fresh instance, and a thousand calls do not grow it, nor
+// forty thousand its address space.
 #include <doctest/doctest.h>
 
 #include "probe_module.hpp"
@@ -44,5 +45,24 @@ TEST_SUITE("worker.lifecycle") {
     const long growth = resident() - before;
     MESSAGE("resident growth over 1000 calls: ", growth / 1024, " KiB");
     CHECK(growth < (8l << 20));
+  }
+
+  TEST_CASE("forty thousand calls in one worker leave its address space as it was") {
+    // Every instance reserves 8 GiB for its memory: one not given back entirely would be 8 GiB per call, and
+    // the address space (RLIMIT_AS, or the machine's 128 TiB) would run out after a few or some 16,000 calls.
+    WorkerHarness worker(worker_binary());
+    const auto& probe = probe_module();
+    auto address_space = [&] {
+      std::ifstream statm("/proc/" + std::to_string(worker.pid()) + "/statm");
+      long pages = 0;
+      statm >> pages;
+      return pages * sysconf(_SC_PAGESIZE);
+    };
+    REQUIRE(text(worker.run(request(probe, "t", "f")).output) == "11");
+    const long before = address_space();
+    for (int i = 0; i < 40'000; ++i) REQUIRE(text(worker.run(request(probe, "t", "f")).output) == "11");
+    const long growth = address_space() - before;
+    MESSAGE("address space growth over 40,000 calls: ", growth / 1024, " KiB");
+    CHECK(growth < (64l << 20));
   }
 }

@@ -91,6 +91,14 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm) {
     if (exported->kind == wabt::ExternalKind::Func) shape.function_exports.insert(exported->name);
     if (exported->kind == wabt::ExternalKind::Memory && exported->name == "memory") shape.exports_memory = true;
     if (exported->kind == wabt::ExternalKind::Table && exported->name == "__indirect_function_table") {
+      // The worker calls its entries as functions (wasm2c's funcref table): a table of other references
+      // would be read as one.
+      const wabt::Table* table = module.GetTable(exported->var);
+      if (table == nullptr || table->elem_type != wabt::Type::FuncRef) {
+        return fail(ErrorCode::BadWasm, "exports __indirect_function_table as a table of " +
+                                            std::string(table == nullptr ? "nothing" : table->elem_type.GetName()) +
+                                            ": the function table must hold functions (funcref)");
+      }
       shape.exports_table = true;
     }
   }

@@ -187,12 +187,15 @@ class Pool final : public Cluster {
     std::unique_lock lock(mutex_);
     for (;;) {
       join_retired(lock);
-      changed_.wait(lock, [&] {
+      const bool woken = changed_.wait_for(lock, options_.idle_lifetime, [&] {
         return stopping_ || (!queue_.empty() && tokens_.free_for_new_call()) || unblocked_slots() > max_processes_;
       });
       if (stopping_) break;
-      if (queue_.empty() || !tokens_.free_for_new_call()) {
-        // Above the cap once waiting calls went on: this idle slot and its process go.
+      // As many idle slots as calls can run at once stay ready; the others were for a burst that is over.
+      const bool idle_too_long = !woken && idle_slots_ > tokens_.count();
+      if (!woken && !idle_too_long) continue;
+      if (idle_too_long || queue_.empty() || !tokens_.free_for_new_call()) {
+        // Above the cap once waiting calls went on, or idle too long: this idle slot and its process go.
         --idle_slots_;
         retired_.splice(retired_.end(), slots_, self);
         lock.unlock();

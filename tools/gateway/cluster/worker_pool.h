@@ -15,7 +15,7 @@
 // are always held by calls that can progress. `max_processes` caps the slots whose call is not waiting: a
 // waiting call keeps its process (its instance lives there) without counting, so a chain deeper than the
 // cap, or as many fork-joins as the cap, still finds a slot for the calls they wait on. Idle slots above
-// the cap retire once waiting calls go on. Processes therefore number at most max_processes plus the calls
+// the cap retire once waiting calls go on, and idle slots beyond the run tokens after `idle_lifetime`. Processes therefore number at most max_processes plus the calls
 // waiting at that moment, which no design with one instance per waiting call can avoid.
 //
 // Results. As in the browser, a call is finished once its function has returned and every call it chained has
@@ -24,6 +24,7 @@
 // call and everything it chained (Cancelled). The gateway goes on serving after each.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -46,6 +47,8 @@ struct ClusterOptions {
   state::HostTier& host_tier;
   state::StateLocks& locks;
   std::function<void(std::string_view)> log;  // a line per worker that died, was killed or did not start
+  // An idle process beyond limits.workers (left by a burst: fork-joins, waiting calls) goes after this long.
+  std::chrono::milliseconds idle_lifetime{10'000};
 };
 
 std::unique_ptr<Cluster> create_cluster(ClusterOptions options);

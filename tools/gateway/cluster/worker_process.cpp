@@ -11,14 +11,15 @@
 #include <cerrno>
 #include <cstring>
 
-extern char** environ;
-
 namespace faasmjs::gateway::cluster {
 
 namespace {
 
 std::string describe(int status) {
   if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
+    return "signal " + std::to_string(SIGSYS) + " (" + strsignal(SIGSYS) + "): it made a system call the worker's sandbox forbids";
+  }
   if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
   return "status " + std::to_string(status);
 }
@@ -39,8 +40,11 @@ Expected<WorkerProcess> WorkerProcess::start(const std::filesystem::path& binary
   posix_spawn_file_actions_addclosefrom_np(&actions, worker::kChannelFd + 1);
   const std::string path = binary.string();
   char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
+  // An empty environment: the gateway's (its token, its paths, whatever the operator's shell exported) is
+  // none of a function's business, and the worker needs none of it.
+  char* environment[] = {nullptr};
   pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
+  const int spawned = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environment);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   if (spawned != 0) {

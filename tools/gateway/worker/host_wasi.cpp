@@ -141,6 +141,9 @@ u32 fd_write(Call& call, u32 fd, u32 iovs, u32 count, u32 written) {
 // clock it does not know is an event with EINVAL.
 u32 poll_oneoff(Call& call, u32 in, u32 out, u32 count, u32 events) {
   if (count == 0) return kInval;
+  // 48 bytes per subscription: a count whose array could not fit in any 32-bit memory lies outside this one
+  // (EFAULT), and is refused before the size wraps in 32 bits and passes the bounds check.
+  if (count > UINT32_MAX / 48) return kFault;
   return wasi([&] {
     GuestMemory guest(call, "poll_oneoff");
     guest.check(in, 48 * count, "subscriptions");

@@ -1,19 +1,23 @@
 // faasmjs-worker: runs calls of the embedded cluster, one at a time, for the gateway's worker pool, which
 // starts it with its end of a socketpair on fd 3 (worker_protocol.h). A process per running call is what
 // isolates calls: wasm2c keeps its trap state per process, a looping call can only be stopped by killing its
-// process, and a crash takes only this process with it.
+// process, and a crash takes only this process with it. The process is sandboxed (sandbox.h) before it says
+// READY, and confined to its module folder and a few system calls before it loads the first module (or it
+// runs nothing).
 //
 //   faasmjs-worker                                  serve the gateway on fd 3
 //   faasmjs-worker --bench-instantiate <so> <n>     µs per fresh instance (instantiate, ctors, zygote, free)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <unistd.h>
 
 #include "common/byte_io.h"
 #include "wasm-rt.h"
 #include "worker/run_call.h"
+#include "worker/sandbox.h"
 #include "worker/worker_protocol.h"
 
 using namespace faasmjs::gateway;
@@ -22,6 +26,11 @@ using namespace faasmjs::gateway::worker;
 namespace {
 
 int serve() {
+  if (auto limited = limit_process(); !limited) {
+    std::fprintf(stderr, "faasmjs-worker: cannot limit itself: %s\n", limited.error().message.c_str());
+    return 1;
+  }
+  bool confined = false;
   std::vector<std::uint8_t> ready;
   ByteWriter(ready).u32(static_cast<std::uint32_t>(getpid()));
   if (!send_message(kChannelFd, Op::Ready, ready)) return 1;
@@ -36,6 +45,21 @@ int serve() {
     if (!request) {
       std::fprintf(stderr, "faasmjs-worker: malformed RUN\n");
       return 1;
+    }
+    // Every module of a gateway lies in its compile cache: the first one's folder is the only one readable.
+    // The pool gives every call the same memory limit. A worker that cannot confine itself runs nothing.
+    if (!confined) {
+      auto sandboxed =
+          confine(std::filesystem::absolute(request->shared_object).parent_path(), request->memory_limit_bytes);
+      if (!sandboxed) {
+        RunResult refused;
+        refused.return_value = 1;
+        refused.status = CallStatus::Failed;
+        refused.error = request->function + ": the worker cannot confine itself (" + sandboxed.error().message + ")";
+        if (!send_message(kChannelFd, Op::Result, encode_result(refused))) return 0;
+        continue;
+      }
+      confined = true;
     }
     const auto body = encode_result(run_call(*request, kChannelFd));
     if (!send_message(kChannelFd, Op::Result, body)) return 0;

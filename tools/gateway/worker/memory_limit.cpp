@@ -1,35 +1,132 @@
 #include "worker/memory_limit.h"
 
-extern "C" std::uint32_t faasmjs_wasm_rt_grow_memory_unlimited(wasm_rt_memory_t* memory, std::uint32_t delta);
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+extern "C" {
+void faasmjs_wasm_rt_allocate_memory_unlimited(wasm_rt_memory_t* memory, std::uint32_t initial, std::uint32_t max);
+std::uint32_t faasmjs_wasm_rt_grow_memory_unlimited(wasm_rt_memory_t* memory, std::uint32_t delta);
+std::uint32_t faasmjs_wasm_rt_grow_funcref_table_unlimited(wasm_rt_funcref_table_t* table, std::uint32_t delta,
+                                                           wasm_rt_funcref_t init);
+std::uint32_t faasmjs_wasm_rt_grow_externref_table_unlimited(wasm_rt_externref_table_t* table, std::uint32_t delta,
+                                                             wasm_rt_externref_t init);
+}
 
 namespace faasmjs::gateway::worker {
 
 namespace {
 
-// One call at a time per process (main.cpp): the cap of the running call.
-const wasm_rt_memory_t* capped = nullptr;
-std::uint32_t cap_pages = 0;
+constexpr std::uint64_t kPageBytes = 65536;
+// What wasm-rt-impl.c's wasm_rt_allocate_memory reserves for every memory (WASM_RT_MEMCHECK_SIGNAL_HANDLER).
+constexpr std::size_t kReservation = 0x200000000ul;
+
+// One call at a time per process (main.cpp).
+std::uint64_t limit = 0;
+std::uint64_t used = 0;
+std::uint64_t initial = 0;
+bool over_at_start = false;
 bool hit = false;
+
+bool fits(std::uint64_t more) { return limit == 0 || used + more <= limit; }
+
+// A grow of `bytes`, done by `grow` when it fits the limit.
+template <class Grow>
+std::uint32_t grow_within_limit(std::uint64_t bytes, Grow&& grow) {
+  if (!fits(bytes)) {
+    hit = true;
+    return UINT32_MAX;
+  }
+  const std::uint32_t old = grow();
+  if (old != UINT32_MAX) used += bytes;
+  return old;
+}
+
+// A table of `elements` made now, at instantiation: counted, and made empty when it does not fit.
+template <class Table>
+void allocate_table(Table* table, std::uint32_t elements, std::uint32_t max_elements) {
+  const std::uint64_t bytes = std::uint64_t{elements} * sizeof(*table->data);
+  used += bytes;
+  initial += bytes;
+  table->data = nullptr;
+  table->size = 0;
+  table->max_size = max_elements;
+  if (limit != 0 && used > limit) {
+    over_at_start = true;
+    return;
+  }
+  if (elements == 0) return;
+  table->data = static_cast<decltype(table->data)>(std::calloc(elements, sizeof(*table->data)));
+  if (table->data != nullptr) table->size = elements;
+}
+
+template <class Table>
+void free_table(Table* table) {
+  used -= std::min<std::uint64_t>(used, std::uint64_t{table->size} * sizeof(*table->data));
+  std::free(table->data);
+}
 
 }  // namespace
 
-void limit_memory(wasm_rt_memory_t& memory, std::uint64_t limit_pages) {
+void begin_call_memory(std::uint64_t limit_bytes) {
+  limit = limit_bytes;
+  used = 0;
+  initial = 0;
+  over_at_start = false;
   hit = false;
-  capped = nullptr;
-  if (limit_pages == 0 || limit_pages >= memory.max_pages) return;
-  memory.max_pages = static_cast<std::uint32_t>(limit_pages);
-  capped = &memory;
-  cap_pages = memory.max_pages;
 }
 
+std::uint64_t initial_memory_bytes() { return initial; }
+bool initial_memory_over_limit() { return over_at_start; }
 bool memory_limit_hit() { return hit; }
 
 }  // namespace faasmjs::gateway::worker
 
-extern "C" std::uint32_t wasm_rt_grow_memory(wasm_rt_memory_t* memory, std::uint32_t delta) {
-  using namespace faasmjs::gateway::worker;
-  if (memory == capped && memory->max_pages == cap_pages && static_cast<std::uint64_t>(memory->pages) + delta > cap_pages) {
-    hit = true;
-  }
-  return faasmjs_wasm_rt_grow_memory_unlimited(memory, delta);
+using namespace faasmjs::gateway::worker;
+
+extern "C" {
+
+void wasm_rt_allocate_memory(wasm_rt_memory_t* memory, std::uint32_t initial_pages, std::uint32_t max_pages) {
+  const std::uint64_t bytes = initial_pages * kPageBytes;
+  used += bytes;
+  initial += bytes;
+  if (limit != 0 && used > limit) over_at_start = true;
+  // Reserved and made accessible, not touched: an over-limit memory costs address space only, and the call
+  // is refused before any of its code runs.
+  faasmjs_wasm_rt_allocate_memory_unlimited(memory, initial_pages, max_pages);
 }
+
+std::uint32_t wasm_rt_grow_memory(wasm_rt_memory_t* memory, std::uint32_t delta) {
+  return grow_within_limit(delta * kPageBytes, [&] { return faasmjs_wasm_rt_grow_memory_unlimited(memory, delta); });
+}
+
+void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
+  if (memory->data == nullptr) return;  // never allocated: instantiation trapped before it
+  used -= std::min<std::uint64_t>(used, memory->size);
+  munmap(memory->data, kReservation);
+}
+
+void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t* table, std::uint32_t elements, std::uint32_t max) {
+  allocate_table(table, elements, max);
+}
+
+void wasm_rt_allocate_externref_table(wasm_rt_externref_table_t* table, std::uint32_t elements, std::uint32_t max) {
+  allocate_table(table, elements, max);
+}
+
+void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t* table) { free_table(table); }
+void wasm_rt_free_externref_table(wasm_rt_externref_table_t* table) { free_table(table); }
+
+std::uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t* table, std::uint32_t delta, wasm_rt_funcref_t init) {
+  return grow_within_limit(std::uint64_t{delta} * sizeof(*table->data),
+                           [&] { return faasmjs_wasm_rt_grow_funcref_table_unlimited(table, delta, init); });
+}
+
+std::uint32_t wasm_rt_grow_externref_table(wasm_rt_externref_table_t* table, std::uint32_t delta,
+                                           wasm_rt_externref_t init) {
+  return grow_within_limit(std::uint64_t{delta} * sizeof(*table->data),
+                           [&] { return faasmjs_wasm_rt_grow_externref_table_unlimited(table, delta, init); });
+}
+
+}  // extern "C"

@@ -1,7 +1,10 @@
-// The per-call memory limit. A call's memory may not grow past the pages its limit allows: the worker lowers
-// the memory's maximum, so memory.grow fails there as at any maximum, and it builds wasm2c's runtime with its
-// grow function renamed (CMakeLists.txt) so that this file's wasm_rt_grow_memory sees every refusal: a call
-// that then traps ran out of its limit, which its result says, rather than a bare trap.
+// The per-call memory limit, over linear memory and tables together. The worker builds wasm2c's runtime with
+// its functions that allocate, grow and free memories and tables renamed (CMakeLists.txt), so that this
+// file's versions are the ones modules call: they count every byte against the running call's limit, refuse
+// a grow past it (memory.grow and table.grow fail there as at any maximum, and the refusal is remembered: a
+// call that then traps ran out of its limit, which its result says, rather than a bare trap), and free a
+// memory's whole 8 GiB reservation, where wasm2c's own free unmaps only the pages in use and so leaked the
+// rest of every instance's address space.
 #pragma once
 
 #include <cstdint>
@@ -10,10 +13,14 @@
 
 namespace faasmjs::gateway::worker {
 
-// Caps `memory` at `limit_pages` for the current call (no cap when 0 or not below its own maximum) and clears
-// the record of refusals.
-void limit_memory(wasm_rt_memory_t& memory, std::uint64_t limit_pages);
-// Whether a grow was refused by the cap since limit_memory.
+// Before an instance is made: the limit of the call about to run (0: none), and no refusal yet.
+void begin_call_memory(std::uint64_t limit_bytes);
+// What the instance's memories and tables took when they were made (their initial sizes), in bytes.
+std::uint64_t initial_memory_bytes();
+// Whether those initial sizes alone exceed the limit: the module cannot run under it (its tables were then
+// made empty, so that its element segments trap instead of being written).
+bool initial_memory_over_limit();
+// Whether a grow was refused by the limit since begin_call_memory.
 bool memory_limit_hit();
 
 }  // namespace faasmjs::gateway::worker

@@ -20,7 +20,6 @@ namespace faasmjs::gateway::worker {
 
 namespace {
 
-constexpr std::uint64_t kPageBytes = 65536;
 constexpr std::size_t kMaxErrorOutput = 300;
 
 // A guest entry point behind wasm2c's trap handler. The setjmp lives in this frame for the whole guest call, and
@@ -107,7 +106,7 @@ Outcome run_entry(Entry& entry, Call& call) {
 }
 
 // `returned` is what the entry returned when it did not trap (0 for _start).
-RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t returned, std::uint64_t limit_pages) {
+RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t returned, std::uint64_t limit_bytes) {
   RunResult result;
   const std::string& name = request.function;
   if (trap == 0) {
@@ -128,7 +127,7 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
     // trap or a fault): the call ran out of its memory limit.
     if (memory_limit_hit()) {
       result.status = CallStatus::MemoryExceeded;
-      result.error = name + " exceeded its memory limit of " + std::to_string(limit_pages * kPageBytes >> 20) +
+      result.error = name + " exceeded its memory limit of " + std::to_string(limit_bytes >> 20) +
                      " MiB (then " + what + ")";
     } else {
       result.status = CallStatus::Trapped;
@@ -173,23 +172,30 @@ RunResult run_call(const RunRequest& request, int channel) {
   Z_env_instance_t env{&call};
   Z_wasi_snapshot_preview1_instance_t wasi{&call};
 
+  const std::uint64_t limit_bytes = request.memory_limit_bytes;
+  begin_call_memory(limit_bytes);
   Instance instance(module);
   Entry entry{nullptr, module, instance.get(), &env, &wasi};
   // Instantiation writes data segments and may trap (a segment outside memory): it runs behind the handler too.
   entry.run = [](Entry& e) { e.module->instantiate(e.instance, e.env, e.wasi); };
   instance.mark_instantiated();
-  if (int trap = enter_guest(entry); trap != 0) {
-    return failed(request.function + ": cannot instantiate: " + trap_message(static_cast<wasm_rt_trap_t>(trap)));
+  const int instantiation_trap = enter_guest(entry);
+  // Checked first: a table left empty for being over the limit makes the element segments trap.
+  if (initial_memory_over_limit()) {
+    RunResult result = failed(request.function + " needs " + std::to_string(initial_memory_bytes() >> 20) +
+                              " MiB of memory and tables from the start, more than the memory limit of " +
+                              std::to_string(limit_bytes >> 20) + " MiB per call");
+    result.status = CallStatus::MemoryExceeded;
+    return result;
+  }
+  if (instantiation_trap != 0) {
+    return failed(request.function + ": cannot instantiate: " +
+                  trap_message(static_cast<wasm_rt_trap_t>(instantiation_trap)));
   }
   call.instance = instance.get();
   call.memory = module->memory(instance.get());
   call.table = module->table != nullptr ? module->table(instance.get()) : nullptr;
   call.guest_malloc = module->malloc;
-
-  const std::uint64_t limit_pages =
-      request.memory_limit_bytes == 0 ? 0
-                                      : std::max<std::uint64_t>(request.memory_limit_bytes / kPageBytes, call.memory->pages);
-  limit_memory(*call.memory, limit_pages);
 
   entry.run = [](Entry& e) { e.module->call_ctors(e.instance); };
   Outcome outcome = run_entry(entry, call);
@@ -234,7 +240,7 @@ RunResult run_call(const RunRequest& request, int channel) {
   } catch (const HostFault& fault) {
     call.stderr_text += std::string("faasm.js: mapped state not published at the end of the call: ") + fault.what() + "\n";
   }
-  return finish(request, call, outcome.trap, pointer_result, limit_pages);
+  return finish(request, call, outcome.trap, pointer_result, limit_bytes);
 }
 
 double measure_instantiation(const std::string& shared_object, int count) {
