@@ -168,7 +168,10 @@ class CachingCompiler final : public Compiler {
     const std::span<const char> bytes(reinterpret_cast<const char*>(wasm.data()), wasm.size());
     if (auto written = write_file(work / "fn.wasm", bytes); !written) return std::unexpected(written.error());
     // Relative paths only: the programs run in `work`, and their messages must not name server folders.
-    if (auto checked = run("check", {options_.module_checker.string(), "fn.wasm", "checked.wasm", "shape"}, work, deadline);
+    if (auto checked = run("check",
+                           {options_.module_checker.string(), "--max-nesting", std::to_string(options_.max_nesting),
+                            "fn.wasm", "checked.wasm", "shape"},
+                           work, deadline);
         !checked) {
       return std::unexpected(checked.error());
     }

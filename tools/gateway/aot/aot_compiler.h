@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "aot/module_cache.h"
+#include "aot/module_scan.h"
 #include "common/error.h"
 
 namespace faasmjs::gateway::aot {
@@ -34,6 +35,7 @@ struct CompilerOptions {
   std::string optimisation = "-O2";
   std::string wasm2c = "wasm2c";
   std::filesystem::path module_checker;  // empty: faasmjs-module-check beside this executable, else the build's
+  std::size_t max_nesting = kModuleLimits.max_nesting;  // module_scan.h says why it is bounded
   std::chrono::seconds compile_timeout{300};  // one compile: checks, wasm2c and cc together
   std::uint64_t compile_memory_bytes = 2048ull << 20;  // the address space of each of its processes
   std::uint64_t compile_output_bytes = 1024ull << 20;  // the largest file one of them may write

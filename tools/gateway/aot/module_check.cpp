@@ -47,7 +47,7 @@ std::string signature_of(const wabt::FuncSignature& sig) {
 
 }  // namespace
 
-Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm) {
+Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const ModuleLimits& limits) {
   // WebAssembly 2.0 without SIMD: wasm2c 1.0.32 aborts on SIMD instead of reporting it.
   wabt::Features features;
   features.disable_simd();
@@ -56,7 +56,7 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm) {
   wabt::Module module;
   wabt::Errors errors;
   if (wasm.size() < 8) return fail(ErrorCode::BadWasm, "not a wasm binary: only " + std::to_string(wasm.size()) + " bytes");
-  if (auto scanned = scan_module(wasm); !scanned) return std::unexpected(scanned.error());
+  if (auto scanned = scan_module(wasm, limits); !scanned) return std::unexpected(scanned.error());
   if (wabt::Failed(wabt::ReadBinaryIr("function", wasm.data(), wasm.size(), options, &errors, &module))) {
     // Valid once SIMD is allowed: then SIMD is the one thing wrong with it.
     wabt::Features with_simd;

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 
+#include "aot/module_scan.h"
 #include "common/error.h"
 
 namespace faasmjs::gateway::aot {
@@ -22,7 +23,7 @@ struct ModuleShape {
   bool exports_table = false;
 };
 
-Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm);
+Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const ModuleLimits& limits = kModuleLimits);
 
 // How faasmjs-module-check tells the gateway the shape: one line per fact.
 std::string shape_text(const ModuleShape& shape);

@@ -1,9 +1,11 @@
-// faasmjs-module-check IN.wasm OUT.wasm SHAPE: the compiler's checks (module_check.h) in a process of their
+// faasmjs-module-check [--max-nesting N] IN.wasm OUT.wasm SHAPE: the compiler's checks (module_check.h) in a process of their
 // own, which the gateway runs sandboxed (compile_sandbox.h) because wabt reads the untrusted upload here.
 // Accepted: OUT.wasm is IN without its custom sections (what wasm2c gets), SHAPE the module's shape_text,
 // exit status 0. Refused: one line on stderr, exit status 2. Anything else (a crash, a limit) is the
 // gateway's to describe.
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -23,8 +25,14 @@ bool write_all(const char* path, const char* data, std::size_t size) {
 
 int main(int argc, char** argv) {
   using namespace faasmjs::gateway;
+  aot::ModuleLimits limits;
+  if (argc == 6 && std::strcmp(argv[1], "--max-nesting") == 0) {
+    limits.max_nesting = std::strtoull(argv[2], nullptr, 10);
+    argv += 2;
+    argc -= 2;
+  }
   if (argc != 4) {
-    std::fputs("usage: faasmjs-module-check IN.wasm OUT.wasm SHAPE\n", stderr);
+    std::fputs("usage: faasmjs-module-check [--max-nesting N] IN.wasm OUT.wasm SHAPE\n", stderr);
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -33,7 +41,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::vector<std::uint8_t> wasm{std::istreambuf_iterator<char>(in), {}};
-  auto shape = aot::check_module(wasm);
+  auto shape = aot::check_module(wasm, limits);
   if (!shape) {
     std::fprintf(stderr, "%s\n", shape.error().message.c_str());
     return 2;

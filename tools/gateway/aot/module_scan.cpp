@@ -78,8 +78,8 @@ class Scanner final : public wabt::BinaryReaderNop {
  private:
   wabt::Result open() {
     if (++depth_ <= limits_.max_nesting) return wabt::Result::Ok;
-    return refuse("nests blocks more than " + std::to_string(limits_.max_nesting) + " deep in function " +
-                  std::to_string(function_) + ", past the nesting limit");
+    return refuse("function " + std::to_string(function_) + " nests blocks deeper than the nesting limit of " +
+                  std::to_string(limits_.max_nesting));
   }
 
   std::string names_rule() const {
