@@ -26,6 +26,9 @@ Options:
   -f, --functions DIR     register every NAME.wasm in DIR (with NAME.async.wasm and NAME.manifest.json)
   -d, --data DIR          state, uploaded functions and the compile cache (default ./faasmjs-data)
       --cache DIR         the compile cache (default DATA/aot-cache)
+      --cache-max MIB     the compile cache's size; least recently used modules go first (default 1024)
+      --compile-timeout S a compile's time limit, checks, wasm2c and cc together (default 300)
+      --compile-memory MIB  the address space of each compiler process (default 2048)
       --workers N         calls running at once (default: one per core)
       --call-timeout MS   a call's execution time limit; INVOKE may ask for less, never more (default 60000)
       --memory-limit MIB  a call's linear memory limit (default 1024)
@@ -76,7 +79,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   // docs/protocol.md: INVOKE's timeoutMs is clipped to --call-timeout, which is also the default.
   options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
-  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kToken, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify };
+  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kToken, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
+               kCacheMax, kCompileTimeout, kCompileMemory };
   static const option long_options[] = {
       {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
       {"web-root", required_argument, nullptr, 'w'},   {"sdk", required_argument, nullptr, kSdk},
@@ -87,6 +91,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"max-frame", required_argument, nullptr, kMaxFrame}, {"resume-grace", required_argument, nullptr, kGrace},
       {"idle-timeout", required_argument, nullptr, kIdle},
       {"worker", required_argument, nullptr, kWorker}, {"asyncify", required_argument, nullptr, kAsyncify},
+      {"cache-max", required_argument, nullptr, kCacheMax}, {"compile-timeout", required_argument, nullptr, kCompileTimeout},
+      {"compile-memory", required_argument, nullptr, kCompileMemory},
       {"quiet", no_argument, nullptr, 'q'},            {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, 'V'},          {nullptr, 0, nullptr, 0},
   };
@@ -159,6 +165,24 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       }
       case kWorker: options.worker_binary = optarg; break;
       case kAsyncify: options.asyncify_tool = optarg; break;
+      case kCacheMax: {
+        auto mib = as_number(1, 1 << 30);
+        if (!mib) return bad("--cache-max needs MiB, from 1");
+        options.compiler.cache_max_bytes = static_cast<std::uint64_t>(*mib) << 20;
+        break;
+      }
+      case kCompileTimeout: {
+        auto seconds = as_number(1, 86'400);
+        if (!seconds) return bad("--compile-timeout needs seconds from 1 to 86400");
+        options.compiler.compile_timeout = std::chrono::seconds(*seconds);
+        break;
+      }
+      case kCompileMemory: {
+        auto mib = as_number(64, 1 << 20);
+        if (!mib) return bad("--compile-memory needs MiB, from 64");
+        options.compiler.compile_memory_bytes = static_cast<std::uint64_t>(*mib) << 20;
+        break;
+      }
       case 'q': options.quiet = true; break;
       case 'h': std::fputs(kUsage, stdout); return std::unexpected(0);
       case 'V': std::puts("faasmjs-gateway " FAASMJS_VERSION); return std::unexpected(0);
@@ -168,6 +192,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   }
   if (optind < argc) return bad(std::string("unexpected argument '") + argv[optind] + "'");
   options.cache_dir = cache.value_or(options.data_dir / "aot-cache");
+  options.compiler.cache_dir = options.cache_dir;
   if (!fs::exists(options.worker_binary)) return bad("no worker at " + options.worker_binary.string() + " (--worker)");
   return options;
 }

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "aot/aot_compiler.h"
 #include "cluster/cluster.h"
 #include "protocol/frame_header.h"
 
@@ -28,6 +29,7 @@ struct GatewayOptions {
   std::set<std::string> users;
   std::chrono::seconds resume_grace{30};
   std::chrono::seconds idle_timeout{90};
+  aot::CompilerOptions compiler;  // its cache_dir is cache_dir
   ClusterLimits limits;
   protocol::Limits frames;
   bool quiet = false;

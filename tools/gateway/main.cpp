@@ -53,7 +53,9 @@ int main(int argc, char** argv) {
   if (!store) return fail_start("state", store.error());
   auto locks = state::StateLocks::create();
   auto tier = state::HostTier::create(**store);
-  auto compiler = aot::Compiler::create({options.cache_dir});
+  auto compiler_options = options.compiler;
+  compiler_options.log = log;
+  auto compiler = aot::Compiler::create(compiler_options);
   if (!compiler) return fail_start("compiler", compiler.error());
   auto registry = registry::FunctionRegistry::open({options.data_dir, options.functions_dir, options.asyncify_tool, log},
                                                    **compiler);

@@ -55,7 +55,10 @@ struct RegistryFixture {
     data = root / "data";
     functions = root / "functions";
     fs::create_directories(functions);
-    auto made = aot::Compiler::create({root / "cache", "cc", "-O0"});
+    aot::CompilerOptions compiler_options;
+    compiler_options.cache_dir = root / "cache";
+    compiler_options.optimisation = "-O0";
+    auto made = aot::Compiler::create(compiler_options);
     REQUIRE(made.has_value());
     compiler = std::move(*made);
   }

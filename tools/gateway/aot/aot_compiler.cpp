@@ -1,27 +1,25 @@
 #include "aot/aot_compiler.h"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
 #include <vector>
 
+#include "aot/build_folder.h"
+#include "aot/compile_sandbox.h"
 #include "aot/glue_generator.h"
 #include "aot/module_abi.h"
 #include "aot/module_check.h"
+#include "aot/module_scan.h"
 #include "common/sha256.h"
 #include "module_abi_text.h"
-
-extern char** environ;
 
 namespace faasmjs::gateway::aot {
 
@@ -29,85 +27,166 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Runs a program to its end with stdout and stderr in `log`; an error names the program and its status.
-Expected<void> run_program(const std::vector<std::string>& argv, const fs::path& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return fail(ErrorCode::Internal, "cannot run " + argv[0] + ": " + std::strerror(spawned));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  std::ifstream in(log);
-  std::string first_line;
-  std::getline(in, first_line);
-  const std::string how = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                            : "signal " + std::to_string(WTERMSIG(status));
-  return fail(ErrorCode::Internal, argv[0] + " failed (" + how + "): " + first_line + " (log: " + log.string() + ")");
-}
+using Clock = std::chrono::steady_clock;
+
+std::string mebibytes(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
 Expected<void> write_file(const fs::path& path, std::span<const char> text) {
   std::ofstream out(path, std::ios::binary);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  if (!out) return fail(ErrorCode::Internal, "cannot write " + path.string());
+  if (!out) return fail(ErrorCode::Internal, "cannot write " + path.filename().string() + " in a build folder");
   return {};
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The line of a program's log worth a message: its first error, else its first line; printable and cut, as
+// the program read the upload and may have been made to print anything.
+std::string telling_line(const fs::path& log) {
+  std::ifstream in(log);
+  std::string first, line;
+  for (int read = 0; read < 10'000 && std::getline(in, line); ++read) {
+    if (first.empty()) first = line;
+    if (line.find("error") != std::string::npos) {
+      first = line;
+      break;
+    }
+  }
+  first.resize(std::min<std::size_t>(first.size(), 300));
+  for (char& c : first) {
+    if (c < 0x20 || c >= 0x7F) c = '?';
+  }
+  return first;
+}
+
+bool out_of_memory(const fs::path& log) {
+  const std::string text = read_text(log).substr(0, 1 << 20);
+  for (const char* sign : {"out of memory", "memory exhausted", "bad_alloc", "Cannot allocate memory"}) {
+    if (text.find(sign) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// wasm2c's instantiate prototype, read line by line: the header grows with the upload's exports.
+std::string instantiate_line(const fs::path& header) {
+  std::ifstream in(header);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("void Z_fn_instantiate(")) return line;
+  }
+  return {};
+}
+
+fs::path default_checker() {
+  std::error_code error;
+  const fs::path beside = fs::read_symlink("/proc/self/exe", error).parent_path() / "faasmjs-module-check";
+  return !error && fs::exists(beside) ? beside : fs::path(FAASMJS_MODULE_CHECK_BUILD_PATH);
 }
 
 class CachingCompiler final : public Compiler {
  public:
-  explicit CachingCompiler(CompilerOptions options) : options_(std::move(options)) {}
+  explicit CachingCompiler(CompilerOptions options)
+      : options_(std::move(options)), cache_(options_.cache_dir, options_.cache_max_bytes) {
+    std::lock_guard lock(mutex_);
+    cache_.evict();
+  }
 
   Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm) override {
+    if (wasm.size() > kModuleLimits.max_bytes) {
+      return fail(ErrorCode::BadWasm, "is " + std::to_string(wasm.size()) + " bytes, past the module size limit of " +
+                                          mebibytes(kModuleLimits.max_bytes));
+    }
     const std::string sha = sha256_hex(wasm);
     const fs::path target = options_.cache_dir / (sha + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + ".so");
     std::unique_lock lock(mutex_);
     // One compile per binary at a time: later callers wait for the first and then find the cache filled.
     changed_.wait(lock, [&] { return !in_flight_.contains(sha); });
-    if (fs::exists(target)) return CompiledModule{sha, target, 0, true};
+    if (cache_.use(target)) return CompiledModule{sha, target, 0, true, cache_.pin(target)};
     in_flight_.insert({sha, true});
     lock.unlock();
     auto result = build(wasm, sha, target);
     lock.lock();
+    if (result) {
+      result->pin = cache_.pin(target);
+      cache_.evict();
+    }
     in_flight_.erase(sha);
     changed_.notify_all();
     return result;
   }
 
  private:
+  // One program of a compile, sandboxed, in the time left of the compile's limit.
+  Expected<void> run(const char* stage, const std::vector<std::string>& argv, const fs::path& folder,
+                     Clock::time_point deadline) {
+    SandboxRun sandboxed;
+    sandboxed.argv = argv;
+    sandboxed.folder = folder;
+    sandboxed.log = folder / (std::string(stage) + ".log");
+    sandboxed.limits.time = std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(deadline - Clock::now()));
+    sandboxed.limits.memory_bytes = options_.compile_memory_bytes;
+    sandboxed.limits.output_bytes = options_.compile_output_bytes;
+    auto outcome = run_sandboxed(sandboxed);
+    if (!outcome) return std::unexpected(outcome.error());
+    if (!outcome->network_isolated && !warned_.exchange(true) && options_.log) {
+      options_.log("the compiler's programs run with the gateway's network (" + outcome->network_note +
+                   "): run the gateway as root or with CAP_SYS_ADMIN to isolate them");
+    }
+    if (outcome->exited && outcome->exit_status == 0) return {};
+    if (outcome->timed_out || outcome->signal == SIGXCPU) {
+      return fail(ErrorCode::BadWasm, "the compile took longer than its time limit of " +
+                                          std::to_string(options_.compile_timeout.count()) + " s");
+    }
+    if (outcome->signal == SIGXFSZ) {
+      return fail(ErrorCode::BadWasm, std::string(stage) + " wrote more than the compile output limit of " +
+                                          mebibytes(options_.compile_output_bytes));
+    }
+    if (out_of_memory(sandboxed.log)) {
+      return fail(ErrorCode::BadWasm, std::string(stage) + " needed more than the compile memory limit of " +
+                                          mebibytes(options_.compile_memory_bytes));
+    }
+    if (std::string_view(stage) == "check") {
+      if (outcome->exited && outcome->exit_status == 2) return fail(ErrorCode::BadWasm, telling_line(sandboxed.log));
+      return fail(ErrorCode::BadWasm, "the module could not be checked: the checker " +
+                                          std::string(outcome->exited ? "failed" : "crashed") + " (" +
+                                          describe(*outcome) + ")");
+    }
+    return fail(ErrorCode::Internal, std::string(stage) + " failed (" + describe(*outcome) +
+                                         "): " + telling_line(sandboxed.log));
+  }
+
   Expected<CompiledModule> build(std::span<const std::uint8_t> wasm, const std::string& sha, const fs::path& target) {
-    const auto started = std::chrono::steady_clock::now();
-    auto shape = check_module(wasm);
-    if (!shape) return std::unexpected(shape.error());
-    const fs::path work = options_.cache_dir / ("build-" + sha + "-" + std::to_string(getpid()));
-    std::error_code ignored;
-    fs::remove_all(work, ignored);
-    fs::create_directories(work, ignored);
-    auto cleanup = [&] { fs::remove_all(work, ignored); };
+    const auto started = Clock::now();
+    const auto deadline = started + options_.compile_timeout;
+    auto folder = BuildFolder::create(options_.cache_dir);
+    if (!folder) return std::unexpected(folder.error());
+    const fs::path& work = folder->path();
     const std::span<const char> bytes(reinterpret_cast<const char*>(wasm.data()), wasm.size());
-    if (auto written = write_file(work / "fn.wasm", bytes); !written) return cleanup(), std::unexpected(written.error());
-    if (auto translated = run_program({options_.wasm2c, "-n", "fn", (work / "fn.wasm").string(),
-                                       "-o", (work / "fn.c").string()},
-                                      work / "wasm2c.log");
+    if (auto written = write_file(work / "fn.wasm", bytes); !written) return std::unexpected(written.error());
+    // Relative paths only: the programs run in `work`, and their messages must not name server folders.
+    if (auto checked = run("check",
+                           {options_.module_checker.string(), "--max-nesting", std::to_string(options_.max_nesting),
+                            "fn.wasm", "checked.wasm", "shape"},
+                           work, deadline);
+        !checked) {
+      return std::unexpected(checked.error());
+    }
+    auto shape = parse_shape(read_text(work / "shape"));
+    if (!shape) return std::unexpected(shape.error());
+    if (auto translated = run("wasm2c", {options_.wasm2c, "-n", "fn", "checked.wasm", "-o", "fn.c"}, work, deadline);
         !translated) {
       return keep_log(work, sha, translated.error());
     }
-    std::ifstream header_in(work / "fn.h");
-    std::stringstream header;
-    header << header_in.rdbuf();
-    auto glue = generate_glue(*shape, header.str());
-    if (!glue) return cleanup(), std::unexpected(glue.error());
-    if (auto w = write_file(work / "glue.c", *glue); !w) return cleanup(), std::unexpected(w.error());
+    auto glue = generate_glue(*shape, instantiate_line(work / "fn.h"));
+    if (!glue) return std::unexpected(glue.error());
+    if (auto w = write_file(work / "glue.c", *glue); !w) return std::unexpected(w.error());
     if (auto w = write_file(work / "module_abi.h", std::span<const char>(kModuleAbiHeader, sizeof kModuleAbiHeader - 1));
         !w) {
-      return cleanup(), std::unexpected(w.error());
+      return std::unexpected(w.error());
     }
     // wasm2c's load helpers end with `wasm_asm("" ::"r"(result))`, an empty asm that forces every load to
     // happen. Kept on purpose (DESIGN.md measured ~2x on a matrix multiply without it): wasm2c's default
@@ -115,30 +194,30 @@ class CachingCompiler final : public Compiler {
     // load traps only if it is executed; without the asm the C compiler deletes a load whose value is unused,
     // and a wasm `i32.load` + `drop` past the end of memory would run on instead of trapping as in the
     // browser. tests/gateway/worker (traps: "an unused out-of-bounds load still traps") holds this in place.
-    const fs::path built = work / "fn.so";
-    if (auto compiled = run_program({options_.c_compiler, options_.optimisation, "-shared", "-fPIC",
-                                     "-fvisibility=hidden", "-w", "-I", work.string(), (work / "fn.c").string(),
-                                     (work / "glue.c").string(), "-o", built.string()},
-                                    work / "cc.log");
+    if (auto compiled = run("cc", {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden",
+                                   "-w", "-I", ".", "fn.c", "glue.c", "-o", "fn.so"},
+                            work, deadline);
         !compiled) {
       return keep_log(work, sha, compiled.error());
     }
     // A rename is atomic: a crash leaves either no module or a whole one under the cache name.
-    fs::rename(built, target, ignored);
-    cleanup();
-    if (ignored) return fail(ErrorCode::Internal, "cannot store " + target.string() + ": " + ignored.message());
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    return CompiledModule{sha, target, static_cast<std::uint32_t>(ms.count()), false};
+    std::error_code error;
+    fs::rename(work / "fn.so", target, error);
+    if (error) return fail(ErrorCode::Internal, "cannot store " + target.filename().string() + " in the compile cache: " + error.message());
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    return CompiledModule{sha, target, static_cast<std::uint32_t>(ms.count()), false, nullptr};
   }
 
-  // A compiler failure after the checks passed is the gateway's problem, not the upload's: keep the log.
+  // A compiler failure after the checks passed is the gateway's problem, not the upload's: keep the log (the
+  // cache's cap holds it too). A limit is the upload's.
   std::unexpected<Error> keep_log(const fs::path& work, const std::string& sha, Error error) {
+    if (error.code != ErrorCode::Internal) return std::unexpected(std::move(error));
     std::error_code ignored;
     for (const char* log : {"wasm2c.log", "cc.log"}) {
       if (fs::exists(work / log)) fs::copy_file(work / log, options_.cache_dir / (sha + "-" + log),
                                                 fs::copy_options::overwrite_existing, ignored);
     }
-    fs::remove_all(work, ignored);
+    error.message += " (log: " + sha + "-*.log in the compile cache)";
     return std::unexpected(std::move(error));
   }
 
@@ -146,6 +225,8 @@ class CachingCompiler final : public Compiler {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::string, bool> in_flight_;
+  ModuleCache cache_;
+  std::atomic<bool> warned_ = false;
 };
 
 }  // namespace
@@ -154,6 +235,8 @@ Expected<std::unique_ptr<Compiler>> Compiler::create(CompilerOptions options) {
   std::error_code error;
   fs::create_directories(options.cache_dir, error);
   if (error) return fail(ErrorCode::Internal, "cannot create the compile cache " + options.cache_dir.string() + ": " + error.message());
+  if (options.module_checker.empty()) options.module_checker = default_checker();
+  sweep_build_folders(options.cache_dir);
   return std::make_unique<CachingCompiler>(std::move(options));
 }
 

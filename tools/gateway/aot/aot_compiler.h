@@ -5,15 +5,26 @@
 //
 // Refused with BadWasm and one line saying why, before any compiler runs: a file that does not parse or
 // validate, a module using SIMD (wasm2c 1.0.32 aborts on it), one importing a function the worker does not
-// provide (named, as Faasm's "Missing import"), one without the Faasm entry points.
+// provide (named, as Faasm's "Missing import"), one without the Faasm entry points, one past a limit of
+// module_scan.h (size, nesting, counts) or with a name that is not safe to write into C.
+//
+// Nothing of the upload is parsed in the calling process: the checks run in faasmjs-module-check, wasm2c
+// and cc after it, each a sandboxed child (compile_sandbox.h) under the limits below, in a build folder of
+// its own that is removed however the compile ends (build_folder.h). A compile past a limit is BadWasm
+// naming the limit. The cache is kept under cache_max_bytes (module_cache.h).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
+#include "aot/module_cache.h"
+#include "aot/module_scan.h"
 #include "common/error.h"
 
 namespace faasmjs::gateway::aot {
@@ -23,6 +34,13 @@ struct CompilerOptions {
   std::string c_compiler = "cc";
   std::string optimisation = "-O2";
   std::string wasm2c = "wasm2c";
+  std::filesystem::path module_checker;  // empty: faasmjs-module-check beside this executable, else the build's
+  std::size_t max_nesting = kModuleLimits.max_nesting;  // module_scan.h says why it is bounded
+  std::chrono::seconds compile_timeout{300};  // one compile: checks, wasm2c and cc together
+  std::uint64_t compile_memory_bytes = 2048ull << 20;  // the address space of each of its processes
+  std::uint64_t compile_output_bytes = 1024ull << 20;  // the largest file one of them may write
+  std::uint64_t cache_max_bytes = 1024ull << 20;
+  std::function<void(std::string_view)> log;  // what an operator should know (a sandbox without isolation)
 };
 
 struct CompiledModule {
@@ -30,6 +48,7 @@ struct CompiledModule {
   std::filesystem::path shared_object;
   std::uint32_t compile_ms = 0;  // 0 when it came from the cache
   bool cached = false;
+  ModulePin pin;  // shared_object stays in the cache while a copy of this lives
 };
 
 class Compiler {

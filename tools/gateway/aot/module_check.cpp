@@ -1,6 +1,9 @@
 #include "aot/module_check.h"
 
 #include <cstdio>
+#include <sstream>
+
+#include "aot/module_scan.h"
 
 #include "wabt/binary-reader-ir.h"
 #include "wabt/binary-reader.h"
@@ -44,7 +47,7 @@ std::string signature_of(const wabt::FuncSignature& sig) {
 
 }  // namespace
 
-Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm) {
+Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const ModuleLimits& limits) {
   // WebAssembly 2.0 without SIMD: wasm2c 1.0.32 aborts on SIMD instead of reporting it.
   wabt::Features features;
   features.disable_simd();
@@ -53,6 +56,7 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm) {
   wabt::Module module;
   wabt::Errors errors;
   if (wasm.size() < 8) return fail(ErrorCode::BadWasm, "not a wasm binary: only " + std::to_string(wasm.size()) + " bytes");
+  if (auto scanned = scan_module(wasm, limits); !scanned) return std::unexpected(scanned.error());
   if (wabt::Failed(wabt::ReadBinaryIr("function", wasm.data(), wasm.size(), options, &errors, &module))) {
     // Valid once SIMD is allowed: then SIMD is the one thing wrong with it.
     wabt::Features with_simd;
@@ -108,6 +112,31 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm) {
     }
   }
   if (!shape.exports_memory) return fail(ErrorCode::BadWasm, "exports no memory: not a Faasm function");
+  return shape;
+}
+
+std::string shape_text(const ModuleShape& shape) {
+  std::string text;
+  for (const auto& name : shape.function_exports) text += "export " + name + "\n";
+  if (shape.exports_memory) text += "memory\n";
+  if (shape.exports_table) text += "table\n";
+  return text;
+}
+
+Expected<ModuleShape> parse_shape(const std::string& text) {
+  ModuleShape shape;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("export ")) {
+      shape.function_exports.insert(line.substr(7));
+    } else if (line == "memory") {
+      shape.exports_memory = true;
+    } else if (line == "table") {
+      shape.exports_table = true;
+    } else {
+      return fail(ErrorCode::Internal, "the module checker's answer has an unexpected line");
+    }
+  }
   return shape;
 }
 

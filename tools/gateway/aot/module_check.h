@@ -1,7 +1,10 @@
 // What the cluster's compiler checks before any compiler runs, so that a bad upload is one clear line
 // (BadWasm) and never a wasm2c abort or a C compiler error: the binary parses and validates as WebAssembly
 // 2.0 without SIMD, imports only what the worker provides, with the worker's signatures, and exports what a
-// Faasm host enters.
+// Faasm host enters. Every name in it passed module_scan.h, so one name is one line of shape_text.
+//
+// It runs in faasmjs-module-check (module_check_main.cpp), a sandboxed child of the gateway
+// (compile_sandbox.h): a binary that crashes wabt costs that process.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +12,7 @@
 #include <span>
 #include <string>
 
+#include "aot/module_scan.h"
 #include "common/error.h"
 
 namespace faasmjs::gateway::aot {
@@ -19,6 +23,10 @@ struct ModuleShape {
   bool exports_table = false;
 };
 
-Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm);
+Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const ModuleLimits& limits = kModuleLimits);
+
+// How faasmjs-module-check tells the gateway the shape: one line per fact.
+std::string shape_text(const ModuleShape& shape);
+Expected<ModuleShape> parse_shape(const std::string& text);
 
 }  // namespace faasmjs::gateway::aot
