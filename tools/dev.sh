@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   cmake ninja-build g++ pkg-config
   clang lld wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-14-dev-wasm32
   emscripten binaryen wabt
+  clang-16 libclang-rt-16-dev
   libwebsockets-dev libssl-dev libcereal-dev doctest-dev
   chromium
 )
@@ -31,6 +32,10 @@ Commands:
             each output, and exit non-zero on any failure.
   test      Build everything and run every test suite through ctest (ends with ctest's summary).
   bench     Build and run the benchmarks; results are written to docs/performance.md.
+  fuzz      Build the libFuzzer targets (tests/fuzz) and run each, or only TARGET, for --seconds N each
+            (default 600) on its committed corpus; `test` runs each for 25 s. What a run finds is kept in
+            build/fuzz/runs/corpus/TARGET, crashing inputs in build/fuzz/runs/artifacts/TARGET.
+            fuzz [TARGET] [--seconds N]; targets: protocol worker_protocol state_store asyncify_input.
   build     Install what is missing, configure and build (the first step of the commands above).
   deps      Only install what is missing (Debian packages, npm packages from the committed lockfile).
 
@@ -77,12 +82,16 @@ deps() {
   install_npm_packages
 }
 
-build() {
+configure() {
   deps
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
     log "Configuring in $BUILD_DIR"
     cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
   fi
+}
+
+build() {
+  configure
   log "Building"
   cmake --build "$BUILD_DIR" --parallel "$JOBS"
 }
@@ -114,12 +123,36 @@ bench() {
   "$ROOT/tests/bench/run.sh" "$BUILD_DIR" "$ROOT/docs/performance.md"
 }
 
+fuzz() {
+  local targets=() seconds=600
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --seconds) [ $# -ge 2 ] || die "--seconds needs a number"; seconds="$2"; shift 2 ;;
+      *) targets+=("$1"); shift ;;
+    esac
+  done
+  configure
+  log "Building the fuzz targets"
+  cmake --build "$BUILD_DIR" --parallel "$JOBS" --target fuzz-targets
+  if [ ${#targets[@]} -eq 0 ]; then
+    for binary in "$BUILD_DIR"/fuzz/fuzz_*; do
+      [ "$binary" = "$BUILD_DIR/fuzz/fuzz_seeds" ] || targets+=("${binary##*/fuzz_}")
+    done
+  fi
+  for target in "${targets[@]}"; do
+    [ -x "$BUILD_DIR/fuzz/fuzz_$target" ] || die "unknown fuzz target '$target'"
+    log "Fuzzing $target for $seconds s"
+    "$ROOT/tests/fuzz/run.sh" "$BUILD_DIR/fuzz/fuzz_$target" "$target" "$seconds" "$BUILD_DIR/fuzz/runs"
+  done
+}
+
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
   demo) demo "$@" ;;
   test) test_all "$@" ;;
   bench) bench "$@" ;;
+  fuzz) fuzz "$@" ;;
   build) build ;;
   deps) deps ;;
   -h|--help|help) usage ;;

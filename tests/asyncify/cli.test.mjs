@@ -135,6 +135,79 @@ describe('faasmjs-asyncify rejects bad input with one line and exit status 2', (
   });
 });
 
+// A function whose _start nests `depth` blocks around its call to __faasm_await_call, in binary form
+// (wat2wasm itself overflows its stack on such text).
+function nestedBlocks(depth) {
+  const leb = (n) => {
+    const out = [];
+    do {
+      let byte = n & 0x7f;
+      n >>>= 7;
+      if (n !== 0) byte |= 0x80;
+      out.push(byte);
+    } while (n !== 0);
+    return out;
+  };
+  const section = (id, payload) => Buffer.concat([Buffer.from([id, ...leb(payload.length)]), payload]);
+  const name = (text) => Buffer.concat([Buffer.from(leb(text.length)), Buffer.from(text)]);
+  const body = Buffer.concat([Buffer.from([0]), Buffer.alloc(2 * depth, Buffer.from([0x02, 0x40])),
+    Buffer.from([0x41, 1, 0x10, 0, 0x1a]), Buffer.alloc(depth, 0x0b), Buffer.from([0x0b])]);
+  return Buffer.concat([
+    Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
+    section(1, Buffer.from([2, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 0, 0])),
+    section(2, Buffer.concat([Buffer.from([1]), name('env'), name('__faasm_await_call'), Buffer.from([0, 0])])),
+    section(3, Buffer.from([1, 1])),
+    section(5, Buffer.from([1, 0, 1])),
+    section(7, Buffer.concat([Buffer.from([2]), name('memory'), Buffer.from([2, 0]), name('_start'), Buffer.from([0, 1])])),
+    section(10, Buffer.concat([Buffer.from([1]), Buffer.from(leb(body.length)), body])),
+  ]);
+}
+
+describe('faasmjs-asyncify refuses valid modules it cannot transform with one line naming what', () => {
+  const refused = {
+    'memory64': [() => assemble('memory64', faasmFunction('(drop (call $await (i32.const 1)))')
+      .replace('(memory (export "memory") 1)', '(memory (export "memory") i64 1)'), ['--enable-memory64']),
+      /memory64 is not supported$/],
+    'multiple memories': [() => assemble('two_memories_named',
+      faasmFunction('(drop (call $await (i32.load $second (i32.const 0))))', '(memory $second 1)'),
+      ['--enable-multi-memory']), /multiple memories is not supported$/],
+    'exception handling': [() => assemble('exceptions', faasmFunction(
+      '(try (do (drop (call $await (i32.const 1)))) (catch $oops))', '(tag $oops)'), ['--enable-exceptions']),
+      /exception handling is not supported$/],
+    'relaxed SIMD': [() => assemble('relaxed_simd', faasmFunction(
+      '(drop (i32x4.relaxed_trunc_f32x4_s (v128.const i32x4 0 0 0 0))) (drop (call $await (i32.const 1)))'),
+      ['--enable-relaxed-simd']), /relaxed SIMD is not supported$/],
+    // Found by fuzz.asyncify_input: a call_ref on an i32, on which wabt 1.0.32's validator asserted.
+    'typed function references (a mutated module that made wabt abort)': [
+      () => new URL('../fuzz/corpus/asyncify_input/regression-call-ref-validator-assert.wasm', import.meta.url).pathname,
+      /typed function references is not supported$/],
+    'an element segment at a negative offset': [() => assemble('negative_elem', faasmFunction(
+      '(call $blocks)', '(table 2 funcref) (elem (i32.const -1) $blocks) (func $blocks (drop (call $await (i32.const 1))))')),
+      /element segment 0 puts 1 function at offset -1 of table 0, which has 2 entries/],
+  };
+  for (const depth of [20000, 300000]) {
+    refused[`${depth} nested blocks`] = [() => {
+      fs.writeFileSync(scratchPath(`nested_${depth}.wasm`), nestedBlocks(depth));
+      return scratchPath(`nested_${depth}.wasm`);
+    }, /function 1 nests blocks more than 10000 deep/];
+  }
+  for (const [what, [make, pattern]] of Object.entries(refused)) {
+    it(what, () => {
+      const input = make();
+      const output = scratchPath('never-written.wasm');
+      assertOneLineError(run(input, '-o', output), input, pattern);
+      assert.ok(!fs.existsSync(output), 'wrote an output');
+    });
+  }
+
+  it('10000 nested blocks, the limit, are transformed', () => {
+    const input = scratchPath('nested_10000.wasm');
+    fs.writeFileSync(input, nestedBlocks(10000));
+    const result = run(input, '-o', scratchPath('nested_10000.async.wasm'));
+    assert.equal(result.status, 0, result.stderr);
+  });
+});
+
 describe('faasmjs-asyncify rejects bad options with one line and exit status 2', () => {
   const cases = [
     [['--frobnicate', valid], '--frobnicate'],

@@ -29,8 +29,9 @@ bool writeAll(int fd, const void* data, std::size_t size) {
   return true;
 }
 
-[[noreturn]] void runChild(const std::function<Result<std::vector<std::uint8_t>>()>& work, int dataFd, int logFd) {
-  ::dup2(logFd, STDOUT_FILENO);
+[[noreturn]] void runChild(const std::function<Result<std::vector<std::uint8_t>>()>& work, int dataFd, int logFd,
+                           ChildStdout childStdout) {
+  if (childStdout == ChildStdout::Captured) ::dup2(logFd, STDOUT_FILENO);
   ::dup2(logFd, STDERR_FILENO);
   ::close(logFd);
   auto result = work();
@@ -80,7 +81,8 @@ std::string firstLine(const std::string& text) {
 
 }  // namespace
 
-Result<IsolatedOutput> runIsolated(const std::function<Result<std::vector<std::uint8_t>>()>& work) {
+Result<IsolatedOutput> runIsolated(const std::function<Result<std::vector<std::uint8_t>>()>& work,
+                                   ChildStdout childStdout) {
   int dataPipe[2];
   int logPipe[2];
   if (::pipe(dataPipe) != 0) return Error{std::string("cannot create a pipe: ") + std::strerror(errno)};
@@ -102,7 +104,7 @@ Result<IsolatedOutput> runIsolated(const std::function<Result<std::vector<std::u
   if (child == 0) {
     ::close(dataPipe[0]);
     ::close(logPipe[0]);
-    runChild(work, dataPipe[1], logPipe[1]);
+    runChild(work, dataPipe[1], logPipe[1], childStdout);
   }
   ::close(dataPipe[1]);
   ::close(logPipe[1]);

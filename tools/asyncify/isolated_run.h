@@ -14,12 +14,15 @@ namespace faasmjs::asyncify {
 
 struct IsolatedOutput {
   std::vector<std::uint8_t> bytes;
-  std::string log;  // what the child printed on stdout and stderr
+  std::string log;  // what the child printed on stderr, and on stdout unless it was inherited
 };
+
+enum class ChildStdout { Captured, Inherited };
 
 // On failure the error says how the child ended ("exited with status 1", "killed by signal 6 (Aborted)")
 // followed by the first line it printed, or the work's own error message.
-Result<IsolatedOutput> runIsolated(const std::function<Result<std::vector<std::uint8_t>>()>& work);
+Result<IsolatedOutput> runIsolated(const std::function<Result<std::vector<std::uint8_t>>()>& work,
+                                   ChildStdout childStdout = ChildStdout::Captured);
 
 }  // namespace faasmjs::asyncify
 

@@ -71,8 +71,11 @@
 // ROBUSTNESS
 //   Input is read and validated by wabt, which reports errors as values; libbinaryen, which prints "Fatal"
 //   and exits on input it dislikes, only ever sees what wabt accepted, and runs in a forked child
-//   (isolated_run.h) so that even its aborts become one line of error. Every error is one line on stderr
-//   naming the culprit, and exit status 2.
+//   (isolated_run.h) so that even its aborts become one line of error; so does the whole transform, so that
+//   a crash inside wabt is one too. Blocks nested over 10,000 deep and features Binaryen 108 cannot
+//   transform (memory64, multiple memories, exception handling, relaxed SIMD, typed function references,
+//   GC) are refused by name (wasm_input.h). Every error is one line on stderr naming the culprit, and exit
+//   status 2.
 #include <unistd.h>
 
 #include <algorithm>
@@ -286,8 +289,26 @@ int run(const std::vector<std::string>& arguments) {
     case Action::Version: std::cout << kProgram << " " << kVersion << "\n"; return kExitSuccess;
     case Action::Transform: break;
   }
-  if (auto status = transform(commandLine->options); !status) {
-    std::cerr << kProgram << ": error: " << status.error().message << "\n";
+  // wabt reads and analyses the untrusted input in this process, and a wabt bug (a failed assertion, a stack
+  // overflow) would end it with a core dump instead of one line: the whole transform runs in a child, whose
+  // own errors come back as its output and whose crash becomes the error. Its output files appear only by
+  // rename, so a crash leaves none half-written.
+  const Options& options = commandLine->options;
+  auto contained = runIsolated(
+      [&options]() -> Result<Bytes> {
+        const Status status = transform(options);
+        if (status) return Bytes();
+        return Bytes(status.error().message.begin(), status.error().message.end());
+      },
+      ChildStdout::Inherited);
+  if (!contained) {
+    std::cerr << kProgram << ": error: " << options.input << ": internal error: faasmjs-asyncify "
+              << contained.error().message << "\n";
+    return kExitError;
+  }
+  std::cerr << contained->log;
+  if (!contained->bytes.empty()) {
+    std::cerr << kProgram << ": error: " << std::string(contained->bytes.begin(), contained->bytes.end()) << "\n";
     return kExitError;
   }
   return kExitSuccess;

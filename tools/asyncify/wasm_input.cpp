@@ -5,14 +5,126 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "wabt/binary-reader-ir.h"
+#include "wabt/binary-reader-nop.h"
 #include "wabt/binary-reader.h"
+#include "wabt/cast.h"
 #include "wabt/feature.h"
 #include "wabt/validator.h"
 
 namespace faasmjs::asyncify {
 namespace {
+
+// Features past WebAssembly 2.0 that the tool and Binaryen 108's Asyncify cannot handle, each with the name
+// it is refused by. Binaryen misreads or aborts on the first four (memory64 loads become i32 loads, a
+// second memory is refused, exception handling aborts Asyncify, relaxed SIMD is unknown to it); typed
+// function references and GC are not enabled in its output (binaryen_transform.cpp), and wabt 1.0.32's
+// validator asserts on some ill-typed call_ref, so a module using them is never validated with them on:
+// they are named when the module reads with them and not without.
+struct Unsupported {
+  void (wabt::Features::*enable)();
+  const char* name;
+  bool validate;
+};
+constexpr Unsupported kUnsupported[] = {
+    {&wabt::Features::enable_memory64, "memory64", true},
+    {&wabt::Features::enable_multi_memory, "multiple memories", true},
+    {&wabt::Features::enable_exceptions, "exception handling", true},
+    {&wabt::Features::enable_relaxed_simd, "relaxed SIMD", true},
+    {&wabt::Features::enable_function_references, "typed function references", false},
+    {&wabt::Features::enable_gc, "GC", false},
+};
+
+wabt::Features supportedFeatures() {
+  wabt::Features features;
+  features.EnableAll();
+  features.disable_memory64();
+  features.disable_multi_memory();
+  features.disable_exceptions();
+  features.disable_relaxed_simd();
+  features.disable_function_references();
+  features.disable_gc();
+  return features;
+}
+
+// Deeper than this, wabt's recursive destructors (and later Binaryen's walkers) overflow the stack: 20,000
+// nested blocks crashed the tool. Compilers nest one block per switch case, so the bound is generous.
+constexpr wabt::Index kMaxNesting = 10000;
+
+// Reads every function body with wabt's event reader, which keeps no tree (it cannot overflow), counting
+// how deep blocks, loops, ifs and trys nest.
+class NestingCheck : public wabt::BinaryReaderNop {
+ public:
+  wabt::Result BeginFunctionBody(wabt::Index index, wabt::Offset) override {
+    function_ = index;
+    depth_ = 0;
+    return wabt::Result::Ok;
+  }
+  wabt::Result OnBlockExpr(wabt::Type) override { return enter(); }
+  wabt::Result OnLoopExpr(wabt::Type) override { return enter(); }
+  wabt::Result OnIfExpr(wabt::Type) override { return enter(); }
+  wabt::Result OnTryExpr(wabt::Type) override { return enter(); }
+  wabt::Result OnEndExpr() override { return leave(); }
+  wabt::Result OnDelegateExpr(wabt::Index) override { return leave(); }
+
+  // Problems other than the depth are parseModule's to report, in its words.
+  bool OnError(const wabt::Error&) override { return true; }
+
+  std::optional<wabt::Index> tooDeep() const { return tooDeep_; }
+
+ private:
+  wabt::Result enter() {
+    if (++depth_ <= kMaxNesting) return wabt::Result::Ok;
+    tooDeep_ = function_;
+    return wabt::Result::Error;
+  }
+  wabt::Result leave() {
+    if (depth_ > 0) --depth_;
+    return wabt::Result::Ok;
+  }
+  wabt::Index function_ = 0;
+  wabt::Index depth_ = 0;
+  std::optional<wabt::Index> tooDeep_;
+};
+
+Status checkNesting(const std::vector<std::uint8_t>& bytes, const std::string& label) {
+  NestingCheck check;
+  wabt::ReadBinaryOptions options(supportedFeatures(), nullptr, /*read_debug_names=*/false,
+                                  /*stop_on_first_error=*/true, /*fail_on_custom_section_error=*/false);
+  (void)wabt::ReadBinary(bytes.data(), bytes.size(), &check, options);
+  if (const auto function = check.tooDeep()) {
+    return Error{label + ": function " + std::to_string(*function) + " nests blocks more than " +
+                 std::to_string(kMaxNesting) + " deep (the limit of nested blocks, loops, ifs and trys)"};
+  }
+  return ok();
+}
+
+// A module whose active element segment lies outside its own table fails to instantiate anywhere; Binaryen
+// 108 rewrites such an offset into one that no longer validates, so it is refused here, by name.
+Status checkElementSegments(const wabt::Module& module, const std::string& label) {
+  for (std::size_t i = 0; i < module.elem_segments.size(); ++i) {
+    const wabt::ElemSegment& segment = *module.elem_segments[i];
+    if (segment.kind != wabt::SegmentKind::Active || segment.offset.size() != 1) continue;
+    const auto* offset = wabt::dyn_cast<wabt::ConstExpr>(&segment.offset.front());
+    const wabt::Index table = module.GetTableIndex(segment.table_var);
+    if (offset == nullptr || offset->const_.type() != wabt::Type::I32 || table < module.num_table_imports ||
+        table >= module.tables.size()) {
+      continue;
+    }
+    const std::uint64_t start = offset->const_.u32();
+    const std::uint64_t size = module.tables[table]->elem_limits.initial;
+    if (start + segment.elem_exprs.size() > size) {
+      const std::size_t count = segment.elem_exprs.size();
+      return Error{label + ": element segment " + std::to_string(i) + " puts " + std::to_string(count) +
+                   (count == 1 ? " function" : " functions") + " at offset " +
+                   std::to_string(static_cast<std::int32_t>(start)) + " of table " + std::to_string(table) +
+                   ", which has " + std::to_string(size) + " entries: the module cannot be instantiated"};
+    }
+  }
+  return ok();
+}
 
 std::string describeFirst(const wabt::Errors& errors) {
   for (const auto& error : errors) {
@@ -24,8 +136,8 @@ std::string describeFirst(const wabt::Errors& errors) {
   return "rejected without a message";
 }
 
-Result<std::unique_ptr<wabt::Module>> parseWith(const wabt::Features& features,
-                                                const std::vector<std::uint8_t>& bytes, const std::string& label) {
+Result<std::unique_ptr<wabt::Module>> readWith(const wabt::Features& features, const std::vector<std::uint8_t>& bytes,
+                                               const std::string& label) {
   wabt::ReadBinaryOptions readOptions(features, nullptr, /*read_debug_names=*/true, /*stop_on_first_error=*/true,
                                       /*fail_on_custom_section_error=*/true);
   auto module = std::make_unique<wabt::Module>();
@@ -34,7 +146,15 @@ Result<std::unique_ptr<wabt::Module>> parseWith(const wabt::Features& features,
                                       module.get()))) {
     return Error{label + ": not a valid wasm binary: " + describeFirst(errors)};
   }
-  if (wabt::Failed(wabt::ValidateModule(module.get(), &errors, wabt::ValidateOptions(features)))) {
+  return module;
+}
+
+Result<std::unique_ptr<wabt::Module>> parseWith(const wabt::Features& features,
+                                                const std::vector<std::uint8_t>& bytes, const std::string& label) {
+  auto module = readWith(features, bytes, label);
+  if (!module) return module;
+  wabt::Errors errors;
+  if (wabt::Failed(wabt::ValidateModule(module->get(), &errors, wabt::ValidateOptions(features)))) {
     return Error{label + ": invalid wasm module: " + describeFirst(errors)};
   }
   return module;
@@ -61,13 +181,24 @@ Result<std::vector<std::uint8_t>> readFile(const std::string& path) {
 }
 
 Result<ParsedModule> parseModule(const std::vector<std::uint8_t>& bytes, const std::string& label) {
+  if (auto nesting = checkNesting(bytes, label); !nesting) return nesting.error();
   // wabt's default features are the finished proposals, i.e. WebAssembly 2.0.
-  if (auto module = parseWith(wabt::Features(), bytes, label)) return ParsedModule{std::move(*module), false};
-  wabt::Features all;
-  all.EnableAll();
-  auto module = parseWith(all, bytes, label);
-  if (!module) return module.error();
-  return ParsedModule{std::move(*module), true};
+  auto module = parseWith(wabt::Features(), bytes, label);
+  const bool needsPostWasm2Features = !module;
+  if (!module) module = parseWith(supportedFeatures(), bytes, label);
+  if (!module) {
+    const bool readable = static_cast<bool>(readWith(supportedFeatures(), bytes, label));
+    for (const auto& feature : kUnsupported) {
+      wabt::Features features = supportedFeatures();
+      (features.*feature.enable)();
+      const bool uses = feature.validate ? static_cast<bool>(parseWith(features, bytes, label))
+                                         : !readable && readWith(features, bytes, label);
+      if (uses) return Error{label + ": " + feature.name + " is not supported"};
+    }
+    return module.error();
+  }
+  if (auto segments = checkElementSegments(**module, label); !segments) return segments.error();
+  return ParsedModule{std::move(*module), needsPostWasm2Features};
 }
 
 std::string displayName(const wabt::Module& module, wabt::Index function) {

@@ -22,7 +22,9 @@ struct ParsedModule {
 };
 
 // Parses, with function names from the name section when present, and validates: as WebAssembly 2.0 first,
-// and failing that with every feature wabt knows. `label` names the binary in error messages.
+// and failing that with every feature wabt knows that the tool supports. Refuses, naming the limit or the
+// feature, blocks nested over 10,000 deep, an unsupported feature (memory64, ...) and element segments
+// outside their table. `label` names the binary in error messages.
 Result<ParsedModule> parseModule(const std::vector<std::uint8_t>& bytes, const std::string& label);
 
 // A function's name for people: its name-section name, else an export name, else func[INDEX]; imports are

@@ -2,6 +2,7 @@
 
 #include "common/byte_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
@@ -58,8 +59,15 @@ std::optional<Message> receive_message(int fd) {
   std::uint32_t length = 0;
   for (int i = 0; i < 4; ++i) length |= static_cast<std::uint32_t>(header[i]) << (8 * i);
   if (length > kMaxMessage) return std::nullopt;
-  Message message{static_cast<Op>(header[4]), std::vector<std::uint8_t>(length)};
-  if (length > 0 && !read_all(fd, message.body.data(), length)) return std::nullopt;
+  // The body grows as its bytes arrive: a header alone (from a broken or hijacked peer) must not make this
+  // side allocate kMaxMessage bytes.
+  constexpr std::size_t kPiece = 1u << 20;
+  Message message{static_cast<Op>(header[4]), {}};
+  while (message.body.size() < length) {
+    const std::size_t have = message.body.size();
+    message.body.resize(have + std::min<std::size_t>(length - have, kPiece));
+    if (!read_all(fd, message.body.data() + have, message.body.size() - have)) return std::nullopt;
+  }
   return message;
 }
 
