@@ -61,12 +61,18 @@ function functionsOf(url) {
   return base.href;
 }
 
+/** The user a gateway token (docs/protocol.md, "Tokens": fjs1.USER.ROLE.EXPIRY.SIGNATURE) is for. */
+function userOfToken(token) {
+  const parts = typeof token === 'string' ? token.split('.') : [];
+  return parts.length === 5 && parts[0] === 'fjs1' ? parts[1] : undefined;
+}
+
 /** Validated connect() options with their defaults; `url` is the gateway's, or undefined. */
 export function connectOptions(options = {}, url = undefined) {
   checkKeys(options, CONNECT_OPTIONS, 'connect options');
   const connected = url !== undefined;
   const {
-    user = 'faasmjs', functions = connected ? functionsOf(url) : undefined, suspension = 'auto', worker = false,
+    user = userOfToken(options.token) ?? 'faasmjs', functions = connected ? functionsOf(url) : undefined, suspension = 'auto', worker = false,
     stdout = 'capture', confFlags = {}, where = 'browser', chain = connected ? 'cluster' : 'browser', webSocket, token = '',
     reconnect = {}, keepAlive = {},
   } = options;

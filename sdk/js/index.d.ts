@@ -22,7 +22,10 @@ export interface FunctionFiles {
 export type Place = 'browser' | 'cluster';
 
 export interface ConnectOptions {
-  /** State namespace (Faasm's user; with a gateway 1-64 of [A-Za-z0-9_-]). Default 'faasmjs'. */
+  /**
+   * State namespace (Faasm's user; with a gateway 1-64 of [A-Za-z0-9-]). Default: the token's user, else
+   * 'faasmjs'. With a token, the gateway refuses any user but the token's.
+   */
   user?: string;
   /**
    * Where NAME.wasm, NAME.async.wasm and NAME.manifest.json live: a base URL (relative to the page), in Node a
@@ -36,7 +39,11 @@ export interface ConnectOptions {
   chain?: Place;
   /** The WebSocket constructor (Node 20: the ws package's WebSocket). Default globalThis.WebSocket. */
   webSocket?: new (url: string, protocols?: string | string[]) => WebSocket;
-  /** The gateway's --token, if it has one. Default ''. */
+  /**
+   * A token for HELLO, signed with the gateway's --token-key-file key (`faasmjs-gateway token`, or
+   * sdk/js/auth/mint-token.js in a Node backend). Default '': only a gateway with --allow-anonymous lets
+   * a client in without one.
+   */
   token?: string;
   /** Reconnecting after a dropped socket: attempts (default 5; the first at once), then delays doubling from delayMs (625) up to maxDelayMs (5000). */
   reconnect?: { attempts?: number; delayMs?: number; maxDelayMs?: number };

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "auth/origin_policy.h"
+
 namespace faasmjs::gateway {
 
 namespace fs = std::filesystem;
@@ -14,6 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kUsage[] = R"(Usage: faasmjs-gateway [options]
+       faasmjs-gateway token --user NAME [--role invoke|upload|admin] [--ttl 1h] --key-file FILE
 
 Serves a web app, the faasm.js SDK and the faasmjs.v1 WebSocket endpoint on one port, with an embedded
 single-node cluster that runs the same function binaries as the browser (docs/gateway.md).
@@ -32,7 +35,14 @@ Options:
       --workers N         calls running at once (default: one per core)
       --call-timeout MS   a call's execution time limit; INVOKE may ask for less, never more (default 60000)
       --memory-limit MIB  a call's linear memory limit (default 1024)
-      --token TEXT        clients must present TEXT in HELLO (default: none)
+      --token-key-file F  verify HELLO's tokens with the key in F (at least 32 bytes; mint tokens with
+                          `faasmjs-gateway token`); the token's user is the client's user
+      --allow-anonymous   let clients in without a token, as the user HELLO names (role upload)
+      --allow-origin URL  browser pages of this origin may connect, besides the gateway's own (repeatable)
+      --allow-host NAME   a name (NAME or NAME:PORT) clients may reach the gateway by, besides IP addresses
+                          and localhost: for a reverse proxy or DNS name (repeatable)
+      --tls-cert FILE     serve https:// and wss:// with this PEM certificate (chain), with --tls-key
+      --tls-key FILE      the certificate's PEM private key
       --users A,B         the only users allowed (default: any well-formed user name)
       --max-frame BYTES   the largest WebSocket frame accepted (default 4194304)
       --resume-grace S    how long a dropped session waits for its client (default 30)
@@ -79,7 +89,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   // docs/protocol.md: INVOKE's timeoutMs is clipped to --call-timeout, which is also the default.
   options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
-  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kToken, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
+  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
                kCacheMax, kCompileTimeout, kCompileMemory };
   static const option long_options[] = {
       {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
@@ -87,7 +97,10 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"functions", required_argument, nullptr, 'f'},  {"data", required_argument, nullptr, 'd'},
       {"cache", required_argument, nullptr, kCache},   {"workers", required_argument, nullptr, kWorkers},
       {"call-timeout", required_argument, nullptr, kTimeout}, {"memory-limit", required_argument, nullptr, kMemory},
-      {"token", required_argument, nullptr, kToken},   {"users", required_argument, nullptr, kUsers},
+      {"token-key-file", required_argument, nullptr, kTokenKey}, {"allow-anonymous", no_argument, nullptr, kAnonymous},
+      {"allow-origin", required_argument, nullptr, kOrigin}, {"allow-host", required_argument, nullptr, kAllowHost},
+      {"tls-cert", required_argument, nullptr, kTlsCert}, {"tls-key", required_argument, nullptr, kTlsKey},
+      {"users", required_argument, nullptr, kUsers},
       {"max-frame", required_argument, nullptr, kMaxFrame}, {"resume-grace", required_argument, nullptr, kGrace},
       {"idle-timeout", required_argument, nullptr, kIdle},
       {"worker", required_argument, nullptr, kWorker}, {"asyncify", required_argument, nullptr, kAsyncify},
@@ -100,6 +113,13 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
     std::fprintf(stderr, "faasmjs-gateway: %s (see --help)\n", message.c_str());
     return std::unexpected(2);
   };
+  for (int i = 1; i < argc; ++i) {
+    // getopt would take it for an abbreviation of --token-key-file; a shared secret on the command line
+    // was visible to every user in ps.
+    if (std::string_view(argv[i]) == "--token" || std::string_view(argv[i]).starts_with("--token=")) {
+      return bad("--token is gone (a secret in ps): clients present signed tokens, verified with --token-key-file FILE");
+    }
+  }
   opterr = 0;
   int option = 0;
   while ((option = getopt_long(argc, argv, ":p:w:f:d:qhV", long_options, nullptr)) != -1) {
@@ -136,7 +156,22 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         options.limits.memory_limit_bytes = static_cast<std::uint64_t>(*mib) << 20;
         break;
       }
-      case kToken: options.token = optarg; break;
+      case kTokenKey: options.token_key_file = fs::path(optarg); break;
+      case kAnonymous: options.allow_anonymous = true; break;
+      case kOrigin: {
+        auto origin = auth::normal_origin(optarg);
+        if (!origin) return bad("--allow-origin needs an origin like https://app.example:8443, got '" + std::string(optarg) + "'");
+        options.allow_origins.insert(*origin);
+        break;
+      }
+      case kAllowHost: {
+        auto host = auth::normal_host(optarg);
+        if (!host) return bad("--allow-host needs a host name, optionally with :PORT, got '" + std::string(optarg) + "'");
+        options.allow_hosts.insert(*host);
+        break;
+      }
+      case kTlsCert: options.tls_cert = fs::path(optarg); break;
+      case kTlsKey: options.tls_key = fs::path(optarg); break;
       case kUsers: {
         std::stringstream list(optarg);
         for (std::string user; std::getline(list, user, ',');) {
@@ -191,6 +226,10 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
     }
   }
   if (optind < argc) return bad(std::string("unexpected argument '") + argv[optind] + "'");
+  if (!options.token_key_file && !options.allow_anonymous) {
+    return bad("clients need a way in: pass --token-key-file FILE (tokens from `faasmjs-gateway token`), or --allow-anonymous");
+  }
+  if (options.tls_cert.has_value() != options.tls_key.has_value()) return bad("--tls-cert and --tls-key go together");
   options.cache_dir = cache.value_or(options.data_dir / "aot-cache");
   options.compiler.cache_dir = options.cache_dir;
   if (!fs::exists(options.worker_binary)) return bad("no worker at " + options.worker_binary.string() + " (--worker)");

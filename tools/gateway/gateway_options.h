@@ -25,7 +25,12 @@ struct GatewayOptions {
   std::filesystem::path cache_dir;
   std::filesystem::path worker_binary;
   std::filesystem::path asyncify_tool;
-  std::string token;
+  std::optional<std::filesystem::path> token_key_file;
+  bool allow_anonymous = false;
+  std::set<std::string> allow_origins;
+  std::set<std::string> allow_hosts;
+  std::optional<std::filesystem::path> tls_cert;
+  std::optional<std::filesystem::path> tls_key;
   std::set<std::string> users;
   std::chrono::seconds resume_grace{30};
   std::chrono::seconds idle_timeout{90};

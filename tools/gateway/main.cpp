@@ -3,9 +3,12 @@
 // dependency order and takes them down in reverse on SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "aot/aot_compiler.h"
+#include "auth/function_owners.h"
+#include "auth/token.h"
 #include "cluster/worker_pool.h"
 #include "gateway_options.h"
 #include "registry/function_registry.h"
@@ -13,6 +16,7 @@
 #include "state/global_store.h"
 #include "state/host_tier.h"
 #include "state/state_locks.h"
+#include "token_command.h"
 #include "transport/server.h"
 
 using namespace faasmjs::gateway;
@@ -36,6 +40,7 @@ int fail_start(const std::string& what, const Error& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "token") == 0) return token_command(argc - 1, argv + 1);
   auto parsed = parse_options(argc, argv);
   if (!parsed) return parsed.error();
   const GatewayOptions& options = *parsed;
@@ -49,6 +54,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "faasmjs-gateway: %s\n", data_lock.error().message.c_str());
     return 2;
   }
+  std::optional<auth::TokenKey> token_key;
+  if (options.token_key_file) {
+    auto loaded = auth::TokenKey::load(*options.token_key_file);
+    if (!loaded) return fail_start("--token-key-file", loaded.error());
+    token_key = std::move(*loaded);
+  }
+  auto owners = auth::FunctionOwners::open(options.data_dir / "function-owners");
+  if (!owners) return fail_start("function owners", owners.error());
   auto store = state::GlobalStore::open(options.data_dir / "state");
   if (!store) return fail_start("state", store.error());
   auto locks = state::StateLocks::create();
@@ -69,7 +82,13 @@ int main(int argc, char** argv) {
   server_options.web_root = options.web_root;
   server_options.sdk_dir = options.sdk_dir;
   server_options.limits = options.frames;
-  server_options.token = options.token;
+  server_options.token_key = token_key;
+  server_options.allow_anonymous = options.allow_anonymous;
+  server_options.owners = owners->get();
+  server_options.origins.origins = options.allow_origins;
+  server_options.origins.hosts = options.allow_hosts;
+  server_options.tls_cert = options.tls_cert;
+  server_options.tls_key = options.tls_key;
   server_options.users = options.users;
   server_options.resume_grace = options.resume_grace;
   server_options.idle_timeout = options.idle_timeout;
@@ -84,7 +103,17 @@ int main(int argc, char** argv) {
   const std::string origin = options.host + ":" + std::to_string(server.port());
   const auto names = (*registry)->names();
   log("faasmjs-gateway " FAASMJS_VERSION);
-  log("listening on http://" + origin + "/ (WebSocket ws://" + origin + "/ws, subprotocol faasmjs.v1)");
+  const bool tls = options.tls_cert.has_value();
+  log(std::string("listening on ") + (tls ? "https://" : "http://") + origin + "/ (WebSocket " + (tls ? "wss://" : "ws://") +
+      origin + "/ws, subprotocol faasmjs.v1)");
+  if (options.allow_anonymous) {
+    // Stderr even with --quiet: an operator must not miss that anyone may connect as anyone.
+    std::fprintf(stderr, "faasmjs-gateway: ANONYMOUS access allowed (--allow-anonymous): a client without a token "
+                         "is whichever user it names\n");
+  }
+  log(std::string("clients: ") + (token_key ? "tokens signed with " + options.token_key_file->string() : "no tokens") +
+      "; browser pages of this gateway's own origin" +
+      (options.allow_origins.empty() ? std::string() : " and " + std::to_string(options.allow_origins.size()) + " --allow-origin"));
   log("web root " + options.web_root.string() + ", SDK at /sdk/ from " + options.sdk_dir.string());
   log(std::to_string(names.size()) + " function(s) registered" +
       (options.functions_dir ? " from " + options.functions_dir->string() : std::string()) +

@@ -17,7 +17,8 @@ describe('gateway command line', { timeout: 60_000 }, () => {
     const help = run(['--help']);
     assert.equal(help.status, 0);
     for (const option of ['--port', '--host', '--web-root', '--sdk', '--functions', '--data', '--cache', '--workers',
-      '--call-timeout', '--memory-limit', '--token', '--users', '--max-frame', '--resume-grace', '--idle-timeout', '--worker', '--asyncify',
+      '--call-timeout', '--memory-limit', '--token-key-file', '--allow-anonymous',
+      '--allow-origin', '--allow-host', '--tls-cert', '--tls-key', '--users', '--max-frame', '--resume-grace', '--idle-timeout', '--worker', '--asyncify',
       '--quiet', '--help', '--version']) {
       assert.match(help.stdout, new RegExp(`^ +(-\\w, )?${option}\\b`, 'm'), option);
     }
@@ -33,8 +34,9 @@ describe('gateway command line', { timeout: 60_000 }, () => {
 
   test('a bad option is one line on stderr and exit status 2', () => {
     for (const args of [['--bogus'], ['--port', 'http'], ['--port', '70000'], ['--workers', '0'], ['--max-frame', '10'],
-      ['--port'], ['stray'], ['--worker', '/nonexistent/faasmjs-worker']]) {
-      const result = run(args);
+      ['--port'], ['stray'], ['--worker', '/nonexistent/faasmjs-worker'], ['--allow-origin', 'evil.example'],
+      ['--tls-cert', 'cert.pem'], ['--token', 'visible-in-ps']]) {
+      const result = run([...args, '--allow-anonymous']);
       assert.equal(result.status, 2, args.join(' '));
       assert.equal(result.stderr.trim().split('\n').length, 1, args.join(' '));
       assert.equal(result.stdout, '', args.join(' '));
@@ -45,7 +47,7 @@ describe('gateway command line', { timeout: 60_000 }, () => {
     const scratch = scratchDir();
     const gateway = await Gateway.start({ data: join(scratch, 'one') });
     try {
-      const second = run(['--port', String(gateway.port), '--data', join(scratch, 'two')]);
+      const second = run(['--port', String(gateway.port), '--data', join(scratch, 'two'), '--allow-anonymous']);
       assert.equal(second.status, 1);
       assert.match(second.stderr, new RegExp(`127\\.0\\.0\\.1:${gateway.port}`));
     } finally {

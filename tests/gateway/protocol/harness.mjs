@@ -1,18 +1,22 @@
 // Drives the real faasmjs-gateway for the protocol tests: starts the binary on a free 127.0.0.1 port (it is
 // given --port 0 and reports the port it got) with a fresh --data, and talks faasmjs.v1 to it through the
 // JavaScript runtime's own codec (sdk/js/transport/codec.js), so these tests also check the two codecs
-// against each other.
+// against each other. Each gateway gets a token key of its own (--token-key-file) unless the test passes
+// --allow-anonymous, and Client.connect mints the user's token with it (sdk/js/auth/mint-token.js), so that
+// every test goes through the real HELLO.
 //
 // Environment (set by CMakeLists.txt): FAASMJS_GATEWAY (the binary), FAASMJS_FUNCTIONS_DIR (the examples'
 // wasm), FAASMJS_TEST_FUNCTIONS_DIR (tests/gateway/functions' wasm), FAASMJS_AOT_CACHE (a compile cache
 // shared by the tests, so that each function is compiled once, not once per gateway).
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 
 import { SUBPROTOCOL, TYPE, HEADER_SIZE, encode, decode, packFrames, FrameReader } from '../../../sdk/js/transport/codec.js';
+import { mintToken } from '../../../sdk/js/auth/mint-token.js';
 
 export { TYPE, HEADER_SIZE, SUBPROTOCOL, encode, decode };
 
@@ -45,6 +49,9 @@ export function functionsDir(scratch) {
   return dir;
 }
 
+// The token keys of the running gateways, by WebSocket URL: what Client.connect mints with.
+const KEYS = new Map();
+
 const START_MS = 20_000;
 const STOP_MS = 15_000;
 
@@ -54,11 +61,25 @@ export class Gateway {
   #exit;
   port = 0;
   log = '';
+  key = null;  // the token key, or null with --allow-anonymous
+  scheme = 'http';
 
-  static async start({ data, functions, args = [] }) {
+  #started;
+
+  /** `key`: the token key to use (a restart keeps its gateway's); a fresh one by default. */
+  static async start({ data, functions, args = [], key }) {
     const gateway = new Gateway();
+    gateway.#started = { data, functions, args };
     const cache = process.env.FAASMJS_AOT_CACHE ?? join(data, 'aot-cache');
-    const argv = ['--port', '0', '--data', data, '--cache', cache, ...(functions ? ['--functions', functions] : []), ...args];
+    const auth = [];
+    if (!args.includes('--allow-anonymous') && !args.includes('--token-key-file')) {
+      gateway.key = key ?? randomBytes(32).toString('hex');
+      const keyFile = `${data}.token-key`;
+      writeFileSync(keyFile, `${gateway.key}\n`, { mode: 0o600 });
+      auth.push('--token-key-file', keyFile);
+    }
+    if (args.includes('--tls-cert')) gateway.scheme = 'https';
+    const argv = ['--port', '0', '--data', data, '--cache', cache, ...(functions ? ['--functions', functions] : []), ...auth, ...args];
     gateway.#child = spawn(GATEWAY, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     gateway.#exit = new Promise((resolve) => gateway.#child.on('exit', (code, signal) => resolve({ code, signal })));
     const collect = (chunk) => { gateway.log += chunk.toString(); };
@@ -66,9 +87,10 @@ export class Gateway {
     gateway.#child.stderr.on('data', collect);
     const deadline = Date.now() + START_MS;
     for (;;) {
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(gateway.log);
+      const match = /listening on https?:\/\/127\.0\.0\.1:(\d+)\//.exec(gateway.log);
       if (match) {
         gateway.port = Number(match[1]);
+        if (gateway.key) KEYS.set(gateway.wsUrl, gateway.key);
         return gateway;
       }
       if (gateway.#child.exitCode !== null || Date.now() > deadline) {
@@ -80,8 +102,19 @@ export class Gateway {
   }
 
   get pid() { return this.#child.pid; }
-  get url() { return `http://127.0.0.1:${this.port}`; }
-  get wsUrl() { return `ws://127.0.0.1:${this.port}/ws`; }
+  get url() { return `${this.scheme}://127.0.0.1:${this.port}`; }
+  get wsUrl() { return `${this.scheme === 'https' ? 'wss' : 'ws'}://127.0.0.1:${this.port}/ws`; }
+
+  /** A token for `user` signed with this gateway's key. */
+  token(user, { role = 'upload', ttlSeconds = 600 } = {}) {
+    return mintToken({ key: this.key, user, role, ttlSeconds });
+  }
+
+  /** Stops it and starts a new one on the same data, options and token key (the port may differ). */
+  async restart() {
+    await this.stop();
+    return Gateway.start({ ...this.#started, key: this.key });
+  }
 
   /** SIGTERM, then the exit status; SIGKILL if it does not exit in time (and then the test fails). */
   async stop() {
@@ -129,23 +162,32 @@ export class Client {
   #nextId = 1;
   welcome = null;
 
-  static async open(url, { protocol = SUBPROTOCOL } = {}) {
+  /** Opens a socket; a refused handshake rejects with `handshake refused: HTTP <status>: <the reason line>`. */
+  static async open(url, { protocol = SUBPROTOCOL, headers = {}, ca } = {}) {
     const client = new Client();
-    client.socket = new WebSocket(url, protocol === null ? [] : [protocol]);
+    client.socket = new WebSocket(url, protocol === null ? [] : [protocol], { headers, ...(ca ? { ca } : {}) });
     client.socket.binaryType = 'nodebuffer';
     client.closed = new Promise((resolve) => client.socket.on('close', (code) => resolve(code)));
     client.socket.on('message', (data, isBinary) => client.#onMessage(data, isBinary));
     await withTimeout(new Promise((resolve, reject) => {
       client.socket.once('open', resolve);
       client.socket.once('error', reject);
-      client.socket.once('unexpected-response', (_, response) => reject(new Error(`handshake refused: HTTP ${response.statusCode}`)));
+      client.socket.once('unexpected-response', (_, response) => {
+        let body = '';
+        response.on('data', (chunk) => { body += chunk; });
+        response.on('end', () => reject(new Error(`handshake refused: HTTP ${response.statusCode}: ${body.trim()}`)));
+      });
     }), 10_000, `open ${url}`);
     return client;
   }
 
-  /** Opens a socket and says HELLO; resolves with WELCOME (or rejects with the ERROR). */
-  static async connect(url, { user = 'alice', token = '', session = 0n } = {}) {
-    const client = await Client.open(url);
+  /**
+   * Opens a socket and says HELLO; resolves with WELCOME (or rejects with the ERROR). The token is by default
+   * one for `user` with `role` from the gateway's key ('' for an --allow-anonymous gateway).
+   */
+  static async connect(url, { user = 'alice', role = 'upload', token, session = 0n, ...options } = {}) {
+    if (token === undefined) token = KEYS.has(url) ? mintToken({ key: KEYS.get(url), user, role, ttlSeconds: 600 }) : '';
+    const client = await Client.open(url, options);
     const reply = await client.request(TYPE.HELLO, { user, token, session });
     if (reply.type !== TYPE.WELCOME) throw new Error(`HELLO refused: ${reply.code}: ${reply.message}`);
     client.welcome = reply;

@@ -62,6 +62,17 @@ TEST_SUITE("http_files") {
     CHECK_FALSE(resolve(std::string_view("/index.html\0x", 13)).has_value());
   }
 
+  TEST_CASE_FIXTURE(HttpFixture, "a link inside a root is followed only while it stays inside") {
+    fs::create_symlink(dir / "secret.txt", dir / "web/leak.txt");
+    fs::create_symlink(dir, dir / "web/up");
+    fs::create_symlink(dir / "web/app.js", dir / "sdk/js/app-link.js");
+    fs::create_symlink(dir / "web/style.css", dir / "web/style-link.css");
+    CHECK_FALSE(resolve("/leak.txt").has_value());
+    CHECK_FALSE(resolve("/up/secret.txt").has_value());
+    CHECK_FALSE(resolve("/sdk/js/app-link.js").has_value());  // inside the web root, but outside the SDK's
+    CHECK(resolve("/style-link.css") == dir / "web/style-link.css");
+  }
+
   TEST_CASE("MIME types") {
     CHECK(mime_type("a.wasm") == "application/wasm");
     CHECK(mime_type("a.js").starts_with("text/javascript"));

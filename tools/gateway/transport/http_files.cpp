@@ -1,5 +1,6 @@
 #include "transport/http_files.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace faasmjs::gateway::transport {
@@ -33,6 +34,12 @@ std::optional<HttpFile> file_under(const fs::path& root, const std::vector<std::
   std::error_code error;
   if (fs::is_directory(path, error)) path /= "index.html";
   if (!fs::is_regular_file(path, error)) return std::nullopt;
+  // A link inside the root may point anywhere: what is served must really be below the root.
+  const fs::path real = fs::canonical(path, error);
+  const fs::path real_root = fs::canonical(root, error);
+  if (error) return std::nullopt;
+  const auto [below, _] = std::mismatch(real_root.begin(), real_root.end(), real.begin(), real.end());
+  if (below != real_root.end()) return std::nullopt;
   return HttpFile{path, mime_type(path)};
 }
 

@@ -1,7 +1,8 @@
 // The files the gateway serves over HTTP on its one port: the web app at /, the SDK at /sdk/, and the
 // registered functions' browser files at /functions/ (the registry decides which exist). Resolution is
 // pure path logic, apart from libwebsockets, so that it can be tested on its own and never leaves its
-// roots: a URL with a `..`, `.` or empty segment, a backslash or a NUL resolves to nothing.
+// roots: a URL with a `..`, `.` or empty segment, a backslash or a NUL resolves to nothing, and so does a
+// file whose real path (links followed) is outside the web root or the SDK.
 #pragma once
 
 #include <filesystem>

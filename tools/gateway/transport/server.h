@@ -10,6 +10,9 @@
 #include <set>
 #include <string>
 
+#include "auth/function_owners.h"
+#include "auth/origin_policy.h"
+#include "auth/token.h"
 #include "cluster/cluster.h"
 #include "common/error.h"
 #include "protocol/frame_header.h"
@@ -25,7 +28,12 @@ struct ServerOptions {
   std::filesystem::path web_root;
   std::filesystem::path sdk_dir;  // served at /sdk/
   protocol::Limits limits;
-  std::string token;
+  std::optional<auth::TokenKey> token_key;  // nullopt: no tokens (then allow_anonymous)
+  bool allow_anonymous = false;
+  auth::FunctionOwners* owners = nullptr;
+  auth::OriginPolicy origins;  // its tls is set from tls_cert
+  std::optional<std::filesystem::path> tls_cert;  // with tls_key: https:// and wss:// on the port
+  std::optional<std::filesystem::path> tls_key;
   std::set<std::string> users;  // empty: any well-formed user
   std::chrono::seconds resume_grace{30};
   std::chrono::seconds idle_timeout{90};

@@ -1,6 +1,7 @@
 #include "transport/ws_protocol.h"
 
 #include <libwebsockets.h>
+#include <openssl/rand.h>
 
 #include <cstring>
 
@@ -19,6 +20,7 @@ struct Endpoint::Connection {
   FrameReader reader;
   OutgoingQueue own;         // for a socket without a session: errors before HELLO
   Session* session = nullptr;
+  auth::Role role = auth::Role::Invoke;  // what HELLO proved; the session's user is who
   std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
 
   explicit Connection(const Limits& limits) : reader(limits), own(limits) {}
@@ -32,19 +34,25 @@ struct Endpoint::Connection {
 
 namespace {
 
-bool valid_user(const std::string& user) {
-  if (user.empty() || user.size() > 64) return false;
-  for (char c : user) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) return false;
+struct Identity {
+  std::string user;
+  auth::Role role;
+};
+
+// Session ids are handles, not secrets (resuming also needs the session's user, proved again), but they
+// must not be guessable either: from the system's CSPRNG, never 0.
+std::optional<std::uint64_t> random_session_id() {
+  std::uint64_t id = 0;
+  while (id == 0) {
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&id), sizeof id) != 1) return std::nullopt;
   }
-  return true;
+  return id;
 }
 
 }  // namespace
 
 Endpoint::Endpoint(EndpointOptions options, Services& services)
-    : options_(std::move(options)), services_(services), random_(std::random_device{}()) {}
+    : options_(std::move(options)), services_(services) {}
 
 Endpoint::~Endpoint() { end_sessions(); }
 
@@ -95,21 +103,35 @@ void Endpoint::hello(Connection& connection, const Message& message) {
     return refuse(ErrorCode::BadVersion, "this gateway speaks faasmjs.v1 version " + std::to_string(kVersion) +
                                              ", not " + std::to_string(hello->version));
   }
-  if (!valid_user(hello->user)) {
-    return refuse(ErrorCode::BadUser, "a user is 1-64 characters of A-Z, a-z, 0-9, _ and -; got '" +
-                                          hello->user.substr(0, 80) + "'");
+  Identity identity;
+  if (!hello->token.empty()) {
+    if (!options_.token_key) return refuse(ErrorCode::BadToken, "this gateway takes no tokens (it has no --token-key-file)");
+    auto proved = options_.token_key->verify(hello->token, auth::unix_now());
+    if (!proved) return refuse(proved.error().code, proved.error().message);
+    // The token names the user: HELLO may leave it empty, never name another one.
+    if (!hello->user.empty() && hello->user != proved->user) {
+      return refuse(ErrorCode::BadUser, "HELLO names user '" + hello->user.substr(0, 80) + "' but the token is for '" +
+                                            proved->user + "'");
+    }
+    identity = {proved->user, proved->role};
+  } else {
+    if (!options_.allow_anonymous) {
+      return refuse(ErrorCode::BadToken, "this gateway needs a token in HELLO (faasmjs-gateway token mints one)");
+    }
+    if (!auth::valid_user(hello->user)) {
+      return refuse(ErrorCode::BadUser, "a user is 1-64 characters of A-Z, a-z, 0-9 and -; got '" +
+                                            hello->user.substr(0, 80) + "'");
+    }
+    identity = {hello->user, auth::Role::Upload};
   }
-  if (!options_.users.empty() && !options_.users.contains(hello->user)) {
-    return refuse(ErrorCode::BadUser, "user '" + hello->user + "' is not one of this gateway's --users");
-  }
-  if (hello->token != options_.token) {
-    return refuse(ErrorCode::BadToken, options_.token.empty() ? "this gateway takes no token (HELLO's must be empty)"
-                                                              : "the token does not match this gateway's --token");
+  if (!options_.users.empty() && !options_.users.contains(identity.user)) {
+    return refuse(ErrorCode::BadUser, "user '" + identity.user + "' is not one of this gateway's --users");
   }
   Session* session = nullptr;
   bool resumed = false;
   auto found = sessions_.find(hello->session);
-  if (hello->session != 0 && found != sessions_.end() && found->second->user() == hello->user) {
+  // Another user's session id is treated as unknown: a new session, and nothing said about the other one.
+  if (hello->session != 0 && found != sessions_.end() && found->second->user() == identity.user) {
     session = found->second.get();
     resumed = true;
     // A socket the client gave up on may still be open here: it loses the session and closes.
@@ -119,13 +141,16 @@ void Endpoint::hello(Connection& connection, const Message& message) {
     }
     session->reattached();
   } else {
-    // Random, so that a session cannot be guessed and taken over by another client.
-    std::uint64_t id = 0;
-    while (id == 0 || sessions_.contains(id)) id = random_();
-    auto created = std::make_unique<Session>(id, hello->user, services_, options_.limits);
+    std::optional<std::uint64_t> id;
+    do {
+      id = random_session_id();
+      if (!id) return refuse(ErrorCode::Internal, "the system gave no random bytes for a session id");
+    } while (sessions_.contains(*id));
+    auto created = std::make_unique<Session>(*id, identity.user, services_, options_.limits);
     session = created.get();
-    sessions_.emplace(id, std::move(created));
+    sessions_.emplace(*id, std::move(created));
   }
+  connection.role = identity.role;
   connection.session = session;
   attached_[session->id()] = &connection;
   // First in the session's queue, ahead of the replies to what the client re-sends.
@@ -137,6 +162,19 @@ void Endpoint::hello(Connection& connection, const Message& message) {
                                                  options_.server_name}));
 }
 
+std::optional<Error> Endpoint::refuse_upload(const Connection& connection, const Message& message) {
+  if (!auth::may_upload(connection.role)) {
+    return Error{ErrorCode::Forbidden, "user '" + connection.session->user() + "' has role invoke: UPLOAD needs a token with role upload or admin"};
+  }
+  // A body that does not decode is the session's to answer (BadFrame), like any other.
+  auto upload = decode_body<Upload>(message.body);
+  if (!upload || options_.owners == nullptr) return std::nullopt;
+  auto claimed = options_.owners->claim(upload->function, connection.session->user(), connection.role == auth::Role::Admin,
+                                        services_.registry.find(upload->function) != nullptr);
+  if (!claimed) return claimed.error();
+  return std::nullopt;
+}
+
 void Endpoint::received(Connection& connection) {
   std::vector<Message> messages;
   std::vector<FrameProblem> problems;
@@ -145,6 +183,12 @@ void Endpoint::received(Connection& connection) {
   for (auto& problem : problems) connection.queue_error(problem.id, problem.code, std::move(problem.message));
   for (auto& message : messages) {
     if (connection.session != nullptr) {
+      if (message.type == Type::Upload) {
+        if (auto refused = refuse_upload(connection, message)) {
+          connection.queue_error(message.id, refused->code, std::move(refused->message));
+          continue;
+        }
+      }
       connection.session->handle(std::move(message));
     } else if (message.type == Type::Hello) {
       hello(connection, message);
@@ -160,7 +204,8 @@ int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t l
   Connection* connection = slot ? *slot : nullptr;
   switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
-      // The endpoint is /ws only; lws has already matched the subprotocol to faasmjs.v1.
+      // The HTTP protocol's CONFIRM_UPGRADE has answered wrong paths, origins and hosts with a status; this
+      // is the last word, should lws ever reach here otherwise.
       char uri[16] = {0};
       if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return -1;
       return std::strcmp(uri, "/ws") == 0 ? 0 : -1;

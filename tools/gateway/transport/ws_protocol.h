@@ -5,7 +5,8 @@
 // A socket's life: ESTABLISHED (only /ws; lws refuses other subprotocols at the handshake) → RECEIVE
 // fragments are joined into a frame (at most max_frame bytes: beyond that ERROR FrameTooLarge and close
 // 1009) → FrameReader splits and joins chunked bodies → before HELLO everything is NotAuthenticated; HELLO
-// attaches a new or resumed Session → the session queues replies → SERVER_WRITEABLE writes one coalesced
+// proves who the client is (a token, or a declared user with --allow-anonymous) and attaches a new Session,
+// or resumes one of the same user's → the session queues replies → SERVER_WRITEABLE writes one coalesced
 // frame per call (never a write in RECEIVE) → CLOSED detaches the session, which waits --resume-grace.
 #pragma once
 
@@ -13,10 +14,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <random>
+#include <optional>
 #include <set>
 #include <string>
 
+#include "auth/function_owners.h"
+#include "auth/token.h"
 #include "protocol/frame_header.h"
 #include "transport/session.h"
 
@@ -26,8 +29,10 @@ namespace faasmjs::gateway::transport {
 
 struct EndpointOptions {
   protocol::Limits limits;
-  std::string token;            // HELLO must carry exactly this ("" without --token)
-  std::set<std::string> users;  // empty: any well-formed user
+  std::optional<auth::TokenKey> token_key;  // --token-key-file: HELLO may carry a token it signed
+  bool allow_anonymous = false;              // HELLO without a token is taken at its word (role upload)
+  auth::FunctionOwners* owners = nullptr;    // who may replace which uploaded function
+  std::set<std::string> users;               // empty: any well-formed user
   std::chrono::seconds resume_grace{30};
   std::chrono::seconds idle_timeout{90};
   std::string server_name;  // WELCOME.server
@@ -56,6 +61,8 @@ class Endpoint {
  private:
   void received(Connection& connection);
   void hello(Connection& connection, const protocol::Message& message);
+  // nullopt when the connection's user may make this UPLOAD, else why not.
+  std::optional<Error> refuse_upload(const Connection& connection, const protocol::Message& message);
   void detach(Connection& connection);
   void close_socket(Connection& connection);
 
@@ -64,7 +71,6 @@ class Endpoint {
   std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
   std::map<std::uint64_t, Connection*> attached_;  // session id → its socket
   std::set<Connection*> connections_;
-  std::mt19937_64 random_;
 };
 
 }  // namespace faasmjs::gateway::transport
