@@ -94,6 +94,19 @@ TEST_SUITE("worker.sandbox") {
     unsetenv("FAASMJS_SANDBOX_TEST_TOKEN");
   }
 
+  TEST_CASE("a worker of a gateway running as root has network, IPC and mount namespaces of its own") {
+    // Unprivileged, unshare() is refused and the worker shares them (seccomp's refusal of socket() keeps it
+    // off the network then), and the same user cannot read its links (it is not dumpable): a check for root.
+    auto process = cluster::WorkerProcess::start(worker_binary());
+    REQUIRE(process.has_value());
+    for (const char* ns : {"net", "ipc", "mnt"}) {
+      CAPTURE(ns);
+      const fs::path own = fs::path("/proc/self/ns") / ns;
+      const fs::path worker = fs::path("/proc") / std::to_string(process->pid()) / "ns" / ns;
+      if (geteuid() == 0) CHECK(fs::read_symlink(worker) != fs::read_symlink(own));
+    }
+  }
+
   TEST_CASE("a worker that cannot confine itself runs nothing, and says so; then it still can") {
     WorkerHarness worker(worker_binary());
     auto result = worker.run(request("/nonexistent-faasmjs-cache/gone.so", "gone"));
