@@ -34,7 +34,6 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -205,9 +204,9 @@ Expected<void> install_syscall_filter() {
 
 Expected<void> confine(const std::filesystem::path& module_dir, std::uint64_t memory_limit_bytes) {
   if (kLimitAddressSpace && memory_limit_bytes != 0) {
-    const rlim_t bytes = kReservation + memory_limit_bytes + kWorkerItself;
-    const rlimit address_space{bytes, bytes};
-    if (setrlimit(RLIMIT_AS, &address_space) != 0) return failed("setrlimit RLIMIT_AS");
+    ResourceLimits limits;
+    limits.address_space = kReservation + memory_limit_bytes + kWorkerItself;
+    if (auto applied = apply_resource_limits(limits); !applied) return applied;
   }
   if (auto files = restrict_files(module_dir); !files) return files;
   return install_syscall_filter();
