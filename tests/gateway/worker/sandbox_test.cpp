@@ -94,6 +94,19 @@ TEST_SUITE("worker.sandbox") {
     unsetenv("FAASMJS_SANDBOX_TEST_TOKEN");
   }
 
+  TEST_CASE("a worker of a gateway running as root has network, IPC and mount namespaces of its own") {
+    // Unprivileged, unshare() is refused and the worker shares them (seccomp's refusal of socket() keeps it
+    // off the network then), and the same user cannot read its links (it is not dumpable): a check for root.
+    auto process = cluster::WorkerProcess::start(worker_binary());
+    REQUIRE(process.has_value());
+    for (const char* ns : {"net", "ipc", "mnt"}) {
+      CAPTURE(ns);
+      const fs::path own = fs::path("/proc/self/ns") / ns;
+      const fs::path worker = fs::path("/proc") / std::to_string(process->pid()) / "ns" / ns;
+      if (geteuid() == 0) CHECK(fs::read_symlink(worker) != fs::read_symlink(own));
+    }
+  }
+
   TEST_CASE("a worker that cannot confine itself runs nothing, and says so; then it still can") {
     WorkerHarness worker(worker_binary());
     auto result = worker.run(request("/nonexistent-faasmjs-cache/gone.so", "gone"));
@@ -108,6 +121,37 @@ TEST_SUITE("worker.sandbox") {
     const auto result = worker.run(request(hostile().parent_path() / "gone.so", "gone"));
     CHECK(result.status == CallStatus::Failed);
     CHECK(result.error == "gone: cannot load gone.so: cannot open shared object file: No such file or directory");
+  }
+
+  TEST_CASE("wasm reaches no file through the paths the host offers: WASI has no directory, state no file") {
+    const auto module = compiled_bytes(wat(R"((module
+      (import "env" "__faasm_read_input" (func $read_input (param i32 i32) (result i32)))
+      (import "env" "__faasm_write_output" (func $write_output (param i32 i32)))
+      (import "env" "__faasm_write_state_from_file" (func $from_file (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 300) "/etc/passwd\00")
+      (data (i32.const 400) "k\00")
+      (func (export "malloc") (param i32) (result i32) (i32.const 4096))
+      (func (export "_start")
+        (drop (call $read_input (i32.const 0) (i32.const 1)))
+        (if (i32.eq (i32.load8_u (i32.const 0)) (i32.const 115))
+          (then (drop (call $from_file (i32.const 400) (i32.const 300)))))
+        ;; The preopen wasi-libc would look for (fd 3), then stdin as a directory.
+        (i32.store8 (i32.const 100) (call $path_open (i32.const 3) (i32.const 0) (i32.const 300) (i32.const 11)
+          (i32.const 0) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 500)))
+        (i32.store8 (i32.const 101) (call $path_open (i32.const 0) (i32.const 0) (i32.const 300) (i32.const 11)
+          (i32.const 0) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 500)))
+        (call $write_output (i32.const 100) (i32.const 2))))
+    )"), "the file module");
+    WorkerHarness worker(worker_binary());
+    // EBADF (8): no descriptor 3; ENOTDIR (54): stdin is no directory.
+    CHECK(worker.run(request(module, "files", "o")).output == std::vector<std::uint8_t>{8, 54});
+    const auto result = worker.run(request(module, "files", "s"));
+    CHECK(result.status == CallStatus::Trapped);
+    CHECK(result.error == "files: host fault in write_state_from_file: cannot read '/etc/passwd' from the function's "
+                          "file system");
   }
 
   TEST_CASE("a call cannot read what the previous call in the same worker left in memory") {

@@ -52,10 +52,8 @@ int serve() {
       auto sandboxed =
           confine(std::filesystem::absolute(request->shared_object).parent_path(), request->memory_limit_bytes);
       if (!sandboxed) {
-        RunResult refused;
-        refused.return_value = 1;
-        refused.status = CallStatus::Failed;
-        refused.error = request->function + ": the worker cannot confine itself (" + sandboxed.error().message + ")";
+        const auto refused =
+            failed(request->function + ": the worker cannot confine itself (" + sandboxed.error().message + ")");
         if (!send_message(kChannelFd, Op::Result, encode_result(refused))) return 0;
         continue;
       }

@@ -146,6 +146,8 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
   return result;
 }
 
+}  // namespace
+
 RunResult failed(const std::string& message) {
   RunResult result;
   result.return_value = 1;
@@ -153,8 +155,6 @@ RunResult failed(const std::string& message) {
   result.error = message;
   return result;
 }
-
-}  // namespace
 
 void leave_guest(wasm_rt_trap_t trap) { wasm_rt_trap(trap); }
 

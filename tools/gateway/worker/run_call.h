@@ -14,6 +14,9 @@ namespace faasmjs::gateway::worker {
 
 RunResult run_call(const RunRequest& request, int channel);
 
+// The result of a call that did not run (Failed, return value 1), with `message` as its error.
+RunResult failed(const std::string& message);
+
 // Instantiates and frees a fresh instance (with ctors and zygote) `count` times: µs per instance after the
 // first, for the benchmark of the cost of a fresh instance per call.
 double measure_instantiation(const std::string& shared_object, int count);
