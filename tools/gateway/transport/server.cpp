@@ -207,6 +207,8 @@ Expected<void> GatewayServer::start() {
     info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.ssl_cert_filepath = cert.c_str();
     info.ssl_private_key_filepath = key.c_str();
+    // HTTP/1.1 only: the files' extra headers and the WebSocket upgrade are HTTP/1.1's (lws would offer h2).
+    info.alpn = "http/1.1";
   }
   // ws-level ping/pong is not used (faasmjs.v1 has PING); lws's own timeouts bound handshakes.
   impl.context = lws_create_context(&info);
