@@ -47,7 +47,7 @@ struct GatewayServer::Impl {
               [&registry](std::string_view name) { return registry.browser_file(name); }},
         io(options.io_threads),
         services{cluster, store, locks, registry, io, mailbox},
-        endpoint({options.limits, options.token_key, options.allow_anonymous, options.owners, options.users,
+        endpoint({options.limits, options.token_key, options.jwt, options.allow_anonymous, options.owners, options.users,
                   options.resume_grace, options.idle_timeout, "faasmjs-gateway " FAASMJS_VERSION},
                  services) {
     options.origins.tls = options.tls_cert.has_value();
