@@ -14,7 +14,7 @@ DEBIAN_PACKAGES=(
   clang lld wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-14-dev-wasm32
   emscripten binaryen wabt
   clang-16 libclang-rt-16-dev
-  libwebsockets-dev libssl-dev libcereal-dev doctest-dev
+  libwebsockets-dev libssl-dev openssl libcereal-dev doctest-dev
   chromium
 )
 
@@ -105,8 +105,14 @@ demo() {
     log "Checking the demo through the gateway in headless Chromium (JSPI, Asyncify, worker, cluster)"
     node "$ROOT/tools/demo/check.mjs" --build-dir "$BUILD_DIR" --worker "$@"
   else
-    log "Starting the gateway with the demo (Ctrl-C stops)"
-    exec "$BUILD_DIR/tools/gateway/faasmjs-gateway" --web-root "$ROOT/examples/webapp" \
+    # The demo's token key stays in the build directory; the page gets a token in its URL's fragment.
+    local gateway="$BUILD_DIR/tools/gateway/faasmjs-gateway" key="$BUILD_DIR/demo-token.key"
+    [ -s "$key" ] || (umask 077 && openssl rand -hex 32 > "$key")
+    local token
+    token="$("$gateway" token --user demo --role upload --ttl 7d --key-file "$key")"
+    log "Starting the gateway with the demo (Ctrl-C stops): open http://127.0.0.1:8080/#token=$token"
+    log "(with --host or --port, that address instead; tokens: $gateway token --user NAME --key-file $key)"
+    exec "$gateway" --web-root "$ROOT/examples/webapp" --token-key-file "$key" \
       --functions "$BUILD_DIR/wasm-clang/examples/functions" --data "$BUILD_DIR/demo-data" "$@"
   fi
 }

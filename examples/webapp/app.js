@@ -41,12 +41,15 @@ function settings() {
 }
 
 const gatewayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+// The gateway needs a token (its user is the demo's user): ./tools/dev.sh demo prints the page's URL with
+// one in the fragment, which is never sent to a server.
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 
 // The gateway when there is one; browser-local otherwise (where and chain then have no choice to make).
 async function connectClient({ suspension, worker }) {
   const options = { user: 'demo', suspension, worker, stdout: 'capture' };
   try {
-    return { client: await connect(gatewayUrl, options), gateway: true };
+    return { client: await connect(gatewayUrl, { ...options, ...(token ? { user: undefined, token } : {}) }), gateway: true };
   } catch (error) {
     logEvent(`no gateway at ${gatewayUrl} (${error.message}): running browser-locally`);
     return { client: await connect(undefined, { ...options, functions: '/functions/' }), gateway: false };

@@ -26,7 +26,7 @@ let clusterMs = Infinity;
 let clusterRunMs = Infinity;
 let clusterOutput;
 try {
-  const client = await connect(gateway.wsUrl, { user: 'bench', webSocket: WebSocket });
+  const client = await connect(gateway.wsUrl, { token: gateway.token('bench'), webSocket: WebSocket });
   try {
     await client.invoke('pi', '1 1000', { where: 'cluster' });
     for (let run = 0; run < RUNS; run += 1) {

@@ -28,7 +28,7 @@ const label = (row) => `${row.function}(${row.input === undefined ? 'none' : JSO
 
 // Runs calls on one client connected to the gateway; each call is { name, input, options }.
 async function throughGateway(page, options, calls) {
-  const result = await invokeAll(page, { user: 'e2e', ...options }, calls, session.gateway.wsUrl);
+  const result = await invokeAll(page, { token: session.gateway.token('e2e'), ...options }, calls, session.gateway.wsUrl);
   assert.equal(result.connectRejected, undefined, JSON.stringify(result.connectRejected));
   return result.outcomes;
 }
@@ -163,9 +163,9 @@ describe('lost connections', () => {
     const proxy = await startTcpProxy(session.gateway.port);
     try {
       const page = await session.open();
-      const outcome = page.evaluate(async (url) => {
+      const outcome = page.evaluate(async ({ url, token }) => {
         const { connect } = await import('/sdk/js/index.js');
-        const client = await connect(url, { user: 'e2e' });
+        const client = await connect(url, { token });
         const states = [];
         client.addEventListener('connection', ({ detail }) => states.push(detail.state));
         try {
@@ -176,7 +176,7 @@ describe('lost connections', () => {
         } finally {
           await client.close();
         }
-      }, `ws://127.0.0.1:${proxy.port}/ws`);
+      }, { url: `ws://127.0.0.1:${proxy.port}/ws`, token: session.gateway.token('e2e') });
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(proxy.connections, 1, 'the page is connected through the proxy');
       proxy.cut();
@@ -192,9 +192,9 @@ describe('lost connections', () => {
 
   it('fails a call clearly, never hangs, when the gateway restarts under it', async () => {
     const page = await session.open();
-    const outcome = page.evaluate(async (url) => {
+    const outcome = page.evaluate(async ({ url, token }) => {
       const { connect } = await import('/sdk/js/index.js');
-      const client = await connect(url, { user: 'e2e' });
+      const client = await connect(url, { token });
       try {
         const result = await client.invoke('sleeper', 'restart_once 3000', { where: 'cluster' });
         return { output: result.outputText };
@@ -203,7 +203,7 @@ describe('lost connections', () => {
       } finally {
         await client.close();
       }
-    }, session.gateway.wsUrl);
+    }, { url: session.gateway.wsUrl, token: session.gateway.token('e2e') });
     await new Promise((resolve) => setTimeout(resolve, 700));
     await session.gateway.restart();
     const result = await outcome;
@@ -235,14 +235,14 @@ describe('bad input', () => {
     }
     assert.equal(ok(hello, 'hello after the failures'), expectedOutputs().find((row) => row.function === 'hello').output);
 
-    const badUser = await invokeAll(page, { user: 'not a user' }, [], session.gateway.wsUrl);
+    const badUser = await invokeAll(page, { user: 'not-e2e', token: session.gateway.token('e2e') }, [], session.gateway.wsUrl);
     assert.match(`${badUser.connectRejected?.name} ${badUser.connectRejected?.message}`, /user/i);
     await page.close();
   });
 
   it('answers a malformed frame with an error and an oversized one by closing, and keeps serving', async () => {
     const page = await session.open();
-    const seen = await page.evaluate(async (url) => {
+    const seen = await page.evaluate(async ({ url, token }) => {
       const open = () => new Promise((resolve, reject) => {
         const socket = new WebSocket(url, 'faasmjs.v1');
         socket.binaryType = 'arraybuffer';
@@ -269,11 +269,14 @@ describe('bad input', () => {
       };
       const hello = () => {
         const user = new TextEncoder().encode('e2e');
-        const body = new Uint8Array(2 + 2 + user.length + 2 + 8);
+        const secret = new TextEncoder().encode(token);
+        const body = new Uint8Array(2 + 2 + user.length + 2 + secret.length + 8);
         const view = new DataView(body.buffer);
         view.setUint16(0, 1, true);
         view.setUint16(2, user.length, true);
         body.set(user, 4);
+        view.setUint16(4 + user.length, secret.length, true);
+        body.set(secret, 6 + user.length);
         return message(0x01, 1, body);
       };
       const waitFor = async (inbox, count) => {
@@ -294,7 +297,7 @@ describe('bad input', () => {
       const afterOversized = await waitFor(second.inbox, 2);
       second.socket.close();
       return { afterMalformed, closeCode, afterOversized };
-    }, session.gateway.wsUrl);
+    }, { url: session.gateway.wsUrl, token: session.gateway.token('e2e') });
     // WELCOME, ERROR BadFrame (1), PONG on the same socket.
     assert.deepEqual(seen.afterMalformed, [[0x81, null], [0xEE, 1], [0x8F, null]]);
     // The gateway closes with 1009 as soon as the frame passes maxFrame; Chromium, still sending the rest of

@@ -110,7 +110,8 @@ async function main() {
       usage(`no example functions in ${functionsDir}: build first or pass --build-dir`);
     }
     gateway = await startGateway({ binary: gatewayBinary(buildDir), functionDirs: [functionsDir] });
-    url = gateway.url;
+    // The demo page takes its token from the URL's fragment, as ./tools/dev.sh demo prints it.
+    url = `${gateway.url}#token=${gateway.token('demo')}`;
   }
   const browser = await launchChromium();
   let failures = 0;

@@ -24,16 +24,17 @@ const FLAGS = [
 /**
  * Starts Chromium. Playwright refuses --user-data-dir among the flags, so the fresh profile goes through
  * launchPersistentContext, which makes the context the browser's only one.
+ * @param {{ flags?: string[] }} [options] more command-line flags (e.g. a TLS test's trusted key)
  * @returns {Promise<{ context: import('playwright-core').BrowserContext, close(): Promise<void> }>}
  */
-export async function launchChromium() {
+export async function launchChromium({ flags = [] } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-chromium-'));
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      args: [...FLAGS, ...flags],
     });
   } catch (error) {
     fs.rmSync(profile, { recursive: true, force: true });

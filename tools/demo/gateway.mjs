@@ -1,13 +1,18 @@
 // The one place that starts a real faasmjs-gateway for the demo check, the end-to-end tests and the
 // benchmarks: on a free 127.0.0.1 port, with a data directory of its own, serving the demo web app and the
 // functions of one or more build directories. Waits until it answers HTTP; stop() sends SIGTERM and waits
-// for the exit (SIGKILL after a bound), so no test leaves a gateway behind.
+// for the exit (SIGKILL after a bound), so no test leaves a gateway behind. It verifies tokens with a key
+// of its own (--token-key-file) unless args has --allow-anonymous; token(user, role) mints one for pages.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { mintToken } from '../../sdk/js/auth/mint-token.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -48,8 +53,15 @@ async function waitUntilServing(url, child, output) {
       throw new Error(`faasmjs-gateway exited during start-up (${child.exitCode ?? child.signalCode}):\n${output()}`);
     }
     try {
-      const response = await fetch(url);
-      await response.arrayBuffer();
+      if (url.startsWith('https:')) {
+        // Its certificate is the test's own: serving is all that is asked here.
+        await new Promise((resolve, reject) => {
+          https.get(url, { rejectUnauthorized: false }, (response) => response.resume().on('end', resolve)).on('error', reject);
+        });
+      } else {
+        const response = await fetch(url);
+        await response.arrayBuffer();
+      }
       return;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -77,7 +89,14 @@ export async function startGateway(options) {
     echo: options.echo ?? false,
     // Compiled functions are worth sharing between gateways of one build (tests set FAASMJS_AOT_CACHE).
     cacheDir: options.cacheDir ?? process.env.FAASMJS_AOT_CACHE,
+    key: null,
   };
+  if (!settings.args.includes('--allow-anonymous')) {
+    settings.key = randomBytes(32).toString('hex');
+    const keyFile = path.join(scratch, 'token.key');
+    fs.writeFileSync(keyFile, `${settings.key}\n`, { mode: 0o600 });
+    settings.args = ['--token-key-file', keyFile, ...settings.args];
+  }
   const port = options.port ?? await freePort();
   const gateway = new Gateway(settings, port, scratch);
   await gateway.start();
@@ -94,11 +113,17 @@ export class Gateway {
     this.#settings = settings;
     this.#scratch = scratch;
     this.port = port;
-    this.url = `http://127.0.0.1:${port}/`;
-    this.wsUrl = `ws://127.0.0.1:${port}/ws`;
+    const tls = settings.args.includes('--tls-cert');
+    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`;
+    this.wsUrl = `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`;
   }
 
   get dataDir() { return this.#settings.dataDir; }
+
+  /** A token for `user` signed with this gateway's key (sdk/js/auth/mint-token.js). */
+  token(user, role = 'upload') {
+    return mintToken({ key: this.#settings.key, user, role, ttlSeconds: 3600 });
+  }
 
   /** Everything the gateway has logged so far (stdout and stderr, across restarts). */
   get log() { return this.#log; }

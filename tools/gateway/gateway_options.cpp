@@ -37,6 +37,8 @@ Options:
       --memory-limit MIB  a call's linear memory limit (default 1024)
       --token-key-file F  verify HELLO's tokens with the key in F (at least 32 bytes; mint tokens with
                           `faasmjs-gateway token`); the token's user is the client's user
+      --jwt-public-key F  also accept JWTs signed with the PEM public key in F (Ed25519: EdDSA, RSA:
+                          RS256), from a login provider; "sub" is the user, "role" the role
       --allow-anonymous   let clients in without a token, as the user HELLO names (role upload)
       --allow-origin URL  browser pages of this origin may connect, besides the gateway's own (repeatable)
       --allow-host NAME   a name (NAME or NAME:PORT) clients may reach the gateway by, besides IP addresses
@@ -89,7 +91,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   // docs/protocol.md: INVOKE's timeoutMs is clipped to --call-timeout, which is also the default.
   options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
-  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
+  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kJwt, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
                kCacheMax, kCompileTimeout, kCompileMemory };
   static const option long_options[] = {
       {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
@@ -97,7 +99,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"functions", required_argument, nullptr, 'f'},  {"data", required_argument, nullptr, 'd'},
       {"cache", required_argument, nullptr, kCache},   {"workers", required_argument, nullptr, kWorkers},
       {"call-timeout", required_argument, nullptr, kTimeout}, {"memory-limit", required_argument, nullptr, kMemory},
-      {"token-key-file", required_argument, nullptr, kTokenKey}, {"allow-anonymous", no_argument, nullptr, kAnonymous},
+      {"token-key-file", required_argument, nullptr, kTokenKey}, {"jwt-public-key", required_argument, nullptr, kJwt},
+      {"allow-anonymous", no_argument, nullptr, kAnonymous},
       {"allow-origin", required_argument, nullptr, kOrigin}, {"allow-host", required_argument, nullptr, kAllowHost},
       {"tls-cert", required_argument, nullptr, kTlsCert}, {"tls-key", required_argument, nullptr, kTlsKey},
       {"users", required_argument, nullptr, kUsers},
@@ -157,6 +160,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         break;
       }
       case kTokenKey: options.token_key_file = fs::path(optarg); break;
+      case kJwt: options.jwt_public_key = fs::path(optarg); break;
       case kAnonymous: options.allow_anonymous = true; break;
       case kOrigin: {
         auto origin = auth::normal_origin(optarg);
@@ -226,8 +230,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
     }
   }
   if (optind < argc) return bad(std::string("unexpected argument '") + argv[optind] + "'");
-  if (!options.token_key_file && !options.allow_anonymous) {
-    return bad("clients need a way in: pass --token-key-file FILE (tokens from `faasmjs-gateway token`), or --allow-anonymous");
+  if (!options.token_key_file && !options.jwt_public_key && !options.allow_anonymous) {
+    return bad("clients need a way in: pass --token-key-file FILE (tokens from `faasmjs-gateway token`), --jwt-public-key FILE, or --allow-anonymous");
   }
   if (options.tls_cert.has_value() != options.tls_key.has_value()) return bad("--tls-cert and --tls-key go together");
   options.cache_dir = cache.value_or(options.data_dir / "aot-cache");

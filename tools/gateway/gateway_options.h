@@ -26,6 +26,7 @@ struct GatewayOptions {
   std::filesystem::path worker_binary;
   std::filesystem::path asyncify_tool;
   std::optional<std::filesystem::path> token_key_file;
+  std::optional<std::filesystem::path> jwt_public_key;
   bool allow_anonymous = false;
   std::set<std::string> allow_origins;
   std::set<std::string> allow_hosts;

@@ -60,6 +60,12 @@ int main(int argc, char** argv) {
     if (!loaded) return fail_start("--token-key-file", loaded.error());
     token_key = std::move(*loaded);
   }
+  std::optional<auth::JwtVerifier> jwt;
+  if (options.jwt_public_key) {
+    auto loaded = auth::JwtVerifier::load(*options.jwt_public_key);
+    if (!loaded) return fail_start("--jwt-public-key", loaded.error());
+    jwt = std::move(*loaded);
+  }
   auto owners = auth::FunctionOwners::open(options.data_dir / "function-owners");
   if (!owners) return fail_start("function owners", owners.error());
   auto store = state::GlobalStore::open(options.data_dir / "state");
@@ -83,6 +89,7 @@ int main(int argc, char** argv) {
   server_options.sdk_dir = options.sdk_dir;
   server_options.limits = options.frames;
   server_options.token_key = token_key;
+  server_options.jwt = jwt;
   server_options.allow_anonymous = options.allow_anonymous;
   server_options.owners = owners->get();
   server_options.origins.origins = options.allow_origins;
@@ -111,7 +118,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "faasmjs-gateway: ANONYMOUS access allowed (--allow-anonymous): a client without a token "
                          "is whichever user it names\n");
   }
-  log(std::string("clients: ") + (token_key ? "tokens signed with " + options.token_key_file->string() : "no tokens") +
+  log(std::string("clients: ") + (token_key ? "tokens signed with " + options.token_key_file->string() : "no fjs1 tokens") +
+      (jwt ? ", " + jwt->algorithm() + " JWTs of " + options.jwt_public_key->string() : std::string()) +
       "; browser pages of this gateway's own origin" +
       (options.allow_origins.empty() ? std::string() : " and " + std::to_string(options.allow_origins.size()) + " --allow-origin"));
   log("web root " + options.web_root.string() + ", SDK at /sdk/ from " + options.sdk_dir.string());

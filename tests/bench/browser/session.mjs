@@ -21,7 +21,8 @@ const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
 export async function openBenchPage(buildDir, extra = {}, { gateway = false } = {}) {
   const examples = functionsDirOf(buildDir);
   const session = gateway
-    ? await startGatewaySession([examples, path.join(examples, '..', '..', 'tests', 'gateway', 'functions')])
+    // The pages say HELLO as user bench without a token: the benchmarks measure the transport, not auth.
+    ? await startGatewaySession([examples, path.join(examples, '..', '..', 'tests', 'gateway', 'functions')], ['--allow-anonymous'])
     : await startSession(examples);
   try {
     await session.context.route(`${session.url}__bench__/*`, (route) => {

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "auth/function_owners.h"
+#include "auth/jwt.h"
 #include "auth/origin_policy.h"
 #include "auth/token.h"
 
@@ -63,6 +64,17 @@ TEST_SUITE("tokens") {
     fs::remove(file);
     REQUIRE(loaded.has_value());
     CHECK(loaded->verify(key_of('k').mint({"bob", Role::Admin, kNow + 1}), kNow).has_value());
+  }
+
+  TEST_CASE("a JWT key is an Ed25519 or RSA PEM public key") {
+    CHECK_FALSE(JwtVerifier::from_pem("not a key").has_value());
+    CHECK_FALSE(JwtVerifier::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n").has_value());
+    auto ed = JwtVerifier::from_pem("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n");
+    REQUIRE(ed.has_value());
+    CHECK(ed->algorithm() == "EdDSA");
+    CHECK_FALSE(ed->verify("a.b.c", kNow).has_value());
+    CHECK(looks_like_jwt("a.b.c"));
+    CHECK_FALSE(looks_like_jwt("fjs1.a.invoke.1.s"));
   }
 
   TEST_CASE("user names and roles") {

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -213,6 +213,85 @@ describe('gateway authentication', { timeout: 600_000 }, () => {
     assert.equal(rebound.status, 403);
     assert.match(rebound.body, /^Host 'evil\.example:\d+' is not a name of this gateway .*\n$/);
     assert.equal((await get(`${gateway.url}/`, { Host: `app.example:${port}` })).status, 200);
+  });
+});
+
+// A JWT as a login provider would issue it: header and claims as JSON, signed with `key` (null: unsigned).
+function jwt(header, claims, key, digest) {
+  const part = (object) => Buffer.from(JSON.stringify(object)).toString('base64url');
+  const signed = `${part(header)}.${part(claims)}`;
+  return `${signed}.${key ? sign(digest, Buffer.from(signed), key).toString('base64url') : ''}`;
+}
+
+describe('gateway JWTs (--jwt-public-key)', { timeout: 300_000 }, () => {
+  const ed = generateKeyPairSync('ed25519');
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const later = () => Math.floor(Date.now() / 1000) + 600;
+  let eddsa;
+  let rs256;
+  before(async () => {
+    const scratch = scratchDir();
+    writeFileSync(join(scratch, 'ed.pem'), ed.publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(join(scratch, 'rsa.pem'), rsa.publicKey.export({ type: 'spki', format: 'pem' }));
+    eddsa = await Gateway.start({ data: join(scratch, 'ed'), args: ['--jwt-public-key', join(scratch, 'ed.pem')] });
+    rs256 = await Gateway.start({ data: join(scratch, 'rsa'), args: ['--jwt-public-key', join(scratch, 'rsa.pem')] });
+  });
+  after(async () => {
+    await eddsa?.stop();
+    await rs256?.stop();
+  });
+
+  test('a JWT of the configured key names the user and role; the fjs1 tokens still work beside it', async () => {
+    const client = await Client.open(eddsa.wsUrl);
+    const token = jwt({ alg: 'EdDSA', typ: 'JWT' }, { sub: 'jwt-user', exp: later(), role: 'invoke', aud: ['app'], iat: 1 }, ed.privateKey, null);
+    assert.equal((await hello(client, { user: 'other', token })).code, 'BadUser');
+    assert.equal((await hello(client, { token })).type, TYPE.WELCOME);
+    assert.equal((await client.request(TYPE.UPLOAD, { function: 'f', wasm: bytes('x') })).code, 'Forbidden');
+    assert.equal((await client.request(TYPE.STATE_SET, { key: 'k', value: bytes('from a JWT') })).type, TYPE.ACK);
+    const same = await Client.connect(eddsa.wsUrl, { user: 'jwt-user' });
+    assert.equal(text((await same.request(TYPE.STATE_PULL, { key: 'k' })).data), 'from a JWT');
+    await same.close();
+    await client.close();
+    const rsaClient = await Client.open(rs256.wsUrl);
+    const rsToken = jwt({ alg: 'RS256' }, { sub: 'rsa-user', exp: later() }, rsa.privateKey, 'sha256');
+    assert.equal((await hello(rsaClient, { token: rsToken })).type, TYPE.WELCOME);
+    await rsaClient.close();
+  });
+
+  test('unsigned, another alg or key, tampered, expired, not yet valid or without a user name: BadToken', async () => {
+    const claims = { sub: 'jwt-user', exp: later() };
+    const good = jwt({ alg: 'EdDSA' }, claims, ed.privateKey, null);
+    const [head, , signature] = good.split('.');
+    const publicPem = ed.publicKey.export({ type: 'spki', format: 'pem' });
+    const hs256 = (() => {
+      const part = (object) => Buffer.from(JSON.stringify(object)).toString('base64url');
+      const signed = `${part({ alg: 'HS256' })}.${part(claims)}`;
+      return `${signed}.${createHmac('sha256', publicPem).update(signed).digest('base64url')}`;
+    })();
+    const cases = [
+      ['alg none', jwt({ alg: 'none' }, claims, null), /signed with EdDSA/],
+      ['HS256 with the public key as secret', hs256, /signed with EdDSA/],
+      ['RS256 on an Ed25519 gateway', jwt({ alg: 'RS256' }, claims, rsa.privateKey, 'sha256'), /signed with EdDSA/],
+      ['another Ed25519 key', jwt({ alg: 'EdDSA' }, claims, generateKeyPairSync('ed25519').privateKey, null), /does not verify/],
+      ['a tampered payload', `${head}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url')}.${signature}`, /does not verify/],
+      ['expired', jwt({ alg: 'EdDSA' }, { sub: 'jwt-user', exp: 1000 }, ed.privateKey, null), /expired/],
+      ['not yet valid', jwt({ alg: 'EdDSA' }, { ...claims, nbf: later() }, ed.privateKey, null), /nbf/],
+      ['no exp', jwt({ alg: 'EdDSA' }, { sub: 'jwt-user' }, ed.privateKey, null), /exp/],
+      ['a sub that is no user name', jwt({ alg: 'EdDSA' }, { ...claims, sub: 'auth0|alice_x' }, ed.privateKey, null), /sub/],
+      ['an unknown role', jwt({ alg: 'EdDSA' }, { ...claims, role: 'root' }, ed.privateKey, null), /role/],
+      ['a duplicate claim', (() => {
+        const signed = `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(`{"sub":"jwt-user","sub":"admin","exp":${later()}}`).toString('base64url')}`;
+        return `${signed}.${sign(null, Buffer.from(signed), ed.privateKey).toString('base64url')}`;
+      })(), /not a JSON object/],
+      ['not base64url', 'a.b*.c', /base64url/],
+    ];
+    const client = await Client.open(eddsa.wsUrl);
+    for (const [what, token, reason] of cases) {
+      const refused = await hello(client, { token });
+      assert.equal(refused.code, 'BadToken', what);
+      assert.match(refused.message, reason, what);
+    }
+    await client.close();
   });
 });
 

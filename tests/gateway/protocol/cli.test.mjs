@@ -17,7 +17,7 @@ describe('gateway command line', { timeout: 60_000 }, () => {
     const help = run(['--help']);
     assert.equal(help.status, 0);
     for (const option of ['--port', '--host', '--web-root', '--sdk', '--functions', '--data', '--cache', '--workers',
-      '--call-timeout', '--memory-limit', '--token-key-file', '--allow-anonymous',
+      '--call-timeout', '--memory-limit', '--token-key-file', '--jwt-public-key', '--allow-anonymous',
       '--allow-origin', '--allow-host', '--tls-cert', '--tls-key', '--users', '--max-frame', '--resume-grace', '--idle-timeout', '--worker', '--asyncify',
       '--quiet', '--help', '--version']) {
       assert.match(help.stdout, new RegExp(`^ +(-\\w, )?${option}\\b`, 'm'), option);

@@ -46,6 +46,7 @@ std::vector<ServerMessage> server_samples() {
       Uploaded{"fn", std::string(64, 'f'), 1234},
       Pong{bytes_of("p")},
       ErrorReply{ErrorCode::DuplicateId, "request 3 was already used"},
+      ErrorReply{ErrorCode::Forbidden, "function 'f' belongs to user 'alice'"},
   };
 }
 
@@ -134,7 +135,7 @@ TEST_SUITE("codec") {
     Bytes error = encode_body(ErrorReply{ErrorCode::Internal, "x"});
     error[0] = 0;
     CHECK_FALSE(decode_body<ErrorReply>(error).has_value());
-    error[0] = 16;
+    error[0] = static_cast<std::uint8_t>(ErrorCode::Forbidden) + 1;  // the last code's successor
     CHECK_FALSE(decode_body<ErrorReply>(error).has_value());
   }
 

@@ -29,7 +29,7 @@ after(() => gateway?.close());
 
 // Every client of a test is closed at its end, whatever happens.
 async function withClient(options, body, url = gateway.wsUrl) {
-  const client = await connect(url, { user: 'js_transport', suspension: 'asyncify', webSocket: WebSocket, ...options });
+  const client = await connect(url, { token: gateway.token('js-transport'), suspension: 'asyncify', webSocket: WebSocket, ...options });
   try {
     return await body(client);
   } finally {
@@ -190,7 +190,7 @@ describe('uploads and worker mode', () => {
     serve(port1, { webSocket: WebSocket });
     const client = new WorkerClient(port2, () => { port1.close(); port2.close(); });
     try {
-      await client.connect({ user: 'js_transport', suspension: 'asyncify', functions: `${gateway.url}functions/` }, gateway.wsUrl);
+      await client.connect({ token: gateway.token('js-transport'), suspension: 'asyncify', functions: `${gateway.url}functions/` }, gateway.wsUrl);
       assert.match(client.gateway.server, /faasmjs-gateway/);
       const chain = await client.invoke('chain');
       assert.equal(chain.outputText, expected('chain', undefined).output);
@@ -239,7 +239,7 @@ describe('lost connections', () => {
   });
 
   it('rejects a call in flight with ClientClosed when the client closes', async () => {
-    const client = await connect(gateway.wsUrl, { user: 'js_transport', webSocket: WebSocket });
+    const client = await connect(gateway.wsUrl, { token: gateway.token('js-transport'), webSocket: WebSocket });
     const call = client.invoke('sleeper', 'closed 2000', { where: 'cluster' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await client.close();
@@ -248,7 +248,12 @@ describe('lost connections', () => {
   });
 
   it('refuses a bad user at connect with the gateway\'s reason', async () => {
-    await assert.rejects(connect(gateway.wsUrl, { user: 'not a user', webSocket: WebSocket }),
+    await assert.rejects(connect(gateway.wsUrl, { user: 'not-the-token-user', token: gateway.token('js-transport'), webSocket: WebSocket }),
       (error) => error instanceof GatewayError && error.gatewayCode === 'BadUser' && /user/.test(error.message));
+  });
+
+  it('refuses a client without a token with the gateway\'s reason', async () => {
+    await assert.rejects(connect(gateway.wsUrl, { user: 'js-transport', webSocket: WebSocket }),
+      (error) => error instanceof GatewayError && error.gatewayCode === 'BadToken' && /needs a token/.test(error.message));
   });
 });

@@ -10,6 +10,7 @@
 namespace faasmjs::gateway {
 
 // Values are the wire protocol's ERROR codes; keep them in step with docs/protocol.md.
+// The last one bounds what protocol/message_codec.h decodes (valid(ErrorCode)).
 enum class ErrorCode : std::uint16_t {
   BadFrame = 1,
   FrameTooLarge = 2,

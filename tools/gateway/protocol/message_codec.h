@@ -58,7 +58,7 @@ constexpr std::size_t min_size() {
 inline bool valid(CallStatus status) { return static_cast<std::uint8_t>(status) <= static_cast<std::uint8_t>(CallStatus::Failed); }
 inline bool valid(ErrorCode code) {
   const auto value = static_cast<std::uint16_t>(code);
-  return value >= static_cast<std::uint16_t>(ErrorCode::BadFrame) && value <= static_cast<std::uint16_t>(ErrorCode::Internal);
+  return value >= static_cast<std::uint16_t>(ErrorCode::BadFrame) && value <= static_cast<std::uint16_t>(ErrorCode::Forbidden);
 }
 
 template <typename T>

@@ -47,7 +47,7 @@ struct GatewayServer::Impl {
               [&registry](std::string_view name) { return registry.browser_file(name); }},
         io(options.io_threads),
         services{cluster, store, locks, registry, io, mailbox},
-        endpoint({options.limits, options.token_key, options.allow_anonymous, options.owners, options.users,
+        endpoint({options.limits, options.token_key, options.jwt, options.allow_anonymous, options.owners, options.users,
                   options.resume_grace, options.idle_timeout, "faasmjs-gateway " FAASMJS_VERSION},
                  services) {
     options.origins.tls = options.tls_cert.has_value();
@@ -207,6 +207,8 @@ Expected<void> GatewayServer::start() {
     info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.ssl_cert_filepath = cert.c_str();
     info.ssl_private_key_filepath = key.c_str();
+    // HTTP/1.1 only: the files' extra headers and the WebSocket upgrade are HTTP/1.1's (lws would offer h2).
+    info.alpn = "http/1.1";
   }
   // ws-level ping/pong is not used (faasmjs.v1 has PING); lws's own timeouts bound handshakes.
   impl.context = lws_create_context(&info);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "auth/function_owners.h"
+#include "auth/jwt.h"
 #include "auth/origin_policy.h"
 #include "auth/token.h"
 #include "cluster/cluster.h"
@@ -28,7 +29,8 @@ struct ServerOptions {
   std::filesystem::path web_root;
   std::filesystem::path sdk_dir;  // served at /sdk/
   protocol::Limits limits;
-  std::optional<auth::TokenKey> token_key;  // nullopt: no tokens (then allow_anonymous)
+  std::optional<auth::TokenKey> token_key;  // nullopt: no tokens (then jwt or allow_anonymous)
+  std::optional<auth::JwtVerifier> jwt;
   bool allow_anonymous = false;
   auth::FunctionOwners* owners = nullptr;
   auth::OriginPolicy origins;  // its tls is set from tls_cert

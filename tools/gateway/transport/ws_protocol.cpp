@@ -105,8 +105,12 @@ void Endpoint::hello(Connection& connection, const Message& message) {
   }
   Identity identity;
   if (!hello->token.empty()) {
-    if (!options_.token_key) return refuse(ErrorCode::BadToken, "this gateway takes no tokens (it has no --token-key-file)");
-    auto proved = options_.token_key->verify(hello->token, auth::unix_now());
+    const bool jwt = options_.jwt && (auth::looks_like_jwt(hello->token) || !options_.token_key);
+    if (!jwt && !options_.token_key) {
+      return refuse(ErrorCode::BadToken, "this gateway takes no tokens (it has no --token-key-file or --jwt-public-key)");
+    }
+    auto proved = jwt ? options_.jwt->verify(hello->token, auth::unix_now())
+                      : options_.token_key->verify(hello->token, auth::unix_now());
     if (!proved) return refuse(proved.error().code, proved.error().message);
     // The token names the user: HELLO may leave it empty, never name another one.
     if (!hello->user.empty() && hello->user != proved->user) {

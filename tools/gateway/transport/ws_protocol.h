@@ -19,6 +19,7 @@
 #include <string>
 
 #include "auth/function_owners.h"
+#include "auth/jwt.h"
 #include "auth/token.h"
 #include "protocol/frame_header.h"
 #include "transport/session.h"
@@ -30,6 +31,7 @@ namespace faasmjs::gateway::transport {
 struct EndpointOptions {
   protocol::Limits limits;
   std::optional<auth::TokenKey> token_key;  // --token-key-file: HELLO may carry a token it signed
+  std::optional<auth::JwtVerifier> jwt;      // --jwt-public-key: or a JWT of that key
   bool allow_anonymous = false;              // HELLO without a token is taken at its word (role upload)
   auth::FunctionOwners* owners = nullptr;    // who may replace which uploaded function
   std::set<std::string> users;               // empty: any well-formed user
