@@ -26,6 +26,7 @@ enum class ErrorCode : std::uint16_t {
   BadState = 13,
   DuplicateId = 14,
   Internal = 15,
+  LimitExceeded = 16,
 };
 
 struct Error {
