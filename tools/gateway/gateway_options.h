@@ -11,6 +11,7 @@
 
 #include "cluster/cluster.h"
 #include "protocol/frame_header.h"
+#include "transport/session.h"
 
 namespace faasmjs::gateway {
 
@@ -30,6 +31,9 @@ struct GatewayOptions {
   std::chrono::seconds idle_timeout{90};
   ClusterLimits limits;
   protocol::Limits frames;
+  transport::EndpointLimits endpoint;
+  std::chrono::milliseconds lock_timeout{30'000};
+  std::size_t max_waiting_calls = 256;
   bool quiet = false;
 };
 

@@ -59,6 +59,9 @@ struct Options {
   std::chrono::milliseconds timeout = 30s;
   std::size_t max_processes = 64;
   std::set<std::string> left_out = {};  // functions not registered
+  std::size_t max_waiting = 256;
+  std::chrono::milliseconds idle_retire = 10s;
+  ClusterLimits limits = {};  // workers, timeout and memory limit are the fields above's
 };
 
 struct ClusterFixture {
@@ -73,7 +76,7 @@ struct ClusterFixture {
     compiler = std::move(*aot::Compiler::create({env_path("FAASMJS_TEST_CACHE")}));
     registry = std::move(*registry::FunctionRegistry::open(
         {scratch / "data", function_dir(scratch, options.left_out), env_path("FAASMJS_ASYNCIFY"), {}}, *compiler));
-    ClusterLimits limits;
+    ClusterLimits limits = options.limits;
     limits.workers = options.workers;
     limits.default_timeout = options.timeout;
     limits.memory_limit_bytes = 64ull << 20;
@@ -81,7 +84,8 @@ struct ClusterFixture {
                                        *tier, *locks, [this](std::string_view line) {
                                          std::lock_guard guard(log_mutex);
                                          log.emplace_back(line);
-                                       }});
+                                       },
+                                       options.max_waiting, options.idle_retire});
   }
   ~ClusterFixture() {
     cluster.reset();
