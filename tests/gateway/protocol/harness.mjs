@@ -55,11 +55,13 @@ export class Gateway {
   port = 0;
   log = '';
 
-  static async start({ data, functions, args = [] }) {
+  // `wrapper`: a command line the gateway runs under (e.g. prlimit and its options).
+  static async start({ data, functions, args = [], wrapper = [] }) {
     const gateway = new Gateway();
     const cache = process.env.FAASMJS_AOT_CACHE ?? join(data, 'aot-cache');
     const argv = ['--port', '0', '--data', data, '--cache', cache, ...(functions ? ['--functions', functions] : []), ...args];
-    gateway.#child = spawn(GATEWAY, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [program, ...programArgs] = [...wrapper, GATEWAY, ...argv];
+    gateway.#child = spawn(program, programArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     gateway.#exit = new Promise((resolve) => gateway.#child.on('exit', (code, signal) => resolve({ code, signal })));
     const collect = (chunk) => { gateway.log += chunk.toString(); };
     gateway.#child.stdout.on('data', collect);
