@@ -61,6 +61,7 @@ struct Options {
   std::set<std::string> left_out = {};  // functions not registered
   std::size_t max_waiting = 256;
   std::chrono::milliseconds idle_retire = 10s;
+  std::chrono::milliseconds lock_timeout = state::StateLocks::kDefaultWaitTimeout;
   ClusterLimits limits = {};  // workers, timeout and memory limit are the fields above's
 };
 
@@ -71,7 +72,7 @@ struct ClusterFixture {
     fs::remove_all(scratch);
     fs::create_directories(scratch);
     store = std::move(*state::GlobalStore::open(scratch / "state"));
-    locks = state::StateLocks::create();
+    locks = state::StateLocks::create(options.lock_timeout);
     tier = state::HostTier::create(*store);
     compiler = std::move(*aot::Compiler::create({env_path("FAASMJS_TEST_CACHE")}));
     registry = std::move(*registry::FunctionRegistry::open(
