@@ -352,4 +352,29 @@ TEST_SUITE("sessions") {
     CHECK(store->size("alice_huge") == 0);
     CHECK(std::holds_alternative<Ack>(only_reply(bob, 1)));
   }
+
+  TEST_CASE_FIXTURE(SessionFixture, "STATE_LOCK: a re-lock and a deadlock between sessions are ERRORs, not waits forever") {
+    Session first(1, "alice", services, limits);
+    Session second(2, "alice", services, limits);
+    first.handle(request(1, StateLock{"a", true}));
+    second.handle(request(1, StateLock{"b", true}));
+    deliver({&first, &second}, 2);
+    replies(first);
+    replies(second);
+    first.handle(request(2, StateLock{"a", true}));
+    deliver({&first}, 1);
+    auto relock = only_reply(first, 2);
+    CHECK(error_code(relock) == ErrorCode::BadState);
+    CHECK(std::get<ErrorReply>(relock).message.find("already locked for write by this caller") != std::string::npos);
+    first.handle(request(3, StateLock{"b", true}));   // waits for the second session
+    second.handle(request(2, StateLock{"a", true}));  // would wait for the first: a cycle
+    deliver({&first, &second}, 1);
+    auto refused = only_reply(second, 2);
+    CHECK(error_code(refused) == ErrorCode::BadState);
+    CHECK(std::get<ErrorReply>(refused).message.starts_with("deadlock: a write lock on 'alice_a' would wait for"));
+    // Breaking the cycle lets the first session's wait end.
+    second.handle(request(3, StateUnlock{"b", true}));
+    deliver({&first, &second}, 2);
+    CHECK(std::get<Ack>(only_reply(first, 3)).value == 1);
+  }
 }
