@@ -39,6 +39,8 @@ Options:
       --max-output BYTES  a call's output, stdout and stderr together; more fails the call (default 67108864)
       --max-chain-depth N how deep chained calls may nest (default 64)
       --max-tree-calls N  calls in one call tree: a call and all it chained, transitively (default 10000)
+      --max-user-calls N  calls of one user running or queued at once; an INVOKE beyond is refused
+                          (default 10000)
       --max-waiting-calls N
                           calls waiting (await, lock) in their worker processes at once; a wait beyond
                           fails (default 256)
@@ -96,7 +98,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   std::optional<fs::path> cache;
   enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kToken, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
                kMaxOutput, kChainDepth, kTreeCalls, kWaitingCalls, kLockTimeout, kConnections, kPerAddress, kSessions,
-               kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota };
+               kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls };
   static const option long_options[] = {
       {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
       {"web-root", required_argument, nullptr, 'w'},   {"sdk", required_argument, nullptr, kSdk},
@@ -118,6 +120,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"hello-timeout", required_argument, nullptr, kHelloTimeout},
       {"max-reply-buffer", required_argument, nullptr, kReplyBuffer},
       {"state-quota", required_argument, nullptr, kStateQuota},
+      {"max-user-calls", required_argument, nullptr, kUserCalls},
       {"quiet", no_argument, nullptr, 'q'},            {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, 'V'},          {nullptr, 0, nullptr, 0},
   };
@@ -203,7 +206,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       case kSessions:
       case kPerUser:
       case kReplyBuffer:
-      case kStateQuota: {
+      case kStateQuota:
+      case kUserCalls: {
         // A count (or bytes) from 1: every one of these limits exists to be finite.
         const bool bytes = option == kMaxOutput || option == kReplyBuffer || option == kStateQuota;
         auto count = as_number(1, bytes ? 1ll << 50 : 1'000'000'000ll);
@@ -219,6 +223,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         if (option == kPerUser) options.endpoint.max_sessions_per_user = value;
         if (option == kReplyBuffer) options.frames.max_queued = value;
         if (option == kStateQuota) options.frames.state_quota = value;
+        if (option == kUserCalls) options.limits.max_user_calls = value;
         break;
       }
       case kLockTimeout: {

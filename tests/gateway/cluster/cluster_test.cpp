@@ -375,4 +375,23 @@ TEST_SUITE("limits") {
     CHECK(text(fixture.call("nested", "6")) == "6>5>4>3>2>1>0");
     CHECK(eventually([] { return workers_of_this_process().size() <= 2; }, 10s));
   }
+
+  TEST_CASE("calls of one user at once are bounded; other users are not") {
+    ClusterFixture fixture({.workers = 2, .limits = {.max_user_calls = 2}});
+    std::vector<std::future<CallResult>> running;
+    for (int i = 0; i < 2; ++i) running.push_back(fixture.start("sleeper", "k 300"));
+    auto refused = fixture.cluster->submit({"test", "noop", 0, {}, "", 0ms}, [](CallResult) {
+      FAIL("done ran for a refused call");
+    });
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == ErrorCode::LimitExceeded);
+    CHECK(refused.error().message == "user 'test' has 2 calls running or queued, the limit (--max-user-calls)");
+    std::promise<CallResult> other;
+    auto other_result = other.get_future();
+    REQUIRE(fixture.cluster->submit({"other", "noop", 0, {}, "", 0ms}, [&](CallResult r) { other.set_value(r); }).has_value());
+    CHECK(ClusterFixture::wait(other_result).status == CallStatus::Finished);
+    for (auto& call : running) CHECK(ClusterFixture::wait(call).status == CallStatus::Finished);
+    // Finished calls make room again.
+    CHECK(fixture.call("noop").status == CallStatus::Finished);
+  }
 }

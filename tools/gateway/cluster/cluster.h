@@ -63,6 +63,8 @@ struct ClusterLimits {
   // Per call tree (a call and everything it chained): a chain beyond these fails, against a chain bomb.
   std::size_t max_chain_depth = 64;
   std::size_t max_tree_calls = 10'000;
+  // Per user: calls submitted (INVOKE) and not finished; a submit beyond is refused.
+  std::size_t max_user_calls = 10'000;
 };
 
 class Cluster {

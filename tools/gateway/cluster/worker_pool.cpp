@@ -130,6 +130,12 @@ class Pool final : public Cluster {
     record->tree = std::make_shared<Tree>();
     std::lock_guard lock(mutex_);
     if (stopping_) return fail(ErrorCode::Internal, "the cluster is shutting down");
+    auto& of_user = user_calls_[record->request.user];
+    if (of_user >= options_.limits.max_user_calls) {
+      return fail(ErrorCode::LimitExceeded, "user '" + record->request.user + "' has " + std::to_string(of_user) +
+                                                " calls running or queued, the limit (--max-user-calls)");
+    }
+    ++of_user;
     all_[record->id] = record;
     enqueue(record);
     return record->id;
@@ -712,6 +718,8 @@ class Pool final : public Cluster {
     if (auto parent = record->parent.lock()) {
       --parent->pending_children;
       maybe_finish(parent, finished);
+    } else if (auto user = user_calls_.find(record->request.user); user != user_calls_.end() && --user->second == 0) {
+      user_calls_.erase(user);
     }
     all_.erase(record->id);  // last: `record` may be the map's own reference
   }
@@ -745,6 +753,7 @@ class Pool final : public Cluster {
   std::map<CallId, Record> all_;       // every unfinished call
   std::map<CallId, pid_t> running_in_;  // the worker of each call that has one, until it is reaped
   std::set<std::string> compiled_;      // sha256s of functions known to be compiled
+  std::map<std::string, std::size_t> user_calls_;  // unfinished submitted calls, by user
   std::list<std::thread> slots_;
   std::list<std::thread> retired_;
   std::size_t idle_slots_ = 0;

@@ -26,8 +26,9 @@ struct Limits {
   // Reply bytes waiting for a client that does not read them: beyond this its socket is closed (its
   // session stays, for a resume), so the queue never grows without bound.
   std::size_t max_queued = 320u << 20;
-  // Requests of one session that have no reply yet (calls running, state requests queued).
-  std::size_t max_in_flight = 4096;
+  // Requests of one session that have no reply yet (calls running, state requests queued): a browser
+  // fork-join of 2000 has 4000 (its INVOKEs and AWAITs).
+  std::size_t max_in_flight = 16384;
   // Bytes of state values one user may hold in the global tier through STATE_* (a 15-byte STATE_PUSH
   // may declare a value of maxBody bytes).
   std::uint64_t state_quota = 1ull << 30;
