@@ -47,6 +47,26 @@ Options:
       --tls-key FILE      the certificate's PEM private key
       --users A,B         the only users allowed (default: any well-formed user name)
       --max-frame BYTES   the largest WebSocket frame accepted (default 4194304)
+      --max-reply-buffer BYTES
+                          replies waiting for one client that does not read them; beyond this its socket
+                          is closed, its session kept (default 335544320)
+      --state-quota BYTES the bytes of state values one user may hold, written over the wire (default 1073741824)
+      --max-output BYTES  a call's output, stdout and stderr together; more fails the call (default 67108864)
+      --max-chain-depth N how deep chained calls may nest (default 64)
+      --max-tree-calls N  calls in one call tree: a call and all it chained, transitively (default 10000)
+      --max-user-calls N  calls of one user running or queued at once; an INVOKE beyond is refused
+                          (default 10000)
+      --max-waiting-calls N
+                          calls waiting (await, lock) in their worker processes at once; a wait beyond
+                          fails (default 256)
+      --lock-timeout MS   how long a state lock request may wait (default 30000)
+      --max-connections N WebSocket connections at once (default 16384)
+      --max-connections-per-address N
+                          WebSocket connections from one remote address (default 4096)
+      --max-sessions N    sessions at once, attached or waiting for a resume (default 16384)
+      --max-sessions-per-user N
+                          sessions of one user (default 4096)
+      --hello-timeout S   close sockets that have not said HELLO this long after connecting (default 10)
       --resume-grace S    how long a dropped session waits for its client (default 30)
       --idle-timeout S    close sockets silent this long; clients PING every 15 s (default 90)
       --worker PATH       the worker executable (default: faasmjs-worker beside this one)
@@ -92,7 +112,9 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
   enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kJwt, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
-               kCacheMax, kCompileTimeout, kCompileMemory };
+               kCacheMax, kCompileTimeout, kCompileMemory,
+               kMaxOutput, kChainDepth, kTreeCalls, kWaitingCalls, kLockTimeout, kConnections, kPerAddress, kSessions,
+               kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls };
   static const option long_options[] = {
       {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
       {"web-root", required_argument, nullptr, 'w'},   {"sdk", required_argument, nullptr, kSdk},
@@ -109,6 +131,18 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"worker", required_argument, nullptr, kWorker}, {"asyncify", required_argument, nullptr, kAsyncify},
       {"cache-max", required_argument, nullptr, kCacheMax}, {"compile-timeout", required_argument, nullptr, kCompileTimeout},
       {"compile-memory", required_argument, nullptr, kCompileMemory},
+      {"max-output", required_argument, nullptr, kMaxOutput}, {"max-chain-depth", required_argument, nullptr, kChainDepth},
+      {"max-tree-calls", required_argument, nullptr, kTreeCalls},
+      {"max-waiting-calls", required_argument, nullptr, kWaitingCalls},
+      {"lock-timeout", required_argument, nullptr, kLockTimeout},
+      {"max-connections", required_argument, nullptr, kConnections},
+      {"max-connections-per-address", required_argument, nullptr, kPerAddress},
+      {"max-sessions", required_argument, nullptr, kSessions},
+      {"max-sessions-per-user", required_argument, nullptr, kPerUser},
+      {"hello-timeout", required_argument, nullptr, kHelloTimeout},
+      {"max-reply-buffer", required_argument, nullptr, kReplyBuffer},
+      {"state-quota", required_argument, nullptr, kStateQuota},
+      {"max-user-calls", required_argument, nullptr, kUserCalls},
       {"quiet", no_argument, nullptr, 'q'},            {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, 'V'},          {nullptr, 0, nullptr, 0},
   };
@@ -123,6 +157,12 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       return bad("--token is gone (a secret in ps): clients present signed tokens, verified with --token-key-file FILE");
     }
   }
+  auto long_name = [&](int value) {
+    for (const auto& entry : long_options) {
+      if (entry.name != nullptr && entry.val == value) return std::string("--") + entry.name;
+    }
+    return std::string();
+  };
   opterr = 0;
   int option = 0;
   while ((option = getopt_long(argc, argv, ":p:w:f:d:qhV", long_options, nullptr)) != -1) {
@@ -200,6 +240,47 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         auto seconds = as_number(1, 86'400);
         if (!seconds) return bad("--idle-timeout needs seconds, from 1");
         options.idle_timeout = std::chrono::seconds(*seconds);
+        break;
+      }
+      case kMaxOutput:
+      case kChainDepth:
+      case kTreeCalls:
+      case kWaitingCalls:
+      case kConnections:
+      case kPerAddress:
+      case kSessions:
+      case kPerUser:
+      case kReplyBuffer:
+      case kStateQuota:
+      case kUserCalls: {
+        // A count (or bytes) from 1: every one of these limits exists to be finite.
+        const bool bytes = option == kMaxOutput || option == kReplyBuffer || option == kStateQuota;
+        auto count = as_number(1, bytes ? 1ll << 50 : 1'000'000'000ll);
+        if (!count) return bad(long_name(option) + " needs a number from 1");
+        const auto value = static_cast<std::size_t>(*count);
+        if (option == kMaxOutput) options.limits.max_output_bytes = value;
+        if (option == kChainDepth) options.limits.max_chain_depth = value;
+        if (option == kTreeCalls) options.limits.max_tree_calls = value;
+        if (option == kWaitingCalls) options.max_waiting_calls = value;
+        if (option == kConnections) options.endpoint.max_connections = value;
+        if (option == kPerAddress) options.endpoint.max_connections_per_address = value;
+        if (option == kSessions) options.endpoint.max_sessions = value;
+        if (option == kPerUser) options.endpoint.max_sessions_per_user = value;
+        if (option == kReplyBuffer) options.frames.max_queued = value;
+        if (option == kStateQuota) options.frames.state_quota = value;
+        if (option == kUserCalls) options.limits.max_user_calls = value;
+        break;
+      }
+      case kLockTimeout: {
+        auto ms = as_number(1, 86'400'000);
+        if (!ms) return bad("--lock-timeout needs milliseconds, from 1");
+        options.lock_timeout = std::chrono::milliseconds(*ms);
+        break;
+      }
+      case kHelloTimeout: {
+        auto seconds = as_number(1, 86'400);
+        if (!seconds) return bad("--hello-timeout needs seconds, from 1");
+        options.endpoint.hello_timeout = std::chrono::seconds(*seconds);
         break;
       }
       case kWorker: options.worker_binary = optarg; break;

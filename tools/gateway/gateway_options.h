@@ -12,6 +12,7 @@
 #include "aot/aot_compiler.h"
 #include "cluster/cluster.h"
 #include "protocol/frame_header.h"
+#include "transport/session.h"
 
 namespace faasmjs::gateway {
 
@@ -38,6 +39,9 @@ struct GatewayOptions {
   aot::CompilerOptions compiler;  // its cache_dir is cache_dir
   ClusterLimits limits;
   protocol::Limits frames;
+  transport::EndpointLimits endpoint;
+  std::chrono::milliseconds lock_timeout{30'000};
+  std::size_t max_waiting_calls = 256;
   bool quiet = false;
 };
 

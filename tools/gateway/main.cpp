@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   if (!owners) return fail_start("function owners", owners.error());
   auto store = state::GlobalStore::open(options.data_dir / "state");
   if (!store) return fail_start("state", store.error());
-  auto locks = state::StateLocks::create();
+  auto locks = state::StateLocks::create(options.lock_timeout);
   auto tier = state::HostTier::create(**store);
   auto compiler_options = options.compiler;
   compiler_options.log = log;
@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
                                                    **compiler);
   if (!registry) return fail_start("functions", registry.error());
   auto cluster =
-      cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, **store, *tier, *locks, log});
+      cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, **store, *tier, *locks, log,
+                               options.max_waiting_calls});
 
   transport::ServerOptions server_options;
   server_options.host = options.host;
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
   server_options.users = options.users;
   server_options.resume_grace = options.resume_grace;
   server_options.idle_timeout = options.idle_timeout;
+  server_options.endpoint = options.endpoint;
   transport::GatewayServer server(server_options, *cluster, **store, *locks, **registry);
   if (auto started = server.start(); !started) return fail_start("listen", started.error());
 

@@ -37,6 +37,7 @@ export const ERROR_CODES = Object.freeze({
   1: 'BadFrame', 2: 'FrameTooLarge', 3: 'BodyTooLarge', 4: 'BadVersion', 5: 'BadUser', 6: 'BadToken',
   7: 'NotAuthenticated', 8: 'UnknownType', 9: 'UnknownFunction', 10: 'UnknownCall', 11: 'ReplyLost',
   12: 'BadWasm', 13: 'BadState', 14: 'DuplicateId', 15: 'Internal', 16: 'Forbidden',
+  17: 'LimitExceeded',
 });
 
 /** RESULT.status by number; the names are the ones the gateway's trace JSON uses. */

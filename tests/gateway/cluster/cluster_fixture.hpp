@@ -59,7 +59,10 @@ struct Options {
   std::chrono::milliseconds timeout = 30s;
   std::size_t max_processes = 64;
   std::set<std::string> left_out = {};  // functions not registered
-  std::chrono::milliseconds idle_lifetime = 10s;
+  std::size_t max_waiting = 256;
+  std::chrono::milliseconds idle_retire = 10s;
+  std::chrono::milliseconds lock_timeout = state::StateLocks::kDefaultWaitTimeout;
+  ClusterLimits limits = {};  // workers, timeout and memory limit are the fields above's
 };
 
 struct ClusterFixture {
@@ -69,12 +72,12 @@ struct ClusterFixture {
     fs::remove_all(scratch);
     fs::create_directories(scratch);
     store = std::move(*state::GlobalStore::open(scratch / "state"));
-    locks = state::StateLocks::create();
+    locks = state::StateLocks::create(options.lock_timeout);
     tier = state::HostTier::create(*store);
     compiler = std::move(*aot::Compiler::create({env_path("FAASMJS_TEST_CACHE")}));
     registry = std::move(*registry::FunctionRegistry::open(
         {scratch / "data", function_dir(scratch, options.left_out), env_path("FAASMJS_ASYNCIFY"), {}}, *compiler));
-    ClusterLimits limits;
+    ClusterLimits limits = options.limits;
     limits.workers = options.workers;
     limits.default_timeout = options.timeout;
     limits.memory_limit_bytes = 64ull << 20;
@@ -83,7 +86,7 @@ struct ClusterFixture {
                                          std::lock_guard guard(log_mutex);
                                          log.emplace_back(line);
                                        },
-                                       options.idle_lifetime});
+                                       options.max_waiting, options.idle_retire});
   }
   ~ClusterFixture() {
     cluster.reset();

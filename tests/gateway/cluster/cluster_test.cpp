@@ -86,16 +86,6 @@ TEST_SUITE("trees") {
     CHECK(eventually([] { return workers_of_this_process().size() <= 2; }));
   }
 
-  TEST_CASE("after a burst, idle processes beyond the run tokens go once idle for the idle lifetime") {
-    ClusterFixture fixture({.workers = 2, .idle_lifetime = 200ms});
-    std::vector<std::future<CallResult>> many;
-    // Four fork-joins: their four waiting calls hold four processes, their chained calls run in more.
-    for (int i = 0; i < 4; ++i) many.push_back(fixture.start("fanout", "10"));
-    for (auto& result : many) CHECK(text(ClusterFixture::wait(result)) == "10 calls, 0 failed");
-    CHECK(eventually([] { return workers_of_this_process().size() <= 2; }));
-    CHECK(text(fixture.call("fanout", "3")) == "3 calls, 0 failed");
-  }
-
   TEST_CASE("a call finishes after the calls it chained and never awaited") {
     ClusterFixture fixture;
     const auto forgot = fixture.call("tree_probe", "forget 20");
@@ -319,5 +309,89 @@ TEST_SUITE("state") {
     CHECK(contains(held.trace_json, "\"function\":\"locker\""));
     CHECK(count_of(held.trace_json, "\"status\":\"finished\"") == 2);
     CHECK(text(fixture.call("locker")) == "2");
+  }
+}
+
+TEST_SUITE("limits") {
+  TEST_CASE("a chain bomb stops at the tree's limit, its processes under the hard cap, and the cluster serves on") {
+    ClusterFixture fixture({.workers = 2, .max_processes = 4, .max_waiting = 8, .limits = {.max_tree_calls = 100}});
+    std::atomic<bool> done = false;
+    std::size_t peak = 0;
+    std::thread sampler([&] {
+      while (!done) {
+        peak = std::max(peak, workers_of_this_process().size());
+        std::this_thread::sleep_for(2ms);
+      }
+    });
+    const auto bomb = fixture.call("chain_bomb");
+    done = true;
+    sampler.join();
+    CHECK(bomb.return_value == 1);
+    CHECK((contains(bomb.trace_json, "its call tree has 100 calls, the limit (--max-tree-calls)") ||
+           contains(bomb.trace_json, "calls already wait in their worker processes, the limit (--max-waiting-calls)")));
+    // Never more processes than the calls that may run plus the calls that may wait.
+    CHECK(peak <= 4 + 8);
+    CHECK(text(fixture.call("nested", "3")) == "3>2>1>0");
+  }
+
+  TEST_CASE("a chain deeper than the depth limit fails in the function that chains") {
+    ClusterFixture fixture({.workers = 2, .limits = {.max_chain_depth = 3}});
+    const auto bomb = fixture.call("chain_bomb");
+    CHECK(bomb.return_value == 1);
+    // Depths 0 to 3 ran: 1 + 2 + 4 + 8 calls; the 8 at depth 3 could not chain.
+    CHECK(count_of(bomb.trace_json, "\"function\":\"chain_bomb\"") == 15);
+    CHECK(count_of(bomb.trace_json, "the call would be 4 chains deep, over the limit of 3 (--max-chain-depth)") == 8);
+  }
+
+  TEST_CASE("more waiting calls than the hard cap: the wait beyond fails at once, nothing deadlocks") {
+    ClusterFixture fixture({.workers = 2, .max_processes = 2, .max_waiting = 4});
+    const auto nested = fixture.call("nested", "8");
+    CHECK(nested.return_value == 1);
+    CHECK(contains(nested.trace_json, "4 calls already wait in their worker processes, the limit (--max-waiting-calls)"));
+    CHECK(text(fixture.call("nested", "3")) == "3>2>1>0");
+  }
+
+  TEST_CASE("output over the limit fails its call with the limit named") {
+    ClusterFixture fixture({.limits = {.max_output_bytes = 1000}});
+    const auto big = fixture.call("echo", std::string(2000, 'x'));
+    CHECK(big.status == CallStatus::Failed);
+    CHECK(big.error == "echo produced 2000 bytes of output, stdout and stderr, over the limit of 1000 (--max-output)");
+    CHECK(big.output.empty());
+    CHECK(text(fixture.call("echo", std::string(900, 'y'))) == std::string(900, 'y'));
+  }
+
+  TEST_CASE("a lock wait counts against its call's time limit") {
+    // Lock waits that would otherwise last an hour: this one ends at the call's limit.
+    ClusterFixture fixture({.timeout = 500ms, .lock_timeout = 1h});
+    fixture.locks->lock("test_locker_counter", true, new_id(), [](Expected<void>) {});
+    const auto waited = fixture.call("locker");
+    CHECK(waited.status != CallStatus::Finished);
+    CHECK(contains(waited.error, "exceeded its time limit of 500 ms"));
+  }
+
+  TEST_CASE("idle processes beyond the workers retire after a burst") {
+    ClusterFixture fixture({.workers = 2, .idle_retire = 200ms});
+    // Each level of the nesting waits in a process of its own: 7 processes for a moment.
+    CHECK(text(fixture.call("nested", "6")) == "6>5>4>3>2>1>0");
+    CHECK(eventually([] { return workers_of_this_process().size() <= 2; }, 10s));
+  }
+
+  TEST_CASE("calls of one user at once are bounded; other users are not") {
+    ClusterFixture fixture({.workers = 2, .limits = {.max_user_calls = 2}});
+    std::vector<std::future<CallResult>> running;
+    for (int i = 0; i < 2; ++i) running.push_back(fixture.start("sleeper", "k 300"));
+    auto refused = fixture.cluster->submit({"test", "noop", 0, {}, "", 0ms}, [](CallResult) {
+      FAIL("done ran for a refused call");
+    });
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == ErrorCode::LimitExceeded);
+    CHECK(refused.error().message == "user 'test' has 2 calls running or queued, the limit (--max-user-calls)");
+    std::promise<CallResult> other;
+    auto other_result = other.get_future();
+    REQUIRE(fixture.cluster->submit({"other", "noop", 0, {}, "", 0ms}, [&](CallResult r) { other.set_value(r); }).has_value());
+    CHECK(ClusterFixture::wait(other_result).status == CallStatus::Finished);
+    for (auto& call : running) CHECK(ClusterFixture::wait(call).status == CallStatus::Finished);
+    // Finished calls make room again.
+    CHECK(fixture.call("noop").status == CallStatus::Finished);
   }
 }

@@ -135,7 +135,7 @@ TEST_SUITE("codec") {
     Bytes error = encode_body(ErrorReply{ErrorCode::Internal, "x"});
     error[0] = 0;
     CHECK_FALSE(decode_body<ErrorReply>(error).has_value());
-    error[0] = static_cast<std::uint8_t>(ErrorCode::Forbidden) + 1;  // the last code's successor
+    error[0] = static_cast<std::uint8_t>(ErrorCode::LimitExceeded) + 1;  // the last code's successor
     CHECK_FALSE(decode_body<ErrorReply>(error).has_value());
   }
 
@@ -177,9 +177,30 @@ TEST_SUITE("codec") {
   TEST_CASE("strings longer than a str holds are clipped on a character boundary") {
     std::string text(0xFFFE, 'a');
     text += "\xe2\x82\xac";  // a 3-byte character across the 65535-byte limit
-    CHECK(clip_str(text).size() == 0xFFFE);
+    CHECK(sanitize_str(text).size() == 0xFFFE);
     auto decoded = decode_body<ErrorReply>(encode_body(ErrorReply{ErrorCode::Internal, text}));
     REQUIRE(decoded.has_value());
     CHECK(decoded->message == std::string(0xFFFE, 'a'));
+  }
+
+  TEST_CASE("every str the gateway sends is UTF-8: ill-formed sequences become U+FFFD") {
+    // A call's error quoting raw output: a lone 0xff, a sequence cut short, a surrogate, an overlong '/'.
+    const std::string raw = "out: \xff, cut \xe2\x82, \xed\xa0\x80 and \xc0\xaf end \xc3\xbc";
+    Result result;
+    result.status = CallStatus::Trapped;
+    result.error = raw;
+    auto decoded = decode_server(encode(1, result));
+    REQUIRE(decoded.has_value());
+    const auto& error = std::get<Result>(*decoded).error;
+    CHECK(valid_utf8(error));
+    const std::string fffd = "\xef\xbf\xbd";
+    CHECK(error == "out: " + fffd + ", cut " + fffd + fffd + ", " + fffd + fffd + fffd + " and " + fffd + fffd +
+                       " end \xc3\xbc");
+    // Text that is cut to 65535 bytes after replacement is still cut on a character boundary.
+    std::string long_raw(0xFFFF - 4, 'a');
+    long_raw += "\xff\xff";  // 6 bytes once replaced: only the first fits
+    auto clipped = decode_body<ErrorReply>(encode_body(ErrorReply{ErrorCode::Internal, long_raw}));
+    REQUIRE(clipped.has_value());
+    CHECK(clipped->message == std::string(0xFFFF - 4, 'a') + fffd);
   }
 }

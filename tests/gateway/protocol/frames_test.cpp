@@ -170,6 +170,51 @@ TEST_SUITE("frames") {
     CHECK(problems.size() == 2);
   }
 
+  TEST_CASE("chunked bodies in progress are bounded in number per connection") {
+    Limits limits{1024, 256, 4096};
+    limits.max_open_bodies = 3;
+    FrameReader reader(limits);
+    std::vector<Message> messages;
+    std::vector<FrameProblem> problems;
+    // Unfinished bodies under many ids: each beyond the third is refused, naming the limit.
+    for (std::uint32_t id = 1; id <= 100; ++id) {
+      reader.read(frame_of({{Type::StateSet, id, filled(8, 0), kMore}}), messages, problems);
+    }
+    REQUIRE(problems.size() == 97);
+    CHECK(problems[0].id == 4);
+    CHECK(problems[0].code == ErrorCode::LimitExceeded);
+    CHECK(problems[0].message.find("(the limit is 3)") != std::string::npos);
+    CHECK(reader.pending_bytes() == 3 * 8);
+    // Finishing one makes room for another.
+    reader.read(frame_of({{Type::Continue, 2, filled(2, 0)}, {Type::StateSet, 200, filled(8, 0), kMore}}), messages, problems);
+    CHECK(problems.size() == 97);
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0].id == 2);
+  }
+
+  TEST_CASE("chunked bodies in progress are bounded in bytes together, not only each") {
+    Limits limits{1024, 256, 1000};
+    limits.max_open_bytes = 1500;
+    FrameReader reader(limits);
+    std::vector<Message> messages;
+    std::vector<FrameProblem> problems;
+    for (std::uint32_t id = 1; id <= 10; ++id) {
+      reader.read(frame_of({{Type::StateSet, id, filled(600, 0), kMore}}), messages, problems);
+    }
+    // Two fit (1200 bytes); every later one is refused and holds nothing.
+    REQUIRE(problems.size() == 8);
+    CHECK(problems[0].id == 3);
+    CHECK(problems[0].code == ErrorCode::LimitExceeded);
+    CHECK(problems[0].message.find("limit of 1500 bytes") != std::string::npos);
+    CHECK(reader.pending_bytes() == 1200);
+    // A refused body's remaining chunks are discarded, and its end frees its id.
+    reader.read(frame_of({{Type::Continue, 3, filled(10, 0)}, {Type::Continue, 1, filled(10, 0)}}), messages, problems);
+    CHECK(problems.size() == 8);
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0].id == 1);
+    CHECK(reader.pending_bytes() == 600);
+  }
+
   TEST_CASE("a whole message over max_body is refused") {
     Limits limits{1 << 20, 1 << 10, 100};
     FrameReader reader(limits);

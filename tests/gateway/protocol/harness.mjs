@@ -66,10 +66,13 @@ export class Gateway {
 
   #started;
 
-  /** `key`: the token key to use (a restart keeps its gateway's); a fresh one by default. */
-  static async start({ data, functions, args = [], key }) {
+  /**
+   * `key`: the token key to use (a restart keeps its gateway's); a fresh one by default.
+   * `wrapper`: a command line the gateway runs under (e.g. prlimit and its options).
+   */
+  static async start({ data, functions, args = [], key, wrapper = [] }) {
     const gateway = new Gateway();
-    gateway.#started = { data, functions, args };
+    gateway.#started = { data, functions, args, wrapper };
     const cache = process.env.FAASMJS_AOT_CACHE ?? join(data, 'aot-cache');
     const auth = [];
     if (!args.includes('--allow-anonymous') && !args.includes('--token-key-file')) {
@@ -80,7 +83,8 @@ export class Gateway {
     }
     if (args.includes('--tls-cert')) gateway.scheme = 'https';
     const argv = ['--port', '0', '--data', data, '--cache', cache, ...(functions ? ['--functions', functions] : []), ...auth, ...args];
-    gateway.#child = spawn(GATEWAY, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [program, ...programArgs] = [...wrapper, GATEWAY, ...argv];
+    gateway.#child = spawn(program, programArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     gateway.#exit = new Promise((resolve) => gateway.#child.on('exit', (code, signal) => resolve({ code, signal })));
     const collect = (chunk) => { gateway.log += chunk.toString(); };
     gateway.#child.stdout.on('data', collect);

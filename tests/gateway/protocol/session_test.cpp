@@ -264,4 +264,117 @@ TEST_SUITE("sessions") {
     CHECK(cluster.cancelled == std::vector<CallId>{1});
     CHECK(std::get<Ack>(only_reply(second, 1)).value == 1);
   }
+
+  TEST_CASE_FIXTURE(SessionFixture, "sparse request ids are refused once their forgotten ids form too many ranges") {
+    Session session(1, "alice", services, limits, KeptLimits{1, 1 << 20, 8});
+    // Every other id: each forgotten one is a range of its own.
+    for (std::uint32_t id = 2; id <= 2 * 9; id += 2) session.handle(request(id, Ping{}));
+    CHECK(replies(session).size() == 9);
+    session.handle(request(1001, Ping{}));
+    auto refused = only_reply(session, 1001);
+    CHECK(error_code(refused) == ErrorCode::LimitExceeded);
+    CHECK(std::get<ErrorReply>(refused).message.find("8 ranges, the limit") != std::string::npos);
+    // Not a request of the session: it did not run and costs nothing kept.
+    session.handle(request(2, Ping{}));
+    CHECK(error_code(only_reply(session, 2)) == ErrorCode::ReplyLost);
+  }
+
+  TEST_CASE_FIXTURE(SessionFixture, "requests in flight are bounded per session") {
+    limits.max_in_flight = 3;
+    Session session(1, "alice", services, limits);
+    for (std::uint32_t id = 1; id <= 4; ++id) session.handle(request(id, Invoke{"echo", 0, "", 0, {}}));
+    CHECK(cluster.submitted.size() == 3);
+    auto refused = only_reply(session, 4);
+    CHECK(error_code(refused) == ErrorCode::LimitExceeded);
+    CHECK(std::get<ErrorReply>(refused).message.find("3 requests of this session have no reply yet") != std::string::npos);
+    cluster.finish(1, finished("x"));
+    deliver({&session}, 1);
+    replies(session);
+    session.handle(request(5, Invoke{"echo", 0, "", 0, {}}));
+    CHECK(cluster.submitted.size() == 4);
+  }
+
+  TEST_CASE_FIXTURE(SessionFixture, "replies kept by all sessions together are bounded, not only each session's") {
+    KeptTotal total;
+    total.max_bytes = 5000;
+    std::vector<std::unique_ptr<Session>> sessions;
+    for (std::uint64_t id = 1; id <= 10; ++id) {
+      sessions.push_back(std::make_unique<Session>(id, "alice", services, limits, KeptLimits{100, 1 << 20}, &total));
+      for (std::uint32_t request_id = 1; request_id <= 2; ++request_id) {
+        sessions.back()->handle(request(request_id, Ping{Bytes(1000, 0)}));
+      }
+      replies(*sessions.back());
+      CHECK(total.bytes <= total.max_bytes);
+    }
+    // The sessions made last found the total full: they kept nothing of their own.
+    sessions.back()->handle(request(1, Ping{Bytes(1000, 0)}));
+    CHECK(error_code(only_reply(*sessions.back(), 1)) == ErrorCode::ReplyLost);
+    sessions[0]->handle(request(2, Ping{Bytes(1000, 0)}));
+    CHECK(std::holds_alternative<Pong>(only_reply(*sessions[0], 2)));
+    sessions.clear();
+    CHECK(total.bytes == 0);
+    CHECK(total.replies == 0);
+  }
+
+  TEST_CASE_FIXTURE(SessionFixture, "a RESULT over maxBody is never sent: a Failed one says why") {
+    limits.max_body = 1000;
+    Session session(1, "alice", services, limits);
+    session.handle(request(1, Invoke{"echo", 0, "", 0, {}}));
+    cluster.finish(1, finished(std::string(2000, 'x')));
+    deliver({&session}, 1);
+    const auto result = std::get<Result>(only_reply(session, 1));
+    CHECK(result.status == CallStatus::Failed);
+    CHECK(result.return_value == 1);
+    CHECK(result.output.empty());
+    CHECK(result.error.starts_with("the call's RESULT would be "));
+    CHECK(result.error.ends_with(" bytes, over maxBody (1000)"));
+  }
+
+  TEST_CASE_FIXTURE(SessionFixture, "a user's state is bounded by the quota: a push that declares a large value is refused") {
+    limits.state_quota = 10000;
+    Session alice(1, "alice", services, limits);
+    Session bob(2, "bob", services, limits);
+    alice.handle(request(1, StateSet{"a", Bytes(6000, 1)}));
+    // 15 bytes on the wire, declaring a value that would take alice over her quota.
+    alice.handle(request(2, StatePush{"huge", 5000, false, {}}));
+    alice.handle(request(3, StatePush{"a", 9000, true, {}}));
+    alice.handle(request(4, StatePush{"small", 4000, false, {}}));
+    bob.handle(request(1, StatePush{"huge", 5000, false, {}}));
+    deliver({&alice, &bob}, 5);
+    auto all = replies(alice);
+    REQUIRE(all.size() == 4);
+    CHECK(std::holds_alternative<Ack>(all[0].second));
+    CHECK(error_code(all[1].second) == ErrorCode::LimitExceeded);
+    CHECK(std::get<ErrorReply>(all[1].second).message ==
+          "'huge' at 5000 bytes would bring user 'alice''s state to 11000 bytes, over the quota of 10000 (--state-quota)");
+    CHECK(std::holds_alternative<StateValue>(all[2].second));
+    CHECK(error_code(all[3].second) == ErrorCode::LimitExceeded);
+    CHECK(store->size("alice_huge") == 0);
+    CHECK(std::holds_alternative<Ack>(only_reply(bob, 1)));
+  }
+
+  TEST_CASE_FIXTURE(SessionFixture, "STATE_LOCK: a re-lock and a deadlock between sessions are ERRORs, not waits forever") {
+    Session first(1, "alice", services, limits);
+    Session second(2, "alice", services, limits);
+    first.handle(request(1, StateLock{"a", true}));
+    second.handle(request(1, StateLock{"b", true}));
+    deliver({&first, &second}, 2);
+    replies(first);
+    replies(second);
+    first.handle(request(2, StateLock{"a", true}));
+    deliver({&first}, 1);
+    auto relock = only_reply(first, 2);
+    CHECK(error_code(relock) == ErrorCode::BadState);
+    CHECK(std::get<ErrorReply>(relock).message.find("already locked for write by this caller") != std::string::npos);
+    first.handle(request(3, StateLock{"b", true}));   // waits for the second session
+    second.handle(request(2, StateLock{"a", true}));  // would wait for the first: a cycle
+    deliver({&first, &second}, 1);
+    auto refused = only_reply(second, 2);
+    CHECK(error_code(refused) == ErrorCode::BadState);
+    CHECK(std::get<ErrorReply>(refused).message.starts_with("deadlock: a write lock on 'alice_a' would wait for"));
+    // Breaking the cycle lets the first session's wait end.
+    second.handle(request(3, StateUnlock{"b", true}));
+    deliver({&first, &second}, 2);
+    CHECK(std::get<Ack>(only_reply(first, 3)).value == 1);
+  }
 }

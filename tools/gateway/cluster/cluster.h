@@ -58,6 +58,13 @@ struct ClusterLimits {
   std::chrono::milliseconds default_timeout{60'000};
   std::chrono::milliseconds max_timeout{600'000};
   std::uint64_t memory_limit_bytes = 1ull << 30;  // per call: linear memory beyond this ends the call
+  // Per call: output, stdout and stderr together beyond this fail the call (RESULT must fit maxBody).
+  std::size_t max_output_bytes = 64u << 20;
+  // Per call tree (a call and everything it chained): a chain beyond these fails, against a chain bomb.
+  std::size_t max_chain_depth = 64;
+  std::size_t max_tree_calls = 10'000;
+  // Per user: calls submitted (INVOKE) and not finished; a submit beyond is refused.
+  std::size_t max_user_calls = 10'000;
 };
 
 class Cluster {

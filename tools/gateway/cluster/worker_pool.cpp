@@ -54,6 +54,7 @@ struct CallRecord {
   CallId id = new_id();
   state::LockOwner lock_owner = new_id();
   std::uint32_t tree_id = 0;
+  std::size_t depth = 0;  // 0 for a top-level call
   CallRequest request;
   CallDone done;
   std::shared_ptr<Tree> tree;
@@ -129,6 +130,12 @@ class Pool final : public Cluster {
     record->tree = std::make_shared<Tree>();
     std::lock_guard lock(mutex_);
     if (stopping_) return fail(ErrorCode::Internal, "the cluster is shutting down");
+    auto& of_user = user_calls_[record->request.user];
+    if (of_user >= options_.limits.max_user_calls) {
+      return fail(ErrorCode::LimitExceeded, "user '" + record->request.user + "' has " + std::to_string(of_user) +
+                                                " calls running or queued, the limit (--max-user-calls)");
+    }
+    ++of_user;
     all_[record->id] = record;
     enqueue(record);
     return record->id;
@@ -187,15 +194,15 @@ class Pool final : public Cluster {
     std::unique_lock lock(mutex_);
     for (;;) {
       join_retired(lock);
-      const bool woken = changed_.wait_for(lock, options_.idle_lifetime, [&] {
+      const bool woken = changed_.wait_for(lock, options_.idle_retire, [&] {
         return stopping_ || (!queue_.empty() && tokens_.free_for_new_call()) || unblocked_slots() > max_processes_;
       });
       if (stopping_) break;
-      // As many idle slots as calls can run at once stay ready; the others were for a burst that is over.
-      const bool idle_too_long = !woken && idle_slots_ > tokens_.count();
-      if (!woken && !idle_too_long) continue;
-      if (idle_too_long || queue_.empty() || !tokens_.free_for_new_call()) {
-        // Above the cap once waiting calls went on, or idle too long: this idle slot and its process go.
+      // Idle for idle_retire: beyond one process per token (what a burst or waiting calls left), it goes.
+      const bool surplus = !woken && slots_.size() > tokens_.count();
+      if (!woken && !surplus) continue;
+      if (surplus || queue_.empty() || !tokens_.free_for_new_call()) {
+        // Or above the cap once waiting calls went on: this idle slot and its process go.
         --idle_slots_;
         retired_.splice(retired_.end(), slots_, self);
         lock.unlock();
@@ -359,12 +366,20 @@ class Pool final : public Cluster {
         auto ran = worker::decode_result(message->body);
         if (!ran) return broken_protocol(record, process, lock);
         CallResult result;
-        result.return_value = ran->return_value;
-        result.status = ran->status;
-        result.error = std::move(ran->error);
-        result.stdout_text = std::move(ran->stdout_text);
-        result.stderr_text = std::move(ran->stderr_text);
-        result.output = std::move(ran->output);
+        const std::size_t output_bytes = ran->output.size() + ran->stdout_text.size() + ran->stderr_text.size();
+        if (output_bytes > options_.limits.max_output_bytes) {
+          // Kept whole, it could not reach the client (RESULT fits maxBody) and a fan-out of them fills memory.
+          result = failed(CallStatus::Failed, name + " produced " + std::to_string(output_bytes) +
+                                                  " bytes of output, stdout and stderr, over the limit of " +
+                                                  std::to_string(options_.limits.max_output_bytes) + " (--max-output)");
+        } else {
+          result.return_value = ran->return_value;
+          result.status = ran->status;
+          result.error = std::move(ran->error);
+          result.stdout_text = std::move(ran->stdout_text);
+          result.stderr_text = std::move(ran->stderr_text);
+          result.output = std::move(ran->output);
+        }
         lock.lock();
         running_in_.erase(record->id);
         if (record->cancelled) {
@@ -408,8 +423,10 @@ class Pool final : public Cluster {
         const std::uint32_t func_ptr = in.u32();
         Bytes input = in.bytes_copy();
         if (!in.done()) return false;
+        auto chained = chain(record, function.empty() ? record->request.function : function, func_ptr, std::move(input), lock);
+        if (!chained) return refuse(chained.error().message), true;
         ok();
-        out.u32(chain(record, function.empty() ? record->request.function : function, func_ptr, std::move(input), lock));
+        out.u32(*chained);
         return true;
       }
       case HostCall::Await: {
@@ -511,11 +528,7 @@ class Pool final : public Cluster {
         const std::string key = in.str();
         const bool exclusive = in.u8() != 0;
         if (!in.done()) return false;
-        if (wait_for_lock(record, global_key(record, key), exclusive, lock)) {
-          ok();
-        } else {
-          refuse(record->request.function + " was cancelled while waiting for a lock");
-        }
+        answer(wait_for_lock(record, global_key(record, key), exclusive, lock));
         return true;
       }
       case HostCall::StateUnlock: {
@@ -530,9 +543,17 @@ class Pool final : public Cluster {
     return false;
   }
 
-  std::uint32_t chain(const Record& parent, std::string function, std::uint32_t func_ptr, Bytes input,
-                      std::unique_lock<std::mutex>& lock) {
+  // The chained call's id in its tree, or why the tree may not grow (the guest's chain call fails).
+  Expected<std::uint32_t> chain(const Record& parent, std::string function, std::uint32_t func_ptr, Bytes input,
+                                std::unique_lock<std::mutex>& lock) {
+    const auto& limits = options_.limits;
+    if (parent->depth + 1 > limits.max_chain_depth) {
+      return fail(ErrorCode::LimitExceeded, parent->request.function + " may not chain: the call would be " +
+                                                std::to_string(parent->depth + 1) + " chains deep, over the limit of " +
+                                                std::to_string(limits.max_chain_depth) + " (--max-chain-depth)");
+    }
     auto child = std::make_shared<CallRecord>();
+    child->depth = parent->depth + 1;
     child->request = CallRequest{parent->request.user, std::move(function), func_ptr, std::move(input),
                                  parent->request.cmdline, parent->request.timeout};
     child->parent = parent;
@@ -540,6 +561,12 @@ class Pool final : public Cluster {
     const bool known = options_.registry.find(child->request.function) != nullptr;
     Finished finished;
     lock.lock();
+    // next_id counts the tree's chained calls; the top-level call is one more.
+    if (const std::size_t calls = child->tree->next_id + 1; calls >= limits.max_tree_calls) {
+      lock.unlock();
+      return fail(ErrorCode::LimitExceeded, parent->request.function + " may not chain: its call tree has " +
+                                                std::to_string(calls) + " calls, the limit (--max-tree-calls)");
+    }
     child->tree_id = ++child->tree->next_id;
     child->tree->calls[child->tree_id] = child;
     parent->children.push_back(child);
@@ -589,6 +616,12 @@ class Pool final : public Cluster {
       if (want_output) out.bytes(Bytes());
       return;
     }
+    if (!callee->finished && waiting_is_full()) {
+      lock.unlock();
+      out.u8(0);
+      out.str(record->request.function + " may not wait for call " + std::to_string(id) + ": " + waiting_full_text());
+      return;
+    }
     wait_releasing_token(lock, [&] { return callee->finished || record->cancelled; });
     if (!callee->finished) {
       lock.unlock();
@@ -604,20 +637,44 @@ class Pool final : public Cluster {
     if (want_output) out.bytes(output);
   }
 
-  bool wait_for_lock(const Record& record, const std::string& key, bool exclusive, std::unique_lock<std::mutex>& lock) {
-    // StateLocks may run `granted` inside lock() (free at once) or later on the releasing thread, never with
-    // mutex_ held by this pool (run() releases outside it).
-    auto granted = std::make_shared<bool>(false);
-    options_.locks.lock(key, exclusive, record->lock_owner, [this, granted] {
-      std::lock_guard guard(mutex_);
-      *granted = true;
-      changed_.notify_all();
-    });
+  // A lock wait counts as execution time: it ends at the call's time limit at the latest.
+  Expected<void> wait_for_lock(const Record& record, const std::string& key, bool exclusive,
+                               std::unique_lock<std::mutex>& lock) {
+    const std::string& name = record->request.function;
+    const auto budget = timeout_of(record->request);
+    const auto started = Clock::now();
+    // StateLocks runs `done` inside lock() (at once), later on the releasing thread or on its timer thread,
+    // never with mutex_ held by this pool (run() releases outside it).
+    auto outcome = std::make_shared<std::optional<Expected<void>>>();
     lock.lock();
-    wait_releasing_token(lock, [&] { return *granted || record->cancelled; });
-    const bool got = *granted;
+    // With no process left for another waiting call, the lock is granted at once or refused.
+    const bool full = waiting_is_full();
+    std::string refusal = full ? name + " may not wait for a lock on '" + key + "': " + waiting_full_text()
+                               : name + " exceeded its time limit of " + std::to_string(budget.count()) +
+                                     " ms waiting for a lock on '" + key + "'";
     lock.unlock();
-    return got;
+    options_.locks.lock(key, exclusive, record->lock_owner,
+                        [this, outcome](Expected<void> done) {
+                          std::lock_guard guard(mutex_);
+                          *outcome = std::move(done);
+                          changed_.notify_all();
+                        },
+                        full ? started : started + std::max(Clock::duration::zero(), budget - record->executed),
+                        std::move(refusal));
+    lock.lock();
+    wait_releasing_token(lock, [&] { return outcome->has_value() || record->cancelled; });
+    record->executed += Clock::now() - started;
+    Expected<void> result = outcome->has_value()
+                                ? std::move(**outcome)
+                                : fail(ErrorCode::Internal, name + " was cancelled while waiting for a lock");
+    lock.unlock();
+    return result;
+  }
+
+  // Whether another waiting call would keep one process too many (under mutex_).
+  bool waiting_is_full() const { return waiting_slots_ >= options_.max_waiting; }
+  std::string waiting_full_text() const {
+    return std::to_string(waiting_slots_) + " calls already wait in their worker processes, the limit (--max-waiting-calls)";
   }
 
   // Waits (lock held) for `ready` without a run token meanwhile, as a waiting slot (see slots above).
@@ -661,6 +718,8 @@ class Pool final : public Cluster {
     if (auto parent = record->parent.lock()) {
       --parent->pending_children;
       maybe_finish(parent, finished);
+    } else if (auto user = user_calls_.find(record->request.user); user != user_calls_.end() && --user->second == 0) {
+      user_calls_.erase(user);
     }
     all_.erase(record->id);  // last: `record` may be the map's own reference
   }
@@ -694,6 +753,7 @@ class Pool final : public Cluster {
   std::map<CallId, Record> all_;       // every unfinished call
   std::map<CallId, pid_t> running_in_;  // the worker of each call that has one, until it is reaped
   std::set<std::string> compiled_;      // sha256s of functions known to be compiled
+  std::map<std::string, std::size_t> user_calls_;  // unfinished submitted calls, by user
   std::list<std::thread> slots_;
   std::list<std::thread> retired_;
   std::size_t idle_slots_ = 0;

@@ -15,12 +15,18 @@
 // are always held by calls that can progress. `max_processes` caps the slots whose call is not waiting: a
 // waiting call keeps its process (its instance lives there) without counting, so a chain deeper than the
 // cap, or as many fork-joins as the cap, still finds a slot for the calls they wait on. Idle slots above
-// the cap retire once waiting calls go on, and idle slots beyond the run tokens after `idle_lifetime`. Processes therefore number at most max_processes plus the calls
-// waiting at that moment, which no design with one instance per waiting call can avoid.
+// the cap retire once waiting calls go on, and idle slots beyond limits.workers after idle_retire. Processes
+// therefore number at most max_processes plus the calls waiting at that moment, and those are capped by
+// max_waiting: a call that would wait beyond it fails at once (a wait refused, never a deadlock).
+//
+// Trees. A call tree (a top-level call and everything it chained) holds at most limits.max_tree_calls
+// calls, limits.max_chain_depth deep: a chain beyond either fails in the calling function, so a function
+// that chains itself twice and awaits (a chain bomb) stops there.
 //
 // Results. As in the browser, a call is finished once its function has returned and every call it chained has
-// finished; its result carries the trace of that subtree. Limits: a call's execution time (not its waits)
-// over its timeout kills its worker (TimedOut); a worker that dies ends its call (Crashed); cancel() ends a
+// finished; its result carries the trace of that subtree. Limits: a call's execution time (its lock waits
+// too, not its awaits) over its timeout kills its worker (TimedOut); output over limits.max_output_bytes
+// fails it; a worker that dies ends its call (Crashed); cancel() ends a
 // call and everything it chained (Cancelled). The gateway goes on serving after each.
 #pragma once
 
@@ -47,8 +53,10 @@ struct ClusterOptions {
   state::HostTier& host_tier;
   state::StateLocks& locks;
   std::function<void(std::string_view)> log;  // a line per worker that died, was killed or did not start
-  // An idle process beyond limits.workers (left by a burst: fork-joins, waiting calls) goes after this long.
-  std::chrono::milliseconds idle_lifetime{10'000};
+  // Processes kept for waiting calls, beyond max_processes: an await or a lock wait past it fails.
+  std::size_t max_waiting = 256;
+  // Idle processes beyond limits.workers retire after this long (a burst leaves none behind).
+  std::chrono::milliseconds idle_retire{10'000};
 };
 
 std::unique_ptr<Cluster> create_cluster(ClusterOptions options);

@@ -28,6 +28,7 @@ enum class ErrorCode : std::uint16_t {
   DuplicateId = 14,
   Internal = 15,
   Forbidden = 16,
+  LimitExceeded = 17,
 };
 
 struct Error {

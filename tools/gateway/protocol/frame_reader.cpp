@@ -70,7 +70,8 @@ void FrameReader::read(std::span<const std::uint8_t> frame, std::vector<Message>
       }
       add_part(found->second, id, body, problems);
       if (!more) {
-        if (!found->second.too_large) messages.push_back({found->second.type, id, std::move(found->second.body)});
+        pending_bytes_ -= found->second.body.size();
+        if (!found->second.refused) messages.push_back({found->second.type, id, std::move(found->second.body)});
         partial_.erase(found);
       }
       continue;
@@ -84,6 +85,12 @@ void FrameReader::read(std::span<const std::uint8_t> frame, std::vector<Message>
       if (partial_.contains(id)) {
         problems.push_back({id, ErrorCode::BadFrame, type_name(header.type) + " starts a second body for " + request(id) +
                                                          " while its first is still in progress"});
+        continue;
+      }
+      if (partial_.size() >= limits_.max_open_bodies) {
+        problems.push_back({id, ErrorCode::LimitExceeded,
+                            type_name(header.type) + " for " + request(id) + " would be one chunked body too many in "
+                                "progress on this connection (the limit is " + std::to_string(limits_.max_open_bodies) + ")"});
         continue;
       }
       auto [partial, inserted] = partial_.emplace(id, Partial{header.type, {}});
@@ -101,21 +108,23 @@ void FrameReader::read(std::span<const std::uint8_t> frame, std::vector<Message>
 
 void FrameReader::add_part(Partial& partial, std::uint32_t id, std::span<const std::uint8_t> part,
                            std::vector<FrameProblem>& problems) {
-  if (partial.too_large) return;
-  if (partial.body.size() + part.size() > limits_.max_body) {
-    partial.too_large = true;
+  if (partial.refused) return;
+  auto refuse = [&](ErrorCode code, std::string why) {
+    partial.refused = true;
+    pending_bytes_ -= partial.body.size();
     partial.body = Bytes();  // free it now: the rest of this body is discarded as it arrives
-    problems.push_back({id, ErrorCode::BodyTooLarge, "the body of " + request(id) + " is over " +
-                                                         std::to_string(limits_.max_body) + " bytes"});
-    return;
+    problems.push_back({id, code, std::move(why)});
+  };
+  if (partial.body.size() + part.size() > limits_.max_body) {
+    return refuse(ErrorCode::BodyTooLarge, "the body of " + request(id) + " is over " + std::to_string(limits_.max_body) + " bytes");
+  }
+  if (pending_bytes_ + part.size() > limits_.max_open_bytes) {
+    return refuse(ErrorCode::LimitExceeded, "the body of " + request(id) + " would bring the chunked bodies in progress on "
+                                                "this connection over their limit of " +
+                                                std::to_string(limits_.max_open_bytes) + " bytes");
   }
   partial.body.insert(partial.body.end(), part.begin(), part.end());
-}
-
-std::size_t FrameReader::pending_bytes() const {
-  std::size_t total = 0;
-  for (const auto& [id, partial] : partial_) total += partial.body.size();
-  return total;
+  pending_bytes_ += part.size();
 }
 
 }  // namespace faasmjs::gateway::protocol

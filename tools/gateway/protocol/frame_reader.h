@@ -1,6 +1,7 @@
 // Frames from a client to whole messages: one FrameReader per connection splits each frame into its
 // messages and joins chunked bodies (a first part with MORE, then CONTINUE parts with the same id, possibly
-// interleaved with other messages and spread over many frames), within the connection's limits.
+// interleaved with other messages and spread over many frames), within the connection's limits: max_body
+// per body, max_open_bodies in progress at once holding max_open_bytes together.
 #pragma once
 
 #include <cstdint>
@@ -33,19 +34,20 @@ class FrameReader {
   void read(std::span<const std::uint8_t> frame, std::vector<Message>& messages, std::vector<FrameProblem>& problems);
 
   // Bytes held in bodies still waiting for their CONTINUE parts.
-  std::size_t pending_bytes() const;
+  std::size_t pending_bytes() const { return pending_bytes_; }
 
  private:
   struct Partial {
     Type type;
     Bytes body;
-    bool too_large = false;  // refused: the rest of its chunks are read and discarded
+    bool refused = false;  // over a limit: the rest of its chunks are read and discarded
   };
   void add_part(Partial& partial, std::uint32_t id, std::span<const std::uint8_t> part,
                 std::vector<FrameProblem>& problems);
 
   Limits limits_;
   std::map<std::uint32_t, Partial> partial_;
+  std::size_t pending_bytes_ = 0;
 };
 
 }  // namespace faasmjs::gateway::protocol

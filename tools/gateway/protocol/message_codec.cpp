@@ -1,5 +1,7 @@
 #include "protocol/message_codec.h"
 
+#include <algorithm>
+
 namespace faasmjs::gateway::protocol {
 
 namespace {
@@ -58,47 +60,62 @@ std::string type_name(Type type) {
   return std::string("0x") + kHex[value >> 4] + kHex[value & 15];
 }
 
-// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
+namespace {
+
+// The length of the well-formed UTF-8 sequence at the start of `text` (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0 when it does not start with one.
+std::size_t sequence_length(std::string_view text) {
+  const auto lead = static_cast<unsigned char>(text[0]);
+  std::size_t extra = 0;
+  std::uint32_t code = 0;
+  if (lead < 0x80) {
+    return 1;
+  } else if ((lead & 0xE0) == 0xC0) {
+    extra = 1;
+    code = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    extra = 2;
+    code = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    extra = 3;
+    code = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (text.size() <= extra) return 0;
+  for (std::size_t k = 1; k <= extra; ++k) {
+    const auto next = static_cast<unsigned char>(text[k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (next & 0x3F);
+  }
+  static constexpr std::uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+  return extra + 1;
+}
+
+}  // namespace
+
 bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1;
-      code = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2;
-      code = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3;
-      code = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (text.size() - i <= extra) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    static constexpr std::uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += extra + 1;
+  for (std::size_t i = 0, length = 0; i < text.size(); i += length) {
+    length = sequence_length(text.substr(i));
+    if (length == 0) return false;
   }
   return true;
 }
 
-std::string_view clip_str(std::string_view text) {
-  if (text.size() <= 0xFFFF) return text;
-  std::size_t end = 0xFFFF;
-  // Back up over continuation bytes to the start of the sequence that would be cut.
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
+std::string sanitize_str(std::string_view text) {
+  static constexpr std::string_view kReplacement = "\xef\xbf\xbd";  // U+FFFD
+  static constexpr std::size_t kMaxStr = 0xFFFF;
+  std::string out;
+  out.reserve(std::min(text.size(), kMaxStr));
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = sequence_length(text.substr(i));
+    const std::string_view piece = length == 0 ? kReplacement : text.substr(i, length);
+    if (out.size() + piece.size() > kMaxStr) break;
+    out += piece;
+    i += length == 0 ? 1 : length;
+  }
+  return out;
 }
 
 Expected<ClientMessage> decode_client(const Message& message) { return decode_as<ClientMessage>(message, "client"); }

@@ -25,8 +25,10 @@ struct Message {
 // "STATE_PUSH", or "0x42" for a type that has no name.
 std::string type_name(Type type);
 bool valid_utf8(std::string_view text);
-// The longest prefix of `text` that fits a `str` (65535 bytes) without cutting a UTF-8 sequence.
-std::string_view clip_str(std::string_view text);
+// `text` as a `str` can carry it: each ill-formed UTF-8 sequence replaced by U+FFFD (output and inputs
+// reach error messages as raw bytes, and a client rejects a reply with a str that is not UTF-8), then cut
+// to at most 65535 bytes on a character boundary. Every str the gateway encodes goes through this.
+std::string sanitize_str(std::string_view text);
 
 namespace detail {
 
@@ -58,7 +60,7 @@ constexpr std::size_t min_size() {
 inline bool valid(CallStatus status) { return static_cast<std::uint8_t>(status) <= static_cast<std::uint8_t>(CallStatus::Failed); }
 inline bool valid(ErrorCode code) {
   const auto value = static_cast<std::uint16_t>(code);
-  return value >= static_cast<std::uint16_t>(ErrorCode::BadFrame) && value <= static_cast<std::uint16_t>(ErrorCode::Forbidden);
+  return value >= static_cast<std::uint16_t>(ErrorCode::BadFrame) && value <= static_cast<std::uint16_t>(ErrorCode::LimitExceeded);
 }
 
 template <typename T>
@@ -70,7 +72,7 @@ void write(ByteWriter& out, const T& value) {
   else if constexpr (std::is_same_v<T, std::uint32_t>) out.u32(value);
   else if constexpr (std::is_same_v<T, std::int32_t>) out.i32(value);
   else if constexpr (std::is_same_v<T, std::uint64_t>) out.u64(value);
-  else if constexpr (std::is_same_v<T, std::string>) out.str(clip_str(value));
+  else if constexpr (std::is_same_v<T, std::string>) out.str(sanitize_str(value));
   else if constexpr (std::is_same_v<T, Bytes>) out.bytes(value);
   else if constexpr (is_vector<T>::value) {
     out.u32(static_cast<std::uint32_t>(value.size()));

@@ -11,10 +11,9 @@ OutgoingQueue::OutgoingQueue(Limits limits) : limits_(limits) {
 
 void OutgoingQueue::push(Message message) {
   pending_bytes_ += message.body.size();
-  // Ahead of the bodies already on their way (they wait at the back, re-queued after each chunk): a reply
-  // that becomes ready while a 64 MiB value streams leaves in the very next frame, before its next chunk.
-  auto started = std::find_if(queue_.begin(), queue_.end(), [](const Pending& pending) { return pending.sent > 0; });
-  queue_.insert(started, Pending{std::move(message)});
+  // Ahead of the bodies already on their way: a reply that becomes ready while a 64 MiB value streams
+  // leaves in the very next frame, before its next chunk.
+  fresh_.push_back(Pending{std::move(message)});
 }
 
 std::vector<std::uint8_t> OutgoingQueue::next_frame(std::size_t headroom) {
@@ -22,8 +21,9 @@ std::vector<std::uint8_t> OutgoingQueue::next_frame(std::size_t headroom) {
   // Each message in the queue gets at most one turn per frame: a large body's next chunk waits for the
   // next frame even when this one has room, so that a frame never carries one body's chunks back to back
   // while a smaller reply is still queued behind them.
-  for (std::size_t turns = queue_.size(); turns > 0 && !queue_.empty(); --turns) {
-    Pending& next = queue_.front();
+  for (std::size_t turns = fresh_.size() + started_.size(); turns > 0 && !empty(); --turns) {
+    auto& queue = fresh_.empty() ? started_ : fresh_;
+    Pending& next = queue.front();
     const std::size_t left = next.message.body.size() - next.sent;
     const std::size_t part = std::min(left, limits_.chunk_size);
     if (frame.size() - headroom + kHeaderSize + part > limits_.max_frame) break;
@@ -34,8 +34,8 @@ std::vector<std::uint8_t> OutgoingQueue::next_frame(std::size_t headroom) {
     frame.insert(frame.end(), from, from + static_cast<std::ptrdiff_t>(part));
     next.sent += part;
     pending_bytes_ -= part;
-    if (more) queue_.push_back(std::move(next));
-    queue_.pop_front();
+    if (more) started_.push_back(std::move(next));
+    queue.pop_front();
   }
   if (frame.size() == headroom) frame.clear();
   return frame;

@@ -1,7 +1,9 @@
 #include "transport/server.h"
 
 #include <libwebsockets.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <fstream>
@@ -38,6 +40,7 @@ struct GatewayServer::Impl {
   std::atomic<lws_context*> context{nullptr};
   std::atomic<bool> stopping{false};
   SweepTimer sweep_timer{{}, this};
+  int socket_fd_limit = 0;  // accepted sockets from this descriptor number up are refused (start())
   lws_protocols protocols[3]{};
 
   Impl(ServerOptions o, Cluster& cluster, state::GlobalStore& store, state::StateLocks& locks,
@@ -48,7 +51,7 @@ struct GatewayServer::Impl {
         io(options.io_threads),
         services{cluster, store, locks, registry, io, mailbox},
         endpoint({options.limits, options.token_key, options.jwt, options.allow_anonymous, options.owners, options.users,
-                  options.resume_grace, options.idle_timeout, "faasmjs-gateway " FAASMJS_VERSION},
+                  options.resume_grace, options.idle_timeout, "faasmjs-gateway " FAASMJS_VERSION, options.endpoint},
                  services) {
     options.origins.tls = options.tls_cert.has_value();
   }
@@ -151,6 +154,11 @@ int http_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, s
       return lws_http_transaction_completed(wsi) ? -1 : 0;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
       return -1;
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+      // Descriptors are allocated lowest first, so a socket's number tells how many are open: near the limit
+      // it is refused, keeping a reserve for state writes and workers (and accept() never fails with EMFILE,
+      // on which lws would retry at once, spinning).
+      return static_cast<int>(reinterpret_cast<lws_intptr_t>(in)) >= impl_of(wsi).socket_fd_limit ? 1 : 0;
     default:
       return lws_callback_http_dummy(wsi, reason, user, in, len);
   }
@@ -188,6 +196,14 @@ Expected<void> GatewayServer::start() {
   for (const auto& [what, file] : {std::pair{"--tls-cert", impl.options.tls_cert}, std::pair{"--tls-key", impl.options.tls_key}}) {
     if (file && !std::ifstream(*file)) return fail(ErrorCode::Internal, std::string(what) + " " + file->string() + " cannot be read");
   }
+  // Sockets may use descriptors up to the hard limit, less a reserve for everything else.
+  rlimit files{};
+  getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = files.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &files);
+  getrlimit(RLIMIT_NOFILE, &files);
+  const auto descriptors = static_cast<int>(std::min<rlim_t>(files.rlim_cur, 1 << 30));
+  impl.socket_fd_limit = descriptors - std::min(256, descriptors / 4);
   lws_set_log_level(LLL_ERR, nullptr);
   impl.protocols[0] = {"http", http_callback, 0, 0, 0, nullptr, 0};
   // rx_buffer_size: lws hands a frame over in pieces of this size; Endpoint joins them.

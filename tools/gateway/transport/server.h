@@ -20,6 +20,7 @@
 #include "registry/function_registry.h"
 #include "state/global_store.h"
 #include "state/state_locks.h"
+#include "transport/session.h"
 
 namespace faasmjs::gateway::transport {
 
@@ -40,6 +41,7 @@ struct ServerOptions {
   std::chrono::seconds resume_grace{30};
   std::chrono::seconds idle_timeout{90};
   std::size_t io_threads = 2;  // state writes (fsync) and uploads
+  EndpointLimits endpoint;
 };
 
 class GatewayServer {

@@ -18,10 +18,16 @@ std::uint64_t fingerprint(Type type, const Bytes& body) {
   return hash;
 }
 
-Message result_message(const CallResult& result) {
-  return encode(0, Result{result.return_value, result.status, result.error, result.queued_us, result.run_us,
-                          result.trace_json, Bytes(result.stdout_text.begin(), result.stdout_text.end()),
-                          Bytes(result.stderr_text.begin(), result.stderr_text.end()), result.output});
+// No reply body exceeds maxBody (the client would refuse it): a larger RESULT becomes a Failed one saying so.
+Message result_message(const CallResult& result, std::size_t max_body) {
+  Message message = encode(0, Result{result.return_value, result.status, result.error, result.queued_us, result.run_us,
+                                     result.trace_json, Bytes(result.stdout_text.begin(), result.stdout_text.end()),
+                                     Bytes(result.stderr_text.begin(), result.stderr_text.end()), result.output});
+  if (message.body.size() <= max_body) return message;
+  return encode(0, Result{1, CallStatus::Failed,
+                          "the call's RESULT would be " + std::to_string(message.body.size()) + " bytes, over maxBody (" +
+                              std::to_string(max_body) + ")",
+                          result.queued_us, result.run_us, result.trace_json, {}, {}, {}});
 }
 
 template <typename M>
@@ -35,16 +41,22 @@ constexpr bool is_state_request = std::is_same_v<M, StateSize> || std::is_same_v
 
 Message error_message(ErrorCode code, std::string text) { return encode(0, ErrorReply{code, std::move(text)}); }
 
-Session::Session(std::uint64_t id, std::string user, Services& services, Limits limits, KeptLimits kept)
+Session::Session(std::uint64_t id, std::string user, Services& services, Limits limits, KeptLimits kept,
+                 KeptTotal* total)
     : id_(id),
       user_(std::move(user)),
       lock_owner_(new_id()),
       services_(services),
       limits_(limits),
       kept_limits_(kept),
+      kept_total_(total),
       out_(limits) {}
 
 Session::~Session() {
+  if (kept_total_ != nullptr) {
+    kept_total_->replies -= finished_.size();
+    kept_total_->bytes -= kept_bytes_;
+  }
   for (auto& [id, request] : requests_) {
     if (!request.done && request.call != 0) services_.cluster.cancel(request.call);
   }
@@ -76,6 +88,18 @@ void Session::handle(Message request) {
     return send(id, error_message(ErrorCode::ReplyLost, "request " + std::to_string(id) +
                                                             " ran, but this session no longer keeps its reply"));
   }
+  if (forgotten_.intervals() >= kept_limits_.forgotten_ranges) {
+    return send(id, error_message(ErrorCode::LimitExceeded,
+                                  "request ids of this session are too sparse: the ids whose replies it forgot form " +
+                                      std::to_string(forgotten_.intervals()) +
+                                      " ranges, the limit; number requests upwards"));
+  }
+  if (in_flight_ >= limits_.max_in_flight) {
+    return send(id, error_message(ErrorCode::LimitExceeded, "request " + std::to_string(id) + " would be one too many in flight: " +
+                                                                std::to_string(in_flight_) +
+                                                                " requests of this session have no reply yet (the limit)"));
+  }
+  ++in_flight_;
   Request& entry = requests_[id];
   entry.fingerprint = print;
   entry.type = request.type;
@@ -103,8 +127,8 @@ void Session::run(std::uint32_t id, Invoke& invoke) {
   call.timeout = std::chrono::milliseconds(invoke.timeout_ms);
   call.input = std::move(invoke.input);
   auto submitted = services_.cluster.submit(
-      std::move(call), [mailbox = services_.mailbox, session = id_, id](CallResult result) {
-        mailbox->post(session, id, result_message(result));
+      std::move(call), [mailbox = services_.mailbox, session = id_, id, max_body = limits_.max_body](CallResult result) {
+        mailbox->post(session, id, result_message(result, max_body));
       });
   if (!submitted) return complete(id, error_message(submitted.error().code, submitted.error().message));
   requests_[id].call = *submitted;
@@ -157,18 +181,22 @@ template <typename M>
 void Session::run(std::uint32_t id, M& request) {
   static_assert(is_state_request<M>);
   auto task = [&services = services_, mailbox = services_.mailbox, session = id_, owner = lock_owner_, user = user_, id,
-               max_body = limits_.max_body, request = std::move(request)]() mutable {
+               limits = limits_, request = std::move(request)]() mutable {
     if constexpr (std::is_same_v<M, StateLock>) {
       if (request.key.empty()) return mailbox->post(session, id, error_message(ErrorCode::BadState, "a state key may not be empty"));
-      // Granted now or when an earlier holder lets go, on that thread: the ACK goes through the mailbox.
+      // Granted (or refused) now or later, on another thread: the reply goes through the mailbox.
       services.locks.lock(global_key(user, request.key), request.exclusive, owner,
-                          [mailbox, session, id] { mailbox->post(session, id, Ack{1}); });
+                          [mailbox, session, id](Expected<void> granted) {
+                            if (granted) return mailbox->post(session, id, Ack{1});
+                            mailbox->post(session, id, error_message(granted.error().code, granted.error().message));
+                          });
     } else if constexpr (std::is_same_v<M, StateUnlock>) {
       const bool released = services.locks.unlock(global_key(user, request.key), request.exclusive, owner);
       mailbox->post(session, id, Ack{static_cast<std::uint8_t>(released ? 1 : 0)});
-    } else if constexpr (std::is_same_v<M, StatePull> || std::is_same_v<M, StatePush> ||
-                         std::is_same_v<M, StateReadAppended>) {
-      mailbox->post(session, id, execute(services.store, user, request, max_body));
+    } else if constexpr (std::is_same_v<M, StatePush> || std::is_same_v<M, StateSet>) {
+      mailbox->post(session, id, execute(services.store, user, request, limits));
+    } else if constexpr (std::is_same_v<M, StatePull> || std::is_same_v<M, StateReadAppended>) {
+      mailbox->post(session, id, execute(services.store, user, request, limits.max_body));
     } else {
       mailbox->post(session, id, execute(services.store, user, request));
     }
@@ -184,25 +212,52 @@ void Session::complete(std::uint32_t id, Message reply) {
   request.awaiting.clear();
   send(id, reply);
   request.done = true;
+  --in_flight_;
   request.reply = std::move(reply);
   keep(id);
 }
 
-void Session::send(std::uint32_t id, const Message& reply) { out_.push({reply.type, id, reply.body}); }
+void Session::send(std::uint32_t id, const Message& reply) {
+  if (attached_) out_.push({reply.type, id, reply.body});
+}
 
 void Session::keep(std::uint32_t id) {
+  const std::size_t size = requests_[id].reply.body.size();
   finished_.push_back(id);
-  kept_bytes_ += requests_[id].reply.body.size();
-  while (finished_.size() > kept_limits_.replies || kept_bytes_ > kept_limits_.bytes) {
-    const std::uint32_t oldest = finished_.front();
-    finished_.pop_front();
-    auto request = requests_.find(oldest);
-    kept_bytes_ -= request->second.reply.body.size();
-    requests_.erase(request);
-    forgotten_.insert(oldest);
+  kept_bytes_ += size;
+  if (kept_total_ != nullptr) {
+    ++kept_total_->replies;
+    kept_total_->bytes += size;
+  }
+  while (!finished_.empty() && (finished_.size() > kept_limits_.replies || kept_bytes_ > kept_limits_.bytes ||
+                                (kept_total_ != nullptr && kept_total_->over()))) {
+    forget_oldest();
   }
 }
 
-void Session::reattached() { out_ = OutgoingQueue(limits_); }
+void Session::forget_oldest() {
+  const std::uint32_t oldest = finished_.front();
+  finished_.pop_front();
+  auto request = requests_.find(oldest);
+  const std::size_t size = request->second.reply.body.size();
+  kept_bytes_ -= size;
+  if (kept_total_ != nullptr) {
+    --kept_total_->replies;
+    kept_total_->bytes -= size;
+  }
+  requests_.erase(request);
+  forgotten_.insert(oldest);
+}
+
+void Session::reattached() {
+  out_ = OutgoingQueue(limits_);
+  attached_ = true;
+}
+
+void Session::detached() {
+  out_ = OutgoingQueue(limits_);
+  attached_ = false;
+  detached_at = std::chrono::steady_clock::now();
+}
 
 }  // namespace faasmjs::gateway::transport

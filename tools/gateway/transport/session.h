@@ -41,17 +41,45 @@ struct Services {
 };
 
 // Bounds on what a session keeps for a resume (docs/protocol.md): the replies of its last 4096 requests,
-// at most 64 MiB of them.
+// at most 64 MiB of them; and on the ids it remembers as forgotten, which stay few ranges for a client
+// that numbers its requests upwards but would be one range each for sparse ids.
 struct KeptLimits {
   std::size_t replies = 4096;
   std::size_t bytes = 64u << 20;
+  std::size_t forgotten_ranges = 4096;
+};
+
+// What all sessions keep together (service thread only): per-session bounds alone would let many
+// sessions each keep their fill. A session that keeps a reply beyond these forgets its own oldest.
+struct KeptTotal {
+  std::size_t max_replies = 1u << 20;
+  std::size_t max_bytes = 1u << 30;
+  std::size_t replies = 0;
+  std::size_t bytes = 0;
+  bool over() const { return replies > max_replies || bytes > max_bytes; }
+};
+
+// The endpoint's limits on sockets and sessions (ws_protocol.h), with their defaults (docs/protocol.md).
+struct EndpointLimits {
+  // Sockets that have not said HELLO by then are closed: they hold descriptors and say nothing.
+  std::chrono::seconds hello_timeout{10};
+  // WebSocket connections at once, in all and from one remote address.
+  std::size_t max_connections = 16384;
+  std::size_t max_connections_per_address = 4096;
+  // Sessions at once (attached or waiting for a resume), in all and of one user; and what they keep.
+  std::size_t max_sessions = 16384;
+  std::size_t max_sessions_per_user = 4096;
+  KeptLimits kept;
+  KeptTotal kept_total;
 };
 
 protocol::Message error_message(ErrorCode code, std::string text);
 
 class Session {
  public:
-  Session(std::uint64_t id, std::string user, Services& services, protocol::Limits limits, KeptLimits kept = {});
+  // `total`, when given, must outlive the session.
+  Session(std::uint64_t id, std::string user, Services& services, protocol::Limits limits, KeptLimits kept = {},
+          KeptTotal* total = nullptr);
   ~Session();  // cancels its calls still running and releases its locks
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -69,6 +97,8 @@ class Session {
   // re-sends every request it has no final reply to and handle() answers finished ones from the kept
   // replies.
   void reattached();
+  // Its socket went: nothing is queued for a socket until the next one takes the session over.
+  void detached();
 
   std::chrono::steady_clock::time_point detached_at{};
 
@@ -94,6 +124,7 @@ class Session {
   void run(std::uint32_t id, M& state_request);
   void send(std::uint32_t id, const protocol::Message& reply);
   void keep(std::uint32_t id);
+  void forget_oldest();
 
   std::uint64_t id_;
   std::string user_;
@@ -101,10 +132,13 @@ class Session {
   Services& services_;
   protocol::Limits limits_;
   KeptLimits kept_limits_;
+  KeptTotal* kept_total_;
   protocol::OutgoingQueue out_;
+  bool attached_ = true;
   std::map<std::uint32_t, Request> requests_;
   std::deque<std::uint32_t> finished_;  // kept replies, oldest first: the order they are forgotten in
   std::size_t kept_bytes_ = 0;
+  std::size_t in_flight_ = 0;
   IdSet forgotten_;
 };
 

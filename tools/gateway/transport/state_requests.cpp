@@ -1,5 +1,8 @@
 #include "transport/state_requests.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "transport/session.h"
 
 namespace faasmjs::gateway::transport {
@@ -19,6 +22,20 @@ std::vector<state::Range> ranges_of(const StatePush& request) {
   ranges.reserve(request.ranges.size());
   for (const auto& range : request.ranges) ranges.push_back({range.offset, range.data});
   return ranges;
+}
+
+// When the user's values would hold more than the quota once `key` is `new_size` bytes: the refusal.
+std::optional<Message> over_quota(const state::GlobalStore& store, const std::string& user, const std::string& key,
+                                  std::uint64_t new_size, std::uint64_t quota) {
+  std::uint64_t total = new_size;
+  const std::string own = global_key(user, key);
+  for (const auto& other : store.keys(global_key(user, ""))) {
+    if (other != own) total += store.size(other);
+  }
+  if (total <= quota) return std::nullopt;
+  return error_message(ErrorCode::LimitExceeded, "'" + key + "' at " + std::to_string(new_size) + " bytes would bring user '" +
+                                                     user + "''s state to " + std::to_string(total) +
+                                                     " bytes, over the quota of " + std::to_string(quota) + " (--state-quota)");
 }
 
 }  // namespace
@@ -42,13 +59,16 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateP
   return reply(StateValue{true, (*pulled)->size, request.offset, std::move((*pulled)->bytes)});
 }
 
-Message execute(state::GlobalStore& store, const std::string& user, const StatePush& request, std::size_t max_body) {
+Message execute(state::GlobalStore& store, const std::string& user, const StatePush& request, const Limits& limits) {
   if (request.key.empty()) return no_key();
-  if (request.size > max_body) {
+  if (request.size > limits.max_body) {
     return error_message(ErrorCode::BadState, "a value of " + std::to_string(request.size) + " bytes for '" + request.key +
-                                                  "' is over maxBody (" + std::to_string(max_body) + ")");
+                                                  "' is over maxBody (" + std::to_string(limits.max_body) + ")");
   }
   const std::string key = global_key(user, request.key);
+  // A partial push only grows the value.
+  const std::uint64_t new_size = request.partial ? std::max(request.size, store.size(key)) : request.size;
+  if (auto refused = over_quota(store, user, request.key, new_size, limits.state_quota)) return *refused;
   if (!request.partial) {
     auto pushed = store.push(key, request.size, ranges_of(request));
     return pushed ? ack() : failure(pushed.error());
@@ -59,8 +79,9 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateP
   return reply(StateValue{true, size, 0, std::move(*value)});
 }
 
-Message execute(state::GlobalStore& store, const std::string& user, const StateSet& request) {
+Message execute(state::GlobalStore& store, const std::string& user, const StateSet& request, const Limits& limits) {
   if (request.key.empty()) return no_key();
+  if (auto refused = over_quota(store, user, request.key, request.value.size(), limits.state_quota)) return *refused;
   auto set = store.set(global_key(user, request.key), request.value);
   return set ? ack() : failure(set.error());
 }

@@ -21,7 +21,9 @@ struct Endpoint::Connection {
   OutgoingQueue own;         // for a socket without a session: errors before HELLO
   Session* session = nullptr;
   auth::Role role = auth::Role::Invoke;  // what HELLO proved; the session's user is who
-  std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_heard = opened;
+  std::string address;  // the remote address, as counted in per_address_
 
   explicit Connection(const Limits& limits) : reader(limits), own(limits) {}
   OutgoingQueue& out() { return session ? session->out() : own; }
@@ -52,7 +54,7 @@ std::optional<std::uint64_t> random_session_id() {
 }  // namespace
 
 Endpoint::Endpoint(EndpointOptions options, Services& services)
-    : options_(std::move(options)), services_(services) {}
+    : options_(std::move(options)), services_(services), kept_total_(options_.endpoint.kept_total) {}
 
 Endpoint::~Endpoint() { end_sessions(); }
 
@@ -60,6 +62,27 @@ void Endpoint::end_sessions() {
   for (Connection* connection : connections_) connection->session = nullptr;
   attached_.clear();
   sessions_.clear();
+  per_user_.clear();
+}
+
+void Endpoint::end_session(std::uint64_t id) {
+  auto found = sessions_.find(id);
+  if (found == sessions_.end()) return;
+  if (auto user = per_user_.find(found->second->user()); user != per_user_.end() && --user->second == 0) {
+    per_user_.erase(user);
+  }
+  sessions_.erase(found);
+}
+
+void Endpoint::bound_queue(Connection& connection) {
+  const std::size_t queued = connection.out().pending_bytes();
+  if (connection.closing || queued <= options_.limits.max_queued) return;
+  // The session stays (its replies are kept for a resume); what was queued for this socket goes.
+  detach(connection);
+  connection.own = OutgoingQueue(options_.limits);
+  connection.queue_error(0, ErrorCode::LimitExceeded, std::to_string(queued) + " bytes of replies wait for this client, over the limit of " +
+                                                          std::to_string(options_.limits.max_queued) + "; closing");
+  close_socket(connection);
 }
 
 void Endpoint::deliver() {
@@ -68,18 +91,30 @@ void Endpoint::deliver() {
     if (session == sessions_.end()) continue;  // ended meanwhile: nobody is left to tell
     session->second->complete(delivery.id, std::move(delivery.reply));
     if (auto socket = attached_.find(delivery.session); socket != attached_.end()) {
-      lws_callback_on_writable(socket->second->wsi);
+      Connection& connection = *socket->second;
+      bound_queue(connection);
+      lws_callback_on_writable(connection.wsi);
     }
   }
 }
 
 void Endpoint::sweep() {
   const auto now = std::chrono::steady_clock::now();
-  std::erase_if(sessions_, [&](const auto& entry) {
-    return !attached_.contains(entry.first) && now - entry.second->detached_at >= options_.resume_grace;
-  });
+  std::vector<std::uint64_t> expired;
+  for (const auto& [id, session] : sessions_) {
+    if (!attached_.contains(id) && now - session->detached_at >= options_.resume_grace) expired.push_back(id);
+  }
+  for (const std::uint64_t id : expired) end_session(id);
   for (Connection* connection : connections_) {
-    if (now - connection->last_heard >= options_.idle_timeout) close_socket(*connection);
+    if (connection->closing) continue;
+    if (connection->session == nullptr && now - connection->opened >= options_.endpoint.hello_timeout) {
+      connection->queue_error(0, ErrorCode::NotAuthenticated, "no successful HELLO within " +
+                                                                  std::to_string(options_.endpoint.hello_timeout.count()) +
+                                                                  " s of connecting (the limit); closing");
+      close_socket(*connection);
+    } else if (now - connection->last_heard >= options_.idle_timeout) {
+      close_socket(*connection);
+    }
   }
 }
 
@@ -90,7 +125,7 @@ void Endpoint::close_socket(Connection& connection) {
 
 void Endpoint::detach(Connection& connection) {
   if (connection.session == nullptr) return;
-  connection.session->detached_at = std::chrono::steady_clock::now();
+  connection.session->detached();
   attached_.erase(connection.session->id());
   connection.session = nullptr;
 }
@@ -145,12 +180,21 @@ void Endpoint::hello(Connection& connection, const Message& message) {
     }
     session->reattached();
   } else {
+    if (sessions_.size() >= options_.endpoint.max_sessions) {
+      return refuse(ErrorCode::LimitExceeded, "this gateway has " + std::to_string(sessions_.size()) +
+                                                  " sessions, its limit (--max-sessions)");
+    }
+    if (auto& of_user = per_user_[identity.user]; of_user >= options_.endpoint.max_sessions_per_user) {
+      return refuse(ErrorCode::LimitExceeded, "user '" + identity.user + "' has " + std::to_string(of_user) +
+                                                  " sessions, the limit per user (--max-sessions-per-user)");
+    }
     std::optional<std::uint64_t> id;
     do {
       id = random_session_id();
       if (!id) return refuse(ErrorCode::Internal, "the system gave no random bytes for a session id");
     } while (sessions_.contains(*id));
-    auto created = std::make_unique<Session>(*id, identity.user, services_, options_.limits);
+    ++per_user_[identity.user];
+    auto created = std::make_unique<Session>(*id, identity.user, services_, options_.limits, options_.endpoint.kept, &kept_total_);
     session = created.get();
     sessions_.emplace(*id, std::move(created));
   }
@@ -201,6 +245,7 @@ void Endpoint::received(Connection& connection) {
                              type_name(message.type) + " before a successful HELLO: say HELLO first");
     }
   }
+  bound_queue(connection);
 }
 
 int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t len) {
@@ -214,11 +259,28 @@ int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t l
       if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0) return -1;
       return std::strcmp(uri, "/ws") == 0 ? 0 : -1;
     }
-    case LWS_CALLBACK_ESTABLISHED:
+    case LWS_CALLBACK_ESTABLISHED: {
+      char address[64] = {0};
+      lws_get_peer_simple(wsi, address, sizeof address);
+      const std::size_t from_address = per_address_[address]++;
+      const std::size_t open = connections_.size();
       *slot = new Connection(options_.limits);
       (*slot)->wsi = wsi;
+      (*slot)->address = address;
       connections_.insert(*slot);
+      // Over a limit: told why, then closed (refused sockets count until they are gone).
+      if (open >= options_.endpoint.max_connections) {
+        (*slot)->queue_error(0, ErrorCode::LimitExceeded, "this gateway has " + std::to_string(open) +
+                                                              " connections, its limit (--max-connections); closing");
+        close_socket(**slot);
+      } else if (from_address >= options_.endpoint.max_connections_per_address) {
+        (*slot)->queue_error(0, ErrorCode::LimitExceeded,
+                             std::to_string(from_address) + " connections are open from " + address +
+                                 ", the limit per address (--max-connections-per-address); closing");
+        close_socket(**slot);
+      }
       return 0;
+    }
 
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
       deliver();
@@ -278,7 +340,10 @@ int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t l
         const std::uint64_t ended = connection->client_done && connection->session ? connection->session->id() : 0;
         detach(*connection);
         // Ending it cancels its calls and releases its locks at once, instead of after the grace.
-        if (ended != 0) sessions_.erase(ended);
+        if (ended != 0) end_session(ended);
+        if (auto address = per_address_.find(connection->address); address != per_address_.end() && --address->second == 0) {
+          per_address_.erase(address);
+        }
         connections_.erase(connection);
         delete connection;
         *slot = nullptr;

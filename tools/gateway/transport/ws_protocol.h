@@ -38,6 +38,7 @@ struct EndpointOptions {
   std::chrono::seconds resume_grace{30};
   std::chrono::seconds idle_timeout{90};
   std::string server_name;  // WELCOME.server
+  EndpointLimits endpoint;
 };
 
 class Endpoint {
@@ -57,6 +58,7 @@ class Endpoint {
   void end_sessions();
 
   std::size_t sessions() const { return sessions_.size(); }
+  std::size_t connections() const { return connections_.size(); }
 
   struct Connection;
 
@@ -67,12 +69,18 @@ class Endpoint {
   std::optional<Error> refuse_upload(const Connection& connection, const protocol::Message& message);
   void detach(Connection& connection);
   void close_socket(Connection& connection);
+  // Closes, with an ERROR naming the limit, a socket whose client lets its replies pile up.
+  void bound_queue(Connection& connection);
+  void end_session(std::uint64_t id);
 
   EndpointOptions options_;
   Services& services_;
   std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
   std::map<std::uint64_t, Connection*> attached_;  // session id → its socket
   std::set<Connection*> connections_;
+  std::map<std::string, std::size_t> per_address_;  // open connections by remote address
+  std::map<std::string, std::size_t> per_user_;     // sessions by user
+  KeptTotal kept_total_;
 };
 
 }  // namespace faasmjs::gateway::transport
