@@ -84,8 +84,34 @@ TEST_SUITE("aot.sandbox") {
     // bash: -v and -s in KiB, -f in 1024-byte blocks; the fds of `ls` itself: 0-2 and its directory.
     expected << "30\n" << (512 << 10) << "\n" << (8 << 10) << "\n" << (4 << 10) << "\n32\n100\n0\n0022\n"
              << fs::canonical(fixture.root).string() << "\n4\nLC_ALL=C\nPATH=" << std::getenv("PATH")
-             << "\nTMPDIR=" << fixture.root.string() << "\n";
+             << "\nTMPDIR=.\n";
     CHECK(read_text(fixture.root / "sandbox.log") == expected.str());
+  }
+
+  TEST_CASE("run by root, it runs as the sandbox user: the gateway's files are out of its reach") {
+    AotFixture fixture;
+    const auto user = aot::sandbox_user("nobody");
+    if (::geteuid() != 0) {
+      CHECK_FALSE(user.has_value());  // only root can become another user
+      return;
+    }
+    REQUIRE(user.has_value());
+    std::ofstream(fixture.root / "secret") << "the gateway's secret";
+    fs::permissions(fixture.root / "secret", fs::perms::owner_read | fs::perms::owner_write);
+    auto run = shell(fixture, "id -u; id -G; cat ../secret; touch ../outside; touch inside && echo wrote");
+    run.folder = fixture.root / "work";
+    fs::create_directories(run.folder);
+    REQUIRE(::chown(run.folder.c_str(), user->uid, user->gid) == 0);
+    run.user = user;
+    auto outcome = aot::run_sandboxed(run);
+    REQUIRE(outcome.has_value());
+    const std::string log = read_text(run.log);
+    CHECK(log.starts_with(std::to_string(user->uid) + "\n" + std::to_string(user->gid) + "\n"));
+    CHECK(log.find("secret") != std::string::npos);  // cat's complaint names the file ...
+    CHECK(log.find("the gateway's secret") == std::string::npos);  // ... and cannot show it
+    CHECK(log.ends_with("wrote\n"));
+    CHECK_FALSE(fs::exists(fixture.root / "outside"));
+    CHECK(fs::exists(run.folder / "inside"));
   }
 
   TEST_CASE("the time limit kills the program and everything it started; the output limit stops a writer") {
