@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sstream>
@@ -114,7 +115,7 @@ TEST_SUITE("aot.sandbox") {
     CHECK(fs::exists(run.folder / "inside"));
   }
 
-  TEST_CASE("the time limit kills the program and everything it started; the output limit stops a writer") {
+  TEST_CASE("the time limit or the gateway's death kills the program and all it started; the output limit holds") {
     AotFixture fixture;
     auto run = shell(fixture, "sleep 60 & echo $! > background.pid; sleep 60");
     run.limits.time = std::chrono::seconds(1);
@@ -125,6 +126,26 @@ TEST_SUITE("aot.sandbox") {
     const pid_t background = std::stoi(read_text(fixture.root / "background.pid"));
     bool gone = false;
     for (int i = 0; i < 100 && !(gone = process_gone(background)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(gone);
+
+    // A gateway killed (kill -9) while it waits for a run takes the run with it.
+    const fs::path pid_file = fixture.root / "program.pid";
+    const pid_t gateway = ::fork();
+    REQUIRE(gateway >= 0);
+    if (gateway == 0) {
+      auto orphaned = shell(fixture, "echo $$ > program.pid.tmp && mv program.pid.tmp program.pid && exec sleep 60");
+      orphaned.limits.time = std::chrono::seconds(60);
+      (void)aot::run_sandboxed(orphaned);
+      ::_exit(0);
+    }
+    for (int i = 0; i < 200 && !fs::exists(pid_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    REQUIRE(fs::exists(pid_file));
+    const pid_t program = std::stoi(read_text(pid_file));
+    CHECK_FALSE(process_gone(program));
+    ::kill(gateway, SIGKILL);
+    ::waitpid(gateway, nullptr, 0);
+    gone = false;
+    for (int i = 0; i < 100 && !(gone = process_gone(program)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(gone);
 
     auto writer = shell(fixture, "exec head -c 2000000 /dev/zero > big");

@@ -52,8 +52,6 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
 // Between fork and exec in a multi-threaded process: system calls only, nothing that allocates or locks.
 [[noreturn]] void become_child(const SandboxRun& run, const char* program, char* const* argv, char* const* envp,
                                pid_t parent, int status_fd) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(127);
   ::setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
@@ -80,6 +78,9 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
     report(status_fd, kSetUp, errno);
     ::_exit(127);
   }
+  // After setuid, which clears it. The signal follows the thread that forked: the one waiting for this run.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);
   ::execve(program, argv, envp);
   report(status_fd, kExec, errno);
   ::_exit(127);
