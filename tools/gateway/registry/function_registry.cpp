@@ -208,14 +208,14 @@ class Registry final : public FunctionRegistry {
     if (!module) return std::unexpected(module.error());
     const fs::path dir = uploads() / function;
     auto stored = store(function, wasm, dir);
-    if (!stored) return std::unexpected(stored.error());
+    if (!stored) return std::unexpected(for_client(stored.error()));
     auto entry = std::make_shared<Entry>(function, module->sha256, dir);
     entry->finish(*module);
     {
       std::lock_guard lock(mutex_);
       entries_[function] = entry;
     }
-    if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(linked.error());
+    if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(for_client(linked.error()));
     log("uploaded " + function);
     return UploadInfo{function, module->sha256, module->compile_ms};
   }
@@ -273,6 +273,18 @@ class Registry final : public FunctionRegistry {
       if (error) return fail(ErrorCode::Internal, "cannot link " + link.string() + ": " + error.message());
     }
     return {};
+  }
+
+  // An upload's error as its client sees it: the whole of it in the gateway's log, and the data folder's
+  // place on the server as <data>.
+  Error for_client(Error error) const {
+    if (error.code == ErrorCode::Internal) log("upload failed: " + error.message);
+    for (const std::string& folder : {fs::absolute(options_.data_dir).lexically_normal().string(), options_.data_dir.string()}) {
+      for (std::size_t at; !folder.empty() && (at = error.message.find(folder)) != std::string::npos;) {
+        error.message.replace(at, folder.size(), "<data>");
+      }
+    }
+    return error;
   }
 
   void log(const std::string& line) const {
