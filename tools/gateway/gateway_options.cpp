@@ -30,7 +30,7 @@ Options:
   -d, --data DIR          state, uploaded functions and the compile cache (default ./faasmjs-data)
       --cache DIR         the compile cache (default DATA/aot-cache)
       --cache-max MIB     the compile cache's size; least recently used modules go first (default 1024)
-      --compile-timeout S a compile's time limit, checks, wasm2c and cc together (default 300)
+      --compile-timeout S  a compile's time limit, checks, wasm2c and cc together (default 300)
       --compile-memory MIB  the address space of each compiler process (default 2048)
       --workers N         calls running at once (default: one per core)
       --call-timeout MS   a call's execution time limit; INVOKE may ask for less, never more (default 60000)

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sstream>
@@ -84,11 +85,37 @@ TEST_SUITE("aot.sandbox") {
     // bash: -v and -s in KiB, -f in 1024-byte blocks; the fds of `ls` itself: 0-2 and its directory.
     expected << "30\n" << (512 << 10) << "\n" << (8 << 10) << "\n" << (4 << 10) << "\n32\n100\n0\n0022\n"
              << fs::canonical(fixture.root).string() << "\n4\nLC_ALL=C\nPATH=" << std::getenv("PATH")
-             << "\nTMPDIR=" << fixture.root.string() << "\n";
+             << "\nTMPDIR=.\n";
     CHECK(read_text(fixture.root / "sandbox.log") == expected.str());
   }
 
-  TEST_CASE("the time limit kills the program and everything it started; the output limit stops a writer") {
+  TEST_CASE("run by root, it runs as the sandbox user: the gateway's files are out of its reach") {
+    AotFixture fixture;
+    const auto user = aot::sandbox_user("nobody");
+    if (::geteuid() != 0) {
+      CHECK_FALSE(user.has_value());  // only root can become another user
+      return;
+    }
+    REQUIRE(user.has_value());
+    std::ofstream(fixture.root / "secret") << "the gateway's secret";
+    fs::permissions(fixture.root / "secret", fs::perms::owner_read | fs::perms::owner_write);
+    auto run = shell(fixture, "id -u; id -G; cat ../secret; touch ../outside; touch inside && echo wrote");
+    run.folder = fixture.root / "work";
+    fs::create_directories(run.folder);
+    REQUIRE(::chown(run.folder.c_str(), user->uid, user->gid) == 0);
+    run.user = user;
+    auto outcome = aot::run_sandboxed(run);
+    REQUIRE(outcome.has_value());
+    const std::string log = read_text(run.log);
+    CHECK(log.starts_with(std::to_string(user->uid) + "\n" + std::to_string(user->gid) + "\n"));
+    CHECK(log.find("secret") != std::string::npos);  // cat's complaint names the file ...
+    CHECK(log.find("the gateway's secret") == std::string::npos);  // ... and cannot show it
+    CHECK(log.ends_with("wrote\n"));
+    CHECK_FALSE(fs::exists(fixture.root / "outside"));
+    CHECK(fs::exists(run.folder / "inside"));
+  }
+
+  TEST_CASE("the time limit or the gateway's death kills the program and all it started; the output limit holds") {
     AotFixture fixture;
     auto run = shell(fixture, "sleep 60 & echo $! > background.pid; sleep 60");
     run.limits.time = std::chrono::seconds(1);
@@ -99,6 +126,26 @@ TEST_SUITE("aot.sandbox") {
     const pid_t background = std::stoi(read_text(fixture.root / "background.pid"));
     bool gone = false;
     for (int i = 0; i < 100 && !(gone = process_gone(background)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(gone);
+
+    // A gateway killed (kill -9) while it waits for a run takes the run with it.
+    const fs::path pid_file = fixture.root / "program.pid";
+    const pid_t gateway = ::fork();
+    REQUIRE(gateway >= 0);
+    if (gateway == 0) {
+      auto orphaned = shell(fixture, "echo $$ > program.pid.tmp && mv program.pid.tmp program.pid && exec sleep 60");
+      orphaned.limits.time = std::chrono::seconds(60);
+      (void)aot::run_sandboxed(orphaned);
+      ::_exit(0);
+    }
+    for (int i = 0; i < 200 && !fs::exists(pid_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    REQUIRE(fs::exists(pid_file));
+    const pid_t program = std::stoi(read_text(pid_file));
+    CHECK_FALSE(process_gone(program));
+    ::kill(gateway, SIGKILL);
+    ::waitpid(gateway, nullptr, 0);
+    gone = false;
+    for (int i = 0; i < 100 && !(gone = process_gone(program)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(gone);
 
     auto writer = shell(fixture, "exec head -c 2000000 /dev/zero > big");

@@ -34,6 +34,7 @@ struct FaasmModule {
   Bytes start_body = {0x0B};  // the instructions of _start, with its final `end`
   std::size_t extra_functions = 0;  // more () -> () functions, each with extra_body
   Bytes extra_body = {0x0B};
+  bool export_extra = false;  // as f0, f1, ...
   Bytes custom;  // one custom section's payload (name included), when not empty
 
   Bytes bytes() const {
@@ -45,13 +46,19 @@ struct FaasmModule {
     functions.insert(functions.end(), extra_functions, 0x01);
     section(module, 3, functions);
     section(module, 5, {0x01, 0x00, 0x01});
-    Bytes exports = {0x03};
+    Bytes exports;
+    leb(exports, 3 + (export_extra ? extra_functions : 0));
     name(exports, "memory");
     exports.insert(exports.end(), {0x02, 0x00});
     name(exports, "malloc");
     exports.insert(exports.end(), {0x00, 0x00});
     name(exports, start_export);
     exports.insert(exports.end(), {0x00, 0x01});
+    for (std::size_t i = 0; export_extra && i < extra_functions; ++i) {
+      name(exports, "f" + std::to_string(i));
+      exports.push_back(0x00);
+      leb(exports, 2 + i);
+    }
     section(module, 7, exports);
     Bytes code;
     leb(code, 2 + extra_functions);

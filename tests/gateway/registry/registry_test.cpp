@@ -285,10 +285,22 @@ TEST_SUITE("upload") {
     CHECK(std::distance(fs::directory_iterator(data / "functions"), fs::directory_iterator()) == 1);
   }
 
-  TEST_CASE_FIXTURE(RegistryFixture, "an asyncify tool that cannot run is an Internal error naming it") {
+  TEST_CASE_FIXTURE(RegistryFixture, "an upload that cannot be stored says why without naming server folders") {
+    open(false);
+    fs::remove_all(data / "functions");
+    std::ofstream(data / "functions") << "not a folder";
+    const auto refused = registry->upload("f", file_bytes(example("hello.wasm")));
+    check_refused(refused, ErrorCode::Internal, "cannot create <data>/functions/.f.staging-");
+    CHECK(refused.error().message.find(root.string()) == std::string::npos);
+    CHECK(has_line(lines, root.string()));  // the operator's log has the whole path
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "an asyncify tool that cannot run is an Internal error naming it, not its folder") {
     asyncify = root / "no-such-asyncify";
     open(false);
-    check_refused(registry->upload("f", file_bytes(example("hello.wasm"))), ErrorCode::Internal, asyncify.string());
+    const auto refused = registry->upload("f", file_bytes(example("hello.wasm")));
+    check_refused(refused, ErrorCode::Internal, "cannot run no-such-asyncify: No such file or directory");
+    CHECK(refused.error().message.find(root.string()) == std::string::npos);
     CHECK(registry->find("f") == nullptr);
     CHECK_FALSE(fs::exists(data / "functions" / "f"));
   }

@@ -1,6 +1,7 @@
 #include "aot/aot_compiler.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +29,19 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// <module>.part-build-XXXXXX: a module being copied into the cache, removed at start if a crash left it.
+constexpr std::string_view kPartSuffix = ".part-";
+
+// A sanitizer build's checker (built with the gateway's flags) reserves terabytes of shadow memory at start,
+// which no address-space limit allows; its wasm2c and cc are the system's and keep theirs.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kCheckerReservesShadow = true;
+#elif defined(__has_feature)
+constexpr bool kCheckerReservesShadow = __has_feature(address_sanitizer);
+#else
+constexpr bool kCheckerReservesShadow = false;
+#endif
 
 std::string mebibytes(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
@@ -90,7 +104,11 @@ fs::path default_checker() {
 class CachingCompiler final : public Compiler {
  public:
   explicit CachingCompiler(CompilerOptions options)
-      : options_(std::move(options)), cache_(options_.cache_dir, options_.cache_max_bytes) {
+      : options_(std::move(options)), cache_(options_.cache_dir, options_.cache_max_bytes),
+        user_(sandbox_user(options_.sandbox_user)) {
+    if (::geteuid() == 0 && !user_ && options_.log) {
+      options_.log("the compiler's programs run as root: there is no user '" + options_.sandbox_user + "' to run them as");
+    }
     std::lock_guard lock(mutex_);
     cache_.evict();
   }
@@ -128,8 +146,10 @@ class CachingCompiler final : public Compiler {
     sandboxed.folder = folder;
     sandboxed.log = folder / (std::string(stage) + ".log");
     sandboxed.limits.time = std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(deadline - Clock::now()));
-    sandboxed.limits.memory_bytes = options_.compile_memory_bytes;
+    const bool checker = std::string_view(stage) == "check";
+    sandboxed.limits.memory_bytes = checker && kCheckerReservesShadow ? RLIM_INFINITY : options_.compile_memory_bytes;
     sandboxed.limits.output_bytes = options_.compile_output_bytes;
+    sandboxed.user = user_;
     auto outcome = run_sandboxed(sandboxed);
     if (!outcome) return std::unexpected(outcome.error());
     if (!outcome->network_isolated && !warned_.exchange(true) && options_.log) {
@@ -149,7 +169,7 @@ class CachingCompiler final : public Compiler {
       return fail(ErrorCode::BadWasm, std::string(stage) + " needed more than the compile memory limit of " +
                                           mebibytes(options_.compile_memory_bytes));
     }
-    if (std::string_view(stage) == "check") {
+    if (checker) {
       if (outcome->exited && outcome->exit_status == 2) return fail(ErrorCode::BadWasm, telling_line(sandboxed.log));
       return fail(ErrorCode::BadWasm, "the module could not be checked: the checker " +
                                           std::string(outcome->exited ? "failed" : "crashed") + " (" +
@@ -165,6 +185,9 @@ class CachingCompiler final : public Compiler {
     auto folder = BuildFolder::create(options_.cache_dir);
     if (!folder) return std::unexpected(folder.error());
     const fs::path& work = folder->path();
+    if (user_ && ::chown(work.c_str(), user_->uid, user_->gid) != 0) {
+      return fail(ErrorCode::Internal, "cannot give a build folder to the compiler's user");
+    }
     const std::span<const char> bytes(reinterpret_cast<const char*>(wasm.data()), wasm.size());
     if (auto written = write_file(work / "fn.wasm", bytes); !written) return std::unexpected(written.error());
     // Relative paths only: the programs run in `work`, and their messages must not name server folders.
@@ -200,10 +223,16 @@ class CachingCompiler final : public Compiler {
         !compiled) {
       return keep_log(work, sha, compiled.error());
     }
-    // A rename is atomic: a crash leaves either no module or a whole one under the cache name.
+    // Copied, not moved: the copy is the gateway's, out of reach of the sandbox's user, who owns fn.so and may
+    // have left a process holding it open. A rename is atomic: a crash leaves no module or a whole one.
+    const fs::path part = target.string() + std::string(kPartSuffix) + work.filename().string();
     std::error_code error;
-    fs::rename(work / "fn.so", target, error);
-    if (error) return fail(ErrorCode::Internal, "cannot store " + target.filename().string() + " in the compile cache: " + error.message());
+    fs::copy_file(work / "fn.so", part, fs::copy_options::overwrite_existing, error);
+    if (!error) fs::rename(part, target, error);
+    if (error) {
+      fs::remove(part, error);
+      return fail(ErrorCode::Internal, "cannot store " + target.filename().string() + " in the compile cache");
+    }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     return CompiledModule{sha, target, static_cast<std::uint32_t>(ms.count()), false, nullptr};
   }
@@ -226,6 +255,7 @@ class CachingCompiler final : public Compiler {
   std::condition_variable changed_;
   std::map<std::string, bool> in_flight_;
   ModuleCache cache_;
+  std::optional<SandboxUser> user_;
   std::atomic<bool> warned_ = false;
 };
 
@@ -237,6 +267,9 @@ Expected<std::unique_ptr<Compiler>> Compiler::create(CompilerOptions options) {
   if (error) return fail(ErrorCode::Internal, "cannot create the compile cache " + options.cache_dir.string() + ": " + error.message());
   if (options.module_checker.empty()) options.module_checker = default_checker();
   sweep_build_folders(options.cache_dir);
+  for (const auto& entry : fs::directory_iterator(options.cache_dir, error)) {
+    if (entry.path().filename().string().find(kPartSuffix) != std::string::npos) fs::remove(entry.path(), error);
+  }
   return std::make_unique<CachingCompiler>(std::move(options));
 }
 

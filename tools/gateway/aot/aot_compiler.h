@@ -40,6 +40,7 @@ struct CompilerOptions {
   std::uint64_t compile_memory_bytes = 2048ull << 20;  // the address space of each of its processes
   std::uint64_t compile_output_bytes = 1024ull << 20;  // the largest file one of them may write
   std::uint64_t cache_max_bytes = 1024ull << 20;
+  std::string sandbox_user = "nobody";  // who the compiler's programs run as when the gateway is root
   std::function<void(std::string_view)> log;  // what an operator should know (a sandbox without isolation)
 };
 

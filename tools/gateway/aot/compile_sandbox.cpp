@@ -1,7 +1,9 @@
 #include "aot/compile_sandbox.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -50,8 +52,6 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
 // Between fork and exec in a multi-threaded process: system calls only, nothing that allocates or locks.
 [[noreturn]] void become_child(const SandboxRun& run, const char* program, char* const* argv, char* const* envp,
                                pid_t parent, int status_fd) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(127);
   ::setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
@@ -64,7 +64,10 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
   const int null_fd = ::open("/dev/null", O_RDONLY);
   const int log_fd = ::open(run.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   const bool ready = ::chdir(run.folder.c_str()) == 0 && null_fd >= 0 && log_fd >= 0 && ::dup2(null_fd, 0) == 0 &&
-                     ::dup2(log_fd, 1) == 1 && ::dup2(log_fd, 2) == 2 && limit(RLIMIT_CPU, seconds, seconds + 5) &&
+                     ::dup2(log_fd, 1) == 1 && ::dup2(log_fd, 2) == 2 &&
+                     (!run.user || (::setgroups(0, nullptr) == 0 && ::setgid(run.user->gid) == 0 &&
+                                    ::setuid(run.user->uid) == 0)) &&
+                     limit(RLIMIT_CPU, seconds, seconds + 5) &&
                      limit(RLIMIT_AS, l.memory_bytes, l.memory_bytes) &&
                      limit(RLIMIT_STACK, l.stack_bytes, l.stack_bytes) &&
                      limit(RLIMIT_FSIZE, l.output_bytes, l.output_bytes) &&
@@ -75,6 +78,9 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
     report(status_fd, kSetUp, errno);
     ::_exit(127);
   }
+  // After setuid, which clears it. The signal follows the thread that forked: the one waiting for this run.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);
   ::execve(program, argv, envp);
   report(status_fd, kExec, errno);
   ::_exit(127);
@@ -82,12 +88,25 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
 
 }  // namespace
 
+std::optional<SandboxUser> sandbox_user(const std::string& name) {
+  if (::geteuid() != 0) return std::nullopt;
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  if (::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    return std::nullopt;
+  }
+  if (found->pw_uid == 0) return std::nullopt;
+  return SandboxUser{found->pw_uid, found->pw_gid};
+}
+
 Expected<SandboxOutcome> run_sandboxed(const SandboxRun& run) {
   const char* parent_path = std::getenv("PATH");
   const std::string path = parent_path != nullptr && *parent_path != '\0' ? parent_path : "/usr/bin:/bin";
   const std::string program = search_path(run.argv.at(0), path);
   // Everything the child needs is made before fork: after it, the child may not allocate.
-  std::vector<std::string> environment = {"PATH=" + path, "LC_ALL=C", "TMPDIR=" + run.folder.string()};
+  // TMPDIR relative: the sandbox's user may have no way to the folder from /, only from its working directory.
+  std::vector<std::string> environment = {"PATH=" + path, "LC_ALL=C", "TMPDIR=."};
   std::vector<char*> argv, envp;
   for (const auto& arg : run.argv) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);

@@ -2,19 +2,24 @@
 // each runs as a child process with least privilege, and whatever it does (crash, loop, allocate, write, or
 // run code an unknown wasm2c bug let in) costs one failed compile:
 //
+//   - when the gateway runs as root, another user (CompilerOptions::sandbox_user, by default nobody), with
+//     no supplementary groups: it can read only what anyone may, and write only its build folder;
 //   - its own process group, killed whole when the time limit passes or the gateway thread waiting dies;
 //   - rlimits on each process: CPU seconds, address space, stack, file size (its output), open files,
 //     processes of the user, no core dumps;
 //   - a network namespace of its own (unshare(CLONE_NEWNET): no interface but a down loopback), so it can
 //     reach nothing; where that is not permitted (not root, no CAP_SYS_ADMIN) it runs without, and the
 //     result says so;
-//   - an environment of PATH, LC_ALL and TMPDIR only, the build folder as working directory and TMPDIR,
+//   - an environment of PATH, LC_ALL and TMPDIR only, the build folder as working directory and TMPDIR (.),
 //     umask 022, stdin from /dev/null, stdout and stderr into one log file, no other descriptor.
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,11 +36,20 @@ struct SandboxLimits {
   std::uint64_t processes = 1024;  // RLIMIT_NPROC counts every process of the user, and root is exempt
 };
 
+struct SandboxUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// The user named `name` when this process may become it (it runs as root), else nothing.
+std::optional<SandboxUser> sandbox_user(const std::string& name);
+
 struct SandboxRun {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH
   std::filesystem::path folder;  // working directory and TMPDIR
   std::filesystem::path log;  // stdout and stderr
   SandboxLimits limits;
+  std::optional<SandboxUser> user;  // also owns `folder`
 };
 
 struct SandboxOutcome {

@@ -25,7 +25,6 @@
 #include "registry/function_registry.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,9 +41,8 @@
 #include <semaphore>
 #include <thread>
 
+#include "aot/compile_sandbox.h"
 #include "common/sha256.h"
-
-extern char** environ;
 
 namespace faasmjs::gateway::registry {
 
@@ -63,10 +61,10 @@ bool valid_name(std::string_view name) {
   });
 }
 
-// A name as it may appear in a message: cut, and without bytes that would break the line.
-std::string printable(std::string_view name) {
+// A name (or a tool's line) as it may appear in a message: cut, and without bytes that would break the line.
+std::string printable(std::string_view name, std::size_t max = kMaxName + 1) {
   std::string out;
-  for (const char c : name.substr(0, kMaxName + 1)) out += (c >= 0x20 && c < 0x7F) ? c : '?';
+  for (const char c : name.substr(0, max)) out += (c >= 0x20 && c < 0x7F) ? c : '?';
   return out;
 }
 
@@ -210,14 +208,14 @@ class Registry final : public FunctionRegistry {
     if (!module) return std::unexpected(module.error());
     const fs::path dir = uploads() / function;
     auto stored = store(function, wasm, dir);
-    if (!stored) return std::unexpected(stored.error());
+    if (!stored) return std::unexpected(for_client(stored.error()));
     auto entry = std::make_shared<Entry>(function, module->sha256, dir);
     entry->finish(*module);
     {
       std::lock_guard lock(mutex_);
       entries_[function] = entry;
     }
-    if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(linked.error());
+    if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(for_client(linked.error()));
     log("uploaded " + function);
     return UploadInfo{function, module->sha256, module->compile_ms};
   }
@@ -275,6 +273,18 @@ class Registry final : public FunctionRegistry {
       if (error) return fail(ErrorCode::Internal, "cannot link " + link.string() + ": " + error.message());
     }
     return {};
+  }
+
+  // An upload's error as its client sees it: the whole of it in the gateway's log, and the data folder's
+  // place on the server as <data>.
+  Error for_client(Error error) const {
+    if (error.code == ErrorCode::Internal) log("upload failed: " + error.message);
+    for (const std::string& folder : {fs::absolute(options_.data_dir).lexically_normal().string(), options_.data_dir.string()}) {
+      for (std::size_t at; !folder.empty() && (at = error.message.find(folder)) != std::string::npos;) {
+        error.message.replace(at, folder.size(), "<data>");
+      }
+    }
+    return error;
   }
 
   void log(const std::string& line) const {
@@ -346,43 +356,36 @@ class Registry final : public FunctionRegistry {
     return sync_path(dir.parent_path(), true);
   }
 
-  // NAME.async.wasm and NAME.manifest.json, made by faasmjs-asyncify as the build makes them.
+  // NAME.async.wasm and NAME.manifest.json, made by faasmjs-asyncify as the build makes them. It reads the
+  // upload, so it runs in the compiler's sandbox (no network, rlimits, a time limit), as the gateway's user:
+  // it writes into the staging directory.
   Expected<void> make_browser_variant(const fs::path& wasm, const fs::path& dir, const std::string& name) {
     // Run inside the directory with relative names, so that the manifest names the files as they are served,
     // not the staging directory they were made in.
-    const std::string tool = fs::absolute(options_.asyncify_tool).string();
-    const std::vector<std::string> args{tool, wasm.filename().string(), "--output", name + ".async.wasm",
-                                        "--manifest", name + ".manifest.json"};
-    std::vector<char*> argv;
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    const fs::path log_path = dir / "asyncify.log";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, tool.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return fail(ErrorCode::Internal, "cannot run " + tool + ": " + std::strerror(spawned));
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    aot::SandboxRun run;
+    run.argv = {fs::absolute(options_.asyncify_tool).string(), wasm.filename().string(), "--output",
+                name + ".async.wasm", "--manifest", name + ".manifest.json"};
+    run.folder = dir;
+    run.log = dir / "asyncify.log";
+    auto outcome = aot::run_sandboxed(run);
+    if (!outcome) return std::unexpected(outcome.error());
     std::string first_line;
     {
-      std::ifstream log_in(log_path);
+      std::ifstream log_in(run.log);
       std::getline(log_in, first_line);
     }
     std::error_code ignored;
-    fs::remove(log_path, ignored);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
-      return fail(ErrorCode::BadWasm, "faasmjs-asyncify refused " + name + ": " + first_line);
+    fs::remove(run.log, ignored);
+    if (outcome->exited && outcome->exit_status == 0) return {};
+    if (outcome->exited && outcome->exit_status == 2) {
+      return fail(ErrorCode::BadWasm, "faasmjs-asyncify refused " + name + ": " + printable(first_line, 300));
     }
-    const std::string how = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                              : "signal " + std::to_string(WTERMSIG(status));
-    return fail(ErrorCode::Internal, tool + " failed on " + name + " (" + how + "): " + first_line);
+    if (outcome->timed_out) {
+      return fail(ErrorCode::BadWasm, "faasmjs-asyncify took longer than its time limit of " +
+                                          std::to_string(run.limits.time.count()) + " s on " + name);
+    }
+    return fail(ErrorCode::Internal, "faasmjs-asyncify failed on " + name + " (" + aot::describe(*outcome) +
+                                         "): " + printable(first_line, 300));
   }
 
   RegistryOptions options_;
