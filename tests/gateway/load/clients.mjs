@@ -59,15 +59,18 @@ function expect(reply, type, what) {
 }
 
 /**
- * One round: `count` clients connected at once (handshakes `parallel` at a time), then all make their
- * calls together and leave. Returns the latency of every INVOKE (ms) and the peak descriptor count.
+ * One round (`tag` names it in the calls' inputs and the values): `count` clients connected at once
+ * (handshakes `parallel` at a time), then all make their calls together and leave. Returns the latency of
+ * every INVOKE (ms), and the gateway's descriptors and resident memory with every client still connected and
+ * every call done.
  */
 export async function round(gateway, { count, invokes = 2, parallel = 200, replyMs = 120_000, tag = 'r' }) {
-  const clients = await inBatches(count, parallel, (i) => Client.connect(gateway.wsUrl, { user: `${tag}${i}` }));
-  const peakDescriptors = openDescriptors(gateway.pid);
+  // Every round has the same users and keys, so that what the store holds does not grow from round to round:
+  // growth is then the gateway's own.
+  const clients = await inBatches(count, parallel, (i) => Client.connect(gateway.wsUrl, { user: `load${i}` }));
   const latencies = [];
   await Promise.all(clients.map(async (client, i) => {
-    const mine = bytes(`client ${tag}${i}`);
+    const mine = bytes(`client ${i} in round ${tag}`);
     expect(await client.request(TYPE.STATE_SET, { key: 'k', value: mine }, { ms: replyMs }), TYPE.ACK, `STATE_SET ${i}`);
     for (let call = 0; call < invokes; ++call) {
       const started = performance.now();
@@ -79,8 +82,10 @@ export async function round(gateway, { count, invokes = 2, parallel = 200, reply
     const pulled = expect(await client.request(TYPE.STATE_PULL, { key: 'k' }, { ms: replyMs }), TYPE.STATE_VALUE, `STATE_PULL ${i}`);
     if (!Buffer.from(pulled.data).equals(Buffer.from(mine))) throw new Error(`client ${i} read back ${text(pulled.data)}`);
   }));
+  const peakDescriptors = clientDescriptors(gateway.pid);
+  const peakKiB = residentKiB(gateway.pid);
   await Promise.all(clients.map((client, i) => (i % 2 === 0 ? client.close() : client.drop())));
-  return { latencies, peakDescriptors };
+  return { latencies, peakDescriptors, peakKiB };
 }
 
 export function percentile(values, p) {
