@@ -41,6 +41,11 @@ export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
   echo "## Embedded cluster: a fresh instance per call"
   echo
   node "$here/fresh_instance.mjs" "$build_dir"
+  echo
+  echo "## Gateway: up to 10,000 WebSocket clients at once"
+  echo
+  # A descriptor per client on each side: the soft limit (often 1024) up to the hard one.
+  (ulimit -n "$(ulimit -Hn)" && node "$here/load_clients.mjs" "$build_dir")
 } >>"$sections"
 
 {

@@ -40,8 +40,9 @@ describe('the --data lock', { timeout: 120_000 }, () => {
     // The refused one touched nothing: the first still serves and its value is intact.
     assert.equal(text((await client.request(TYPE.STATE_PULL, { key: 'k' })).data), 'first');
 
+    // Killed while its worker process (kept after the call) is alive: a child, which must not keep the lock.
     await first.kill();
-    const next = await Gateway.start({ data, functions });
+    const next = await Gateway.start({ data });
     gateways.push(next);
     assert.match(readFileSync(join(data, 'gateway.lock'), 'utf8'), new RegExp(`^pid ${next.pid} `));
     const again = await Client.connect(next.wsUrl, { user: 'locker' });

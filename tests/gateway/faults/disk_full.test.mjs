@@ -80,6 +80,7 @@ describe('a full disk under --data', { timeout: 300_000 }, () => {
       const reply = await client.request(request.type, request.fields);
       if (reply.type === TYPE.ERROR) {
         assert.match(reply.message, /No space left on device/, `${kind} ${key.name}: ${reply.code}: ${reply.message}`);
+        assert.ok(!reply.message.includes(data), `the error reveals where the server keeps its data: ${reply.message}`);
         refused[kind] += 1;
       } else {
         assert.equal(reply.type, kind === 'push' ? TYPE.STATE_VALUE : TYPE.ACK, `${kind} ${key.name}`);

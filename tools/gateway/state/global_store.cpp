@@ -65,8 +65,10 @@ constexpr std::uint8_t kAtLeastSize = 1;
 
 std::string errno_text() { return std::strerror(errno); }
 
+// Names the file by its folder in the store and its own name ("values/k….value"): a write's error reaches
+// the client, which must not learn where the server keeps its data.
 Expected<void> io_error(const std::string& what, const fs::path& path) {
-  return fail(ErrorCode::Internal, what + " " + path.string() + ": " + errno_text());
+  return fail(ErrorCode::Internal, what + " " + (path.parent_path().filename() / path.filename()).string() + ": " + errno_text());
 }
 
 std::string file_stem(std::string_view key) {
