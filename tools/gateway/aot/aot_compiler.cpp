@@ -19,6 +19,7 @@
 #include "aot/module_abi.h"
 #include "aot/module_check.h"
 #include "aot/module_scan.h"
+#include "common/sanitizer.h"
 #include "common/sha256.h"
 #include "module_abi_text.h"
 
@@ -33,15 +34,6 @@ using Clock = std::chrono::steady_clock;
 // <module>.part-build-XXXXXX: a module being copied into the cache, removed at start if a crash left it.
 constexpr std::string_view kPartSuffix = ".part-";
 
-// A sanitizer build's checker (built with the gateway's flags) reserves terabytes of shadow memory at start,
-// which no address-space limit allows; its wasm2c and cc are the system's and keep theirs.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kCheckerReservesShadow = true;
-#elif defined(__has_feature)
-constexpr bool kCheckerReservesShadow = __has_feature(address_sanitizer);
-#else
-constexpr bool kCheckerReservesShadow = false;
-#endif
 
 std::string mebibytes(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
@@ -147,7 +139,7 @@ class CachingCompiler final : public Compiler {
     sandboxed.log = folder / (std::string(stage) + ".log");
     sandboxed.limits.time = std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(deadline - Clock::now()));
     const bool checker = std::string_view(stage) == "check";
-    sandboxed.limits.memory_bytes = checker && kCheckerReservesShadow ? RLIM_INFINITY : options_.compile_memory_bytes;
+    sandboxed.limits.memory_bytes = checker && kAddressSanitizer ? RLIM_INFINITY : options_.compile_memory_bytes;
     sandboxed.limits.output_bytes = options_.compile_output_bytes;
     sandboxed.user = user_;
     auto outcome = run_sandboxed(sandboxed);

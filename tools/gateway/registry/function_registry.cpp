@@ -26,6 +26,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +43,7 @@
 #include <thread>
 
 #include "aot/compile_sandbox.h"
+#include "common/sanitizer.h"
 #include "common/sha256.h"
 
 namespace faasmjs::gateway::registry {
@@ -367,6 +369,8 @@ class Registry final : public FunctionRegistry {
                 name + ".async.wasm", "--manifest", name + ".manifest.json"};
     run.folder = dir;
     run.log = dir / "asyncify.log";
+    // An ASan build's asyncify tool (built beside its gateway) needs its shadow memory: common/sanitizer.h.
+    if (kAddressSanitizer) run.limits.memory_bytes = RLIM_INFINITY;
     auto outcome = aot::run_sandboxed(run);
     if (!outcome) return std::unexpected(outcome.error());
     std::string first_line;

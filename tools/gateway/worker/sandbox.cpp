@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "common/confinement.h"
+#include "common/sanitizer.h"
 
 namespace faasmjs::gateway::worker {
 
@@ -58,21 +59,9 @@ constexpr std::uint32_t kArch = AUDIT_ARCH_AARCH64;
 
 // wasm2c reserves 8 GiB of address space per linear memory (guard pages make bounds checks free), and one
 // instance lives at a time; a call's tables (heap, counted against its memory limit) and the worker itself
-// (its libraries, heap, stacks) come on top. Under AddressSanitizer, whose shadow memory reserves terabytes,
-// the address space stays unlimited.
+// (its libraries, heap, stacks) come on top.
 constexpr std::uint64_t kReservation = 8ull << 30;
 constexpr std::uint64_t kWorkerItself = 1ull << 30;
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kLimitAddressSpace = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kLimitAddressSpace = false;
-#else
-constexpr bool kLimitAddressSpace = true;
-#endif
-#else
-constexpr bool kLimitAddressSpace = true;
-#endif
 
 Expected<void> failed(const char* what) { return fail(ErrorCode::Internal, std::string(what) + ": " + std::strerror(errno)); }
 
@@ -203,7 +192,9 @@ Expected<void> install_syscall_filter() {
 }
 
 Expected<void> confine(const std::filesystem::path& module_dir, std::uint64_t memory_limit_bytes) {
-  if (kLimitAddressSpace && memory_limit_bytes != 0) {
+  // common/sanitizer.h: an ASan build keeps only the limits that do not hide /proc or its shadow memory.
+  if (kAddressSanitizer) return {};
+  if (memory_limit_bytes != 0) {
     ResourceLimits limits;
     limits.address_space = kReservation + memory_limit_bytes + kWorkerItself;
     if (auto applied = apply_resource_limits(limits); !applied) return applied;
