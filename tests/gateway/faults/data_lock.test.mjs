@@ -19,7 +19,7 @@ describe('the --data lock', { timeout: 120_000 }, () => {
   // A gateway that is refused exits at once; one that is not would serve until the timeout kills it.
   function startSecond() {
     const cache = process.env.FAASMJS_AOT_CACHE ?? join(scratch, 'aot-cache');
-    return spawnSync(GATEWAY, ['--port', '0', '--data', data, '--cache', cache], { encoding: 'utf8', timeout: 20_000 });
+    return spawnSync(GATEWAY, ['--port', '0', '--data', data, '--cache', cache, '--allow-anonymous'], { encoding: 'utf8', timeout: 20_000 });
   }
 
   test('a second gateway on the same data is refused, naming the first; kill -9 frees the folder', async () => {

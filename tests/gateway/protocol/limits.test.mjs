@@ -87,7 +87,7 @@ describe('gateway limits', { timeout: 300_000 }, () => {
     const one = await Client.connect(strict.wsUrl, { user: 'carol' });
     const two = await Client.connect(strict.wsUrl, { user: 'carol' });
     const third = await Client.open(strict.wsUrl);
-    const refused = await third.request(TYPE.HELLO, { user: 'carol', token: '', session: 0n });
+    const refused = await third.request(TYPE.HELLO, { user: 'carol', token: strict.token('carol'), session: 0n });
     assert.equal(refused.code, 'LimitExceeded');
     assert.equal(refused.message, "user 'carol' has 2 sessions, the limit per user (--max-sessions-per-user)");
     const dave = await Client.connect(strict.wsUrl, { user: 'dave' });
@@ -98,7 +98,7 @@ describe('gateway limits', { timeout: 300_000 }, () => {
     const fourth = await withTimeout((async () => {
       for (;;) {
         const client = await Client.open(strict.wsUrl);
-        const reply = await client.request(TYPE.HELLO, { user: 'carol', token: '', session: 0n });
+        const reply = await client.request(TYPE.HELLO, { user: 'carol', token: strict.token('carol'), session: 0n });
         if (reply.type === TYPE.WELCOME) return client;
         await client.close();
         await sleep(100);
