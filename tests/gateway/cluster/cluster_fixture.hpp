@@ -74,7 +74,9 @@ struct ClusterFixture {
     store = std::move(*state::GlobalStore::open(scratch / "state"));
     locks = state::StateLocks::create(options.lock_timeout);
     tier = state::HostTier::create(*store);
-    compiler = std::move(*aot::Compiler::create({env_path("FAASMJS_TEST_CACHE")}));
+    aot::CompilerOptions compiler_options;  // by name: a half-filled aggregate is a -Wextra warning
+    compiler_options.cache_dir = env_path("FAASMJS_TEST_CACHE");
+    compiler = std::move(*aot::Compiler::create(compiler_options));
     registry = std::move(*registry::FunctionRegistry::open(
         {scratch / "data", function_dir(scratch, options.left_out), env_path("FAASMJS_ASYNCIFY"), {}}, *compiler));
     ClusterLimits limits = options.limits;

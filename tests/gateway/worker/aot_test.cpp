@@ -32,7 +32,7 @@ TEST_SUITE("aot.cache") {
     CHECK(again->shared_object.filename().string().starts_with(again->sha256 + "-abi"));
 
     const fs::path dir = fs::temp_directory_path() / ("faasmjs-aot-" + std::to_string(getpid()));
-    auto fresh = aot::Compiler::create({dir});
+    auto fresh = aot::Compiler::create(compiler_options(dir));
     REQUIRE(fresh.has_value());
     const auto noop = read_file(clang_function("tests/gateway/functions", "noop"));
     std::vector<std::future<Expected<aot::CompiledModule>>> results;
@@ -52,7 +52,7 @@ TEST_SUITE("aot.cache") {
     CHECK(left == std::vector<std::string>{sha256_hex(noop) + "-abi1.so"});
 
     // A second compiler on the same cache directory (a gateway restart) compiles nothing.
-    auto restarted = aot::Compiler::create({dir});
+    auto restarted = aot::Compiler::create(compiler_options(dir));
     REQUIRE(restarted.has_value());
     auto cached = (*restarted)->compile(noop);
     REQUIRE(cached.has_value());

@@ -33,8 +33,15 @@ inline std::optional<fs::path> optional_env_path(const char* name) {
   return fs::path(value);
 }
 
+// Defaults but for the cache, set by name: -Wmissing-field-initializers flags an aggregate left half-filled.
+inline aot::CompilerOptions compiler_options(const fs::path& cache_dir) {
+  aot::CompilerOptions options;
+  options.cache_dir = cache_dir;
+  return options;
+}
+
 inline aot::Compiler& compiler() {
-  static auto instance = aot::Compiler::create({env_path("FAASMJS_TEST_CACHE")});
+  static auto instance = aot::Compiler::create(compiler_options(env_path("FAASMJS_TEST_CACHE")));
   REQUIRE(instance.has_value());
   return **instance;
 }
