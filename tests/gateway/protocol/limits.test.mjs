@@ -148,6 +148,34 @@ describe('gateway limits', { timeout: 300_000 }, () => {
     }
   });
 
+  test('uploads are bounded per user in size and per minute, each breach naming its limit', async () => {
+    const bounded = await Gateway.start({
+      data: join(scratch, 'uploads'),
+      args: ['--max-upload-bytes', '1000', '--uploads-per-minute', '3'],
+    });
+    try {
+      const alice = await Client.connect(bounded.wsUrl, { user: 'alice' });
+      const big = await alice.request(TYPE.UPLOAD, { function: 'big', wasm: new Uint8Array(1001) });
+      assert.equal(big.code, 'LimitExceeded');
+      assert.match(big.message, /a module of 1001 bytes is over the upload size limit of 1000 \(--max-upload-bytes\)/);
+      // Not wasm, so refused without a compile; each still counts, since each costs a check.
+      for (let i = 0; i < 3; i += 1) {
+        assert.equal((await alice.request(TYPE.UPLOAD, { function: `f${i}`, wasm: bytes('not wasm') })).code, 'BadWasm');
+      }
+      const fourth = await alice.request(TYPE.UPLOAD, { function: 'f3', wasm: bytes('not wasm') });
+      assert.equal(fourth.code, 'LimitExceeded');
+      assert.match(fourth.message, /user 'alice' made 3 uploads in the last minute, the limit \(--uploads-per-minute 3\)/);
+      // Per user, not per connection: alice's other session is refused too, bob is not.
+      const again = await Client.connect(bounded.wsUrl, { user: 'alice' });
+      assert.equal((await again.request(TYPE.UPLOAD, { function: 'f4', wasm: bytes('not wasm') })).code, 'LimitExceeded');
+      const bob = await Client.connect(bounded.wsUrl, { user: 'bob' });
+      assert.equal((await bob.request(TYPE.UPLOAD, { function: 'g', wasm: bytes('not wasm') })).code, 'BadWasm');
+      await Promise.all([alice.close(), again.close(), bob.close()]);
+    } finally {
+      await bounded.stop();
+    }
+  });
+
   test('a 15-byte STATE_PUSH declaring 256 MiB is refused without the gateway holding or writing it', async () => {
     const client = await Client.connect(gateway.wsUrl, { user: 'grower' });
     const rssBefore = residentBytes(gateway.pid);
