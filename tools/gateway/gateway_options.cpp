@@ -51,6 +51,10 @@ Options:
                           replies waiting for one client that does not read them; beyond this its socket
                           is closed, its session kept (default 335544320)
       --state-quota BYTES the bytes of state values one user may hold, written over the wire (default 1073741824)
+      --max-upload-bytes BYTES
+                          the largest module one UPLOAD may carry, at most maxBody (default 67108864)
+      --uploads-per-minute N
+                          UPLOADs one user may make in any minute (default 30)
       --max-output BYTES  a call's output, stdout and stderr together; more fails the call (default 67108864)
       --max-chain-depth N how deep chained calls may nest (default 64)
       --max-tree-calls N  calls in one call tree: a call and all it chained, transitively (default 10000)
@@ -114,7 +118,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kJwt, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
                kCacheMax, kCompileTimeout, kCompileMemory,
                kMaxOutput, kChainDepth, kTreeCalls, kWaitingCalls, kLockTimeout, kConnections, kPerAddress, kSessions,
-               kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls };
+               kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls, kUploadBytes, kUploadsPerMinute };
   static const option long_options[] = {
       {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
       {"web-root", required_argument, nullptr, 'w'},   {"sdk", required_argument, nullptr, kSdk},
@@ -143,6 +147,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"max-reply-buffer", required_argument, nullptr, kReplyBuffer},
       {"state-quota", required_argument, nullptr, kStateQuota},
       {"max-user-calls", required_argument, nullptr, kUserCalls},
+      {"max-upload-bytes", required_argument, nullptr, kUploadBytes},
+      {"uploads-per-minute", required_argument, nullptr, kUploadsPerMinute},
       {"quiet", no_argument, nullptr, 'q'},            {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, 'V'},          {nullptr, 0, nullptr, 0},
   };
@@ -252,7 +258,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       case kPerUser:
       case kReplyBuffer:
       case kStateQuota:
-      case kUserCalls: {
+      case kUserCalls:
+      case kUploadsPerMinute: {
         // A count (or bytes) from 1: every one of these limits exists to be finite.
         const bool bytes = option == kMaxOutput || option == kReplyBuffer || option == kStateQuota;
         auto count = as_number(1, bytes ? 1ll << 50 : 1'000'000'000ll);
@@ -269,6 +276,14 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         if (option == kReplyBuffer) options.frames.max_queued = value;
         if (option == kStateQuota) options.frames.state_quota = value;
         if (option == kUserCalls) options.limits.max_user_calls = value;
+        if (option == kUploadsPerMinute) options.endpoint.uploads_per_minute = value;
+        break;
+      }
+      case kUploadBytes: {
+        // An upload is one body: one over maxBody is refused before it is whole.
+        auto bytes = as_number(1, static_cast<long long>(options.frames.max_body));
+        if (!bytes) return bad("--max-upload-bytes needs bytes, from 1 to maxBody (" + std::to_string(options.frames.max_body) + ")");
+        options.endpoint.max_upload_bytes = static_cast<std::size_t>(*bytes);
         break;
       }
       case kLockTimeout: {

@@ -3,7 +3,9 @@
 // in one line (or made harmless), and the compiler goes on compiling.
 #include <doctest/doctest.h>
 
+#include "aot/module_abi.h"
 #include "aot_fixture.hpp"
+#include "common/sha256.h"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::testing;
@@ -55,6 +57,21 @@ TEST_SUITE("aot.hostile") {
               .starts_with("export 3 \"aaaa"));
     CHECK_FALSE(fs::exists(marker));
     CHECK(fixture.cache_files().empty());  // no module, no build folder, no generated C
+  }
+
+  TEST_CASE("a module an older gateway cached is checked again: one that the checks now refuse never runs") {
+    AotFixture fixture;
+    const fs::path marker = fixture.root / "marker";
+    const Bytes hostile = fixture.wat("(module " + kFaasmExports + R"( (func (export ")" + wat_string(injection(marker)) + "\")))");
+    auto benign = fixture.compiler().compile(fixture.wat("(module " + kFaasmExports + ")"));
+    REQUIRE(benign.has_value());
+    // The key of the gateways before the checks had a version: module bytes and ABI only, as a gateway whose
+    // checks let that name through would have left its module.
+    const fs::path stale =
+        fixture.options.cache_dir / (sha256_hex(hostile) + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + ".so");
+    fs::copy_file(benign->shared_object, stale);
+    CHECK(fixture.refused(hostile).starts_with("export 3 \"x*/"));
+    CHECK_FALSE(fs::exists(marker));
   }
 
   TEST_CASE("names in the safe set compile, and a name section never reaches wasm2c") {

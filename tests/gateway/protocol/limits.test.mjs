@@ -4,6 +4,7 @@
 // take the descriptors that state writes need.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
@@ -146,4 +147,64 @@ describe('gateway limits', { timeout: 300_000 }, () => {
       await starved.stop();
     }
   });
+
+  test('uploads are bounded per user in size and per minute, each breach naming its limit', async () => {
+    const bounded = await Gateway.start({
+      data: join(scratch, 'uploads'),
+      args: ['--max-upload-bytes', '1000', '--uploads-per-minute', '3'],
+    });
+    try {
+      const alice = await Client.connect(bounded.wsUrl, { user: 'alice' });
+      const big = await alice.request(TYPE.UPLOAD, { function: 'big', wasm: new Uint8Array(1001) });
+      assert.equal(big.code, 'LimitExceeded');
+      assert.match(big.message, /a module of 1001 bytes is over the upload size limit of 1000 \(--max-upload-bytes\)/);
+      // Not wasm, so refused without a compile; each still counts, since each costs a check.
+      for (let i = 0; i < 3; i += 1) {
+        assert.equal((await alice.request(TYPE.UPLOAD, { function: `f${i}`, wasm: bytes('not wasm') })).code, 'BadWasm');
+      }
+      const fourth = await alice.request(TYPE.UPLOAD, { function: 'f3', wasm: bytes('not wasm') });
+      assert.equal(fourth.code, 'LimitExceeded');
+      assert.match(fourth.message, /user 'alice' made 3 uploads in the last minute, the limit \(--uploads-per-minute 3\)/);
+      // Per user, not per connection: alice's other session is refused too, bob is not.
+      const again = await Client.connect(bounded.wsUrl, { user: 'alice' });
+      assert.equal((await again.request(TYPE.UPLOAD, { function: 'f4', wasm: bytes('not wasm') })).code, 'LimitExceeded');
+      const bob = await Client.connect(bounded.wsUrl, { user: 'bob' });
+      assert.equal((await bob.request(TYPE.UPLOAD, { function: 'g', wasm: bytes('not wasm') })).code, 'BadWasm');
+      await Promise.all([alice.close(), again.close(), bob.close()]);
+    } finally {
+      await bounded.stop();
+    }
+  });
+
+  test('a 15-byte STATE_PUSH declaring 256 MiB is refused without the gateway holding or writing it', async () => {
+    const client = await Client.connect(gateway.wsUrl, { user: 'grower' });
+    const rssBefore = residentBytes(gateway.pid);
+    const dataBefore = folderBytes(join(scratch, 'data'));
+    const push = await client.request(TYPE.STATE_PUSH, { key: 'huge', size: 256 << 20, partial: false, ranges: [] });
+    assert.equal(push.code, 'BadState');
+    assert.match(push.message, /a push that grows 'huge' from 0 to 268435456 bytes must carry the bytes it adds/);
+    const partial = await client.request(TYPE.STATE_PUSH, { key: 'huge', size: 256 << 20, partial: true,
+      ranges: [{ offset: 0, bytes: bytes('x') }] });
+    assert.equal(partial.code, 'BadState');
+    assert.equal((await client.request(TYPE.STATE_SIZE, { key: 'huge' })).size, 0);
+    assert.ok(residentBytes(gateway.pid) - rssBefore < 64 << 20, 'the gateway\'s memory did not grow by the value');
+    assert.ok(folderBytes(join(scratch, 'data')) - dataBefore < 64 << 20, 'its data folder did not grow by the value');
+    // Zero-extension by a little is what a full push of the bytes a client knows does: still served.
+    const small = await client.request(TYPE.STATE_PUSH, { key: 'small', size: 1000, partial: false, ranges: [] });
+    assert.equal(small.type, TYPE.ACK);
+    await client.close();
+  });
 });
+
+function residentBytes(pid) {
+  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1];
+  return Number(kib) * 1024;
+}
+
+function folderBytes(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath ?? entry.path, entry.name)).blocks * 512;
+  }
+  return total;
+}

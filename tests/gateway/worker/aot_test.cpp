@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "aot/module_check.h"
 #include "common/sha256.h"
 #include "test_support.hpp"
 
@@ -49,7 +50,7 @@ TEST_SUITE("aot.cache") {
     // Only the finished module is left: no build directory or half-written file.
     std::vector<std::string> left;
     for (const auto& entry : fs::directory_iterator(dir)) left.push_back(entry.path().filename().string());
-    CHECK(left == std::vector<std::string>{sha256_hex(noop) + "-abi1.so"});
+    CHECK(left == std::vector<std::string>{sha256_hex(noop) + "-abi1-checks" + std::to_string(aot::kChecksVersion) + ".so"});
 
     // A second compiler on the same cache directory (a gateway restart) compiles nothing.
     auto restarted = aot::Compiler::create(compiler_options(dir));

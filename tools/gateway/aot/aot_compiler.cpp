@@ -111,7 +111,8 @@ class CachingCompiler final : public Compiler {
                                           mebibytes(kModuleLimits.max_bytes));
     }
     const std::string sha = sha256_hex(wasm);
-    const fs::path target = options_.cache_dir / (sha + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + ".so");
+    const fs::path target = options_.cache_dir / (sha + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + "-checks" +
+                                                 std::to_string(kChecksVersion) + ".so");
     std::unique_lock lock(mutex_);
     // One compile per binary at a time: later callers wait for the first and then find the cache filled.
     changed_.wait(lock, [&] { return !in_flight_.contains(sha); });

@@ -17,6 +17,11 @@
 
 namespace faasmjs::gateway::aot {
 
+// Part of the compile cache's key, with the module's bytes and the ABI version: bump it whenever
+// module_scan or check_module refuse more, so that a module an older gateway compiled and cached is checked
+// again, not run because it is in the cache.
+inline constexpr int kChecksVersion = 1;
+
 struct ModuleShape {
   std::set<std::string> function_exports;
   bool exports_memory = false;

@@ -69,6 +69,10 @@ struct EndpointLimits {
   // Sessions at once (attached or waiting for a resume), in all and of one user; and what they keep.
   std::size_t max_sessions = 16384;
   std::size_t max_sessions_per_user = 4096;
+  // UPLOADs of one user: each compiles a module (seconds of CPU, up to --compile-memory) and fills the
+  // compile cache. An upload is a body too, so maxBody bounds its size as well.
+  std::size_t max_upload_bytes = 64u << 20;
+  std::size_t uploads_per_minute = 30;
   KeptLimits kept;
   KeptTotal kept_total;
 };

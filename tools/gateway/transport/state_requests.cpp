@@ -38,6 +38,21 @@ std::optional<Message> over_quota(const state::GlobalStore& store, const std::st
                                                      " bytes, over the quota of " + std::to_string(quota) + " (--state-quota)");
 }
 
+// The zero bytes a push may add beyond the bytes it sends: enough for the protocol's zero-extension of a value
+// (a full push sends only the bytes the client knows), small enough that a few bytes on the wire never make
+// the gateway hold and write hundreds of MiB.
+constexpr std::uint64_t kUnsentGrowthLimit = 64 * 1024;
+
+std::optional<Message> grows_without_data(const StatePush& request, std::uint64_t old_size, std::uint64_t new_size) {
+  std::uint64_t sent = 0;
+  for (const auto& range : request.ranges) sent += range.data.size();
+  if (new_size <= old_size + sent + kUnsentGrowthLimit) return std::nullopt;
+  return error_message(ErrorCode::BadState, "a push that grows '" + request.key + "' from " + std::to_string(old_size) + " to " +
+                                                std::to_string(new_size) + " bytes must carry the bytes it adds (it sends " +
+                                                std::to_string(sent) + "; at most " + std::to_string(kUnsentGrowthLimit) +
+                                                " may be left to zero)");
+}
+
 }  // namespace
 
 std::string global_key(const std::string& user, const std::string& key) { return user + "_" + key; }
@@ -67,7 +82,9 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateP
   }
   const std::string key = global_key(user, request.key);
   // A partial push only grows the value.
-  const std::uint64_t new_size = request.partial ? std::max(request.size, store.size(key)) : request.size;
+  const std::uint64_t old_size = store.size(key);
+  const std::uint64_t new_size = request.partial ? std::max<std::uint64_t>(request.size, old_size) : request.size;
+  if (auto refused = grows_without_data(request, old_size, new_size)) return *refused;
   if (auto refused = over_quota(store, user, request.key, new_size, limits.state_quota)) return *refused;
   if (!request.partial) {
     auto pushed = store.push(key, request.size, ranges_of(request));

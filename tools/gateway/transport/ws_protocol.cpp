@@ -36,6 +36,8 @@ struct Endpoint::Connection {
 
 namespace {
 
+constexpr std::chrono::minutes kUploadWindow{1};  // of --uploads-per-minute
+
 struct Identity {
   std::string user;
   auth::Role role;
@@ -105,6 +107,7 @@ void Endpoint::sweep() {
     if (!attached_.contains(id) && now - session->detached_at >= options_.resume_grace) expired.push_back(id);
   }
   for (const std::uint64_t id : expired) end_session(id);
+  std::erase_if(uploads_, [&](const auto& entry) { return entry.second.empty() || now - entry.second.back() >= kUploadWindow; });
   for (Connection* connection : connections_) {
     if (connection->closing) continue;
     if (connection->session == nullptr && now - connection->opened >= options_.endpoint.hello_timeout) {
@@ -216,10 +219,28 @@ std::optional<Error> Endpoint::refuse_upload(const Connection& connection, const
   }
   // A body that does not decode is the session's to answer (BadFrame), like any other.
   auto upload = decode_body<Upload>(message.body);
-  if (!upload || options_.owners == nullptr) return std::nullopt;
-  auto claimed = options_.owners->claim(upload->function, connection.session->user(), connection.role == auth::Role::Admin,
-                                        services_.registry.find(upload->function) != nullptr);
-  if (!claimed) return claimed.error();
+  if (!upload) return std::nullopt;
+  const EndpointLimits& limits = options_.endpoint;
+  if (upload->wasm.size() > limits.max_upload_bytes) {
+    return Error{ErrorCode::LimitExceeded, "a module of " + std::to_string(upload->wasm.size()) +
+                                               " bytes is over the upload size limit of " +
+                                               std::to_string(limits.max_upload_bytes) + " (--max-upload-bytes)"};
+  }
+  const std::string& user = connection.session->user();
+  const auto now = std::chrono::steady_clock::now();
+  auto& recent = uploads_[user];
+  while (!recent.empty() && now - recent.front() >= kUploadWindow) recent.pop_front();
+  if (recent.size() >= limits.uploads_per_minute) {
+    return Error{ErrorCode::LimitExceeded, "user '" + user + "' made " + std::to_string(recent.size()) +
+                                               " uploads in the last minute, the limit (--uploads-per-minute " +
+                                               std::to_string(limits.uploads_per_minute) + ")"};
+  }
+  if (options_.owners != nullptr) {
+    auto claimed = options_.owners->claim(upload->function, user, connection.role == auth::Role::Admin,
+                                          services_.registry.find(upload->function) != nullptr);
+    if (!claimed) return claimed.error();
+  }
+  recent.push_back(now);
   return std::nullopt;
 }
 

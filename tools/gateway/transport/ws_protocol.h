@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -80,6 +81,8 @@ class Endpoint {
   std::set<Connection*> connections_;
   std::map<std::string, std::size_t> per_address_;  // open connections by remote address
   std::map<std::string, std::size_t> per_user_;     // sessions by user
+  // Uploads by user in the last minute, oldest first; users with none are swept away.
+  std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> uploads_;
   KeptTotal kept_total_;
 };
 
