@@ -1,13 +1,8 @@
 // The planner and upload clients against the real Faasm cluster that ctest's fixture started (fixture.sh): the
 // project's own clang build of `hello` uploaded, run on one of the cluster's workers and polled to its result;
 // a binary Faasm refuses; state and files through the upload server; and endpoints that are down or mute.
-#include "faasm/planner_client.h"
-#include "faasm/upload_client.h"
-#include "faasm/utf8.h"
-
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,6 +16,10 @@
 #include <random>
 #include <sstream>
 #include <thread>
+
+#include "faasm/planner_client.h"
+#include "faasm/upload_client.h"
+#include "faasm/utf8.h"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::faasm;
@@ -56,7 +55,8 @@ const Cluster& cluster() {
     Cluster c{env["FAASM_PLANNER_URL"], env["FAASM_UPLOAD_URL"], {}};
     std::stringstream workers(env["FAASM_WORKERS"]);
     for (std::string ip; std::getline(workers, ip, ',');) c.workers.push_back(ip);
-    if (c.planner.empty() || c.upload.empty() || c.workers.empty()) FAIL(path << " lacks FAASM_PLANNER_URL, FAASM_UPLOAD_URL or FAASM_WORKERS");
+    if (c.planner.empty() || c.upload.empty() || c.workers.empty())
+      FAIL(path << " lacks FAASM_PLANNER_URL, FAASM_UPLOAD_URL or FAASM_WORKERS");
     return c;
   }();
   return parsed;
@@ -75,6 +75,24 @@ std::mt19937& random() {
 }
 std::int32_t freshId() { return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(random()); }
 std::string freshName(std::string_view prefix) { return std::string(prefix) + "-" + std::to_string(freshId()); }
+
+// The project's own clang build of hello, uploaded once per run (WAMR compiles it: about a second).
+void uploadHello() {
+  static const bool uploaded = [] {
+    UploadClient upload(cluster().upload, {.connect = 2000ms, .total = 60000ms});
+    auto wasm = readFile(required("FAASMJS_FUNCTIONS_DIR") + "/hello.wasm");
+    auto result = upload.uploadFunction(kUser, "hello", wasm);
+    REQUIRE_MESSAGE(result.has_value(), result.error().message);
+    return true;
+  }();
+  (void)uploaded;
+}
+
+BatchRequest helloBatch(const std::vector<std::string>& inputs) {
+  BatchRequest request{freshId(), kUser, "hello", {}};
+  for (const std::string& input : inputs) request.messages.push_back({freshId(), kUser, "hello", input, "", 0});
+  return request;
+}
 
 // Polls as a backend would until the app has `expected` results and nothing in flight (bounded).
 BatchStatus awaitFinished(const PlannerClient& planner, std::int32_t appId, std::size_t expected) {
@@ -134,15 +152,10 @@ TEST_SUITE("clients") {
   }
 
   TEST_CASE("the project's hello, uploaded, runs on one of the workers and is polled to its result") {
-    UploadClient upload(cluster().upload, {.connect = 2000ms, .total = 60000ms});
-    auto wasm = readFile(required("FAASMJS_FUNCTIONS_DIR") + "/hello.wasm");
-    auto uploaded = upload.uploadFunction(kUser, "hello", wasm);
-    REQUIRE_MESSAGE(uploaded.has_value(), uploaded.error().message);
-
+    uploadHello();
     PlannerClient planner(cluster().planner);
     std::string name = freshName("Ada");
-    BatchRequest request{freshId(), kUser, "hello", {}};
-    request.messages.push_back({freshId(), kUser, "hello", name, "", 0});
+    BatchRequest request = helloBatch({name});
     auto submitted = planner.executeBatch(request);
     REQUIRE_MESSAGE(submitted.has_value(), submitted.error().message);
     REQUIRE(*submitted == Submission::Accepted);
@@ -162,6 +175,47 @@ TEST_SUITE("clients") {
     CHECK(result.finishMs >= result.startMs);
   }
 
+  TEST_CASE("a batch of every free slot runs on both workers; one call more is refused whole as no available hosts") {
+    uploadHello();
+    PlannerClient planner(cluster().planner);
+    auto hosts = planner.availableHosts();
+    REQUIRE_MESSAGE(hosts.has_value(), hosts.error().message);
+    std::size_t free = 0;
+    for (const AvailableHost& host : *hosts) free += static_cast<std::size_t>(host.slots - host.usedSlots);
+    REQUIRE(free >= cluster().workers.size());
+
+    std::vector<std::string> inputs;
+    for (std::size_t i = 0; i <= free; ++i) inputs.push_back(freshName("call"));
+    BatchRequest tooMany = helloBatch(inputs);
+    auto refused = planner.executeBatch(tooMany);
+    REQUIRE_MESSAGE(refused.has_value(), refused.error().message);
+    CHECK(*refused == Submission::NoAvailableHosts);
+    auto nothing = planner.batchStatus(tooMany.appId, static_cast<std::int32_t>(inputs.size()));
+    REQUIRE_MESSAGE(nothing.has_value(), nothing.error().message);
+    CHECK_FALSE(nothing->has_value());
+
+    inputs.pop_back();
+    BatchRequest fits = helloBatch(inputs);
+    auto accepted = planner.executeBatch(fits);
+    REQUIRE_MESSAGE(accepted.has_value(), accepted.error().message);
+    REQUIRE(*accepted == Submission::Accepted);
+    BatchStatus status = awaitFinished(planner, fits.appId, inputs.size());
+    REQUIRE(status.results.size() == inputs.size());
+    std::map<std::int32_t, std::string> expected;
+    for (const CallMessage& call : fits.messages) expected[call.id] = "Hello " + call.input + "!";
+    std::vector<std::string> ranOn;
+    for (const MessageResult& result : status.results) {
+      CHECK(result.returnValue == 0);
+      CHECK(result.output == expected[result.id]);
+      ranOn.push_back(result.executedHost);
+    }
+    std::ranges::sort(ranOn);
+    ranOn.erase(std::unique(ranOn.begin(), ranOn.end()), ranOn.end());
+    std::vector<std::string> workers = cluster().workers;
+    std::ranges::sort(workers);
+    CHECK(ranOn == workers);
+  }
+
   TEST_CASE("a status query for an app without results yet means: poll again") {
     PlannerClient planner(cluster().planner);
     auto status = planner.batchStatus(freshId(), 1);
@@ -175,8 +229,8 @@ TEST_SUITE("clients") {
     auto uploaded = upload.uploadFunction(kUser, function, "this is not WebAssembly");
     REQUIRE_FALSE(uploaded.has_value());
     CHECK(uploaded.error().code == ErrorCode::BadWasm);
-    CHECK(uploaded.error().message == "Faasm's upload server at " + cluster().upload + " refused PUT /f/" + kUser + "/" +
-                                          function + ": 500 Upload server error: File is not a wasm binary");
+    CHECK(uploaded.error().message == "Faasm's upload server at " + cluster().upload + " refused PUT /f/" + kUser +
+                                          "/" + function + ": 500 Upload server error: File is not a wasm binary");
   }
 
   TEST_CASE("state: a whole value PUT through the upload server is what GET returns, byte for byte") {
@@ -196,7 +250,8 @@ TEST_SUITE("clients") {
     auto got = upload.getState(kUser, key);
     REQUIRE_FALSE(got.has_value());
     CHECK(got.error().code == ErrorCode::BadState);
-    CHECK(got.error().message.starts_with("Faasm's upload server at " + cluster().upload + " refused GET /s/" + kUser + "/" + key + ": 500 "));
+    CHECK(got.error().message.starts_with("Faasm's upload server at " + cluster().upload + " refused GET /s/" + kUser +
+                                          "/" + key + ": 500 "));
     CHECK(got.error().message.find("Must specify size") != std::string::npos);
   }
 
@@ -224,11 +279,13 @@ TEST_SUITE("clients") {
     PlannerClient planner(closed.url());
     auto hosts = planner.availableHosts();
     REQUIRE_FALSE(hosts.has_value());
-    CHECK(hosts.error().message == "Faasm's planner at " + closed.url() + " refused the connection (GET_AVAILABLE_HOSTS)");
+    CHECK(hosts.error().message ==
+          "Faasm's planner at " + closed.url() + " refused the connection (GET_AVAILABLE_HOSTS)");
     BatchRequest request{freshId(), kUser, "hello", {{freshId(), kUser, "hello", "", "", 0}}};
     auto submitted = planner.executeBatch(request);
     REQUIRE_FALSE(submitted.has_value());
-    CHECK(submitted.error().message == "Faasm's planner at " + closed.url() + " refused the connection (EXECUTE_BATCH)");
+    CHECK(submitted.error().message ==
+          "Faasm's planner at " + closed.url() + " refused the connection (EXECUTE_BATCH)");
   }
 
   TEST_CASE("an upload server URL with nothing listening is an error naming the upload server") {
@@ -236,7 +293,8 @@ TEST_SUITE("clients") {
     UploadClient upload(closed.url());
     auto uploaded = upload.uploadFunction(kUser, "hello", "\0asm");
     REQUIRE_FALSE(uploaded.has_value());
-    CHECK(uploaded.error().message == "Faasm's upload server at " + closed.url() + " refused the connection (PUT /f/" + kUser + "/hello)");
+    CHECK(uploaded.error().message ==
+          "Faasm's upload server at " + closed.url() + " refused the connection (PUT /f/" + kUser + "/hello)");
   }
 
   TEST_CASE("an endpoint that accepts the connection but never answers times out, naming it") {
@@ -244,6 +302,7 @@ TEST_SUITE("clients") {
     PlannerClient planner(mute.url(), {.connect = 2000ms, .total = 300ms});
     auto status = planner.batchStatus(1, 1);
     REQUIRE_FALSE(status.has_value());
-    CHECK(status.error().message == "Faasm's planner at " + mute.url() + " did not answer within 300 ms (EXECUTE_BATCH_STATUS)");
+    CHECK(status.error().message ==
+          "Faasm's planner at " + mute.url() + " did not answer within 300 ms (EXECUTE_BATCH_STATUS)");
   }
 }

@@ -21,7 +21,7 @@ std::string typedCount(std::uint64_t count) {
 
 TEST_SUITE("utf8") {
   TEST_CASE("the typed outputs Faasm carried and those that killed its planner") {
-    CHECK(isValidUtf8(typedCount(74)));         // "\x01J\0\0\0\0\0\0\0": carried
+    CHECK(isValidUtf8(typedCount(74)));             // "\x01J\0\0\0\0\0\0\0": carried
     CHECK_FALSE(isValidUtf8(typedCount(78500)));    // A4 32 01 ...: a continuation byte first
     CHECK_FALSE(isValidUtf8(typedCount(1570796)));  // EC F7 17 ...: a lead without its continuations
   }
@@ -37,14 +37,14 @@ TEST_SUITE("utf8") {
   }
 
   TEST_CASE("what protobuf refuses: overlongs, surrogates, beyond U+10FFFF, truncation, stray bytes") {
-    CHECK_FALSE(isValidUtf8("\xc0\xaf"));          // overlong '/'
+    CHECK_FALSE(isValidUtf8("\xc0\xaf"));  // overlong '/'
     CHECK_FALSE(isValidUtf8("\xc1\xbf"));
     CHECK_FALSE(isValidUtf8("\xe0\x9f\xbf"));      // overlong U+07FF
     CHECK_FALSE(isValidUtf8("\xf0\x8f\xbf\xbf"));  // overlong U+FFFF
     CHECK_FALSE(isValidUtf8("\xed\xa0\x80"));      // U+D800
     CHECK_FALSE(isValidUtf8("\xf4\x90\x80\x80"));  // U+110000
     CHECK_FALSE(isValidUtf8("\xf5\x80\x80\x80"));
-    CHECK_FALSE(isValidUtf8("\xe2\x82"));          // truncated
+    CHECK_FALSE(isValidUtf8("\xe2\x82"));  // truncated
     CHECK_FALSE(isValidUtf8("\x80"));
     CHECK_FALSE(isValidUtf8("\xff"));
   }

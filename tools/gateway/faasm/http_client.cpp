@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -44,12 +45,15 @@ std::string whatHappened(CURL* curl, CURLcode code, const HttpTimeouts& timeouts
       long osErrno = 0;
       curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &osErrno);
       if (osErrno == ECONNREFUSED) return "refused the connection";
-      return std::string("could not be reached (") + (osErrno ? std::strerror(static_cast<int>(osErrno)) : "no route") + ")";
+      if (osErrno == 0) return "could not be reached";
+      return std::string("could not be reached (") + std::strerror(static_cast<int>(osErrno)) + ")";
     }
     case CURLE_OPERATION_TIMEDOUT: {
       double connected = 0;
       curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME, &connected);
-      if (connected <= 0) return "did not accept the connection within " + std::to_string(timeouts.connect.count()) + " ms";
+      if (connected <= 0)
+        return "did not accept the connection within " +
+               std::to_string(std::min(timeouts.connect, timeouts.total).count()) + " ms";
       return "did not answer within " + std::to_string(timeouts.total.count()) + " ms";
     }
     case CURLE_GOT_NOTHING:
@@ -70,8 +74,7 @@ std::string whatHappened(CURL* curl, CURLcode code, const HttpTimeouts& timeouts
 
 }  // namespace
 
-HttpClient::HttpClient(Endpoint endpoint, HttpTimeouts timeouts)
-    : endpoint_(std::move(endpoint)), timeouts_(timeouts) {
+HttpClient::HttpClient(Endpoint endpoint, HttpTimeouts timeouts) : endpoint_(std::move(endpoint)), timeouts_(timeouts) {
   // curl_global_init is not thread-safe and must run before any other curl call.
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -88,7 +91,8 @@ Expected<HttpResponse> HttpClient::send(const HttpRequest& request) const {
   curl_slist* rawHeaders = nullptr;
   // curl waits up to a second for "100 Continue" before sending a large body; Faasm's servers never send one.
   rawHeaders = curl_slist_append(rawHeaders, "Expect:");
-  for (const auto& [name, value] : request.headers) rawHeaders = curl_slist_append(rawHeaders, (name + ": " + value).c_str());
+  for (const auto& [name, value] : request.headers)
+    rawHeaders = curl_slist_append(rawHeaders, (name + ": " + value).c_str());
   std::unique_ptr<curl_slist, HeaderListDeleter> headers(rawHeaders);
 
   CURL* handle = curl.get();
@@ -109,7 +113,8 @@ Expected<HttpResponse> HttpClient::send(const HttpRequest& request) const {
   }
 
   CURLcode code = curl_easy_perform(handle);
-  if (code != CURLE_OK) return fail(ErrorCode::Internal, where + " " + whatHappened(handle, code, timeouts_, received) + exchange);
+  if (code != CURLE_OK)
+    return fail(ErrorCode::Internal, where + " " + whatHappened(handle, code, timeouts_, received) + exchange);
   HttpResponse response;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
   response.body = std::move(received.body);

@@ -6,13 +6,13 @@
 // Thread-safety: a client holds no connection; send() may be called from several threads at once.
 #pragma once
 
-#include "common/error.h"
-
 #include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/error.h"
 
 namespace faasmjs::gateway::faasm {
 

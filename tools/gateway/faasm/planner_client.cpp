@@ -46,7 +46,8 @@ Expected<Submission> PlannerClient::executeBatch(const BatchRequest& request) co
   return Submission::Accepted;
 }
 
-Expected<std::optional<BatchStatus>> PlannerClient::batchStatus(std::int32_t appId, std::int32_t expectedMessages) const {
+Expected<std::optional<BatchStatus>> PlannerClient::batchStatus(std::int32_t appId,
+                                                                std::int32_t expectedMessages) const {
   auto response = post("EXECUTE_BATCH_STATUS", encodeBatchStatusQuery(appId, expectedMessages));
   if (!response) return std::unexpected(response.error());
   if (response->status != 200) {

@@ -4,10 +4,10 @@
 // Thread-safety: as HttpClient; the client keeps no state between requests.
 #pragma once
 
+#include <optional>
+
 #include "faasm/http_client.h"
 #include "faasm/planner_messages.h"
-
-#include <optional>
 
 namespace faasmjs::gateway::faasm {
 

@@ -1,9 +1,9 @@
 #include "faasm/planner_messages.h"
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
 #include <limits>
+#include <nlohmann/json.hpp>
 
 namespace faasmjs::gateway::faasm {
 
@@ -125,7 +125,8 @@ Expected<std::vector<AvailableHost>> decodeAvailableHosts(std::string_view body)
   return decodeAnswer("GET_AVAILABLE_HOSTS", body, [](const json& answer) {
     std::vector<AvailableHost> hosts;
     for (const json& entry : answer.value("hosts", json::array())) {
-      hosts.push_back({text(entry, "ip"), integer<std::int32_t>(entry, "slots"), integer<std::int32_t>(entry, "usedSlots")});
+      hosts.push_back(
+          {text(entry, "ip"), integer<std::int32_t>(entry, "slots"), integer<std::int32_t>(entry, "usedSlots")});
     }
     return hosts;
   });

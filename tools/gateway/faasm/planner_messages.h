@@ -5,12 +5,12 @@
 // and uses faabric's json_name spellings for some fields (input_data, output_data, start_ts, finish_ts).
 #pragma once
 
-#include "common/error.h"
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/error.h"
 
 namespace faasmjs::gateway::faasm {
 
@@ -19,7 +19,7 @@ struct CallMessage {
   std::int32_t id = 0;  // chosen by the caller, any positive int32, unique within the app
   std::string user;
   std::string function;
-  std::string input;    // bytes (inputData is a proto `bytes` field: sent base64, so any bytes are safe)
+  std::string input;  // bytes (inputData is a proto `bytes` field: sent base64, so any bytes are safe)
   std::string cmdline;
   std::int32_t funcPtr = 0;  // non-zero: a call by function pointer into the same module
 };

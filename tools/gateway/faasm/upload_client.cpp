@@ -50,12 +50,14 @@ Expected<std::string> UploadClient::exchange(ErrorCode code, HttpRequest request
   return std::move(response->body);
 }
 
-Expected<void> UploadClient::uploadFunction(std::string_view user, std::string_view function, std::string_view wasm) const {
+Expected<void> UploadClient::uploadFunction(std::string_view user, std::string_view function,
+                                            std::string_view wasm) const {
   auto u = segment(ErrorCode::BadUser, "user", user);
   if (!u) return std::unexpected(u.error());
   auto f = segment(ErrorCode::UnknownFunction, "function name", function);
   if (!f) return std::unexpected(f.error());
-  return done(exchange(ErrorCode::BadWasm, {"PUT", "/f/" + *u + "/" + *f, {{"Content-Type", "application/wasm"}}, wasm, {}}));
+  return done(
+      exchange(ErrorCode::BadWasm, {"PUT", "/f/" + *u + "/" + *f, {{"Content-Type", "application/wasm"}}, wasm, {}}));
 }
 
 Expected<void> UploadClient::putState(std::string_view user, std::string_view key, std::string_view value) const {
@@ -63,7 +65,8 @@ Expected<void> UploadClient::putState(std::string_view user, std::string_view ke
   if (!u) return std::unexpected(u.error());
   auto k = segment(ErrorCode::BadState, "state key", key);
   if (!k) return std::unexpected(k.error());
-  return done(exchange(ErrorCode::BadState, {"PUT", "/s/" + *u + "/" + *k, {{"Content-Type", "application/octet-stream"}}, value, {}}));
+  return done(exchange(ErrorCode::BadState,
+                       {"PUT", "/s/" + *u + "/" + *k, {{"Content-Type", "application/octet-stream"}}, value, {}}));
 }
 
 Expected<std::string> UploadClient::getState(std::string_view user, std::string_view key) const {
@@ -77,7 +80,9 @@ Expected<std::string> UploadClient::getState(std::string_view user, std::string_
 Expected<void> UploadClient::putFile(std::string_view path, std::string_view contents) const {
   auto p = filePath(path);
   if (!p) return std::unexpected(p.error());
-  return done(exchange(ErrorCode::BadState, {"PUT", "/file", {{"FilePath", *p}, {"Content-Type", "application/octet-stream"}}, contents, {}}));
+  return done(
+      exchange(ErrorCode::BadState,
+               {"PUT", "/file", {{"FilePath", *p}, {"Content-Type", "application/octet-stream"}}, contents, {}}));
 }
 
 Expected<std::string> UploadClient::getFile(std::string_view path) const {
