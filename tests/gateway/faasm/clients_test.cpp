@@ -14,6 +14,7 @@
 #include <iterator>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -76,21 +77,21 @@ std::mt19937& random() {
 std::int32_t freshId() { return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(random()); }
 std::string freshName(std::string_view prefix) { return std::string(prefix) + "-" + std::to_string(freshId()); }
 
-// The project's own clang build of hello, uploaded once per run (WAMR compiles it: about a second).
-void uploadHello() {
-  static const bool uploaded = [] {
-    UploadClient upload(cluster().upload, {.connect = 2000ms, .total = 60000ms});
-    auto wasm = readFile(required("FAASMJS_FUNCTIONS_DIR") + "/hello.wasm");
-    auto result = upload.uploadFunction(kUser, "hello", wasm);
-    REQUIRE_MESSAGE(result.has_value(), result.error().message);
-    return true;
-  }();
-  (void)uploaded;
+// The project's own clang builds of the examples, each uploaded once per run (WAMR compiles it: about a second).
+void uploadExample(const std::string& function) {
+  static std::set<std::string> uploaded;
+  if (uploaded.contains(function)) return;
+  UploadClient upload(cluster().upload, {.connect = 2000ms, .total = 60000ms});
+  auto wasm = readFile(required("FAASMJS_FUNCTIONS_DIR") + "/" + function + ".wasm");
+  auto result = upload.uploadFunction(kUser, function, wasm);
+  REQUIRE_MESSAGE(result.has_value(), result.error().message);
+  uploaded.insert(function);
 }
 
-BatchRequest helloBatch(const std::vector<std::string>& inputs) {
-  BatchRequest request{freshId(), kUser, "hello", {}};
-  for (const std::string& input : inputs) request.messages.push_back({freshId(), kUser, "hello", input, "", 0});
+BatchRequest batch(const std::string& function, const std::vector<std::string>& inputs,
+                   const std::string& cmdline = "") {
+  BatchRequest request{freshId(), kUser, function, {}};
+  for (const std::string& input : inputs) request.messages.push_back({freshId(), kUser, function, input, cmdline, 0});
   return request;
 }
 
@@ -152,10 +153,10 @@ TEST_SUITE("clients") {
   }
 
   TEST_CASE("the project's hello, uploaded, runs on one of the workers and is polled to its result") {
-    uploadHello();
+    uploadExample("hello");
     PlannerClient planner(cluster().planner);
     std::string name = freshName("Ada");
-    BatchRequest request = helloBatch({name});
+    BatchRequest request = batch("hello", {name}, "hello --from faasmjs");
     auto submitted = planner.executeBatch(request);
     REQUIRE_MESSAGE(submitted.has_value(), submitted.error().message);
     REQUIRE(*submitted == Submission::Accepted);
@@ -169,6 +170,7 @@ TEST_SUITE("clients") {
     CHECK(result.function == "hello");
     CHECK(result.returnValue == 0);
     CHECK(result.output == "Hello " + name + "!");
+    CHECK(result.cmdline == "hello --from faasmjs");
     CHECK(isValidUtf8(result.output));
     CHECK(std::ranges::find(cluster().workers, result.executedHost) != cluster().workers.end());
     CHECK(result.startMs > 0);
@@ -176,7 +178,7 @@ TEST_SUITE("clients") {
   }
 
   TEST_CASE("a batch of every free slot runs on both workers; one call more is refused whole as no available hosts") {
-    uploadHello();
+    uploadExample("hello");
     PlannerClient planner(cluster().planner);
     auto hosts = planner.availableHosts();
     REQUIRE_MESSAGE(hosts.has_value(), hosts.error().message);
@@ -186,7 +188,7 @@ TEST_SUITE("clients") {
 
     std::vector<std::string> inputs;
     for (std::size_t i = 0; i <= free; ++i) inputs.push_back(freshName("call"));
-    BatchRequest tooMany = helloBatch(inputs);
+    BatchRequest tooMany = batch("hello", inputs);
     auto refused = planner.executeBatch(tooMany);
     REQUIRE_MESSAGE(refused.has_value(), refused.error().message);
     CHECK(*refused == Submission::NoAvailableHosts);
@@ -195,7 +197,7 @@ TEST_SUITE("clients") {
     CHECK_FALSE(nothing->has_value());
 
     inputs.pop_back();
-    BatchRequest fits = helloBatch(inputs);
+    BatchRequest fits = batch("hello", inputs);
     auto accepted = planner.executeBatch(fits);
     REQUIRE_MESSAGE(accepted.has_value(), accepted.error().message);
     REQUIRE(*accepted == Submission::Accepted);
@@ -214,6 +216,61 @@ TEST_SUITE("clients") {
     std::vector<std::string> workers = cluster().workers;
     std::ranges::sort(workers);
     CHECK(ranOn == workers);
+  }
+
+  TEST_CASE("calls chained inside Faasm, by pointer and by name, report in their caller's app") {
+    uploadExample("chain");
+    uploadExample("chain_worker");
+    PlannerClient planner(cluster().planner);
+    BatchRequest request = batch("chain", {""});
+    auto submitted = planner.executeBatch(request);
+    REQUIRE_MESSAGE(submitted.has_value(), submitted.error().message);
+    REQUIRE(*submitted == Submission::Accepted);
+    BatchStatus status = awaitFinished(planner, request.appId, 1);
+    // chain forks square for 1..4 by pointer and chain_worker for 3 sentences by name (examples/functions).
+    REQUIRE(status.results.size() == 8);
+    std::size_t byPointer = 0, byName = 0;
+    for (const MessageResult& result : status.results) {
+      CHECK(result.appId == request.appId);
+      CHECK(result.returnValue == 0);
+      CHECK(isValidUtf8(result.output));
+      if (result.id == request.messages[0].id) {
+        CHECK(result.output == "sum of squares 1..4 = 30; words in 3 sentences = 9");
+      } else if (result.funcPtr != 0) {
+        CHECK(result.function == "chain");
+        ++byPointer;
+      } else {
+        CHECK(result.function == "chain_worker");
+        ++byName;
+      }
+    }
+    CHECK(byPointer == 4);
+    CHECK(byName == 3);
+  }
+
+  TEST_CASE(
+      "bytes as code points U+0000-U+00FF, the UTF-8-safe subset proposed for typed outputs, survive the planner") {
+    uploadExample("echo");
+    std::string encoded;
+    for (int byte = 0; byte < 256; ++byte) {
+      if (byte < 0x80) {
+        encoded.push_back(static_cast<char>(byte));
+      } else {
+        encoded.push_back(static_cast<char>(0xC0 | byte >> 6));
+        encoded.push_back(static_cast<char>(0x80 | (byte & 0x3F)));
+      }
+    }
+    REQUIRE(isValidUtf8(encoded));
+    PlannerClient planner(cluster().planner);
+    BatchRequest request = batch("echo", {encoded});
+    auto submitted = planner.executeBatch(request);
+    REQUIRE_MESSAGE(submitted.has_value(), submitted.error().message);
+    BatchStatus status = awaitFinished(planner, request.appId, 1);
+    REQUIRE(status.results.size() == 1);
+    CHECK(status.results[0].returnValue == 0);
+    CHECK(status.results[0].output == encoded);
+    auto hosts = planner.availableHosts();
+    CHECK_MESSAGE(hosts.has_value(), "the planner is gone after the call: ", hosts.error().message);
   }
 
   TEST_CASE("a status query for an app without results yet means: poll again") {

@@ -112,6 +112,7 @@ Expected<BatchStatus> decodeBatchStatus(std::string_view body) {
       result.returnValue = integer<std::int32_t>(entry, "returnValue");
       result.output = text(entry, "output_data");
       result.funcPtr = integer<std::int32_t>(entry, "funcPtr");
+      result.cmdline = text(entry, "cmdline");
       result.executedHost = text(entry, "executedHost");
       result.startMs = integer<std::int64_t>(entry, "start_ts");
       result.finishMs = integer<std::int64_t>(entry, "finish_ts");

@@ -42,6 +42,7 @@ struct MessageResult {
   std::int32_t returnValue = 0;
   std::string output;  // output_data, a proto3 `string`: always valid UTF-8 (faasm/README.md)
   std::int32_t funcPtr = 0;
+  std::string cmdline;
   std::string executedHost;
   std::int64_t startMs = 0;   // start_ts, epoch milliseconds
   std::int64_t finishMs = 0;  // finish_ts
