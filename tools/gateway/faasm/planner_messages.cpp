@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <charconv>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -31,13 +32,17 @@ Int integer(const json& object, const char* field) {
   auto it = object.find(field);
   if (it == object.end()) return 0;
   long long value = 0;
-  if (it->is_number_integer()) {
+  if (it->is_number_unsigned()) {
+    if (it->get<unsigned long long>() > static_cast<unsigned long long>(std::numeric_limits<Int>::max()))
+      throw std::out_of_range(std::string(field) + " is out of range");
+    value = it->get<long long>();
+  } else if (it->is_number_integer()) {
     value = it->get<long long>();
   } else if (it->is_string()) {
     const std::string& text = it->get_ref<const std::string&>();
-    std::size_t used = 0;
-    value = std::stoll(text, &used);
-    if (used != text.size()) throw std::invalid_argument(std::string(field) + " is not an integer");
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty())
+      throw std::invalid_argument(std::string(field) + " is not an integer");
   } else {
     throw std::invalid_argument(std::string(field) + " is not an integer");
   }
@@ -46,11 +51,29 @@ Int integer(const json& object, const char* field) {
   return static_cast<Int>(value);
 }
 
+bool boolean(const json& object, const char* field) {
+  auto it = object.find(field);
+  if (it == object.end()) return false;
+  if (!it->is_boolean()) throw std::invalid_argument(std::string(field) + " is not a boolean");
+  return it->get<bool>();
+}
+
 std::string text(const json& object, const char* field) {
   auto it = object.find(field);
   if (it == object.end()) return {};
   if (!it->is_string()) throw std::invalid_argument(std::string(field) + " is not a string");
   return it->get<std::string>();
+}
+
+// The objects of an array field (absent: none, as protobuf JSON leaves out empty repeated fields).
+std::vector<json> objects(const json& object, const char* field) {
+  auto it = object.find(field);
+  if (it == object.end()) return {};
+  if (!it->is_array()) throw std::invalid_argument(std::string(field) + " is not an array");
+  for (const json& entry : *it) {
+    if (!entry.is_object()) throw std::invalid_argument(std::string(field) + " holds something other than objects");
+  }
+  return it->get<std::vector<json>>();
 }
 
 // nlohmann reports type mismatches by throwing; the decoders catch them here and return them as values.
@@ -102,8 +125,8 @@ Expected<BatchStatus> decodeBatchStatus(std::string_view body) {
   return decodeAnswer("EXECUTE_BATCH_STATUS", body, [](const json& answer) {
     BatchStatus status;
     status.appId = integer<std::int32_t>(answer, "appId");
-    status.finished = answer.value("finished", false);
-    for (const json& entry : answer.value("messageResults", json::array())) {
+    status.finished = boolean(answer, "finished");
+    for (const json& entry : objects(answer, "messageResults")) {
       MessageResult result;
       result.id = integer<std::int32_t>(entry, "id");
       result.appId = integer<std::int32_t>(entry, "appId");
@@ -125,7 +148,7 @@ Expected<BatchStatus> decodeBatchStatus(std::string_view body) {
 Expected<std::vector<AvailableHost>> decodeAvailableHosts(std::string_view body) {
   return decodeAnswer("GET_AVAILABLE_HOSTS", body, [](const json& answer) {
     std::vector<AvailableHost> hosts;
-    for (const json& entry : answer.value("hosts", json::array())) {
+    for (const json& entry : objects(answer, "hosts")) {
       hosts.push_back(
           {text(entry, "ip"), integer<std::int32_t>(entry, "slots"), integer<std::int32_t>(entry, "usedSlots")});
     }
