@@ -6,6 +6,7 @@
 // Thread-safety: a client holds no connection; send() may be called from several threads at once.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -40,6 +41,12 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
+
+  // How Faasm's servers say why they refused: the body's first line (bounded, it goes into error messages).
+  std::string_view reason() const {
+    std::string_view text(body);
+    return text.substr(0, std::min(text.find('\n'), std::size_t{300}));
+  }
 };
 
 class HttpClient {

@@ -8,11 +8,6 @@ namespace {
 constexpr std::string_view kNoAvailableHosts = "No available hosts";
 constexpr std::string_view kAppNotRegistered = "App not registered in results";
 
-std::string_view firstLine(std::string_view text) {
-  text = text.substr(0, text.find('\n'));
-  return text.substr(0, 200);
-}
-
 }  // namespace
 
 PlannerClient::PlannerClient(std::string url, HttpTimeouts timeouts)
@@ -24,7 +19,7 @@ Expected<HttpResponse> PlannerClient::post(std::string_view type, const std::str
 
 Error PlannerClient::refused(std::string_view type, const HttpResponse& response) const {
   return Error{ErrorCode::Internal, endpoint().describe() + " refused " + std::string(type) + ": " +
-                                        std::to_string(response.status) + " " + std::string(firstLine(response.body))};
+                                        std::to_string(response.status) + " " + std::string(response.reason())};
 }
 
 Error PlannerClient::malformed(const Error& error) const {

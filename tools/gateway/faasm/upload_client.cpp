@@ -29,11 +29,6 @@ Expected<void> done(const Expected<std::string>& answer) {
   return {};
 }
 
-std::string_view firstLine(std::string_view text) {
-  text = text.substr(0, text.find('\n'));
-  return text.substr(0, 300);
-}
-
 }  // namespace
 
 UploadClient::UploadClient(std::string url, HttpTimeouts timeouts)
@@ -43,7 +38,7 @@ Expected<std::string> UploadClient::exchange(ErrorCode code, HttpRequest request
   auto response = http_.send(request);
   if (!response) return std::unexpected(response.error());
   if (response->status != 200) {
-    std::string reason(firstLine(response->body));
+    std::string reason(response->reason());
     return fail(code, endpoint().describe() + " refused " + request.method + " " + request.path + ": " +
                           std::to_string(response->status) + (reason.empty() ? "" : " " + reason));
   }
