@@ -1,0 +1,35 @@
+#!/bin/sh
+# The real Faasm cluster of ../shared/faasm as a ctest fixture: builds it (once per machine, cached), starts it
+# with two workers and Redis-backed state, and writes the FAASM_* lines it prints to ENV_FILE for the suites;
+# `stop` stops exactly what `start` started. Any failure exits non-zero, so the suites fail instead of skipping.
+#
+#   fixture.sh start FAASM_SH DIR ENV_FILE
+#   fixture.sh stop FAASM_SH DIR
+set -eu
+
+command=$1 faasm=$2 dir=$3
+if [ ! -x "$faasm" ]; then
+  echo "fixture.sh: error: the Faasm fixture is not at $faasm (configure with -DFAASMJS_FAASM_FIXTURE=PATH/faasm.sh)" >&2
+  exit 1
+fi
+
+case "$command" in
+  start)
+    env_file=$4
+    rm -f "$env_file"
+    # A run killed before its cleanup leaves a cluster behind: stop it rather than leak its processes.
+    [ -d "$dir/pids" ] && "$faasm" stop "$dir" >&2
+    "$faasm" build >&2
+    "$faasm" start "$dir" --workers 2 --state-mode redis > "$env_file.tmp"
+    mv "$env_file.tmp" "$env_file"
+    cat "$env_file"
+    ;;
+  stop)
+    [ -d "$dir/pids" ] || exit 0
+    "$faasm" stop "$dir"
+    ;;
+  *)
+    echo "fixture.sh: error: unknown command $command (start or stop)" >&2
+    exit 1
+    ;;
+esac
