@@ -10,7 +10,7 @@
 #include <string>
 
 #include "aot/aot_compiler.h"
-#include "cluster/cluster.h"
+#include "common/calls.h"
 #include "protocol/frame_header.h"
 #include "transport/session.h"
 

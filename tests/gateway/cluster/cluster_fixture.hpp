@@ -132,7 +132,7 @@ struct ClusterFixture {
   std::unique_ptr<registry::FunctionRegistry> registry;
   std::mutex log_mutex;
   std::vector<std::string> log;
-  std::unique_ptr<Cluster> cluster;
+  std::unique_ptr<Backend> cluster;
 };
 
 inline std::string text(const CallResult& result) { return {result.output.begin(), result.output.end()}; }

@@ -1,4 +1,4 @@
-// Sessions (tools/gateway/transport/session.h) against a fake cluster and the real state tier: exactly-once
+// Sessions (tools/gateway/transport/session.h) against a fake backend and the real state tier: exactly-once
 // by request id, kept replies within their bounds, ReplyLost, AWAIT and CANCEL, state in arrival order,
 // and what a session's end releases.
 #include <doctest/doctest.h>
@@ -16,7 +16,7 @@ using namespace faasmjs::gateway::transport;
 
 namespace {
 
-class FakeCluster : public Cluster {
+class FakeBackend : public Backend {
  public:
   Expected<CallId> submit(CallRequest request, CallDone done) override {
     if (request.function == "nope") return fail(ErrorCode::UnknownFunction, "no function nope");
@@ -31,7 +31,7 @@ class FakeCluster : public Cluster {
     return true;
   }
   std::size_t workers() const override { return 1; }
-  // Runs call `id`'s completion, as a cluster thread would.
+  // Runs call `id`'s completion, as a backend thread would.
   void finish(CallId id, CallResult result) {
     auto done = std::exchange(pending[id - 1], nullptr);
     done(std::move(result));
@@ -54,7 +54,7 @@ class NoRegistry : public registry::FunctionRegistry {
 
 struct SessionFixture {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("faasmjs-session-test-" + std::to_string(getpid()));
-  FakeCluster cluster;
+  FakeBackend backend;
   NoRegistry registry;
   std::unique_ptr<state::GlobalStore> store;
   std::unique_ptr<state::StateLocks> locks = state::StateLocks::create();
@@ -63,7 +63,7 @@ struct SessionFixture {
   std::mutex mutex;
   std::condition_variable woken;
   std::size_t wakes = 0;
-  Services services{cluster, *open_store(), *locks, registry, io, mailbox};
+  Services services{backend, *open_store(), *locks, registry, io, mailbox};
   Limits limits{1 << 20, 1 << 16, 1 << 24};
 
   SessionFixture() {
@@ -149,16 +149,16 @@ TEST_SUITE("sessions") {
     const Message invoke = request(7, Invoke{"echo", 0, "", 0, Bytes{1, 2}});
     session.handle(invoke);
     session.handle(invoke);
-    CHECK(cluster.submitted.size() == 1);
-    CHECK(cluster.submitted[0].user == "alice");
+    CHECK(backend.submitted.size() == 1);
+    CHECK(backend.submitted[0].user == "alice");
     CHECK(replies(session).empty());
-    cluster.finish(1, finished("out"));
+    backend.finish(1, finished("out"));
     deliver({&session}, 1);
     auto result = only_reply(session, 7);
     CHECK(std::get<Result>(result).output == Bytes{'o', 'u', 't'});
     session.handle(invoke);
     CHECK(std::get<Result>(only_reply(session, 7)).output == Bytes{'o', 'u', 't'});
-    CHECK(cluster.submitted.size() == 1);
+    CHECK(backend.submitted.size() == 1);
     session.handle(request(7, Invoke{"echo", 0, "", 0, Bytes{3}}));
     CHECK(error_code(only_reply(session, 7)) == ErrorCode::DuplicateId);
   }
@@ -189,7 +189,7 @@ TEST_SUITE("sessions") {
     session.handle(request(2, Await{1}));
     session.handle(request(3, Await{99}));
     CHECK(error_code(only_reply(session, 3)) == ErrorCode::UnknownCall);
-    cluster.finish(1, finished("x"));
+    backend.finish(1, finished("x"));
     deliver({&session}, 1);
     auto both = replies(session);
     REQUIRE(both.size() == 2);
@@ -261,7 +261,7 @@ TEST_SUITE("sessions") {
     second.handle(request(1, StateLock{"L", true}));
     first.reset();
     deliver({&second}, 2);  // the cancelled call's RESULT (for the gone session), then the lock
-    CHECK(cluster.cancelled == std::vector<CallId>{1});
+    CHECK(backend.cancelled == std::vector<CallId>{1});
     CHECK(std::get<Ack>(only_reply(second, 1)).value == 1);
   }
 
@@ -283,15 +283,15 @@ TEST_SUITE("sessions") {
     limits.max_in_flight = 3;
     Session session(1, "alice", services, limits);
     for (std::uint32_t id = 1; id <= 4; ++id) session.handle(request(id, Invoke{"echo", 0, "", 0, {}}));
-    CHECK(cluster.submitted.size() == 3);
+    CHECK(backend.submitted.size() == 3);
     auto refused = only_reply(session, 4);
     CHECK(error_code(refused) == ErrorCode::LimitExceeded);
     CHECK(std::get<ErrorReply>(refused).message.find("3 requests of this session have no reply yet") != std::string::npos);
-    cluster.finish(1, finished("x"));
+    backend.finish(1, finished("x"));
     deliver({&session}, 1);
     replies(session);
     session.handle(request(5, Invoke{"echo", 0, "", 0, {}}));
-    CHECK(cluster.submitted.size() == 4);
+    CHECK(backend.submitted.size() == 4);
   }
 
   TEST_CASE_FIXTURE(SessionFixture, "replies kept by all sessions together are bounded, not only each session's") {
@@ -320,7 +320,7 @@ TEST_SUITE("sessions") {
     limits.max_body = 1000;
     Session session(1, "alice", services, limits);
     session.handle(request(1, Invoke{"echo", 0, "", 0, {}}));
-    cluster.finish(1, finished(std::string(2000, 'x')));
+    backend.finish(1, finished(std::string(2000, 'x')));
     deliver({&session}, 1);
     const auto result = std::get<Result>(only_reply(session, 1));
     CHECK(result.status == CallStatus::Failed);

@@ -2,9 +2,13 @@
 // compiles of the same bytes) and the one-line refusals of binaries it cannot or must not compile.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <future>
+#include <regex>
+#include <set>
 
 #include "aot/module_check.h"
+#include "common/host_imports.h"
 #include "common/sha256.h"
 #include "test_support.hpp"
 
@@ -94,6 +98,26 @@ TEST_SUITE("aot.refusals") {
       (func (export "_start"))))")) == "exports no memory: not a Faasm function");
     CHECK(refused(wat(R"((module (memory (export "memory") 1) (func (export "_start"))))")) ==
           "exports no malloc function: not a Faasm function");
+  }
+
+  TEST_CASE("checks env imports against exactly the host ABI that include/faasmjs/detail/host_abi.h declares") {
+    std::ifstream header(FAASMJS_SOURCE_DIR "/include/faasmjs/detail/host_abi.h");
+    REQUIRE(header);
+    const std::regex declaration(R"(^FAASMJS_HOST_FUNC\((__faasm_\w+)\)$)");
+    std::set<std::string> declared;
+    for (std::string line; std::getline(header, line);) {
+      if (std::smatch match; std::regex_match(line, match, declaration)) declared.insert(match[1]);
+    }
+    REQUIRE(declared.size() > 20);
+    std::set<std::string> provided;
+    for (const auto& import : kHostImports) {
+      if (import.module == "env" && import.name.starts_with("__faasm_")) provided.emplace(import.name);
+    }
+    std::string not_provided, not_declared;
+    for (const auto& name : declared) if (!provided.contains(name)) not_provided += " " + name;
+    for (const auto& name : provided) if (!declared.contains(name)) not_declared += " " + name;
+    CHECK(not_provided == "");
+    CHECK(not_declared == "");
   }
 
   TEST_CASE("accepts WASI preview1 calls beyond those libc usually imports, as the browser provides all 46") {

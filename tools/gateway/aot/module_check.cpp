@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "aot/module_scan.h"
+#include "common/host_imports.h"
 
 #include "wabt/binary-reader-ir.h"
 #include "wabt/binary-reader.h"
@@ -11,7 +12,6 @@
 #include "wabt/feature.h"
 #include "wabt/ir.h"
 #include "wabt/validator.h"
-#include "worker/host_imports.h"
 
 namespace faasmjs::gateway::aot {
 
@@ -80,7 +80,7 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const Mod
     }
     const auto* func = wabt::cast<wabt::FuncImport>(import);
     const std::string wanted = signature_of(func->func.decl.sig);
-    const std::string_view provided = worker::provided_signature(import->module_name, import->field_name);
+    const std::string_view provided = provided_signature(import->module_name, import->field_name);
     if (provided.empty()) {
       return fail(ErrorCode::BadWasm, "imports " + import->module_name + "." + import->field_name +
                                           ", which the cluster does not provide");

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster/cluster.h"
+#include "common/calls.h"
 
 namespace faasmjs::gateway::cluster {
 

@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -17,15 +16,6 @@
 #include "cluster/run_tokens.h"
 #include "cluster/worker_process.h"
 #include "common/byte_io.h"
-
-namespace faasmjs::gateway {
-
-std::uint64_t new_id() {
-  static std::atomic<std::uint64_t> next{1};
-  return next++;
-}
-
-}  // namespace faasmjs::gateway
 
 namespace faasmjs::gateway::cluster {
 
@@ -93,7 +83,7 @@ void deliver(Finished& finished) {
   for (auto& [done, result] : finished) done(std::move(result));
 }
 
-class Pool final : public Cluster {
+class Pool final : public Backend {
  public:
   explicit Pool(ClusterOptions options)
       : options_(std::move(options)),
@@ -763,6 +753,6 @@ class Pool final : public Cluster {
 
 }  // namespace
 
-std::unique_ptr<Cluster> create_cluster(ClusterOptions options) { return std::make_unique<Pool>(std::move(options)); }
+std::unique_ptr<Backend> create_cluster(ClusterOptions options) { return std::make_unique<Pool>(std::move(options)); }
 
 }  // namespace faasmjs::gateway::cluster

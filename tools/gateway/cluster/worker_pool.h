@@ -36,7 +36,7 @@
 #include <memory>
 #include <string_view>
 
-#include "cluster/cluster.h"
+#include "common/backend.h"
 #include "registry/function_registry.h"
 #include "state/global_store.h"
 #include "state/host_tier.h"
@@ -59,6 +59,6 @@ struct ClusterOptions {
   std::chrono::milliseconds idle_retire{10'000};
 };
 
-std::unique_ptr<Cluster> create_cluster(ClusterOptions options);
+std::unique_ptr<Backend> create_cluster(ClusterOptions options);
 
 }  // namespace faasmjs::gateway::cluster

@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "cluster/cluster.h"
+#include "common/calls.h"
 #include "common/error.h"
 
 namespace faasmjs::gateway::protocol {

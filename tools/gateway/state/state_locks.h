@@ -27,7 +27,7 @@
 
 namespace faasmjs::gateway::state {
 
-// Distinct ids: sessions and cluster calls take theirs from one counter (see cluster/cluster.h).
+// Distinct ids: sessions and cluster calls take theirs from one counter (see common/calls.h).
 using LockOwner = std::uint64_t;
 using LockDone = std::function<void(Expected<void>)>;
 

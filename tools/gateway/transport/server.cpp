@@ -43,13 +43,13 @@ struct GatewayServer::Impl {
   int socket_fd_limit = 0;  // accepted sockets from this descriptor number up are refused (start())
   lws_protocols protocols[3]{};
 
-  Impl(ServerOptions o, Cluster& cluster, state::GlobalStore& store, state::StateLocks& locks,
+  Impl(ServerOptions o, Backend& backend, state::GlobalStore& store, state::StateLocks& locks,
        registry::FunctionRegistry& registry)
       : options(std::move(o)),
         roots{options.web_root, options.sdk_dir,
               [&registry](std::string_view name) { return registry.browser_file(name); }},
         io(options.io_threads),
-        services{cluster, store, locks, registry, io, mailbox},
+        services{backend, store, locks, registry, io, mailbox},
         endpoint({options.limits, options.token_key, options.jwt, options.allow_anonymous, options.owners, options.users,
                   options.resume_grace, options.idle_timeout, "faasmjs-gateway " FAASMJS_VERSION, options.endpoint},
                  services) {
@@ -177,9 +177,9 @@ void sweep(lws_sorted_usec_list_t* sul) {
 
 }  // namespace
 
-GatewayServer::GatewayServer(ServerOptions options, Cluster& cluster, state::GlobalStore& store,
+GatewayServer::GatewayServer(ServerOptions options, Backend& backend, state::GlobalStore& store,
                              state::StateLocks& locks, registry::FunctionRegistry& registry)
-    : impl_(std::make_unique<Impl>(std::move(options), cluster, store, locks, registry)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), backend, store, locks, registry)) {}
 
 GatewayServer::~GatewayServer() {
   impl_->mailbox->close();

@@ -1,7 +1,7 @@
 // faasmjs-gateway's one port (libwebsockets): the web app, the SDK and the function binaries over HTTP
 // (http_files.h), and the wire protocol's WebSocket endpoint /ws with subprotocol faasmjs.v1
 // (ws_protocol.h). One service thread runs every lws callback; state writes and uploads run on a small
-// I/O pool; calls run in the cluster; their replies come back through the mailbox.
+// I/O pool; calls run in the backend; their replies come back through the mailbox.
 #pragma once
 
 #include <chrono>
@@ -14,7 +14,7 @@
 #include "auth/jwt.h"
 #include "auth/origin_policy.h"
 #include "auth/token.h"
-#include "cluster/cluster.h"
+#include "common/backend.h"
 #include "common/error.h"
 #include "protocol/frame_header.h"
 #include "registry/function_registry.h"
@@ -46,7 +46,7 @@ struct ServerOptions {
 
 class GatewayServer {
  public:
-  GatewayServer(ServerOptions options, Cluster& cluster, state::GlobalStore& store, state::StateLocks& locks,
+  GatewayServer(ServerOptions options, Backend& backend, state::GlobalStore& store, state::StateLocks& locks,
                 registry::FunctionRegistry& registry);
   ~GatewayServer();
   GatewayServer(const GatewayServer&) = delete;

@@ -58,7 +58,7 @@ Session::~Session() {
     kept_total_->bytes -= kept_bytes_;
   }
   for (auto& [id, request] : requests_) {
-    if (!request.done && request.call != 0) services_.cluster.cancel(request.call);
+    if (!request.done && request.call != 0) services_.backend.cancel(request.call);
   }
   // Behind the session's queued lock requests, so that none of them is granted after its holds went.
   services_.io.post(id_, [&locks = services_.locks, owner = lock_owner_] { locks.release_all(owner); });
@@ -126,7 +126,7 @@ void Session::run(std::uint32_t id, Invoke& invoke) {
   call.cmdline = std::move(invoke.cmdline);
   call.timeout = std::chrono::milliseconds(invoke.timeout_ms);
   call.input = std::move(invoke.input);
-  auto submitted = services_.cluster.submit(
+  auto submitted = services_.backend.submit(
       std::move(call), [mailbox = services_.mailbox, session = id_, id, max_body = limits_.max_body](CallResult result) {
         mailbox->post(session, id, result_message(result, max_body));
       });
@@ -163,7 +163,7 @@ void Session::run(std::uint32_t id, Cancel& cancel) {
   }
   // A finished (or forgotten, hence finished) call is not an error: ACK 0.
   const bool stopped = call != requests_.end() && !call->second.done && call->second.call != 0 &&
-                       services_.cluster.cancel(call->second.call);
+                       services_.backend.cancel(call->second.call);
   complete(id, encode(id, Ack{static_cast<std::uint8_t>(stopped ? 1 : 0)}));
 }
 

@@ -1,11 +1,11 @@
 // One client session of the wire protocol (docs/protocol.md, "Sessions, resuming, exactly-once"), apart
 // from its socket: the requests it made and their replies (kept for a resume), its lock owner and its
-// calls in the cluster. The session, not the socket, owns the requests: a socket that drops leaves the
+// calls in the backend. The session, not the socket, owns the requests: a socket that drops leaves the
 // session to wait for a resume, and whatever finishes meanwhile is kept for the client.
 //
 // Threads. A session lives on the service thread. What cannot run there goes elsewhere and comes back
 // through the Mailbox, addressed by session id, so a session that is gone meanwhile is simply not found:
-//   - INVOKE goes to the cluster at once (submit never blocks); its RESULT comes from a cluster thread;
+//   - INVOKE goes to the backend at once (submit never blocks); its RESULT comes from a backend thread;
 //   - STATE_* requests (writes fsync), STATE_LOCK and STATE_UNLOCK run on the I/O pool in one queue per
 //     session, in arrival order: an unlock after a push is only seen by others once the push is on disk;
 //   - UPLOAD (it compiles, for seconds) runs on the I/O pool in a queue of its own.
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster/cluster.h"
+#include "common/backend.h"
 #include "protocol/message_codec.h"
 #include "protocol/outgoing_queue.h"
 #include "registry/function_registry.h"
@@ -32,7 +32,7 @@
 namespace faasmjs::gateway::transport {
 
 struct Services {
-  Cluster& cluster;
+  Backend& backend;
   state::GlobalStore& store;
   state::StateLocks& locks;
   registry::FunctionRegistry& registry;
@@ -112,7 +112,7 @@ class Session {
     protocol::Type type{};
     bool done = false;
     protocol::Message reply;
-    CallId call = 0;                      // INVOKE: the cluster's id for it
+    CallId call = 0;                      // INVOKE: the backend's id for it
     std::vector<std::uint32_t> awaiting;  // AWAITs of this INVOKE waiting for its RESULT
   };
 

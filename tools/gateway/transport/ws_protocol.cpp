@@ -209,7 +209,7 @@ void Endpoint::hello(Connection& connection, const Message& message) {
                                                  static_cast<std::uint32_t>(options_.limits.max_frame),
                                                  static_cast<std::uint32_t>(options_.limits.chunk_size),
                                                  static_cast<std::uint32_t>(options_.limits.max_body),
-                                                 static_cast<std::uint32_t>(services_.cluster.workers()),
+                                                 static_cast<std::uint32_t>(services_.backend.workers()),
                                                  options_.server_name}));
 }
 

@@ -1,22 +1,23 @@
-// The embedded cluster as the rest of the gateway sees it: submit a call, get its result once, cancel it.
-// Sessions (transport/) submit the calls browsers INVOKE; calls running in the cluster submit the calls they
-// chain. The implementation (worker_pool.h) runs each call in a worker process, one call per process at a
-// time, so a trap, a loop or a memory bomb ends that call and never the gateway.
+// The call vocabulary every layer of the gateway shares: what a session or a chaining call asks a backend to
+// run (CallRequest), what comes back (CallResult, with RESULT's CallStatus), and the limits a backend applies.
+// It lives here, below protocol/, worker/ and the backends, so that none of them depends on another for it;
+// common/backend.h is the interface a backend implements with it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
-
-#include "common/error.h"
 
 namespace faasmjs::gateway {
 
 // Ids of calls, sessions and lock owners come from one process-wide counter, so they never collide.
-std::uint64_t new_id();
+inline std::uint64_t new_id() {
+  static std::atomic<std::uint64_t> next{1};
+  return next++;
+}
 
 struct CallRequest {
   std::string user;      // state namespace
@@ -24,7 +25,7 @@ struct CallRequest {
   std::uint32_t func_ptr = 0;  // 0: _start; else a table entry (Faasm's chain by pointer)
   std::vector<std::uint8_t> input;
   std::string cmdline;
-  std::chrono::milliseconds timeout{0};  // 0: the cluster's default; clipped to its maximum
+  std::chrono::milliseconds timeout{0};  // 0: the backend's default; clipped to its maximum
 };
 
 // Values are the wire protocol's RESULT status (docs/protocol.md).
@@ -53,6 +54,7 @@ struct CallResult {
 using CallId = std::uint64_t;
 using CallDone = std::function<void(CallResult)>;
 
+// The limits a backend applies to the calls it runs (--workers, --timeout, ... in gateway_options.cpp).
 struct ClusterLimits {
   std::size_t workers = 0;  // calls running at once; 0: one per core
   std::chrono::milliseconds default_timeout{60'000};
@@ -65,20 +67,6 @@ struct ClusterLimits {
   std::size_t max_tree_calls = 10'000;
   // Per user: calls submitted (INVOKE) and not finished; a submit beyond is refused.
   std::size_t max_user_calls = 10'000;
-};
-
-class Cluster {
- public:
-  virtual ~Cluster() = default;
-  // Starts a call and returns its id at once; `done` runs exactly once, on a cluster thread or inside the
-  // cancel() that ends the call (a queued one), and must not block. An unknown function is an UnknownFunction
-  // error, and then `done` never runs.
-  virtual Expected<CallId> submit(CallRequest request, CallDone done) = 0;
-  // Stops a queued or running call (its result says Cancelled); false when it had already finished or is
-  // unknown.
-  virtual bool cancel(CallId id) = 0;
-  // Calls running at once (what WELCOME announces as workers).
-  virtual std::size_t workers() const = 0;
 };
 
 }  // namespace faasmjs::gateway

@@ -1,0 +1,29 @@
+// Where calls run, as the rest of the gateway sees it: submit a call, get its result once, cancel it.
+// Sessions (transport/) submit the calls browsers INVOKE; calls running in a backend submit the calls they
+// chain. The embedded cluster (cluster/worker_pool.h) is one implementation: it runs each call in a worker
+// process, one call per process at a time, so a trap, a loop or a memory bomb ends that call and never the
+// gateway.
+#pragma once
+
+#include <cstddef>
+
+#include "common/calls.h"
+#include "common/error.h"
+
+namespace faasmjs::gateway {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Starts a call and returns its id at once; `done` runs exactly once, on a backend thread or inside the
+  // cancel() that ends the call (a queued one), and must not block. An unknown function is an UnknownFunction
+  // error, and then `done` never runs.
+  virtual Expected<CallId> submit(CallRequest request, CallDone done) = 0;
+  // Stops a queued or running call (its result says Cancelled); false when it had already finished or is
+  // unknown.
+  virtual bool cancel(CallId id) = 0;
+  // Calls running at once (what WELCOME announces as workers).
+  virtual std::size_t workers() const = 0;
+};
+
+}  // namespace faasmjs::gateway
