@@ -366,15 +366,25 @@ TEST_SUITE("sessions") {
     auto relock = only_reply(first, 2);
     CHECK(error_code(relock) == ErrorCode::BadState);
     CHECK(std::get<ErrorReply>(relock).message.find("already locked for write by this caller") != std::string::npos);
-    first.handle(request(3, StateLock{"b", true}));   // waits for the second session
-    second.handle(request(2, StateLock{"a", true}));  // would wait for the first: a cycle
+    // Each waits for the other. Sessions run their requests on threads of their own, so either may arrive
+    // second: that one closes the cycle and is refused, the other waits.
+    first.handle(request(3, StateLock{"b", true}));
+    second.handle(request(2, StateLock{"a", true}));
     deliver({&first, &second}, 1);
-    auto refused = only_reply(second, 2);
+    auto from_first = replies(first);
+    auto from_second = replies(second);
+    REQUIRE(from_first.size() + from_second.size() == 1);
+    const bool second_refused = from_second.size() == 1;
+    const auto& [refused_id, refused] = second_refused ? from_second[0] : from_first[0];
+    CHECK(refused_id == (second_refused ? 2u : 3u));
     CHECK(error_code(refused) == ErrorCode::BadState);
-    CHECK(std::get<ErrorReply>(refused).message.starts_with("deadlock: a write lock on 'alice_a' would wait for"));
-    // Breaking the cycle lets the first session's wait end.
-    second.handle(request(3, StateUnlock{"b", true}));
+    const std::string wanted = second_refused ? "a" : "b";
+    CHECK(std::get<ErrorReply>(refused).message.starts_with("deadlock: a write lock on 'alice_" + wanted + "' would wait for"));
+    // Breaking the cycle (the refused session lets go of what it holds) ends the other's wait.
+    Session& refused_session = second_refused ? second : first;
+    Session& waiting = second_refused ? first : second;
+    refused_session.handle(request(4, StateUnlock{second_refused ? "b" : "a", true}));
     deliver({&first, &second}, 2);
-    CHECK(std::get<Ack>(only_reply(first, 3)).value == 1);
+    CHECK(std::get<Ack>(only_reply(waiting, second_refused ? 3 : 2)).value == 1);
   }
 }
