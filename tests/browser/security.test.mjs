@@ -4,7 +4,6 @@
 // which trusts the test's generated certificate by its public key (--ignore-certificate-errors-spki-list).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import path from 'node:path';
 
 import { launchChromium, newPage } from '../../tools/demo/chromium.mjs';
 import { startGateway } from '../../tools/demo/gateway.mjs';
+import { selfSignedCertificate, spkiHash } from '../support/certificate.mjs';
 import { examplesDir } from './support.mjs';
 
 const BLANK = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>faasm.js test</title>';
@@ -83,12 +83,8 @@ describe('TLS in the browser', { timeout: 240_000 }, () => {
   let browser;
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-tls-'));
-    const [cert, key] = [path.join(scratch, 'cert.pem'), path.join(scratch, 'key.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
-      '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-    const publicKey = execFileSync('openssl', ['x509', '-pubkey', '-noout', '-in', cert]);
-    const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: publicKey });
-    const spki = execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: der }).toString('base64');
+    const { cert, key } = selfSignedCertificate(scratch);
+    const spki = spkiHash(cert);
     gateway = await startGateway({ functionDirs: [examplesDir], webRoot: webRootWithBlankPage(scratch),
       args: ['--tls-cert', cert, '--tls-key', key] });
     browser = await launchChromium({ flags: [`--ignore-certificate-errors-spki-list=${spki}`] });

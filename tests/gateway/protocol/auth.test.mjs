@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 
 import { connect } from '../../../sdk/js/index.js';
 import { mintToken, readTokenKey } from '../../../sdk/js/auth/mint-token.js';
+import { selfSignedCertificate } from '../../support/certificate.mjs';
 import { Client, GATEWAY, Gateway, TYPE, bytes, functionsDir, scratchDir, text } from './harness.mjs';
 
 const CALL_MS = 240_000;
@@ -301,14 +302,12 @@ describe('gateway TLS', { timeout: 300_000 }, () => {
   let ca;
   before(async () => {
     scratch = scratchDir();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(scratch, 'key.pem'), '-out', join(scratch, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-    ca = readFileSync(join(scratch, 'cert.pem'));
+    const { cert, key } = selfSignedCertificate(scratch);
+    ca = readFileSync(cert);
     mkdirSync(join(scratch, 'web'));
     writeFileSync(join(scratch, 'web', 'index.html'), 'served over TLS');
-    gateway = await Gateway.start({ data: join(scratch, 'data'), functions: functionsDir(scratch), args: ['--tls-cert', join(scratch, 'cert.pem'),
-      '--tls-key', join(scratch, 'key.pem'), '--web-root', join(scratch, 'web')] });
+    gateway = await Gateway.start({ data: join(scratch, 'data'), functions: functionsDir(scratch), args: ['--tls-cert', cert,
+      '--tls-key', key, '--web-root', join(scratch, 'web')] });
   });
   after(async () => { await gateway?.stop(); });
 
