@@ -1,16 +1,17 @@
 #include "auth/jwt.h"
 
 #include <openssl/evp.h>
+#include <nlohmann/json.hpp>
 #include <openssl/pem.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <iterator>
-#include <map>
 #include <optional>
-#include <variant>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace faasmjs::gateway::auth {
 
@@ -34,133 +35,24 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return bytes;
 }
 
-// One JSON object's members whose values are strings or numbers; other values (arrays, objects, true,
-// false, null) are checked and skipped. Strict: one object, nothing after it, no duplicate names.
-using Claim = std::variant<std::string, double>;
-
-class JsonObject {
- public:
-  static std::optional<std::map<std::string, std::optional<Claim>>> parse(std::string_view text) {
-    JsonObject reader(text);
-    std::map<std::string, std::optional<Claim>> members;
-    reader.space();
-    if (!reader.take('{')) return std::nullopt;
-    reader.space();
-    if (!reader.take('}')) {
-      do {
-        reader.space();
-        auto name = reader.string();
-        reader.space();
-        if (!name || !reader.take(':')) return std::nullopt;
-        reader.space();
-        std::optional<Claim> value;
-        if (!reader.value(value, 0) || members.contains(*name)) return std::nullopt;
-        members.emplace(std::move(*name), std::move(value));
-        reader.space();
-      } while (reader.take(','));
-      if (!reader.take('}')) return std::nullopt;
-    }
-    reader.space();
-    if (reader.at_ != text.size()) return std::nullopt;
-    return members;
-  }
-
- private:
-  static constexpr int kMaxDepth = 16;
-
-  explicit JsonObject(std::string_view text) : text_(text) {}
-
-  bool take(char c) {
-    if (at_ < text_.size() && text_[at_] == c) return ++at_, true;
-    return false;
-  }
-  void space() {
-    while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\n' || text_[at_] == '\r')) ++at_;
-  }
-  bool word(std::string_view w) {
-    if (text_.substr(at_, w.size()) != w) return false;
-    at_ += w.size();
+// One JSON object, parsed by nlohmann/json, and refused when any object in it names a member twice (two
+// "sub"s would let two readers of one token see two users) or nests deeper than a token needs.
+std::optional<nlohmann::json> json_object(std::string_view text) {
+  constexpr int kMaxDepth = 16;
+  bool refused = false;
+  std::vector<std::set<std::string>> names;  // of each object being read
+  const auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (depth > kMaxDepth) refused = true;
+    if (event == Event::object_start) names.emplace_back();
+    if (event == Event::object_end && !names.empty()) names.pop_back();
+    if (event == Event::key && !names.empty() && !names.back().insert(parsed.get<std::string>()).second) refused = true;
     return true;
-  }
-
-  // A string; \u escapes other than ASCII are refused (no claim that matters here needs them).
-  std::optional<std::string> string() {
-    if (!take('"')) return std::nullopt;
-    std::string out;
-    while (at_ < text_.size()) {
-      const char c = text_[at_++];
-      if (c == '"') return out;
-      if (static_cast<unsigned char>(c) < 0x20) return std::nullopt;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (at_ >= text_.size()) return std::nullopt;
-      const char escape = text_[at_++];
-      static constexpr std::string_view kFrom = "\"\\/bfnrt", kTo = "\"\\/\b\f\n\r\t";
-      if (const auto simple = kFrom.find(escape); simple != std::string_view::npos) {
-        out += kTo[simple];
-      } else if (escape == 'u' && at_ + 4 <= text_.size()) {
-        unsigned code = 0;
-        const auto [end, problem] = std::from_chars(text_.data() + at_, text_.data() + at_ + 4, code, 16);
-        if (problem != std::errc() || end != text_.data() + at_ + 4 || code == 0 || code > 0x7f) return std::nullopt;
-        out += static_cast<char>(code);
-        at_ += 4;
-      } else {
-        return std::nullopt;
-      }
-    }
-    return std::nullopt;
-  }
-
-  std::optional<double> number() {
-    const std::size_t start = at_;
-    take('-');
-    while (at_ < text_.size() && std::string_view("0123456789.eE+-").find(text_[at_]) != std::string_view::npos) ++at_;
-    double value = 0;
-    const auto [end, problem] = std::from_chars(text_.data() + start, text_.data() + at_, value);
-    if (problem != std::errc() || end != text_.data() + at_ || !std::isfinite(value)) return std::nullopt;
-    return value;
-  }
-
-  bool value(std::optional<Claim>& out, int depth) {
-    if (depth > kMaxDepth || at_ >= text_.size()) return false;
-    const char c = text_[at_];
-    if (c == '"') {
-      auto text = string();
-      if (text) out = std::move(*text);
-      return text.has_value();
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      auto n = number();
-      if (n) out = *n;
-      return n.has_value();
-    }
-    if (c == '{' || c == '[') {
-      const char close = c == '{' ? '}' : ']';
-      ++at_;
-      space();
-      if (take(close)) return true;
-      do {
-        space();
-        if (c == '{') {
-          if (!string()) return false;
-          space();
-          if (!take(':')) return false;
-          space();
-        }
-        std::optional<Claim> ignored;
-        if (!value(ignored, depth + 1)) return false;
-        space();
-      } while (take(','));
-      return take(close);
-    }
-    return word("true") || word("false") || word("null");
-  }
-
-  std::string_view text_;
-  std::size_t at_ = 0;
-};
+  };
+  nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end(), check, /*allow_exceptions=*/false);
+  if (refused || parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  return parsed;
+}
 
 Expected<Identity> refuse(std::string why) { return fail(ErrorCode::BadToken, "the JWT " + why); }
 
@@ -200,10 +92,10 @@ Expected<Identity> JwtVerifier::verify(std::string_view token, std::int64_t now)
   auto payload = base64url_decode(token.substr(first + 1, second - first - 1));
   auto signature = base64url_decode(token.substr(second + 1));
   if (!header || !payload || !signature) return refuse("is not three base64url parts");
-  auto head = JsonObject::parse(*header);
+  auto head = json_object(*header);
   if (!head) return refuse("header is not a JSON object");
-  auto alg = head->find("alg");
-  if (alg == head->end() || !alg->second || *alg->second != Claim(algorithm_)) {
+  const auto alg = head->find("alg");
+  if (alg == head->end() || !alg->is_string() || alg->get<std::string>() != algorithm_) {
     return refuse("must be signed with " + algorithm_ + ", the algorithm of --jwt-public-key");
   }
   // The signature first: nothing from an unverified payload is looked at.
@@ -215,17 +107,17 @@ Expected<Identity> JwtVerifier::verify(std::string_view token, std::int64_t now)
       EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(signature->data()), signature->size(),
                        reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size()) == 1;
   if (!valid) return refuse("signature does not verify with --jwt-public-key");
-  auto claims = JsonObject::parse(*payload);
+  auto claims = json_object(*payload);
   if (!claims) return refuse("payload is not a JSON object");
   auto text = [&](const char* name) -> const std::string* {
-    auto found = claims->find(name);
-    return found != claims->end() && found->second ? std::get_if<std::string>(&*found->second) : nullptr;
+    const auto found = claims->find(name);
+    return found != claims->end() && found->is_string() ? found->get_ptr<const std::string*>() : nullptr;
   };
   auto seconds = [&](const char* name) -> std::optional<double> {
-    auto found = claims->find(name);
-    if (found == claims->end() || !found->second) return std::nullopt;
-    const double* value = std::get_if<double>(&*found->second);
-    return value ? std::optional(*value) : std::nullopt;
+    const auto found = claims->find(name);
+    if (found == claims->end() || !found->is_number()) return std::nullopt;
+    const double value = found->get<double>();
+    return std::isfinite(value) ? std::optional(value) : std::nullopt;
   };
   const std::string* subject = text("sub");
   if (subject == nullptr || !valid_user(*subject)) return refuse("needs a \"sub\" that is a user name (1-64 of A-Z, a-z, 0-9 and -)");
