@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { WASM_HEADER, leb, name, section } from '../support/wasm-bytes.mjs';
+
 const tool = process.env.FAASMJS_ASYNCIFY;
 const wat2wasm = process.env.WAT2WASM ?? 'wat2wasm';
 assert.ok(tool, 'FAASMJS_ASYNCIFY must name the faasmjs-asyncify executable');
@@ -138,28 +140,15 @@ describe('faasmjs-asyncify rejects bad input with one line and exit status 2', (
 // A function whose _start nests `depth` blocks around its call to __faasm_await_call, in binary form
 // (wat2wasm itself overflows its stack on such text).
 function nestedBlocks(depth) {
-  const leb = (n) => {
-    const out = [];
-    do {
-      let byte = n & 0x7f;
-      n >>>= 7;
-      if (n !== 0) byte |= 0x80;
-      out.push(byte);
-    } while (n !== 0);
-    return out;
-  };
-  const section = (id, payload) => Buffer.concat([Buffer.from([id, ...leb(payload.length)]), payload]);
-  const name = (text) => Buffer.concat([Buffer.from(leb(text.length)), Buffer.from(text)]);
-  const body = Buffer.concat([Buffer.from([0]), Buffer.alloc(2 * depth, Buffer.from([0x02, 0x40])),
-    Buffer.from([0x41, 1, 0x10, 0, 0x1a]), Buffer.alloc(depth, 0x0b), Buffer.from([0x0b])]);
-  return Buffer.concat([
-    Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
-    section(1, Buffer.from([2, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 0, 0])),
-    section(2, Buffer.concat([Buffer.from([1]), name('env'), name('__faasm_await_call'), Buffer.from([0, 0])])),
-    section(3, Buffer.from([1, 1])),
-    section(5, Buffer.from([1, 0, 1])),
-    section(7, Buffer.concat([Buffer.from([2]), name('memory'), Buffer.from([2, 0]), name('_start'), Buffer.from([0, 1])])),
-    section(10, Buffer.concat([Buffer.from([1]), Buffer.from(leb(body.length)), body])),
+  const body = [0, ...new Array(depth).fill([0x02, 0x40]).flat(), 0x41, 1, 0x10, 0, 0x1a, ...new Array(depth + 1).fill(0x0b)];
+  return Buffer.from([
+    ...WASM_HEADER,
+    ...section(1, [2, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 0, 0]),
+    ...section(2, [1, ...name('env'), ...name('__faasm_await_call'), 0, 0]),
+    ...section(3, [1, 1]),
+    ...section(5, [1, 0, 1]),
+    ...section(7, [2, ...name('memory'), 2, 0, ...name('_start'), 0, 1]),
+    ...section(10, [1, ...leb(body.length), ...body]),
   ]);
 }
 

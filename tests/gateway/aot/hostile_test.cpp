@@ -6,15 +6,12 @@
 #include "aot/module_abi.h"
 #include "aot_fixture.hpp"
 #include "common/sha256.h"
+#include "../support/faasm_module_wat.hpp"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::testing;
 
 namespace {
-
-const std::string kFaasmExports = R"((memory (export "memory") 1)
-  (func (export "malloc") (param i32) (result i32) i32.const 0)
-  (func (export "_start")))";
 
 // C that writes `marker` when the shared object is loaded, once however often it is included; closed and
 // reopened as a comment around it, as wasm2c 1.0.32 writes `/* export: '<name>' */`.

@@ -6,29 +6,17 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { WASM_HEADER, leb, name, section } from '../../support/wasm-bytes.mjs';
 import { Client, Gateway, TYPE, bytes, scratchDir } from '../protocol/harness.mjs';
 
 const CALL_MS = 120_000;
-
-function leb(value) {
-  const out = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-const name = (text) => [...leb(Buffer.byteLength(text)), ...Buffer.from(text)];
-const section = (id, payload) => [id, ...leb(payload.length), ...payload];
 
 // memory, malloc, _start (with `startBody`), and one more () -> () function exported as `extra`.
 function faasmModule({ extra = 'extra', startBody = [0x0b] } = {}) {
   const body = (code) => [...leb(code.length + 1), 0x00, ...code];
   const startCode = body(startBody);
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     ...section(1, [0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x00]),
     ...section(3, [0x03, 0x00, 0x01, 0x01]),
     ...section(5, [0x01, 0x00, 0x01]),

@@ -10,18 +10,11 @@
 #include "aot/module_check.h"
 #include "common/host_imports.h"
 #include "common/sha256.h"
+#include "../support/faasm_module_wat.hpp"
 #include "test_support.hpp"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::testing;
-
-namespace {
-
-const std::string kFaasmExports = R"((memory (export "memory") 1)
-  (func (export "malloc") (param i32) (result i32) i32.const 0)
-  (func (export "_start")))";
-
-}  // namespace
 
 TEST_SUITE("aot.cache") {
   TEST_CASE("compiles once per binary; later compiles come from the cache, also when concurrent") {
