@@ -19,7 +19,8 @@ constexpr char kUsage[] = R"(Usage: faasmjs-gateway [options]
        faasmjs-gateway token --user NAME [--role invoke|upload|admin] [--ttl 1h] --key-file FILE
 
 Serves a web app, the faasm.js SDK and the faasmjs.v1 WebSocket endpoint on one port, with an embedded
-single-node cluster that runs the same function binaries as the browser (docs/gateway.md).
+single-node cluster that runs the same function binaries as the browser, or in front of a Faasm cluster
+(--faasm; docs/gateway.md).
 
 Options:
   -p, --port N            port to listen on, 0 for any free one (default 8080)
@@ -73,6 +74,11 @@ Options:
       --hello-timeout S   close sockets that have not said HELLO this long after connecting (default 10)
       --resume-grace S    how long a dropped session waits for its client (default 30)
       --idle-timeout S    close sockets silent this long; clients PING every 15 s (default 90)
+      --faasm planner=URL,upload=URL[,redis=HOST:PORT]
+                          run calls on a Faasm cluster instead of the embedded one: URL of faabric's
+                          planner and of faasm's upload server (http://HOST:PORT), and the Redis Faasm
+                          keeps state in; functions are uploaded there per user, the gateway polls the
+                          planner for results (docs/gateway.md, "In front of Faasm")
       --worker PATH       the worker executable (default: faasmjs-worker beside this one)
       --asyncify PATH     the asyncify tool, for uploads (default: faasmjs-asyncify beside this one, else the build's)
   -q, --quiet             log only errors
@@ -105,6 +111,53 @@ std::optional<long long> number(const char* text, long long low, long long high)
 
 }  // namespace
 
+std::expected<FaasmEndpoints, std::string> parse_faasm_endpoints(std::string_view value) {
+  const std::string shape = "it takes planner=URL,upload=URL[,redis=HOST:PORT], got '" + std::string(value) + "'";
+  FaasmEndpoints endpoints;
+  auto url = [&](std::string_view key, std::string_view text) -> std::expected<std::string, std::string> {
+    while (text.ends_with('/')) text.remove_suffix(1);
+    std::string_view rest = text;
+    if (rest.starts_with("http://")) {
+      rest.remove_prefix(7);
+    } else if (rest.starts_with("https://")) {
+      rest.remove_prefix(8);
+    } else {
+      return std::unexpected(std::string(key) + "= needs an http:// or https:// URL, got '" + std::string(text) + "'");
+    }
+    if (rest.empty() || rest.find_first_of("/?# ") != std::string_view::npos)
+      return std::unexpected(std::string(key) + "= needs a URL of a host and port only (http://HOST:PORT), got '" +
+                             std::string(text) + "'");
+    return std::string(text);
+  };
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    const std::size_t comma = std::min(value.find(',', start), value.size());
+    const std::string_view item = value.substr(start, comma - start);
+    start = comma + 1;
+    const std::size_t equals = item.find('=');
+    if (equals == std::string_view::npos) return std::unexpected(shape);
+    const std::string_view key = item.substr(0, equals), text = item.substr(equals + 1);
+    if (key == "planner" || key == "upload") {
+      std::string& slot = key == "planner" ? endpoints.planner : endpoints.upload;
+      if (!slot.empty()) return std::unexpected(std::string(key) + "= is given twice");
+      auto parsed = url(key, text);
+      if (!parsed) return std::unexpected(parsed.error());
+      slot = std::move(*parsed);
+    } else if (key == "redis") {
+      if (endpoints.redis) return std::unexpected("redis= is given twice");
+      const std::size_t colon = text.rfind(':');
+      const auto port = colon == std::string_view::npos ? std::nullopt
+                                                        : number(std::string(text.substr(colon + 1)).c_str(), 1, 65535);
+      if (colon == 0 || !port) return std::unexpected("redis= needs HOST:PORT, got '" + std::string(text) + "'");
+      endpoints.redis = std::string(text);
+    } else {
+      return std::unexpected("unknown key '" + std::string(key) + "': " + shape);
+    }
+  }
+  if (endpoints.planner.empty() || endpoints.upload.empty()) return std::unexpected("planner= and upload= are both needed: " + shape);
+  return endpoints;
+}
+
 std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   GatewayOptions options;
   const fs::path share = beside_this("").parent_path() / "share" / "faasmjs";
@@ -118,7 +171,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kJwt, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
                kCacheMax, kCompileTimeout, kCompileMemory,
                kMaxOutput, kChainDepth, kTreeCalls, kWaitingCalls, kLockTimeout, kConnections, kPerAddress, kSessions,
-               kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls, kUploadBytes, kUploadsPerMinute };
+               kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls, kUploadBytes, kUploadsPerMinute, kFaasm };
   static const option long_options[] = {
       {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
       {"web-root", required_argument, nullptr, 'w'},   {"sdk", required_argument, nullptr, kSdk},
@@ -149,6 +202,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"max-user-calls", required_argument, nullptr, kUserCalls},
       {"max-upload-bytes", required_argument, nullptr, kUploadBytes},
       {"uploads-per-minute", required_argument, nullptr, kUploadsPerMinute},
+      {"faasm", required_argument, nullptr, kFaasm},
       {"quiet", no_argument, nullptr, 'q'},            {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, 'V'},          {nullptr, 0, nullptr, 0},
   };
@@ -298,6 +352,12 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         options.endpoint.hello_timeout = std::chrono::seconds(*seconds);
         break;
       }
+      case kFaasm: {
+        auto endpoints = parse_faasm_endpoints(optarg);
+        if (!endpoints) return bad("--faasm: " + endpoints.error());
+        options.faasm = std::move(*endpoints);
+        break;
+      }
       case kWorker: options.worker_binary = optarg; break;
       case kAsyncify: options.asyncify_tool = optarg; break;
       case kCacheMax: {
@@ -332,7 +392,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   if (options.tls_cert.has_value() != options.tls_key.has_value()) return bad("--tls-cert and --tls-key go together");
   options.cache_dir = cache.value_or(options.data_dir / "aot-cache");
   options.compiler.cache_dir = options.cache_dir;
-  if (!fs::exists(options.worker_binary)) return bad("no worker at " + options.worker_binary.string() + " (--worker)");
+  if (!options.faasm && !fs::exists(options.worker_binary)) return bad("no worker at " + options.worker_binary.string() + " (--worker)");
   return options;
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "aot/aot_compiler.h"
 #include "common/calls.h"
@@ -15,6 +16,16 @@
 #include "transport/session.h"
 
 namespace faasmjs::gateway {
+
+// --faasm planner=URL,upload=URL[,redis=HOST:PORT]: calls run on that Faasm cluster instead of the embedded one.
+struct FaasmEndpoints {
+  std::string planner;  // http://HOST:PORT, no trailing slash
+  std::string upload;
+  std::optional<std::string> redis;  // HOST:PORT of the Redis Faasm keeps state in (STATE_MODE=redis)
+};
+
+// The value of --faasm, or one line saying what is wrong with it.
+std::expected<FaasmEndpoints, std::string> parse_faasm_endpoints(std::string_view value);
 
 struct GatewayOptions {
   std::string host = "127.0.0.1";
@@ -42,6 +53,7 @@ struct GatewayOptions {
   transport::EndpointLimits endpoint;
   std::chrono::milliseconds lock_timeout{30'000};
   std::size_t max_waiting_calls = 256;
+  std::optional<FaasmEndpoints> faasm;
   bool quiet = false;
 };
 

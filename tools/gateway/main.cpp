@@ -1,5 +1,5 @@
 // faasmjs-gateway: the web app, the SDK and the WebSocket endpoint on one port, with the embedded single-node
-// cluster behind it. Options are in gateway_options.cpp; this file wires the components together in
+// cluster behind it, or a Faasm cluster (--faasm). Options are in gateway_options.cpp; this file wires the components together in
 // dependency order and takes them down in reverse on SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
@@ -10,6 +10,7 @@
 #include "auth/function_owners.h"
 #include "auth/token.h"
 #include "cluster/worker_pool.h"
+#include "faasm/faasm_backend.h"
 #include "gateway_options.h"
 #include "registry/function_registry.h"
 #include "state/data_lock.h"
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
   }
   auto owners = auth::FunctionOwners::open(options.data_dir / "function-owners");
   if (!owners) return fail_start("function owners", owners.error());
+  // Where state lives: the one place it is chosen. Today both backends keep it in DATA/state. With --faasm,
+  // the state shared with Faasm functions (open_faasm_state(options.faasm->redis, options.faasm->upload, ...):
+  // Redis and the upload server's /s/, and Faasm's lock protocol) replaces the store and the locks here.
   auto store = state::GlobalStore::open(options.data_dir / "state");
   if (!store) return fail_start("state", store.error());
   auto locks = state::StateLocks::create(options.lock_timeout);
@@ -76,12 +80,17 @@ int main(int argc, char** argv) {
   compiler_options.log = log;
   auto compiler = aot::Compiler::create(compiler_options);
   if (!compiler) return fail_start("compiler", compiler.error());
-  auto registry = registry::FunctionRegistry::open({options.data_dir, options.functions_dir, options.asyncify_tool, log},
-                                                   **compiler);
+  // In front of Faasm, its upload server compiles; the registry still makes and serves the browser variants.
+  auto registry = registry::FunctionRegistry::open(
+      {options.data_dir, options.functions_dir, options.asyncify_tool, log, !options.faasm.has_value()}, **compiler);
   if (!registry) return fail_start("functions", registry.error());
-  auto cluster =
-      cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, **store, *tier, *locks, log,
-                               options.max_waiting_calls});
+  std::unique_ptr<Backend> cluster;
+  if (options.faasm) {
+    cluster = faasm::create_faasm_backend({options.faasm->planner, options.faasm->upload, options.limits, **registry, log});
+  } else {
+    cluster = cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, **store, *tier, *locks,
+                                       log, options.max_waiting_calls});
+  }
 
   transport::ServerOptions server_options;
   server_options.host = options.host;
@@ -127,9 +136,14 @@ int main(int argc, char** argv) {
   log("web root " + options.web_root.string() + ", SDK at /sdk/ from " + options.sdk_dir.string());
   log(std::to_string(names.size()) + " function(s) registered" +
       (options.functions_dir ? " from " + options.functions_dir->string() : std::string()) +
-      (names.empty() ? "" : ", compiling in the background"));
-  log("data in " + options.data_dir.string() + " (compile cache " + options.cache_dir.string() + "); " +
-      std::to_string(cluster->workers()) + " worker(s)");
+      (names.empty() || options.faasm ? "" : ", compiling in the background"));
+  if (options.faasm) {
+    log("calls run on Faasm: planner " + options.faasm->planner + ", upload server " + options.faasm->upload + "; " +
+        std::to_string(cluster->workers()) + " slot(s); data in " + options.data_dir.string());
+  } else {
+    log("data in " + options.data_dir.string() + " (compile cache " + options.cache_dir.string() + "); " +
+        std::to_string(cluster->workers()) + " worker(s)");
+  }
   std::fflush(stderr);
 
   server.run();

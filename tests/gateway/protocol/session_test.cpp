@@ -31,6 +31,9 @@ class FakeBackend : public Backend {
     return true;
   }
   std::size_t workers() const override { return 1; }
+  Expected<void> accept_upload(std::string_view, std::string_view, std::span<const std::uint8_t>) override {
+    return {};
+  }
   // Runs call `id`'s completion, as a backend thread would.
   void finish(CallId id, CallResult result) {
     auto done = std::exchange(pending[id - 1], nullptr);

@@ -12,7 +12,7 @@
 #include <set>
 #include <thread>
 
-#include "cluster/call_trace.h"
+#include "common/call_trace.h"
 #include "cluster/run_tokens.h"
 #include "cluster/worker_process.h"
 #include "common/byte_io.h"
@@ -146,6 +146,10 @@ class Pool final : public Backend {
   }
 
   std::size_t workers() const override { return tokens_.count(); }
+  // The registry compiles what the workers run; nothing is kept here.
+  Expected<void> accept_upload(std::string_view, std::string_view, std::span<const std::uint8_t>) override {
+    return {};
+  }
 
  private:
   // --- slots (all under mutex_) ---

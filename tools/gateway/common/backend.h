@@ -6,6 +6,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
 
 #include "common/calls.h"
 #include "common/error.h"
@@ -24,6 +27,11 @@ class Backend {
   virtual bool cancel(CallId id) = 0;
   // Calls running at once (what WELCOME announces as workers).
   virtual std::size_t workers() const = 0;
+  // UPLOAD by `user`, before the registry stores the binary: the backend takes the function where its calls
+  // run, and an error refuses the upload (the registry keeps the earlier version). The embedded cluster runs
+  // what the registry compiles and accepts at once; Faasm gets it on its upload server. Blocks (it may compile).
+  virtual Expected<void> accept_upload(std::string_view user, std::string_view function,
+                                       std::span<const std::uint8_t> wasm) = 0;
 };
 
 }  // namespace faasmjs::gateway

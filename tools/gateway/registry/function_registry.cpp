@@ -51,17 +51,21 @@ namespace faasmjs::gateway::registry {
 namespace fs = std::filesystem;
 
 namespace {
-
-using Bytes = std::vector<std::uint8_t>;
-
 constexpr std::size_t kMaxName = 64;
+}  // namespace
 
-bool valid_name(std::string_view name) {
+bool valid_function_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxName) return false;
   return std::ranges::all_of(name, [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+bool valid_name(std::string_view name) { return valid_function_name(name); }
 
 // A name (or a tool's line) as it may appear in a message: cut, and without bytes that would break the line.
 std::string printable(std::string_view name, std::size_t max = kMaxName + 1) {
@@ -114,6 +118,7 @@ class Entry final : public RegisteredFunction {
 
   const std::string& name() const override { return name_; }
   const std::string& sha256() const override { return sha_; }
+  fs::path wasm_path() const override { return file(".wasm"); }
   Expected<aot::CompiledModule> wait_ready() const override { return ready_.get(); }
 
   void finish(Expected<aot::CompiledModule> result) { promise_.set_value(std::move(result)); }
@@ -194,6 +199,10 @@ class Registry final : public FunctionRegistry {
       entries_[name] = entry;
       queue_.push_back({std::move(entry), std::move(*wasm)});
     }
+    if (!options_.compile) {
+      for (auto& pending : queue_) pending.entry->finish(runs_elsewhere(pending.entry->name()));
+      queue_.clear();
+    }
     for (unsigned i = 0; i < std::min<std::size_t>(cores_, queue_.size()); ++i) {
       compilers_.emplace_back([this] { compile_loop(); });
     }
@@ -206,13 +215,13 @@ class Registry final : public FunctionRegistry {
     }
     const std::string function(name);
     std::lock_guard serialised(upload_mutex(function));
-    auto module = compile(function, wasm);
+    auto module = options_.compile ? compile(function, wasm) : not_compiled(wasm);
     if (!module) return std::unexpected(module.error());
     const fs::path dir = uploads() / function;
     auto stored = store(function, wasm, dir);
     if (!stored) return std::unexpected(for_client(stored.error()));
     auto entry = std::make_shared<Entry>(function, module->sha256, dir);
-    entry->finish(*module);
+    entry->finish(options_.compile ? Expected<aot::CompiledModule>(*module) : runs_elsewhere(function));
     {
       std::lock_guard lock(mutex_);
       entries_[function] = entry;
@@ -312,6 +321,17 @@ class Registry final : public FunctionRegistry {
     }
     log(name + " ready " + (module->cached ? std::string("from cache") : "in " + seconds(module->compile_ms)));
     return module;
+  }
+
+  // Without compiling (RegistryOptions::compile off), what an upload's reply reports.
+  static Expected<aot::CompiledModule> not_compiled(std::span<const std::uint8_t> wasm) {
+    aot::CompiledModule module;
+    module.sha256 = sha256_hex(wasm);
+    return module;
+  }
+
+  static Expected<aot::CompiledModule> runs_elsewhere(const std::string& name) {
+    return fail(ErrorCode::Internal, name + " is not compiled for the embedded cluster: its calls run on Faasm");
   }
 
   void compile_loop() {

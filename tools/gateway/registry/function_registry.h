@@ -28,13 +28,21 @@ struct RegistryOptions {
   std::optional<std::filesystem::path> functions_dir;  // --functions
   std::filesystem::path asyncify_tool;  // faasmjs-asyncify, for uploads
   std::function<void(std::string_view)> log;  // start-up and compile progress lines
+  // Compile for the embedded cluster's workers. Off in front of Faasm (--faasm), whose upload server compiles:
+  // functions are then registered and served to browsers, and wait_ready() says they run elsewhere.
+  bool compile = true;
 };
+
+// 1-64 characters of [A-Za-z0-9_-]: the names the registry takes.
+bool valid_function_name(std::string_view name);
 
 class RegisteredFunction {
  public:
   virtual ~RegisteredFunction() = default;
   virtual const std::string& name() const = 0;
   virtual const std::string& sha256() const = 0;
+  // The binary as registered (what a backend that compiles elsewhere sends there).
+  virtual std::filesystem::path wasm_path() const = 0;
   // Blocks until compiled: the module, or the compile error (BadWasm / Internal).
   virtual Expected<aot::CompiledModule> wait_ready() const = 0;
 };

@@ -169,8 +169,11 @@ void Session::run(std::uint32_t id, Cancel& cancel) {
 
 void Session::run(std::uint32_t id, Upload& upload) {
   // Uploads compile for seconds: a queue of their own, so they do not hold up this session's state requests.
-  services_.io.post(new_id(), [&registry = services_.registry, mailbox = services_.mailbox, session = id_, id,
+  services_.io.post(new_id(), [&registry = services_.registry, &backend = services_.backend,
+                               mailbox = services_.mailbox, session = id_, user = user_, id,
                                upload = std::move(upload)] {
+    if (auto accepted = backend.accept_upload(user, upload.function, upload.wasm); !accepted)
+      return mailbox->post(session, id, error_message(accepted.error().code, accepted.error().message));
     auto uploaded = registry.upload(upload.function, upload.wasm);
     if (!uploaded) return mailbox->post(session, id, error_message(uploaded.error().code, uploaded.error().message));
     mailbox->post(session, id, Uploaded{uploaded->name, uploaded->sha256, uploaded->compile_ms});
