@@ -290,7 +290,8 @@ export class Client extends EventTarget {
     // As in the browser: a call that ran to its end with a non-zero return says so with its output.
     trace.error = result.error !== '' ? result.error
       : result.returnValue !== 0 ? returnedMessage(name, result.returnValue, outputText) : null;
-    Object.assign(trace, { status: result.status, queuedUs: result.queuedUs, runUs: result.runUs, worker: gatewayTrace.worker });
+    Object.assign(trace, { status: result.status, queuedUs: result.queuedUs, runUs: result.runUs, worker: gatewayTrace.worker },
+      backendFields(gatewayTrace));
     trace.chained = (gatewayTrace.chained ?? []).map((call) => clusterCall(call, trace.startedAt));
     if (gatewayTrace.omitted !== undefined) trace.omitted = gatewayTrace.omitted;
     progress('done');
@@ -394,5 +395,11 @@ function clusterCall(call, startedAt) {
     queuedUs: call.queuedUs, runUs: call.runUs, worker: call.worker, returnValue: call.returnValue, error: call.error ?? null,
     chained: Array.isArray(call.chained) ? call.chained.map((child) => clusterCall(child, startedAt)) : [],
     ...(call.omitted === undefined ? {} : { omitted: call.omitted }),
+    ...backendFields(call),
   };
+}
+
+// In front of Faasm the gateway names the backend and the host that executed each call (docs/protocol.md).
+function backendFields(call) {
+  return call.backend === undefined ? {} : { backend: call.backend, host: call.host ?? null };
 }

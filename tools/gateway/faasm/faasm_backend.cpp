@@ -26,16 +26,11 @@ constexpr auto kFirstPoll = 3ms;
 constexpr auto kMaxPoll = 150ms;
 constexpr auto kFirstRetry = 10ms;
 constexpr auto kMaxRetry = 500ms;
-// A status poll is a small exchange: one that takes this long means the planner
-// is not answering.
-constexpr HttpTimeouts kPollTimeouts{2000ms, 5000ms};
-// An upload waits for WAMR's AOT compile on the upload server (seconds for a
-// large module, longer under load).
+// An upload waits for WAMR's AOT compile on the upload server (seconds for a large module, longer under load).
 constexpr HttpTimeouts kUploadTimeouts{2000ms, 300'000ms};
 
 std::int64_t epoch_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -47,25 +42,19 @@ struct Call {
   std::int32_t message_id = 0;
   std::chrono::milliseconds timeout{0};
   std::int64_t submitted_us = 0;
-  bool sent_once = false; // EXECUTE_BATCH was tried: the deadline runs
+  bool sent_once = false;  // EXECUTE_BATCH was tried: the deadline runs
   Clock::time_point deadline{};
-  Clock::time_point
-      next{}; // the next poll or retry, while waiting for the scheduler
-  enum class Phase {
-    Queued,
-    Retrying,
-    Running,
-    Busy
-  } phase = Phase::Queued; // Busy: a pool has it
+  Clock::time_point next{};  // the next poll or retry, while waiting for the scheduler
+  enum class Phase { Queued, Retrying, Running, Busy } phase = Phase::Queued;  // Busy: a pool has it
   std::chrono::microseconds poll_interval{kFirstPoll};
   std::chrono::milliseconds retry_interval{kFirstRetry};
 };
 
 class FaasmBackend final : public Backend {
-public:
+ public:
   explicit FaasmBackend(FaasmOptions options)
-      : options_(std::move(options)), planner_(options_.planner_url),
-        poller_(options_.planner_url, kPollTimeouts),
+      : options_(std::move(options)),
+        planner_(options_.planner_url, {std::min(2000ms, options_.planner_timeout), options_.planner_timeout}),
         upload_(options_.upload_url, kUploadTimeouts),
         functions_(upload_, options_.registry, options_.log),
         ids_(std::random_device{}()),
@@ -88,25 +77,19 @@ public:
     std::vector<std::shared_ptr<Call>> left;
     {
       std::lock_guard lock(mutex_);
-      for (auto &[id, call] : calls_)
-        left.push_back(call);
+      for (auto &[id, call] : calls_) left.push_back(call);
     }
     for (auto &call : left)
-      end(call, failed(*call, CallStatus::Failed,
-                       "the gateway stopped before the call finished"));
+      end(call, failed(*call, CallStatus::Failed, "the gateway stopped before the call finished"));
   }
 
   Expected<CallId> submit(CallRequest request, CallDone done) override {
     if (!options_.registry.find(request.function))
-      return fail(ErrorCode::UnknownFunction, "no function named '" +
-                                                  request.function +
-                                                  "' in the gateway (Faasm)");
+      return fail(ErrorCode::UnknownFunction, "no function named '" + request.function + "' in the gateway (Faasm)");
     auto call = std::make_shared<Call>();
     call->id = new_id();
-    call->timeout =
-        request.timeout.count() == 0
-            ? options_.limits.default_timeout
-            : std::min(request.timeout, options_.limits.max_timeout);
+    call->timeout = request.timeout.count() == 0 ? options_.limits.default_timeout
+                                                 : std::min(request.timeout, options_.limits.max_timeout);
     call->request = std::move(request);
     call->done = std::move(done);
     call->submitted_us = epoch_us();
@@ -114,10 +97,8 @@ public:
       std::lock_guard lock(mutex_);
       std::size_t &of_user = user_calls_[call->request.user];
       if (of_user >= options_.limits.max_user_calls) {
-        return fail(
-            ErrorCode::LimitExceeded,
-            "user '" + call->request.user + "' has " + std::to_string(of_user) +
-                " calls running or queued, the limit (--max-user-calls)");
+        return fail(ErrorCode::LimitExceeded, "user '" + call->request.user + "' has " + std::to_string(of_user) +
+                                                  " calls running or queued, the limit (--max-user-calls)");
       }
       ++of_user;
       call->app_id = fresh_id();
@@ -135,8 +116,7 @@ public:
     {
       std::lock_guard lock(mutex_);
       auto found = calls_.find(id);
-      if (found == calls_.end())
-        return false;
+      if (found == calls_.end()) return false;
       call = found->second;
       sent = call->sent_once;
     }
@@ -150,30 +130,23 @@ public:
 
   Expected<void> accept_upload(std::string_view user, std::string_view function,
                                std::span<const std::uint8_t> wasm) override {
-    // A name the registry refuses goes nowhere: the registry's own message says
-    // why.
-    if (!registry::valid_function_name(function))
-      return {};
+    // A name the registry refuses goes nowhere: the registry's own message says why.
+    if (!registry::valid_function_name(function)) return {};
     return functions_.upload(user, function, wasm);
   }
 
-private:
-  std::int32_t fresh_id() {
-    return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(ids_);
-  }
+ private:
+  std::int32_t fresh_id() { return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(ids_); }
 
-  CallResult failed(const Call &call, CallStatus status,
-                    const std::string &why) const {
+  CallResult failed(const Call &call, CallStatus status, const std::string &why) const {
     CallResult result;
     result.status = status;
     result.return_value = 1;
     result.error = call.request.function + ": " + why;
-    result.queued_us = static_cast<std::uint32_t>(std::clamp<std::int64_t>(
-        epoch_us() - call.submitted_us, 0, 0xffffffffll));
+    result.queued_us =
+        static_cast<std::uint32_t>(std::clamp<std::int64_t>(epoch_us() - call.submitted_us, 0, 0xffffffffll));
     result.trace_json =
-        trace_json({call.request.function, 0, 0, result.queued_us, 0, 1, status,
-                    result.error, "faasm"},
-                   {});
+        trace_json({call.request.function, 0, 0, result.queued_us, 0, 1, status, result.error, "faasm"}, {});
     return result;
   }
 
@@ -182,15 +155,12 @@ private:
     CallDone done;
     {
       std::lock_guard lock(mutex_);
-      if (calls_.erase(call->id) == 0)
-        return false;
+      if (calls_.erase(call->id) == 0) return false;
       auto user = user_calls_.find(call->request.user);
-      if (user != user_calls_.end() && --user->second == 0)
-        user_calls_.erase(user);
+      if (user != user_calls_.end() && --user->second == 0) user_calls_.erase(user);
       done = std::move(call->done);
     }
-    if (done)
-      done(std::move(result));
+    if (done) done(std::move(result));
     return true;
   }
 
@@ -199,27 +169,22 @@ private:
     return !calls_.contains(call.id);
   }
 
-  // EXECUTE_BATCH, on a submit thread; the first attempt first makes the user's
-  // functions exist on Faasm.
+  // EXECUTE_BATCH, on a submit thread; the first attempt first makes the user's functions exist on Faasm.
   void send(const std::shared_ptr<Call> &call, bool first) {
-    if (ended(*call))
-      return;
+    if (ended(*call)) return;
     if (first) {
-      auto prepared =
-          functions_.prepare(call->request.user, call->request.function);
+      auto prepared = functions_.prepare(call->request.user, call->request.function);
       if (!prepared) {
         end(call, failed(*call, CallStatus::Failed, prepared.error().message));
         return;
       }
     }
-    BatchRequest batch{
-        call->app_id, call->request.user, call->request.function, {}};
+    BatchRequest batch{call->app_id, call->request.user, call->request.function, {}};
     CallMessage message;
     message.id = call->message_id;
     message.user = call->request.user;
     message.function = call->request.function;
-    message.input.assign(call->request.input.begin(),
-                         call->request.input.end());
+    message.input.assign(call->request.input.begin(), call->request.input.end());
     message.cmdline = call->request.cmdline;
     message.funcPtr = static_cast<std::int32_t>(call->request.func_ptr);
     batch.messages.push_back(std::move(message));
@@ -239,8 +204,7 @@ private:
     bool out_of_time = false;
     {
       std::lock_guard lock(mutex_);
-      if (!calls_.contains(call->id))
-        return;
+      if (!calls_.contains(call->id)) return;
       if (*submitted == Submission::Accepted) {
         call->phase = Call::Phase::Running;
         call->next = now + call->poll_interval;
@@ -249,8 +213,7 @@ private:
       } else {
         call->phase = Call::Phase::Retrying;
         call->next = now + call->retry_interval;
-        call->retry_interval = std::min(call->retry_interval * 2,
-                                        std::chrono::milliseconds(kMaxRetry));
+        call->retry_interval = std::min(call->retry_interval * 2, std::chrono::milliseconds(kMaxRetry));
       }
     }
     if (out_of_time) {
@@ -262,34 +225,29 @@ private:
 
   // EXECUTE_BATCH_STATUS, on a poll thread.
   void poll(const std::shared_ptr<Call> &call) {
-    if (ended(*call))
-      return;
-    auto status = poller_.batchStatus(call->app_id, 1);
+    if (ended(*call)) return;
+    auto status = planner_.batchStatus(call->app_id, 1);
     if (!status) {
       end(call, failed(*call, CallStatus::Failed, status.error().message));
       return;
     }
     if (*status && (*status)->finished) {
       end(call,
-          call_result({call->request.function, call->message_id,
-                       call->submitted_us, options_.limits.max_output_bytes},
+          call_result({call->request.function, call->message_id, call->submitted_us, options_.limits.max_output_bytes},
                       **status));
       return;
     }
     {
       std::lock_guard lock(mutex_);
-      if (!calls_.contains(call->id))
-        return;
-      call->poll_interval = std::min(call->poll_interval * 3 / 2,
-                                     std::chrono::microseconds(kMaxPoll));
+      if (!calls_.contains(call->id)) return;
+      call->poll_interval = std::min(call->poll_interval * 3 / 2, std::chrono::microseconds(kMaxPoll));
       call->phase = Call::Phase::Running;
       call->next = Clock::now() + call->poll_interval;
     }
     wake_.notify_all();
   }
 
-  // Hands every due poll and retry to its pool, in rounds, and ends the calls
-  // whose time is up.
+  // Hands every due poll and retry to its pool, in rounds, and ends the calls whose time is up.
   void schedule() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
@@ -297,14 +255,11 @@ private:
       auto next = now + 1s;
       std::vector<std::shared_ptr<Call>> polls, retries, timed_out;
       for (auto &[id, call] : calls_) {
-        if (call->phase != Call::Phase::Running &&
-            call->phase != Call::Phase::Retrying)
-          continue;
+        if (call->phase != Call::Phase::Running && call->phase != Call::Phase::Retrying) continue;
         if (call->deadline <= now) {
           timed_out.push_back(call);
         } else if (call->next <= now) {
-          (call->phase == Call::Phase::Running ? polls : retries)
-              .push_back(call);
+          (call->phase == Call::Phase::Running ? polls : retries).push_back(call);
           call->phase = Call::Phase::Busy;
         } else {
           next = std::min({next, call->next, call->deadline});
@@ -312,12 +267,9 @@ private:
       }
       if (!polls.empty() || !retries.empty() || !timed_out.empty()) {
         lock.unlock();
-        for (auto &call : polls)
-          poll_pool_.post([this, call] { poll(call); });
-        for (auto &call : retries)
-          submit_pool_.post([this, call] { send(call, false); });
-        for (auto &call : timed_out)
-          end(call, timed_out_result(*call));
+        for (auto &call : polls) poll_pool_.post([this, call] { poll(call); });
+        for (auto &call : retries) submit_pool_.post([this, call] { send(call, false); });
+        for (auto &call : timed_out) end(call, timed_out_result(*call));
         lock.lock();
         continue;
       }
@@ -326,47 +278,38 @@ private:
   }
 
   CallResult timed_out_result(const Call &call) const {
-    if (call.phase == Call::Phase::Retrying)
-      return no_slot(call);
-    return failed(
-        call, CallStatus::TimedOut,
-        "ran longer than its timeout of " +
-            std::to_string(call.timeout.count()) +
-            " ms on Faasm; Faasm cannot stop it, so it runs to its end there");
+    if (call.phase == Call::Phase::Retrying) return no_slot(call);
+    return failed(call, CallStatus::TimedOut,
+                  "ran longer than its timeout of " + std::to_string(call.timeout.count()) +
+                      " ms on Faasm; Faasm cannot stop it, so it runs to its end there");
   }
 
   CallResult no_slot(const Call &call) const {
-    return failed(
-        call, CallStatus::Failed,
-        "no Faasm host had a free slot within the call's timeout of " +
-            std::to_string(call.timeout.count()) + " ms (" +
-            planner_.endpoint().describe() +
-            " answered \"No available hosts\" to every EXECUTE_BATCH; the "
-            "cluster has " +
-            std::to_string(slots_.load()) + " slots)");
+    return failed(call, CallStatus::Failed,
+                  "no Faasm host had a free slot within the call's timeout of " + std::to_string(call.timeout.count()) +
+                      " ms (" + planner_.endpoint().describe() +
+                      " answered \"No available hosts\" to every EXECUTE_BATCH; the "
+                      "cluster has " +
+                      std::to_string(slots_.load()) + " slots)");
   }
 
   void refresh_hosts() {
     auto hosts = planner_.availableHosts();
     if (!hosts) {
-      if (!hosts_error_logged_ && options_.log)
-        options_.log(hosts.error().message);
+      if (!hosts_error_logged_ && options_.log) options_.log(hosts.error().message);
       hosts_error_logged_ = true;
       return;
     }
-    if (hosts_error_logged_ && options_.log)
-      options_.log(planner_.endpoint().describe() + " answers again");
+    if (hosts_error_logged_ && options_.log) options_.log(planner_.endpoint().describe() + " answers again");
     hosts_error_logged_ = false;
     std::size_t slots = 0;
-    for (const auto &host : *hosts)
-      slots += static_cast<std::size_t>(std::max(0, host.slots));
+    for (const auto &host : *hosts) slots += static_cast<std::size_t>(std::max(0, host.slots));
     slots_ = slots;
   }
 
   void refresh_loop() {
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, options_.hosts_refresh,
-                           [this] { return stopping_; })) {
+    while (!wake_.wait_for(lock, options_.hosts_refresh, [this] { return stopping_; })) {
       lock.unlock();
       refresh_hosts();
       lock.lock();
@@ -375,15 +318,12 @@ private:
 
   FaasmOptions options_;
   PlannerClient planner_;
-  PlannerClient poller_;
   UploadClient upload_;
   FunctionSync functions_;
   std::atomic<std::size_t> slots_ = 0;
-  bool hosts_error_logged_ =
-      false; // refresh thread only (and the constructor, before it starts)
+  bool hosts_error_logged_ = false;  // refresh thread only (and the constructor, before it starts)
 
-  std::mutex
-      mutex_; // everything below, and every Call's fields but its request
+  std::mutex mutex_;  // everything below, and every Call's fields but its request
   std::condition_variable wake_;
   std::mt19937 ids_;
   std::map<CallId, std::shared_ptr<Call>> calls_;
@@ -397,10 +337,10 @@ private:
   std::thread refresher_;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<Backend> create_faasm_backend(FaasmOptions options) {
   return std::make_unique<FaasmBackend>(std::move(options));
 }
 
-} // namespace faasmjs::gateway::faasm
+}  // namespace faasmjs::gateway::faasm

@@ -9,12 +9,11 @@ struct WamrNative {
   std::string_view signature;
 };
 
-// The tables, copied from the sources the fixture builds
-// (../shared/faasm/sources: faasm 53281098, WAMR b684e6f). Within a module,
-// Faasm's are registered after WAMR's own, and WAMR searches the last
-// registered first. faasm src/wamr/*.cpp, module env
-// (wasm::initialiseWAMRNatives). __faasm_push_state is registered twice, as ($)
-// and (*): both take one i32, so one row stands for both.
+// The tables, copied from the sources the fixture builds (../shared/faasm/sources: faasm 53281098, WAMR b684e6f).
+// Within a module, Faasm's are registered after WAMR's own, and WAMR searches the last registered first.
+
+// faasm src/wamr/*.cpp, module env (wasm::initialiseWAMRNatives). __faasm_push_state is registered twice, as ($) and
+// (*): both take one i32, so one row stands for both.
 constexpr WamrNative kFaasmEnv[] = {
     {"MPI_Abort", "(ii)i"},
     {"MPI_Allgather", "(*i**i**)i"},
@@ -250,8 +249,7 @@ constexpr WamrNative kWamrLibcBuiltin[] = {
     {"print_f64", "(F)"},
 };
 
-// WAMR core/iwasm/libraries/libc-wasi/libc_wasi_wrapper.c, modules
-// wasi_snapshot_preview1 and wasi_unstable.
+// WAMR core/iwasm/libraries/libc-wasi/libc_wasi_wrapper.c, modules wasi_snapshot_preview1 and wasi_unstable.
 constexpr WamrNative kWamrLibcWasi[] = {
     {"args_get", "(**)i"},
     {"args_sizes_get", "(**)i"},
@@ -351,69 +349,53 @@ constexpr WamrNative kWamrLibcWasi[] = {
 
 struct Module {
   std::string_view name;
-  std::array<std::span<const WamrNative>, 2>
-      tables; // in WAMR's search order; an empty span ends the list
+  std::array<std::span<const WamrNative>, 2> tables;  // in WAMR's search order; an empty span ends the list
 };
 
 const std::array<Module, 3> &modules() {
   static const std::array<Module, 3> all{{
-      {"env",
-       {std::span<const WamrNative>(kFaasmEnv),
-        std::span<const WamrNative>(kWamrLibcBuiltin)}},
-      {"wasi_snapshot_preview1",
-       {std::span<const WamrNative>(kFaasmWasi),
-        std::span<const WamrNative>(kWamrLibcWasi)}},
-      {"wasi_unstable",
-       {std::span<const WamrNative>(kWamrLibcWasi),
-        std::span<const WamrNative>()}},
+      {"env", {std::span<const WamrNative>(kFaasmEnv), std::span<const WamrNative>(kWamrLibcBuiltin)}},
+      {"wasi_snapshot_preview1", {std::span<const WamrNative>(kFaasmWasi), std::span<const WamrNative>(kWamrLibcWasi)}},
+      {"wasi_unstable", {std::span<const WamrNative>(kWamrLibcWasi), std::span<const WamrNative>()}},
   }};
   return all;
 }
 
-const WamrNative *find_in(std::span<const WamrNative> table,
-                          std::string_view name) {
+const WamrNative *find_in(std::span<const WamrNative> table, std::string_view name) {
   for (const auto &native : table) {
-    if (native.name == name)
-      return &native;
+    if (native.name == name) return &native;
   }
   return nullptr;
 }
 
-// WAMR's check_symbol_signature (core/iwasm/common/wasm_native.c), over our
-// value type bytes: a parameter matches its letter (F f64, f f32, I i64, i
-// i32); an i32 also matches '*' (a pointer, which may take the next i32 as its
-// length with '~') and '$' (a string); only the first result is compared, and
-// nothing may follow it.
+// WAMR's check_symbol_signature (core/iwasm/common/wasm_native.c), over our value type bytes: a parameter matches its
+// letter (F f64, f f32, I i64, i i32); an i32 also matches '*' (a pointer, which may take the next i32 as its length
+// with '~') and '$' (a string); only the first result is compared, and nothing may follow it.
 bool fits(std::string_view signature, const FunctionImport &import) {
   auto letter_of = [](std::uint8_t type) -> char {
     switch (type) {
-    case 0x7c:
-      return 'F';
-    case 0x7d:
-      return 'f';
-    case 0x7e:
-      return 'I';
-    case 0x7f:
-      return 'i';
-    default:
-      return '\0';
+      case 0x7c:
+        return 'F';
+      case 0x7d:
+        return 'f';
+      case 0x7e:
+        return 'I';
+      case 0x7f:
+        return 'i';
+      default:
+        return '\0';
     }
   };
-  if (signature.size() < 2 || signature.front() != '(')
-    return false;
+  if (signature.size() < 2 || signature.front() != '(') return false;
   std::size_t p = 1;
   const auto &params = import.params;
-  if (signature.size() - p < params.size() + 1)
-    return false;
+  if (signature.size() - p < params.size() + 1) return false;
   for (std::size_t i = 0; i < params.size(); ++i) {
     const char sig = signature[p++];
-    if (letter_of(params[i]) == sig && sig != '\0')
-      continue;
-    if (params[i] != 0x7f)
-      return false;
+    if (letter_of(params[i]) == sig && sig != '\0') continue;
+    if (params[i] != 0x7f) return false;
     if (sig == '*') {
-      if (i + 1 < params.size() && params[i + 1] == 0x7f &&
-          p < signature.size() && signature[p] == '~') {
+      if (i + 1 < params.size() && params[i + 1] == 0x7f && p < signature.size() && signature[p] == '~') {
         ++i;
         ++p;
       }
@@ -421,66 +403,50 @@ bool fits(std::string_view signature, const FunctionImport &import) {
       return false;
     }
   }
-  if (p >= signature.size() || signature[p++] != ')')
-    return false;
+  if (p >= signature.size() || signature[p++] != ')') return false;
   if (!import.results.empty()) {
-    if (p >= signature.size() ||
-        letter_of(import.results.front()) != signature[p])
-      return false;
+    if (p >= signature.size() || letter_of(import.results.front()) != signature[p]) return false;
     ++p;
   }
   return p == signature.size();
 }
 
-} // namespace
+}  // namespace
 
-WamrLookup wamr_lookup(std::string_view module, std::string_view name,
-                       const FunctionImport &import) {
+WamrLookup wamr_lookup(std::string_view module, std::string_view name, const FunctionImport &import) {
   for (const auto &candidate : modules()) {
-    if (candidate.name != module)
-      continue;
+    if (candidate.name != module) continue;
     for (const auto &table : candidate.tables) {
       const WamrNative *native = find_in(table, name);
-      if (!native && name.starts_with('_'))
-        native = find_in(table, name.substr(1));
-      if (native)
-        return {true, fits(native->signature, import), native->signature};
+      if (!native && name.starts_with('_')) native = find_in(table, name.substr(1));
+      if (native) return {true, fits(native->signature, import), native->signature};
     }
   }
   return {};
 }
 
-std::vector<std::string>
-missing_on_wamr(const std::vector<FunctionImport> &imports) {
+std::vector<std::string> missing_on_wamr(const std::vector<FunctionImport> &imports) {
   std::vector<std::string> missing;
   for (const auto &import : imports) {
     const WamrLookup found = wamr_lookup(import.module, import.name, import);
-    if (found.links)
-      continue;
+    if (found.links) continue;
     std::string what = import.module + "." + import.name;
     if (found.found)
-      what += " (imported as " + signature_text(import) +
-              ", which WAMR has as " + std::string(found.wamr_signature) + ")";
+      what +=
+          " (imported as " + signature_text(import) + ", which WAMR has as " + std::string(found.wamr_signature) + ")";
     missing.push_back(std::move(what));
   }
   return missing;
 }
 
-Expected<void> check_wamr_imports(std::string_view function,
-                                  std::span<const std::uint8_t> wasm) {
+Expected<void> check_wamr_imports(std::string_view function, std::span<const std::uint8_t> wasm) {
   auto imports = read_function_imports(wasm);
-  if (!imports)
-    return fail(ErrorCode::BadWasm,
-                std::string(function) + ": " + imports.error().message);
+  if (!imports) return fail(ErrorCode::BadWasm, std::string(function) + ": " + imports.error().message);
   const auto missing = missing_on_wamr(*imports);
-  if (missing.empty())
-    return {};
+  if (missing.empty()) return {};
   std::string list;
-  for (const auto &name : missing)
-    list += (list.empty() ? "" : ", ") + name;
-  return fail(ErrorCode::BadWasm,
-              std::string(function) +
-                  " cannot run on Faasm: its WAMR backend lacks " + list);
+  for (const auto &name : missing) list += (list.empty() ? "" : ", ") + name;
+  return fail(ErrorCode::BadWasm, std::string(function) + " cannot run on Faasm: its WAMR backend lacks " + list);
 }
 
-} // namespace faasmjs::gateway::faasm
+}  // namespace faasmjs::gateway::faasm

@@ -1,7 +1,6 @@
-// A fixed number of threads running posted tasks in order of posting; the
-// destructor finishes the tasks already posted and joins. The Faasm backend's
-// HTTP exchanges block for up to their timeouts, so they run here, never on a
-// session's thread.
+// A fixed number of threads running posted tasks in order of posting; the destructor finishes the tasks already posted
+// and joins. The Faasm backend's HTTP exchanges block for up to their timeouts, so they run here, never on a session's
+// thread.
 #pragma once
 
 #include <condition_variable>
@@ -14,10 +13,9 @@
 namespace faasmjs::gateway::faasm {
 
 class WorkPool {
-public:
+ public:
   explicit WorkPool(std::size_t threads) {
-    for (std::size_t i = 0; i < threads; ++i)
-      threads_.emplace_back([this] { run(); });
+    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
   }
   ~WorkPool() {
     {
@@ -25,8 +23,7 @@ public:
       stopping_ = true;
     }
     ready_.notify_all();
-    for (auto &thread : threads_)
-      thread.join();
+    for (auto &thread : threads_) thread.join();
   }
   WorkPool(const WorkPool &) = delete;
   WorkPool &operator=(const WorkPool &) = delete;
@@ -39,15 +36,14 @@ public:
     ready_.notify_one();
   }
 
-private:
+ private:
   void run() {
     for (;;) {
       std::function<void()> task;
       {
         std::unique_lock lock(mutex_);
         ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-        if (tasks_.empty())
-          return;
+        if (tasks_.empty()) return;
         task = std::move(tasks_.front());
         tasks_.pop_front();
       }
@@ -62,4 +58,4 @@ private:
   std::vector<std::thread> threads_;
 };
 
-} // namespace faasmjs::gateway::faasm
+}  // namespace faasmjs::gateway::faasm
