@@ -14,7 +14,7 @@
 namespace faasmjs::gateway {
 
 struct TraceFields {
-  const std::string &function;
+  const std::string& function;
   std::uint32_t id;     // the id the caller's guest saw; 0 for a top-level call
   std::int64_t worker;  // the embedded cluster's worker pid; 0: none (written
                         // only by that backend)
@@ -22,12 +22,12 @@ struct TraceFields {
   std::uint32_t run_us;
   std::int32_t return_value;
   CallStatus status;
-  const std::string &error;
+  const std::string& error;
   std::string_view backend = {};  // "faasm"; empty: the embedded cluster, which writes no such field
   std::string_view host = {};     // the Faasm host that executed the call
 };
 
-inline const char *status_name(CallStatus status) {
+inline const char* status_name(CallStatus status) {
   switch (status) {
     case CallStatus::Finished:
       return "finished";
@@ -47,7 +47,7 @@ inline const char *status_name(CallStatus status) {
   return "unknown";
 }
 
-inline std::string trace_json(const TraceFields &f, const std::vector<std::string> &chained) {
+inline std::string trace_json(const TraceFields& f, const std::vector<std::string>& chained) {
   // RESULT carries the trace as a `str` (at most 65535 bytes): a wide fork-join lists the calls that fit and counts the
   // rest, rather than cut the JSON mid-way.
   constexpr std::size_t kMaxTraceBytes = 60'000;
@@ -61,7 +61,7 @@ inline std::string trace_json(const TraceFields &f, const std::vector<std::strin
   if (!f.error.empty()) json += ",\"error\":" + json_string(f.error);
   std::string list;
   std::size_t listed = 0;
-  for (const auto &child : chained) {
+  for (const auto& child : chained) {
     if (json.size() + list.size() + child.size() + 64 > kMaxTraceBytes) break;
     list += (listed++ ? "," : "") + child;
   }

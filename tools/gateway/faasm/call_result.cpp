@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kThrewPrefix = "Task ";
 constexpr std::string_view kThrewWhat = " threw exception. What: ";
 
-std::string trap_reason(const std::string &output) {
+std::string trap_reason(const std::string& output) {
   if (!output.starts_with(kThrewPrefix)) return {};
   const std::size_t what = output.find(kThrewWhat);
   if (what == std::string::npos || what == kThrewPrefix.size()) return {};
@@ -32,7 +32,7 @@ struct Outcome {
   std::string error;
 };
 
-Outcome outcome_of(const MessageResult &message, const std::string &function) {
+Outcome outcome_of(const MessageResult& message, const std::string& function) {
   if (message.returnValue == 0) return {CallStatus::Finished, 0, {}};
   std::string reason = trap_reason(message.output);
   if (!reason.empty() && message.returnValue == 1) {
@@ -42,28 +42,28 @@ Outcome outcome_of(const MessageResult &message, const std::string &function) {
   return {CallStatus::Finished, message.returnValue, {}};
 }
 
-std::uint32_t run_us(const MessageResult &message) {
+std::uint32_t run_us(const MessageResult& message) {
   if (message.startMs == 0 || message.finishMs == 0) return 0;
   return micros((message.finishMs - message.startMs) * 1000);
 }
 
 }  // namespace
 
-CallResult call_result(const FinishedCall &call, const BatchStatus &status) {
+CallResult call_result(const FinishedCall& call, const BatchStatus& status) {
   CallResult result;
-  const MessageResult *main = nullptr;
-  std::vector<const MessageResult *> chained;
-  for (const auto &message : status.results) {
+  const MessageResult* main = nullptr;
+  std::vector<const MessageResult*> chained;
+  for (const auto& message : status.results) {
     if (message.id == call.message_id && !main)
       main = &message;
     else
       chained.push_back(&message);
   }
-  std::sort(chained.begin(), chained.end(), [](const MessageResult *a, const MessageResult *b) {
+  std::sort(chained.begin(), chained.end(), [](const MessageResult* a, const MessageResult* b) {
     return a->startMs != b->startMs ? a->startMs < b->startMs : a->id < b->id;
   });
   std::vector<std::string> children;
-  for (const MessageResult *child : chained) {
+  for (const MessageResult* child : chained) {
     const Outcome outcome = outcome_of(*child, child->function);
     children.push_back(trace_json({child->function, static_cast<std::uint32_t>(child->id), 0, 0, run_us(*child),
                                    outcome.return_value, outcome.status, outcome.error, "faasm", child->executedHost},

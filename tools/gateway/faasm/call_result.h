@@ -22,13 +22,13 @@
 namespace faasmjs::gateway::faasm {
 
 struct FinishedCall {
-  const std::string &function;
+  const std::string& function;
   std::int32_t message_id;    // the id the gateway gave the call's message
   std::int64_t submitted_us;  // epoch microseconds of the call's submission to
                               // the gateway
   std::size_t max_output_bytes;
 };
 
-CallResult call_result(const FinishedCall &call, const BatchStatus &status);
+CallResult call_result(const FinishedCall& call, const BatchStatus& status);
 
 }  // namespace faasmjs::gateway::faasm

@@ -77,9 +77,9 @@ class FaasmBackend final : public Backend {
     std::vector<std::shared_ptr<Call>> left;
     {
       std::lock_guard lock(mutex_);
-      for (auto &[id, call] : calls_) left.push_back(call);
+      for (auto& [id, call] : calls_) left.push_back(call);
     }
-    for (auto &call : left)
+    for (auto& call : left)
       end(call, failed(*call, CallStatus::Failed, "the gateway stopped before the call finished"));
   }
 
@@ -95,7 +95,7 @@ class FaasmBackend final : public Backend {
     call->submitted_us = epoch_us();
     {
       std::lock_guard lock(mutex_);
-      std::size_t &of_user = user_calls_[call->request.user];
+      std::size_t& of_user = user_calls_[call->request.user];
       if (of_user >= options_.limits.max_user_calls) {
         return fail(ErrorCode::LimitExceeded, "user '" + call->request.user + "' has " + std::to_string(of_user) +
                                                   " calls running or queued, the limit (--max-user-calls)");
@@ -138,11 +138,16 @@ class FaasmBackend final : public Backend {
  private:
   std::int32_t fresh_id() { return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(ids_); }
 
-  CallResult failed(const Call &call, CallStatus status, const std::string &why) const {
+  // `why` names what failed; the error line names the function first, as every RESULT's does.
+  CallResult failed(const Call& call, CallStatus status, const std::string& why) const {
+    return failed_with(call, status, call.request.function + ": " + why);
+  }
+
+  CallResult failed_with(const Call& call, CallStatus status, std::string error) const {
     CallResult result;
     result.status = status;
     result.return_value = 1;
-    result.error = call.request.function + ": " + why;
+    result.error = std::move(error);
     result.queued_us =
         static_cast<std::uint32_t>(std::clamp<std::int64_t>(epoch_us() - call.submitted_us, 0, 0xffffffffll));
     result.trace_json =
@@ -151,7 +156,7 @@ class FaasmBackend final : public Backend {
   }
 
   // The call's one end: false when it had ended already.
-  bool end(const std::shared_ptr<Call> &call, CallResult result) {
+  bool end(const std::shared_ptr<Call>& call, CallResult result) {
     CallDone done;
     {
       std::lock_guard lock(mutex_);
@@ -164,18 +169,19 @@ class FaasmBackend final : public Backend {
     return true;
   }
 
-  bool ended(const Call &call) {
+  bool ended(const Call& call) {
     std::lock_guard lock(mutex_);
     return !calls_.contains(call.id);
   }
 
   // EXECUTE_BATCH, on a submit thread; the first attempt first makes the user's functions exist on Faasm.
-  void send(const std::shared_ptr<Call> &call, bool first) {
+  void send(const std::shared_ptr<Call>& call, bool first) {
     if (ended(*call)) return;
     if (first) {
       auto prepared = functions_.prepare(call->request.user, call->request.function);
       if (!prepared) {
-        end(call, failed(*call, CallStatus::Failed, prepared.error().message));
+        // FunctionSync's lines name the function already.
+        end(call, failed_with(*call, CallStatus::Failed, prepared.error().message));
         return;
       }
     }
@@ -224,7 +230,7 @@ class FaasmBackend final : public Backend {
   }
 
   // EXECUTE_BATCH_STATUS, on a poll thread.
-  void poll(const std::shared_ptr<Call> &call) {
+  void poll(const std::shared_ptr<Call>& call) {
     if (ended(*call)) return;
     auto status = planner_.batchStatus(call->app_id, 1);
     if (!status) {
@@ -254,7 +260,7 @@ class FaasmBackend final : public Backend {
       const auto now = Clock::now();
       auto next = now + 1s;
       std::vector<std::shared_ptr<Call>> polls, retries, timed_out;
-      for (auto &[id, call] : calls_) {
+      for (auto& [id, call] : calls_) {
         if (call->phase != Call::Phase::Running && call->phase != Call::Phase::Retrying) continue;
         if (call->deadline <= now) {
           timed_out.push_back(call);
@@ -267,9 +273,9 @@ class FaasmBackend final : public Backend {
       }
       if (!polls.empty() || !retries.empty() || !timed_out.empty()) {
         lock.unlock();
-        for (auto &call : polls) poll_pool_.post([this, call] { poll(call); });
-        for (auto &call : retries) submit_pool_.post([this, call] { send(call, false); });
-        for (auto &call : timed_out) end(call, timed_out_result(*call));
+        for (auto& call : polls) poll_pool_.post([this, call] { poll(call); });
+        for (auto& call : retries) submit_pool_.post([this, call] { send(call, false); });
+        for (auto& call : timed_out) end(call, timed_out_result(*call));
         lock.lock();
         continue;
       }
@@ -277,14 +283,14 @@ class FaasmBackend final : public Backend {
     }
   }
 
-  CallResult timed_out_result(const Call &call) const {
+  CallResult timed_out_result(const Call& call) const {
     if (call.phase == Call::Phase::Retrying) return no_slot(call);
     return failed(call, CallStatus::TimedOut,
                   "ran longer than its timeout of " + std::to_string(call.timeout.count()) +
                       " ms on Faasm; Faasm cannot stop it, so it runs to its end there");
   }
 
-  CallResult no_slot(const Call &call) const {
+  CallResult no_slot(const Call& call) const {
     return failed(call, CallStatus::Failed,
                   "no Faasm host had a free slot within the call's timeout of " + std::to_string(call.timeout.count()) +
                       " ms (" + planner_.endpoint().describe() +
@@ -303,7 +309,7 @@ class FaasmBackend final : public Backend {
     if (hosts_error_logged_ && options_.log) options_.log(planner_.endpoint().describe() + " answers again");
     hosts_error_logged_ = false;
     std::size_t slots = 0;
-    for (const auto &host : *hosts) slots += static_cast<std::size_t>(std::max(0, host.slots));
+    for (const auto& host : *hosts) slots += static_cast<std::size_t>(std::max(0, host.slots));
     slots_ = slots;
   }
 

@@ -41,7 +41,7 @@ struct FaasmOptions {
   std::string planner_url;  // http://HOST:PORT of faabric's planner
   std::string upload_url;   // http://HOST:PORT of faasm's upload server
   ClusterLimits limits;
-  registry::FunctionRegistry &registry;
+  registry::FunctionRegistry& registry;
   std::function<void(std::string_view)> log;
   std::size_t submit_threads = 4;
   std::size_t poll_threads = 4;

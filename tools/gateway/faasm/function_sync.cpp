@@ -10,34 +10,34 @@ namespace faasmjs::gateway::faasm {
 
 namespace {
 
-Expected<std::vector<std::uint8_t>> read_binary(const std::filesystem::path &path) {
+Expected<std::vector<std::uint8_t>> read_binary(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::Internal, "cannot read " + path.string());
   return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
 std::string_view text(std::span<const std::uint8_t> bytes) {
-  return {reinterpret_cast<const char *>(bytes.data()), bytes.size()};
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 }  // namespace
 
-FunctionSync::FunctionSync(const UploadClient &upload, registry::FunctionRegistry &registry,
+FunctionSync::FunctionSync(const UploadClient& upload, registry::FunctionRegistry& registry,
                            std::function<void(std::string_view)> log)
     : upload_(upload), registry_(registry), log_(std::move(log)) {}
 
-void FunctionSync::log(const std::string &line) const {
+void FunctionSync::log(const std::string& line) const {
   if (log_) log_(line);
 }
 
-FunctionSync::UserFunctions &FunctionSync::user_functions(std::string_view user) {
+FunctionSync::UserFunctions& FunctionSync::user_functions(std::string_view user) {
   std::lock_guard lock(mutex_);
   auto found = users_.find(user);
   if (found == users_.end()) found = users_.emplace(std::string(user), std::make_unique<UserFunctions>()).first;
   return *found->second;
 }
 
-std::string FunctionSync::unrunnable(const std::string &function, const std::string &sha256,
+std::string FunctionSync::unrunnable(const std::string& function, const std::string& sha256,
                                      std::span<const std::uint8_t> wasm) {
   {
     std::lock_guard lock(mutex_);
@@ -51,10 +51,10 @@ std::string FunctionSync::unrunnable(const std::string &function, const std::str
 }
 
 Expected<void> FunctionSync::prepare(std::string_view user, std::string_view function) {
-  UserFunctions &held = user_functions(user);
+  UserFunctions& held = user_functions(user);
   std::lock_guard serialised(held.mutex);
   Expected<void> called_function_error;
-  for (const std::string &name : registry_.names()) {
+  for (const std::string& name : registry_.names()) {
     auto entry = registry_.find(name);
     if (!entry) continue;  // replaced meanwhile
     const bool called = name == function;
@@ -96,7 +96,7 @@ Expected<void> FunctionSync::upload(std::string_view user, std::string_view func
   const std::string sha256 = sha256_hex(wasm);
   const std::string name(function);
   if (std::string refusal = unrunnable(name, sha256, wasm); !refusal.empty()) return fail(ErrorCode::BadWasm, refusal);
-  UserFunctions &held = user_functions(user);
+  UserFunctions& held = user_functions(user);
   std::lock_guard serialised(held.mutex);
   auto uploaded = upload_.uploadFunction(user, function, text(wasm));
   if (!uploaded) return fail(uploaded.error().code, name + ": " + uploaded.error().message);
@@ -105,7 +105,7 @@ Expected<void> FunctionSync::upload(std::string_view user, std::string_view func
 }
 
 void FunctionSync::report_unrunnable() {
-  for (const std::string &name : registry_.names()) {
+  for (const std::string& name : registry_.names()) {
     auto entry = registry_.find(name);
     if (!entry) continue;
     auto wasm = read_binary(entry->wasm_path());

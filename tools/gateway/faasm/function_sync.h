@@ -27,7 +27,7 @@ namespace faasmjs::gateway::faasm {
 
 class FunctionSync {
  public:
-  FunctionSync(const UploadClient &upload, registry::FunctionRegistry &registry,
+  FunctionSync(const UploadClient& upload, registry::FunctionRegistry& registry,
                std::function<void(std::string_view)> log);
 
   // Before a call of `function` by `user`. Its error is the called function's: it cannot run on Faasm, Faasm refused
@@ -44,13 +44,13 @@ class FunctionSync {
     std::map<std::string, std::string> sent;  // function → SHA-256 of what Faasm holds under the user
   };
 
-  UserFunctions &user_functions(std::string_view user);
+  UserFunctions& user_functions(std::string_view user);
   // The WAMR check of one version, remembered: an error line, or empty when it can run.
-  std::string unrunnable(const std::string &function, const std::string &sha256, std::span<const std::uint8_t> wasm);
-  void log(const std::string &line) const;
+  std::string unrunnable(const std::string& function, const std::string& sha256, std::span<const std::uint8_t> wasm);
+  void log(const std::string& line) const;
 
-  const UploadClient &upload_;
-  registry::FunctionRegistry &registry_;
+  const UploadClient& upload_;
+  registry::FunctionRegistry& registry_;
   std::function<void(std::string_view)> log_;
 
   std::mutex mutex_;  // users_, checked_, refused_

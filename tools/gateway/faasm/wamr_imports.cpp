@@ -352,7 +352,7 @@ struct Module {
   std::array<std::span<const WamrNative>, 2> tables;  // in WAMR's search order; an empty span ends the list
 };
 
-const std::array<Module, 3> &modules() {
+const std::array<Module, 3>& modules() {
   static const std::array<Module, 3> all{{
       {"env", {std::span<const WamrNative>(kFaasmEnv), std::span<const WamrNative>(kWamrLibcBuiltin)}},
       {"wasi_snapshot_preview1", {std::span<const WamrNative>(kFaasmWasi), std::span<const WamrNative>(kWamrLibcWasi)}},
@@ -361,8 +361,8 @@ const std::array<Module, 3> &modules() {
   return all;
 }
 
-const WamrNative *find_in(std::span<const WamrNative> table, std::string_view name) {
-  for (const auto &native : table) {
+const WamrNative* find_in(std::span<const WamrNative> table, std::string_view name) {
+  for (const auto& native : table) {
     if (native.name == name) return &native;
   }
   return nullptr;
@@ -371,7 +371,7 @@ const WamrNative *find_in(std::span<const WamrNative> table, std::string_view na
 // WAMR's check_symbol_signature (core/iwasm/common/wasm_native.c), over our value type bytes: a parameter matches its
 // letter (F f64, f f32, I i64, i i32); an i32 also matches '*' (a pointer, which may take the next i32 as its length
 // with '~') and '$' (a string); only the first result is compared, and nothing may follow it.
-bool fits(std::string_view signature, const FunctionImport &import) {
+bool fits(std::string_view signature, const FunctionImport& import) {
   auto letter_of = [](std::uint8_t type) -> char {
     switch (type) {
       case 0x7c:
@@ -388,7 +388,7 @@ bool fits(std::string_view signature, const FunctionImport &import) {
   };
   if (signature.size() < 2 || signature.front() != '(') return false;
   std::size_t p = 1;
-  const auto &params = import.params;
+  const auto& params = import.params;
   if (signature.size() - p < params.size() + 1) return false;
   for (std::size_t i = 0; i < params.size(); ++i) {
     const char sig = signature[p++];
@@ -413,11 +413,11 @@ bool fits(std::string_view signature, const FunctionImport &import) {
 
 }  // namespace
 
-WamrLookup wamr_lookup(std::string_view module, std::string_view name, const FunctionImport &import) {
-  for (const auto &candidate : modules()) {
+WamrLookup wamr_lookup(std::string_view module, std::string_view name, const FunctionImport& import) {
+  for (const auto& candidate : modules()) {
     if (candidate.name != module) continue;
-    for (const auto &table : candidate.tables) {
-      const WamrNative *native = find_in(table, name);
+    for (const auto& table : candidate.tables) {
+      const WamrNative* native = find_in(table, name);
       if (!native && name.starts_with('_')) native = find_in(table, name.substr(1));
       if (native) return {true, fits(native->signature, import), native->signature};
     }
@@ -425,9 +425,9 @@ WamrLookup wamr_lookup(std::string_view module, std::string_view name, const Fun
   return {};
 }
 
-std::vector<std::string> missing_on_wamr(const std::vector<FunctionImport> &imports) {
+std::vector<std::string> missing_on_wamr(const std::vector<FunctionImport>& imports) {
   std::vector<std::string> missing;
-  for (const auto &import : imports) {
+  for (const auto& import : imports) {
     const WamrLookup found = wamr_lookup(import.module, import.name, import);
     if (found.links) continue;
     std::string what = import.module + "." + import.name;
@@ -445,7 +445,7 @@ Expected<void> check_wamr_imports(std::string_view function, std::span<const std
   const auto missing = missing_on_wamr(*imports);
   if (missing.empty()) return {};
   std::string list;
-  for (const auto &name : missing) list += (list.empty() ? "" : ", ") + name;
+  for (const auto& name : missing) list += (list.empty() ? "" : ", ") + name;
   return fail(ErrorCode::BadWasm, std::string(function) + " cannot run on Faasm: its WAMR backend lacks " + list);
 }
 

@@ -52,11 +52,11 @@ struct WamrLookup {
   bool links = false;
   std::string_view wamr_signature;
 };
-WamrLookup wamr_lookup(std::string_view module, std::string_view name, const FunctionImport &import);
+WamrLookup wamr_lookup(std::string_view module, std::string_view name, const FunctionImport& import);
 
 // Each import WAMR would leave unlinked, as "env.NAME" (with ", which WAMR has as SIG" when only the signature
 // differs).
-std::vector<std::string> missing_on_wamr(const std::vector<FunctionImport> &imports);
+std::vector<std::string> missing_on_wamr(const std::vector<FunctionImport>& imports);
 
 // BadWasm "FUNCTION cannot run on Faasm: its WAMR backend lacks env.A, env.B", or a malformed module.
 Expected<void> check_wamr_imports(std::string_view function, std::span<const std::uint8_t> wasm);

@@ -19,13 +19,13 @@ class Reader {
   bool done() const { return at_ == bytes_.size(); }
   std::string failure() const { return failure_; }
 
-  std::optional<std::uint8_t> byte(const char *what) {
+  std::optional<std::uint8_t> byte(const char* what) {
     if (at_ >= bytes_.size()) return missing(what);
     return bytes_[at_++];
   }
 
   // An unsigned LEB128 of at most 32 bits (5 bytes), as the format requires for lengths, counts and indices.
-  std::optional<std::uint32_t> u32(const char *what) {
+  std::optional<std::uint32_t> u32(const char* what) {
     std::uint64_t value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
       auto next = byte(what);
@@ -39,14 +39,14 @@ class Reader {
     return bad(std::string(what) + " is a LEB128 longer than 5 bytes");
   }
 
-  std::optional<std::span<const std::uint8_t>> bytes(std::size_t count, const char *what) {
+  std::optional<std::span<const std::uint8_t>> bytes(std::size_t count, const char* what) {
     if (count > bytes_.size() - at_) return missing(what);
     auto slice = bytes_.subspan(at_, count);
     at_ += count;
     return slice;
   }
 
-  std::optional<std::string> name(const char *what) {
+  std::optional<std::string> name(const char* what) {
     auto length = u32(what);
     if (!length) return std::nullopt;
     auto text = bytes(*length, what);
@@ -60,7 +60,7 @@ class Reader {
   }
 
  private:
-  std::nullopt_t missing(const char *what) { return bad(std::string("the module ends inside ") + what); }
+  std::nullopt_t missing(const char* what) { return bad(std::string("the module ends inside ") + what); }
 
   std::span<const std::uint8_t> bytes_;
   std::size_t base_;
@@ -70,7 +70,7 @@ class Reader {
 
 using FuncType = std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>;
 
-std::optional<std::vector<std::uint8_t>> value_types(Reader &in, const char *what) {
+std::optional<std::vector<std::uint8_t>> value_types(Reader& in, const char* what) {
   auto count = in.u32(what);
   if (!count) return std::nullopt;
   std::vector<std::uint8_t> types;
@@ -82,7 +82,7 @@ std::optional<std::vector<std::uint8_t>> value_types(Reader &in, const char *wha
   return types;
 }
 
-std::optional<std::vector<FuncType>> type_section(Reader &in) {
+std::optional<std::vector<FuncType>> type_section(Reader& in) {
   auto count = in.u32("the type count");
   if (!count) return std::nullopt;
   std::vector<FuncType> types;
@@ -99,7 +99,7 @@ std::optional<std::vector<FuncType>> type_section(Reader &in) {
   return types;
 }
 
-bool skip_limits(Reader &in) {
+bool skip_limits(Reader& in) {
   auto flags = in.byte("limits");
   if (!flags) return false;
   // Bit 0: a maximum follows; bit 1: shared (threads); bit 2: 64-bit memory, whose bounds are u64 LEB128s.
@@ -120,7 +120,7 @@ bool skip_limits(Reader &in) {
   return true;
 }
 
-std::optional<std::vector<FunctionImport>> import_section(Reader &in, const std::vector<FuncType> &types) {
+std::optional<std::vector<FunctionImport>> import_section(Reader& in, const std::vector<FuncType>& types) {
   auto count = in.u32("the import count");
   if (!count) return std::nullopt;
   std::vector<FunctionImport> imports;
@@ -163,7 +163,7 @@ std::optional<std::vector<FunctionImport>> import_section(Reader &in, const std:
 }  // namespace
 
 Expected<std::vector<FunctionImport>> read_function_imports(std::span<const std::uint8_t> wasm) {
-  auto malformed = [](const std::string &why) {
+  auto malformed = [](const std::string& why) {
     return fail(ErrorCode::BadWasm, "not a well-formed WebAssembly module: " + why);
   };
   if (wasm.size() < 8 || !std::equal(std::begin(kMagic), std::end(kMagic), wasm.begin()))
@@ -195,8 +195,8 @@ Expected<std::vector<FunctionImport>> read_function_imports(std::span<const std:
   return std::vector<FunctionImport>{};
 }
 
-std::string signature_text(const FunctionImport &import) {
-  auto letters = [](const std::vector<std::uint8_t> &types) {
+std::string signature_text(const FunctionImport& import) {
+  auto letters = [](const std::vector<std::uint8_t>& types) {
     std::string text;
     for (std::uint8_t type : types) {
       switch (type) {

@@ -24,6 +24,6 @@ struct FunctionImport {
 Expected<std::vector<FunctionImport>> read_function_imports(std::span<const std::uint8_t> wasm);
 
 // "ii:i" (i i32, I i64, f f32, F f64, v v128, r a reference), as common/host_imports.h writes signatures.
-std::string signature_text(const FunctionImport &import);
+std::string signature_text(const FunctionImport& import);
 
 }  // namespace faasmjs::gateway::faasm

@@ -23,10 +23,10 @@ class WorkPool {
       stopping_ = true;
     }
     ready_.notify_all();
-    for (auto &thread : threads_) thread.join();
+    for (auto& thread : threads_) thread.join();
   }
-  WorkPool(const WorkPool &) = delete;
-  WorkPool &operator=(const WorkPool &) = delete;
+  WorkPool(const WorkPool&) = delete;
+  WorkPool& operator=(const WorkPool&) = delete;
 
   void post(std::function<void()> task) {
     {
