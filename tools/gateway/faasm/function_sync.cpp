@@ -41,12 +41,12 @@ std::string FunctionSync::unrunnable(const std::string& function, const std::str
                                      std::span<const std::uint8_t> wasm) {
   {
     std::lock_guard lock(mutex_);
-    if (auto known = checked_.find(sha256); known != checked_.end()) return known->second;
+    if (auto known = checked_.find(sha256 + " " + function); known != checked_.end()) return known->second;
   }
   auto checked = check_wamr_imports(function, wasm);
   std::string answer = checked ? std::string() : checked.error().message;
   std::lock_guard lock(mutex_);
-  checked_[sha256] = answer;
+  checked_[sha256 + " " + function] = answer;
   return answer;
 }
 

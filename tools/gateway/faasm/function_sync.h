@@ -55,7 +55,7 @@ class FunctionSync {
 
   std::mutex mutex_;  // users_, checked_, refused_
   std::map<std::string, std::unique_ptr<UserFunctions>, std::less<>> users_;
-  std::map<std::string, std::string> checked_;  // SHA-256 → unrunnable()'s answer
+  std::map<std::string, std::string> checked_;  // "SHA-256 NAME" → unrunnable()'s answer (it names the function)
   std::map<std::string, std::string> refused_;  // SHA-256 → the upload server's refusal
 };
 
