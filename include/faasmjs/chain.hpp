@@ -23,6 +23,7 @@
 #include "faasmjs/detail/abi_args.hpp"
 #include "faasmjs/detail/host_abi.h"
 #include "faasmjs/error.hpp"
+#include "faasmjs/output_encoding.hpp"
 
 #include <cstdlib>
 #include <memory>
@@ -80,7 +81,8 @@ inline Error call_failed(unsigned id, const std::string& target, int return_valu
 
 } // namespace detail
 
-// 2. T is what the callee's output decodes to (faasmjs/codec.hpp); Call<void> ignores the output.
+// 2. T is what the callee's output decodes to (faasmjs/output_encoding.hpp: text and bytes raw, other types
+//    UTF-8-safe cereal, as set_output writes them); Call<void> ignores the output.
 //    Move-only: one handle owns the await. A refused chain (bad name, no function) never reached the host:
 //    its handle reports the reason from get() and reply().
 template <class T = Bytes> class [[nodiscard]] Call {
@@ -122,7 +124,7 @@ public:
             if (!answer.ok()) {
                 return detail::call_failed(id_, target_, answer.return_value, answer.output_text());
             }
-            Result<T> value = decode<T>(answer.output);
+            Result<T> value = decode_output<T>(answer.output);
             if (!value) {
                 return Error(Errc::decode_failed, "output of chained call " + std::to_string(id_) + " (" +
                                                       target_ + "): " + value.error().message());

@@ -212,7 +212,7 @@ TEST_SUITE("entry") {
     TEST_CASE_FIXTURE(HostFixture, "entry<F> decodes the input, runs F and encodes its output") {
         const auto run = host.invoke(&faasmjs::entry<sum_range>, faasmjs::serialize(Range{1, 5}));
         CHECK(run.ok());
-        CHECK(*faasmjs::deserialize<std::int64_t>(run.output) == 10);
+        CHECK(*faasmjs::decode_output<std::int64_t>(run.output) == 10);
         CHECK(host.invoke(&faasmjs::entry<constant>).output_text() == "constant");
         CHECK(host.invoke(&faasmjs::entry<shout>, "go").output_text() == "go!");
     }
