@@ -9,104 +9,21 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
-#include <random>
-#include <set>
-#include <sstream>
-#include <thread>
+#include <string>
+#include <vector>
 
+#include "cluster.h"
 #include "faasm/planner_client.h"
 #include "faasm/upload_client.h"
 #include "faasm/utf8.h"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::faasm;
+using namespace faasmjs::gateway::faasm::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr const char* kUser = "faasmjs-test";
-
-struct Cluster {
-  std::string planner;
-  std::string upload;
-  std::vector<std::string> workers;
-};
-
-std::string required(const char* name) {
-  const char* value = std::getenv(name);
-  if (!value || !*value) FAIL(name << " is not set: run this suite through ctest (tests/gateway/faasm/CMakeLists.txt)");
-  return value;
-}
-
-// The FAASM_* lines fixture.sh wrote.
-const Cluster& cluster() {
-  static const Cluster parsed = [] {
-    std::string path = required("FAASMJS_FAASM_ENV");
-    std::ifstream in(path);
-    if (!in) FAIL("no Faasm cluster: " << path << " does not exist (did gateway.faasm.start fail?)");
-    std::map<std::string, std::string> env;
-    for (std::string line; std::getline(in, line);) {
-      auto equals = line.find('=');
-      if (equals != std::string::npos) env[line.substr(0, equals)] = line.substr(equals + 1);
-    }
-    Cluster c{env["FAASM_PLANNER_URL"], env["FAASM_UPLOAD_URL"], {}};
-    std::stringstream workers(env["FAASM_WORKERS"]);
-    for (std::string ip; std::getline(workers, ip, ',');) c.workers.push_back(ip);
-    if (c.planner.empty() || c.upload.empty() || c.workers.empty())
-      FAIL(path << " lacks FAASM_PLANNER_URL, FAASM_UPLOAD_URL or FAASM_WORKERS");
-    return c;
-  }();
-  return parsed;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) FAIL("cannot read " << path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-// Fresh names and ids per run: Faasm keeps a state key's first size, and the planner keeps results per app.
-std::mt19937& random() {
-  static std::mt19937 generator{std::random_device{}()};
-  return generator;
-}
-std::int32_t freshId() { return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(random()); }
-std::string freshName(std::string_view prefix) { return std::string(prefix) + "-" + std::to_string(freshId()); }
-
-// The project's own clang builds of the examples, each uploaded once per run (WAMR compiles it: about a second).
-void uploadExample(const std::string& function) {
-  static std::set<std::string> uploaded;
-  if (uploaded.contains(function)) return;
-  UploadClient upload(cluster().upload, {.connect = 2000ms, .total = 60000ms});
-  auto wasm = readFile(required("FAASMJS_FUNCTIONS_DIR") + "/" + function + ".wasm");
-  auto result = upload.uploadFunction(kUser, function, wasm);
-  REQUIRE_MESSAGE(result.has_value(), result.error().message);
-  uploaded.insert(function);
-}
-
-BatchRequest batch(const std::string& function, const std::vector<std::string>& inputs,
-                   const std::string& cmdline = "") {
-  BatchRequest request{freshId(), kUser, function, {}};
-  for (const std::string& input : inputs) request.messages.push_back({freshId(), kUser, function, input, cmdline, 0});
-  return request;
-}
-
-// Polls as a backend would until the app has `expected` results and nothing in flight (bounded).
-BatchStatus awaitFinished(const PlannerClient& planner, std::int32_t appId, std::size_t expected) {
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto status = planner.batchStatus(appId, static_cast<std::int32_t>(expected));
-    REQUIRE_MESSAGE(status.has_value(), status.error().message);
-    if (*status && (*status)->finished && (*status)->results.size() >= expected) return **status;
-    std::this_thread::sleep_for(50ms);
-  }
-  FAIL("app " << appId << " did not finish within 60 s");
-  return {};
-}
 
 // A port on loopback with a socket bound to it, so that nothing else takes it while the test runs: listening
 // (connections complete but nobody answers) or not (connections are refused).
@@ -248,8 +165,7 @@ TEST_SUITE("clients") {
     CHECK(byName == 3);
   }
 
-  TEST_CASE(
-      "bytes as code points U+0000-U+00FF, the UTF-8-safe subset proposed for typed outputs, survive the planner") {
+  TEST_CASE("bytes as code points U+0000-U+00FF, the SDK's encoding of typed outputs, survive the planner") {
     uploadExample("echo");
     std::string encoded;
     for (int byte = 0; byte < 256; ++byte) {
