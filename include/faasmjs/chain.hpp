@@ -64,9 +64,14 @@ inline Reply await_reply(unsigned id) {
     return reply;
 }
 
-// A failed call's output is usually its error text; enough of it is kept to say why.
+// A failed call's output is usually its error text; enough of it is kept to say why. The cut falls on a UTF-8
+// character boundary, so that quoting valid UTF-8 keeps the message valid UTF-8 (on Faasm, where it may become
+// an output, anything else kills the planner: faasmjs/output_encoding.hpp).
 inline Error call_failed(unsigned id, const std::string& target, int return_value, std::string_view output) {
-    constexpr std::size_t kept = 256;
+    std::size_t kept = 256;
+    while (kept < output.size() && (static_cast<unsigned char>(output[kept]) & 0xC0) == 0x80) {
+        kept--;
+    }
     std::string message = "chained call " + std::to_string(id) + " (" + target + ") returned " +
                           std::to_string(return_value);
     if (!output.empty()) {
