@@ -23,6 +23,7 @@
 #include "faasmjs/detail/abi_args.hpp"
 #include "faasmjs/detail/host_abi.h"
 #include "faasmjs/error.hpp"
+#include "faasmjs/output_encoding.hpp"
 
 #include <cstdlib>
 #include <memory>
@@ -63,9 +64,14 @@ inline Reply await_reply(unsigned id) {
     return reply;
 }
 
-// A failed call's output is usually its error text; enough of it is kept to say why.
+// A failed call's output is usually its error text; enough of it is kept to say why. The cut falls on a UTF-8
+// character boundary, so that quoting valid UTF-8 keeps the message valid UTF-8 (on Faasm, where it may become
+// an output, anything else kills the planner: faasmjs/output_encoding.hpp).
 inline Error call_failed(unsigned id, const std::string& target, int return_value, std::string_view output) {
-    constexpr std::size_t kept = 256;
+    std::size_t kept = 256;
+    while (kept < output.size() && (static_cast<unsigned char>(output[kept]) & 0xC0) == 0x80) {
+        kept--;
+    }
     std::string message = "chained call " + std::to_string(id) + " (" + target + ") returned " +
                           std::to_string(return_value);
     if (!output.empty()) {
@@ -80,7 +86,8 @@ inline Error call_failed(unsigned id, const std::string& target, int return_valu
 
 } // namespace detail
 
-// 2. T is what the callee's output decodes to (faasmjs/codec.hpp); Call<void> ignores the output.
+// 2. T is what the callee's output decodes to (faasmjs/output_encoding.hpp: text and bytes raw, other types
+//    UTF-8-safe cereal, as set_output writes them); Call<void> ignores the output.
 //    Move-only: one handle owns the await. A refused chain (bad name, no function) never reached the host:
 //    its handle reports the reason from get() and reply().
 template <class T = Bytes> class [[nodiscard]] Call {
@@ -122,7 +129,7 @@ public:
             if (!answer.ok()) {
                 return detail::call_failed(id_, target_, answer.return_value, answer.output_text());
             }
-            Result<T> value = decode<T>(answer.output);
+            Result<T> value = decode_output<T>(answer.output);
             if (!value) {
                 return Error(Errc::decode_failed, "output of chained call " + std::to_string(id_) + " (" +
                                                       target_ + "): " + value.error().message());

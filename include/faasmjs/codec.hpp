@@ -3,7 +3,7 @@
 // Section map
 //   1. Codec<T>              the customisation point: encode(const T&) -> Bytes, decode(ByteView) -> Result<T>
 //   2. Raw codecs            std::string and Bytes travel as they are
-//   3. encode, decode        what the rest of the SDK calls
+//   3. travels_raw, encode, decode    what the rest of the SDK calls
 //
 // The rule, everywhere in the SDK: text and bytes travel raw (so a browser, Faasm's CLI or a C API function
 // sees exactly the characters), every other type is cereal portable binary (faasmjs/serialization.hpp).
@@ -54,6 +54,10 @@ template <> struct Codec<Bytes> {
 
 // 3. Anything that converts to a string_view (string literals, const char*) or to a ByteView (spans,
 //    arrays of bytes) is raw as well, so encode("hi") == encode(std::string("hi")).
+template <class T>
+inline constexpr bool travels_raw =
+    std::is_convertible_v<const T&, std::string_view> || std::is_convertible_v<const T&, ByteView>;
+
 template <class T> Bytes encode(const T& value) {
     if constexpr (std::is_convertible_v<const T&, std::string_view>) {
         const ByteView bytes = as_bytes(std::string_view(value));

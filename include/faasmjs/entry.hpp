@@ -10,7 +10,8 @@
 // 1. F is a function (not a lambda or functor: its address becomes a table entry) taking nothing or one
 //    input value (by value or const reference), and returning one of:
 //      void, Status                 no output
-//      Out, Result<Out>             Out written as output through its Codec (text and bytes raw)
+//      Out, Result<Out>             Out written as output through its Codec (text and bytes raw, other
+//                                   types UTF-8-safe: faasmjs/output_encoding.hpp)
 //    Malformed input, a failed Result or a failed Status make the call return 1; with FAASMJS_ERROR_OUTPUT
 //    the error's text becomes the output.
 #ifndef FAASMJS_ENTRY_HPP

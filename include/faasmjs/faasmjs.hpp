@@ -6,6 +6,7 @@
 //   bytes.hpp           Bytes, ByteView
 //   codec.hpp           Codec<T>, encode, decode (text and bytes raw, other types cereal)
 //   serialization.hpp   cereal archives over byte buffers, checked decoding (when cereal is available)
+//   output_encoding.hpp typed outputs as UTF-8-safe bytes (encode_output, decode_output)
 //   io.hpp              input, output
 //   chain.hpp           Call<T>, chain by name or function pointer
 //   entry.hpp           entry<F>, FAASMJS_MAIN, FAASMJS_ZYGOTE
@@ -27,6 +28,7 @@
 #include "faasmjs/error.hpp"
 #include "faasmjs/fork_join.hpp"
 #include "faasmjs/io.hpp"
+#include "faasmjs/output_encoding.hpp"
 #include "faasmjs/runtime.hpp"
 #include "faasmjs/state.hpp"
 

@@ -2,7 +2,7 @@
 //
 // Section map
 //   1. Input      input_size, read_input, input_bytes, input_string, input<T>, input_or<T>
-//   2. Output     set_output (bytes, text, or any value through its Codec)
+//   2. Output     set_output (bytes, text, or any value through its Codec, UTF-8-safe)
 //
 // Semantics are Faasm's: the input is fixed for the whole call; the output is whatever was set last (each
 // set_output replaces the previous one). None of these calls blocks, in a browser or anywhere else.
@@ -15,6 +15,7 @@
 #include "faasmjs/codec.hpp"
 #include "faasmjs/detail/host_abi.h"
 #include "faasmjs/error.hpp"
+#include "faasmjs/output_encoding.hpp"
 
 #include <climits>
 #include <cstddef>
@@ -22,7 +23,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
 
 namespace faasmjs {
 
@@ -80,10 +80,11 @@ inline void set_output(std::string_view text) {
     __faasm_write_output(terminated.c_str(), static_cast<long>(terminated.size()));
 }
 
+// A typed value is written UTF-8-safe (faasmjs/output_encoding.hpp), so that Faasm's planner can carry it.
 template <class T>
-    requires(!std::is_convertible_v<const T&, std::string_view> && !std::is_convertible_v<const T&, ByteView>)
+    requires(!travels_raw<T>)
 void set_output(const T& value) {
-    const Bytes bytes = encode(value);
+    const Bytes bytes = encode_output(value);
     set_output(ByteView(bytes));
 }
 

@@ -55,6 +55,16 @@ int fail_with_three() {
     return 3;
 }
 
+// 255 ASCII bytes, then two-byte characters: the 256-byte cut of a failure message falls inside one.
+int fail_with_long_text() {
+    std::string text(255, 'x');
+    for (int i = 0; i < 10; i++) {
+        text += "\xc3\xa9";
+    }
+    faasmjs::set_output(text);
+    return 2;
+}
+
 int write_then_return() {
     const faasmjs::state::Value<std::int32_t> value{"from_callee"};
     if (!value.set(11) || !value.push()) {
@@ -119,6 +129,13 @@ TEST_SUITE("chain") {
         CHECK(quiet.get().error().message().find("returned 3") != std::string::npos);
         CHECK(quiet.get().error().message().find("returned 3") != std::string::npos);
         CHECK(quiet.reply()->output_text() == "three went wrong");
+    }
+
+    TEST_CASE_FIXTURE(HostFixture, "a long failure output is cut on a character boundary") {
+        auto call = faasmjs::chain<std::string>(&fail_with_long_text);
+        const std::string message = call.get().error().message();
+        CHECK(message == "chained call " + std::to_string(call.id()) + " (function pointer) returned 2: " +
+                             std::string(255, 'x') + "...");
     }
 
     TEST_CASE_FIXTURE(HostFixture, "under Faasm's failed-output rule the message carries Faasm's text") {
@@ -212,7 +229,7 @@ TEST_SUITE("entry") {
     TEST_CASE_FIXTURE(HostFixture, "entry<F> decodes the input, runs F and encodes its output") {
         const auto run = host.invoke(&faasmjs::entry<sum_range>, faasmjs::serialize(Range{1, 5}));
         CHECK(run.ok());
-        CHECK(*faasmjs::deserialize<std::int64_t>(run.output) == 10);
+        CHECK(*faasmjs::decode_output<std::int64_t>(run.output) == 10);
         CHECK(host.invoke(&faasmjs::entry<constant>).output_text() == "constant");
         CHECK(host.invoke(&faasmjs::entry<shout>, "go").output_text() == "go!");
     }

@@ -73,6 +73,8 @@ TEST_SUITE("examples") {
         CHECK(run.ok());
         CHECK(run.output_text() == "Pi estimate from 4 x 100000 samples: 3.139630 (error 0.001963)");
         CHECK(host.chained_calls().size() == 4);
+        CHECK(host.invoke(&example_pi_main, "4 2000000").output_text() ==
+              "Pi estimate from 4 x 2000000 samples: 3.141129 (error 0.000464)");
         CHECK(host.invoke(&example_pi_main, "four").output_text() ==
               "invalid_argument: workers must be a positive integer, got 'four'");
         CHECK(host.invoke(&example_pi_main, "2 0").return_value == 1);

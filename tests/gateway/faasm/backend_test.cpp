@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <random>
@@ -18,13 +19,13 @@
 #include <thread>
 
 #include "aot/aot_compiler.h"
-#include "cluster_env.hpp"
+#include "cluster.h"
 #include "faasm/faasm_backend.h"
 #include "registry/function_registry.h"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::faasm;
-using namespace faasm_tests;
+using namespace faasmjs::gateway::faasm::testing;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -106,9 +107,9 @@ Backend& cluster_backend() {
   return *shared;
 }
 
-constexpr const char* kUser = "faasmjs-backend";
+constexpr const char* kBackendUser = "faasmjs-backend";
 
-CallRequest request(std::string function, std::string input = {}, std::string user = kUser) {
+CallRequest request(std::string function, std::string input = {}, std::string user = kBackendUser) {
   CallRequest call;
   call.user = std::move(user);
   call.function = std::move(function);
@@ -339,7 +340,7 @@ TEST_SUITE("backend") {
 
   TEST_CASE("imports Faasm's WAMR lacks: refused at upload naming them, reported at start, a call fails saying so") {
     const std::string wasm = readFile(required("FAASMJS_WASM_DIR") + "/examples/functions/state.wasm");
-    auto refused = cluster_backend().accept_upload(kUser, "state_copy",
+    auto refused = cluster_backend().accept_upload(kBackendUser, "state_copy",
                                                    {reinterpret_cast<const std::uint8_t*>(wasm.data()), wasm.size()});
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == ErrorCode::BadWasm);
@@ -356,12 +357,12 @@ TEST_SUITE("backend") {
     auto bytes = [](const std::string& s) {
       return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
     };
-    auto uploaded = cluster_backend().accept_upload(kUser, "hello_again", bytes(hello));
+    auto uploaded = cluster_backend().accept_upload(kBackendUser, "hello_again", bytes(hello));
     CHECK_MESSAGE(uploaded.has_value(), uploaded.error().message);
     // Well-formed as far as the gateway reads (no imports), but a code section without its function section:
     // WAMR's loader on the upload server refuses it.
     const std::string broken("\0asm\x01\0\0\0\x0a\x04\x01\x02\x00\x0b", 14);
-    auto refused = cluster_backend().accept_upload(kUser, "broken", bytes(broken));
+    auto refused = cluster_backend().accept_upload(kBackendUser, "broken", bytes(broken));
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == ErrorCode::BadWasm);
     CHECK_MESSAGE(

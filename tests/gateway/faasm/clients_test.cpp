@@ -1,77 +1,23 @@
 // The planner and upload clients against the real Faasm cluster that ctest's fixture started (fixture.sh): the
 // project's own clang build of `hello` uploaded, run on one of the cluster's workers and polled to its result;
 // a binary Faasm refuses; state and files through the upload server; and endpoints that are down or mute.
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
-#include <random>
-#include <set>
-#include <sstream>
-#include <thread>
+#include <string>
+#include <vector>
 
-#include "cluster_env.hpp"
+#include "cluster.h"
 #include "faasm/planner_client.h"
 #include "faasm/upload_client.h"
 #include "faasm/utf8.h"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::faasm;
+using namespace faasmjs::gateway::faasm::testing;
 using namespace std::chrono_literals;
-using namespace faasm_tests;
-
-namespace {
-
-constexpr const char* kUser = "faasmjs-test";
-
-// Fresh names and ids per run: Faasm keeps a state key's first size, and the planner keeps results per app.
-std::mt19937& random() {
-  static std::mt19937 generator{std::random_device{}()};
-  return generator;
-}
-std::int32_t freshId() { return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(random()); }
-std::string freshName(std::string_view prefix) { return std::string(prefix) + "-" + std::to_string(freshId()); }
-
-// The project's own clang builds of the examples, each uploaded once per run (WAMR compiles it: about a second).
-void uploadExample(const std::string& function) {
-  static std::set<std::string> uploaded;
-  if (uploaded.contains(function)) return;
-  UploadClient upload(cluster().upload, {.connect = 2000ms, .total = 60000ms});
-  auto wasm = readFile(required("FAASMJS_FUNCTIONS_DIR") + "/" + function + ".wasm");
-  auto result = upload.uploadFunction(kUser, function, wasm);
-  REQUIRE_MESSAGE(result.has_value(), result.error().message);
-  uploaded.insert(function);
-}
-
-BatchRequest batch(const std::string& function, const std::vector<std::string>& inputs,
-                   const std::string& cmdline = "") {
-  BatchRequest request{freshId(), kUser, function, {}};
-  for (const std::string& input : inputs) request.messages.push_back({freshId(), kUser, function, input, cmdline, 0});
-  return request;
-}
-
-// Polls as a backend would until the app has `expected` results and nothing in flight (bounded).
-BatchStatus awaitFinished(const PlannerClient& planner, std::int32_t appId, std::size_t expected) {
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto status = planner.batchStatus(appId, static_cast<std::int32_t>(expected));
-    REQUIRE_MESSAGE(status.has_value(), status.error().message);
-    if (*status && (*status)->finished && (*status)->results.size() >= expected) return **status;
-    std::this_thread::sleep_for(50ms);
-  }
-  FAIL("app " << appId << " did not finish within 60 s");
-  return {};
-}
-
-}  // namespace
 
 TEST_SUITE("clients") {
   TEST_CASE("the planner lists exactly the cluster's workers") {
@@ -185,8 +131,7 @@ TEST_SUITE("clients") {
     CHECK(byName == 3);
   }
 
-  TEST_CASE(
-      "bytes as code points U+0000-U+00FF, the UTF-8-safe subset proposed for typed outputs, survive the planner") {
+  TEST_CASE("bytes as code points U+0000-U+00FF, the SDK's encoding of typed outputs, survive the planner") {
     uploadExample("echo");
     std::string encoded;
     for (int byte = 0; byte < 256; ++byte) {

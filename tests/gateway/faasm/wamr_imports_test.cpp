@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster_env.hpp"
+#include "cluster.h"
 #include "common/host_imports.h"
 
 using namespace faasmjs::gateway;
@@ -223,12 +223,12 @@ TEST_SUITE("wamr_imports") {
   }
 
   TEST_CASE("the project's clang builds: what the fixture ran on Faasm links, state and faasm_compat lack its calls") {
-    const std::string dir = faasm_tests::required("FAASMJS_FUNCTIONS_DIR");
+    const std::string dir = testing::required("FAASMJS_FUNCTIONS_DIR");
     for (const char* runnable : {"hello", "echo", "chain", "chain_worker", "blocking_indirect", "pi"}) {
-      auto checked = check_wamr_imports(runnable, bytes_of(faasm_tests::readFile(dir + "/" + runnable + ".wasm")));
+      auto checked = check_wamr_imports(runnable, bytes_of(testing::readFile(dir + "/" + runnable + ".wasm")));
       CHECK_MESSAGE(checked.has_value(), runnable << ": " << (checked ? "" : checked.error().message));
     }
-    auto state = check_wamr_imports("state", bytes_of(faasm_tests::readFile(dir + "/state.wasm")));
+    auto state = check_wamr_imports("state", bytes_of(testing::readFile(dir + "/state.wasm")));
     REQUIRE_FALSE(state.has_value());
     for (const char* lacking :
          {"__faasm_write_state_offset", "__faasm_push_state_partial", "__faasm_read_state_offset_ptr",
@@ -236,7 +236,7 @@ TEST_SUITE("wamr_imports") {
           "__faasm_clear_appended_state"}) {
       CHECK_MESSAGE(state.error().message.find(std::string("env.") + lacking) != std::string::npos, lacking);
     }
-    auto compat = check_wamr_imports("faasm_compat", bytes_of(faasm_tests::readFile(dir + "/faasm_compat.wasm")));
+    auto compat = check_wamr_imports("faasm_compat", bytes_of(testing::readFile(dir + "/faasm_compat.wasm")));
     REQUIRE_FALSE(compat.has_value());
     CHECK(compat.error().message.find("env.__faasm_clear_appended_state") != std::string::npos);
   }

@@ -19,6 +19,7 @@ const EXPECTED = [
     'chained 42 via virtual, pointer, std::function; state 7 via virtual, pointer, std::function'],
   ['pi', undefined, 0, 'Pi estimate from 8 x 40000000 samples: 3.141597 (error 0.000004)'],
   ['pi', '4 100000', 0, 'Pi estimate from 4 x 100000 samples: 3.139630 (error 0.001963)'],
+  ['pi', '4 2000000', 0, 'Pi estimate from 4 x 2000000 samples: 3.141129 (error 0.000464)'],
   ['pi', 'four', 1, "invalid_argument: workers must be a positive integer, got 'four'"],
   ['faasm_compat', undefined, 0, 'sum of doubles: 12'],
   ['faasm_compat', '5 10', 0, 'sum of doubles: 30'],
