@@ -42,6 +42,10 @@ export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
   echo
   node "$here/fresh_instance.mjs" "$build_dir"
   echo
+  echo "## Gateway in front of a real Faasm cluster (headless Chromium)"
+  echo
+  node "$here/faasm_cluster.mjs" "$build_dir"
+  echo
   echo "## Gateway: up to 10,000 WebSocket clients at once"
   echo
   # A descriptor per client on each side: the soft limit (often 1024) up to the hard one.

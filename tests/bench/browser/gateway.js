@@ -119,6 +119,16 @@ export async function latency({ calls, runs }) {
   return { raw: best(results.raw), chained: best(results.chained), syncXhr: best(results.syncXhr) };
 }
 
+// One `fanout` of `calls` no-op calls, chained all at once from a function running `where`: calls per second.
+async function fanoutRate(client, calls, where) {
+  const options = where === 'browser' ? { where, chain: 'cluster' } : { where };
+  const started = performance.now();
+  const result = await client.invoke('fanout', String(calls), options);
+  const rate = calls / ((performance.now() - started) / 1000);
+  if (result.outputText !== `${calls} calls, 0 failed`) throw new Error(`fanout in the ${where}: ${result.outputText} ${result.error}`);
+  return rate;
+}
+
 /** Calls per second: a fork-join from a browser function, and invokes from the page, all pipelined. */
 export async function throughput({ calls, runs }) {
   const client = await connect(gatewayUrl(), { user: 'bench' });
@@ -128,26 +138,53 @@ export async function throughput({ calls, runs }) {
   try {
     await client.invoke('fanout', '100', { where: 'browser', chain: 'cluster' });
     for (let run = 0; run < runs; run += 1) {
-      let started = performance.now();
-      const result = await client.invoke('fanout', String(calls), { where: 'browser', chain: 'cluster' });
-      forkJoin.push(calls / ((performance.now() - started) / 1000));
-      if (result.outputText !== `${calls} calls, 0 failed`) throw new Error(`fanout: ${result.outputText} ${result.error}`);
+      forkJoin.push(await fanoutRate(client, calls, 'browser'));
 
-      started = performance.now();
+      const started = performance.now();
       const results = await Promise.all(Array.from({ length: calls },
         () => client.invoke('noop', undefined, { where: 'cluster' })));
       pageInvokes.push(calls / ((performance.now() - started) / 1000));
       if (results.some((one) => one.returnValue !== 0)) throw new Error('a no-op call failed');
 
-      started = performance.now();
-      const whole = await client.invoke('fanout', String(calls), { where: 'cluster' });
-      inCluster.push(calls / ((performance.now() - started) / 1000));
-      if (whole.outputText !== `${calls} calls, 0 failed`) throw new Error(`fanout in the cluster: ${whole.outputText} ${whole.error}`);
+      inCluster.push(await fanoutRate(client, calls, 'cluster'));
     }
   } finally {
     await client.close();
   }
   return { forkJoin: Math.max(...forkJoin), pageInvokes: Math.max(...pageInvokes), inCluster: Math.max(...inCluster) };
+}
+
+/** Calls per second of a fork-join from a browser function alone (the best of `runs`). */
+export async function forkJoin({ calls, runs }) {
+  const client = await connect(gatewayUrl(), { user: 'bench' });
+  const rates = [];
+  try {
+    await fanoutRate(client, Math.min(calls, 16), 'browser');
+    for (let run = 0; run < runs; run += 1) rates.push(await fanoutRate(client, calls, 'browser'));
+  } finally {
+    await client.close();
+  }
+  return Math.max(...rates);
+}
+
+/** Per call, in ms: `noop` invoked where:'cluster' from the page, one after another (the best of `runs`). */
+export async function invokeLatency({ calls, runs }) {
+  const client = await connect(gatewayUrl(), { user: 'bench' });
+  const times = [];
+  try {
+    await client.invoke('noop', undefined, { where: 'cluster' });
+    for (let run = 0; run < runs; run += 1) {
+      const started = performance.now();
+      for (let i = 0; i < calls; i += 1) {
+        const result = await client.invoke('noop', undefined, { where: 'cluster' });
+        if (result.returnValue !== 0) throw new Error(`noop failed: ${result.error}`);
+      }
+      times.push((performance.now() - started) / calls);
+    }
+  } finally {
+    await client.close();
+  }
+  return best(times);
 }
 
 /** MB/s for each size: state push (set) and pull (get) through the runtime, and a raw echo of the bytes. */

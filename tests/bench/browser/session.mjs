@@ -14,16 +14,16 @@ const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
 /**
  * @param {string} buildDir the native build directory (or a wasm sub-build), as tests/bench/run.sh passes it
  * @param {Record<string, Uint8Array>} extra further files served at /__bench__/<name>
- * @param {{ gateway?: boolean }} options gateway: served by faasmjs-gateway (with the examples and the
- *   gateway's test functions) instead of the dev server
+ * @param {{ gateway?: boolean, functionDirs?: string[], gatewayArgs?: string[] }} options gateway: served by
+ *   faasmjs-gateway instead of the dev server, with the functions of functionDirs (default: the examples and
+ *   the gateway's test functions, benchFunctionDirs) and gatewayArgs added to its options
  * @returns {Promise<{ page: import('playwright-core').Page, close(): Promise<void>, gateway?: object }>}
  */
-export async function openBenchPage(buildDir, extra = {}, { gateway = false } = {}) {
-  const examples = functionsDirOf(buildDir);
+export async function openBenchPage(buildDir, extra = {}, { gateway = false, functionDirs, gatewayArgs = [] } = {}) {
   const session = gateway
     // The pages say HELLO as user bench without a token: the benchmarks measure the transport, not auth.
-    ? await startGatewaySession([examples, path.join(examples, '..', '..', 'tests', 'gateway', 'functions')], ['--allow-anonymous'])
-    : await startSession(examples);
+    ? await startGatewaySession(functionDirs ?? benchFunctionDirs(buildDir), ['--allow-anonymous', ...gatewayArgs])
+    : await startSession(functionsDirOf(buildDir));
   try {
     await session.context.route(`${session.url}__bench__/*`, (route) => {
       const name = path.basename(new URL(route.request().url()).pathname);
@@ -38,6 +38,12 @@ export async function openBenchPage(buildDir, extra = {}, { gateway = false } = 
     await session.close();
     throw error;
   }
+}
+
+/** The examples and the gateway's test functions (noop, pingpong, fanout, ...) of a build. */
+export function benchFunctionDirs(buildDir) {
+  const examples = functionsDirOf(buildDir);
+  return [examples, path.join(examples, '..', '..', 'tests', 'gateway', 'functions')];
 }
 
 /** The build directory from argv, or exit 2 with the usage line. */

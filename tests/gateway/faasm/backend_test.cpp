@@ -21,6 +21,7 @@
 #include "aot/aot_compiler.h"
 #include "cluster.h"
 #include "faasm/faasm_backend.h"
+#include "faasm/planner_client.h"
 #include "registry/function_registry.h"
 
 using namespace faasmjs::gateway;
@@ -41,14 +42,10 @@ const std::vector<std::pair<std::string, std::string>>& functions() {
   return all;
 }
 
-std::string fresh(std::string_view prefix) {
-  static std::mt19937 generator{std::random_device{}()};
-  return std::string(prefix) + std::to_string(std::uniform_int_distribution<int>(1, 1 << 30)(generator));
-}
 
 // A registry over the chosen functions (links in a folder of their own) and a backend per endpoint pair.
 struct Setup {
-  fs::path dir = fs::temp_directory_path() / fresh("faasmjs-backend-test-");
+  fs::path dir = fs::temp_directory_path() / freshName("faasmjs-backend-test-");
   std::unique_ptr<aot::Compiler> compiler;
   std::unique_ptr<registry::FunctionRegistry> registry;
   std::vector<std::string> log;
@@ -258,7 +255,7 @@ TEST_SUITE("backend") {
   }
 
   TEST_CASE("a timeout and a cancel end the wait; Faasm runs both calls to their end") {
-    CallRequest slow = request("sleeper", fresh("timeout") + " 3000");
+    CallRequest slow = request("sleeper", freshName("timeout") + " 3000");
     slow.timeout = 1000ms;
     const auto t0 = std::chrono::steady_clock::now();
     CallResult timed_out = run(cluster_backend(), slow);
@@ -268,7 +265,7 @@ TEST_SUITE("backend") {
     CHECK(took >= 1000ms);
     CHECK(took < 2500ms);
 
-    Submitted long_call = submit(cluster_backend(), request("sleeper", fresh("cancel") + " 3000"));
+    Submitted long_call = submit(cluster_backend(), request("sleeper", freshName("cancel") + " 3000"));
     std::this_thread::sleep_for(500ms);
     CHECK(cluster_backend().cancel(long_call.id));
     CallResult cancelled = wait(long_call, 5s);
@@ -284,7 +281,7 @@ TEST_SUITE("backend") {
     std::vector<Submitted> calls;
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < 24; ++i)
-      calls.push_back(submit(cluster_backend(), request("sleeper", fresh("slots") + " 1000")));
+      calls.push_back(submit(cluster_backend(), request("sleeper", freshName("slots") + " 1000")));
     std::set<std::string> hosts;
     for (auto& call : calls) {
       CallResult result = wait(call);
@@ -299,6 +296,38 @@ TEST_SUITE("backend") {
     CHECK(hosts.size() == 2);
   }
 
+  TEST_CASE("a call that finds no slot within its timeout fails, naming who held the slots") {
+    // This gateway's own calls hold them all: the 17th waits in the gateway and never reaches the planner.
+    std::vector<Submitted> sleepers;
+    for (int i = 0; i < 16; ++i)
+      sleepers.push_back(submit(cluster_backend(), request("sleeper", freshName("held") + " 2000")));
+    CallRequest late = request("hello", "late");
+    late.timeout = 500ms;
+    CallResult waited = run(cluster_backend(), late);
+    CHECK(waited.status == CallStatus::Failed);
+    CHECK_MESSAGE(has(waited.error, "no Faasm host had a free slot within the call's timeout of 500 ms (this "
+                                    "gateway's other calls held all of them; the cluster has 16 slots)"),
+                  waited.error);
+    for (auto& sleeper : sleepers) CHECK(wait(sleeper).status == CallStatus::Finished);
+
+    // Another client of Faasm holds them: the planner answers "No available hosts" until the timeout.
+    PlannerClient planner(cluster().planner);
+    BatchRequest others{freshId(), kBackendUser, "sleeper", {}};
+    for (int i = 0; i < 16; ++i)
+      others.messages.push_back({freshId(), kBackendUser, "sleeper", freshName("other") + " 2000", "", 0});
+    auto accepted = planner.executeBatch(others);
+    REQUIRE_MESSAGE(accepted.has_value(), accepted.error().message);
+    REQUIRE(*accepted == Submission::Accepted);
+    CallRequest refused = request("hello", "refused");
+    refused.timeout = 800ms;
+    CallResult retried = run(cluster_backend(), refused);
+    CHECK(retried.status == CallStatus::Failed);
+    CHECK_MESSAGE(has(retried.error, "answered \"No available hosts\" to every EXECUTE_BATCH; the cluster has 16 slots"),
+                  retried.error);
+    awaitFinished(planner, others.appId, others.messages.size());
+    CHECK(text(run(cluster_backend(), request("hello", "again"))) == "Hello again!");
+  }
+
   TEST_CASE("the planner stopped: a clear error naming it, and calls work again once it is back") {
     {
       PlannerStopped stopped;
@@ -308,7 +337,7 @@ TEST_SUITE("backend") {
                     result.error);
     }
     // Mid-call: the call was accepted, then its polls get no answer.
-    Submitted running = submit(cluster_backend(), request("sleeper", fresh("stop") + " 1500"));
+    Submitted running = submit(cluster_backend(), request("sleeper", freshName("stop") + " 1500"));
     std::this_thread::sleep_for(500ms);
     {
       PlannerStopped stopped;
@@ -328,7 +357,7 @@ TEST_SUITE("backend") {
   TEST_CASE("an upload server that is down fails the call naming it; the planner's URL down names the planner") {
     LoopbackPort closed(false);
     auto no_upload = setup().backend(cluster().planner, closed.url());
-    CallResult result = run(*no_upload, request("hello", "", fresh("nobody")));
+    CallResult result = run(*no_upload, request("hello", "", freshName("nobody")));
     CHECK(result.status == CallStatus::Failed);
     CHECK_MESSAGE(has(result.error, "Faasm's upload server at " + closed.url() + " refused the connection"),
                   result.error);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
@@ -45,7 +46,9 @@ struct Call {
   bool sent_once = false;  // EXECUTE_BATCH was tried: the deadline runs
   Clock::time_point deadline{};
   Clock::time_point next{};  // the next poll or retry, while waiting for the scheduler
-  enum class Phase { Queued, Retrying, Running, Busy } phase = Phase::Queued;  // Busy: a pool has it
+  // Waiting: for one of this gateway's slots (FaasmBackend::waiting_); Busy: a pool has it.
+  enum class Phase { Waiting, Retrying, Running, Busy } phase = Phase::Busy;
+  bool holds_slot = false;  // counted in FaasmBackend::holding_
   std::chrono::microseconds poll_interval{kFirstPoll};
   std::chrono::milliseconds retry_interval{kFirstRetry};
 };
@@ -103,8 +106,15 @@ class FaasmBackend final : public Backend {
       ++of_user;
       call->app_id = fresh_id();
       call->message_id = fresh_id();
-      call->phase = Call::Phase::Busy;
       calls_[call->id] = call;
+      if (!take_slot(*call)) {
+        // Waiting for a slot counts against the call's time, as waiting for Faasm's scheduler does.
+        call->phase = Call::Phase::Waiting;
+        call->deadline = Clock::now() + call->timeout;
+        waiting_.push_back(call);
+        wake_.notify_all();
+        return call->id;
+      }
     }
     submit_pool_.post([this, call] { send(call, true); });
     return call->id;
@@ -136,6 +146,36 @@ class FaasmBackend final : public Backend {
   }
 
  private:
+  // At most as many of this gateway's calls are sent, retried or running as the cluster has slots; the rest
+  // wait here in arrival order. Without it, every call beyond the slots would retry "No available hosts" on its
+  // own back-off, hundreds of requests a second that the planner and the submit threads spend instead of
+  // starting the calls a freed slot could take. Other clients of the cluster take slots too: then a call that
+  // holds one of these still hears "No available hosts" and retries. With the slots unknown (the planner has
+  // not answered GET_AVAILABLE_HOSTS yet) nothing waits. Called with mutex_ held.
+  bool take_slot(Call& call) {
+    const std::size_t slots = slots_.load();
+    if (slots != 0 && holding_ >= slots) return false;
+    call.holds_slot = true;
+    ++holding_;
+    return true;
+  }
+
+  // The call no longer holds a slot (it ended): the oldest waiting call takes it. Called with mutex_ held;
+  // returns the call to send.
+  std::shared_ptr<Call> release_slot(Call& call) {
+    if (!call.holds_slot) return nullptr;
+    call.holds_slot = false;
+    --holding_;
+    while (!waiting_.empty()) {
+      std::shared_ptr<Call> next = std::move(waiting_.front());
+      waiting_.pop_front();
+      if (!calls_.contains(next->id) || !take_slot(*next)) continue;
+      next->phase = Call::Phase::Busy;
+      return next;
+    }
+    return nullptr;
+  }
+
   std::int32_t fresh_id() { return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(ids_); }
 
   // `why` names what failed; the error line names the function first, as every RESULT's does.
@@ -158,13 +198,17 @@ class FaasmBackend final : public Backend {
   // The call's one end: false when it had ended already.
   bool end(const std::shared_ptr<Call>& call, CallResult result) {
     CallDone done;
+    std::shared_ptr<Call> next;
     {
       std::lock_guard lock(mutex_);
       if (calls_.erase(call->id) == 0) return false;
       auto user = user_calls_.find(call->request.user);
       if (user != user_calls_.end() && --user->second == 0) user_calls_.erase(user);
       done = std::move(call->done);
+      // Stopping, every call ends: none is sent any more.
+      if (!stopping_) next = release_slot(*call);
     }
+    if (next) submit_pool_.post([this, next] { send(next, true); });
     if (done) done(std::move(result));
     return true;
   }
@@ -200,7 +244,7 @@ class FaasmBackend final : public Backend {
       std::lock_guard lock(mutex_);
       if (!call->sent_once) {
         call->sent_once = true;
-        call->deadline = now + call->timeout;
+        if (call->deadline == Clock::time_point{}) call->deadline = now + call->timeout;
       }
     }
     if (!submitted) {
@@ -261,9 +305,11 @@ class FaasmBackend final : public Backend {
       auto next = now + 1s;
       std::vector<std::shared_ptr<Call>> polls, retries, timed_out;
       for (auto& [id, call] : calls_) {
-        if (call->phase != Call::Phase::Running && call->phase != Call::Phase::Retrying) continue;
+        if (call->phase == Call::Phase::Busy) continue;
         if (call->deadline <= now) {
           timed_out.push_back(call);
+        } else if (call->phase == Call::Phase::Waiting) {
+          next = std::min(next, call->deadline);
         } else if (call->next <= now) {
           (call->phase == Call::Phase::Running ? polls : retries).push_back(call);
           call->phase = Call::Phase::Busy;
@@ -284,19 +330,19 @@ class FaasmBackend final : public Backend {
   }
 
   CallResult timed_out_result(const Call& call) const {
-    if (call.phase == Call::Phase::Retrying) return no_slot(call);
+    if (call.phase == Call::Phase::Retrying || call.phase == Call::Phase::Waiting) return no_slot(call);
     return failed(call, CallStatus::TimedOut,
                   "ran longer than its timeout of " + std::to_string(call.timeout.count()) +
                       " ms on Faasm; Faasm cannot stop it, so it runs to its end there");
   }
 
   CallResult no_slot(const Call& call) const {
+    const std::string why = call.phase == Call::Phase::Waiting
+                                ? "this gateway's other calls held all of them"
+                                : planner_.endpoint().describe() + " answered \"No available hosts\" to every EXECUTE_BATCH";
     return failed(call, CallStatus::Failed,
                   "no Faasm host had a free slot within the call's timeout of " + std::to_string(call.timeout.count()) +
-                      " ms (" + planner_.endpoint().describe() +
-                      " answered \"No available hosts\" to every EXECUTE_BATCH; the "
-                      "cluster has " +
-                      std::to_string(slots_.load()) + " slots)");
+                      " ms (" + why + "; the cluster has " + std::to_string(slots_.load()) + " slots)");
   }
 
   void refresh_hosts() {
@@ -334,6 +380,8 @@ class FaasmBackend final : public Backend {
   std::mt19937 ids_;
   std::map<CallId, std::shared_ptr<Call>> calls_;
   std::map<std::string, std::size_t> user_calls_;
+  std::size_t holding_ = 0;                       // calls holding a slot (take_slot)
+  std::deque<std::shared_ptr<Call>> waiting_;     // for a slot, oldest first; ended ones are skipped
   bool stopping_ = false;
 
   // Last: their threads use everything above, and are joined before it goes.
