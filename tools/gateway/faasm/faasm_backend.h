@@ -9,7 +9,8 @@
 // threads; each call's interval starts at 3 ms and grows by half per poll to 150 ms, so a quick call is seen within
 // milliseconds and a long one costs about 7 requests a second (Faasm's own client polls every 2 s). The planner
 // answering "No available hosts" (every slot taken; nothing was scheduled) is retried after 10 ms, doubling to 500 ms,
-// within the call's timeout; at most as many calls as the cluster has slots are sent at once, the rest wait here. A refresh thread asks GET_AVAILABLE_HOSTS for the cluster's slots every
+// within the call's timeout; at most as many calls as the cluster has slots are sent at once, the rest wait here.
+// A refresh thread asks GET_AVAILABLE_HOSTS for the cluster's slots every
 // FaasmOptions::hosts_refresh (workers()).
 //
 // Results (call_result.h): Faasm's return value, output, executing host and timings, with every call the function
