@@ -1,81 +1,20 @@
 // The planner and upload clients against the real Faasm cluster that ctest's fixture started (fixture.sh): the
 // project's own clang build of `hello` uploaded, run on one of the cluster's workers and polled to its result;
 // a binary Faasm refuses; state and files through the upload server; and endpoints that are down or mute.
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <map>
-#include <random>
 #include <set>
-#include <sstream>
-#include <thread>
 
-#include "faasm/planner_client.h"
 #include "faasm/upload_client.h"
 #include "faasm/utf8.h"
+#include "faasm_fixture.hpp"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::faasm;
-using namespace std::chrono_literals;
+using namespace faasm_test;
 
 namespace {
-
-constexpr const char* kUser = "faasmjs-test";
-
-struct Cluster {
-  std::string planner;
-  std::string upload;
-  std::vector<std::string> workers;
-};
-
-std::string required(const char* name) {
-  const char* value = std::getenv(name);
-  if (!value || !*value) FAIL(name << " is not set: run this suite through ctest (tests/gateway/faasm/CMakeLists.txt)");
-  return value;
-}
-
-// The FAASM_* lines fixture.sh wrote.
-const Cluster& cluster() {
-  static const Cluster parsed = [] {
-    std::string path = required("FAASMJS_FAASM_ENV");
-    std::ifstream in(path);
-    if (!in) FAIL("no Faasm cluster: " << path << " does not exist (did gateway.faasm.start fail?)");
-    std::map<std::string, std::string> env;
-    for (std::string line; std::getline(in, line);) {
-      auto equals = line.find('=');
-      if (equals != std::string::npos) env[line.substr(0, equals)] = line.substr(equals + 1);
-    }
-    Cluster c{env["FAASM_PLANNER_URL"], env["FAASM_UPLOAD_URL"], {}};
-    std::stringstream workers(env["FAASM_WORKERS"]);
-    for (std::string ip; std::getline(workers, ip, ',');) c.workers.push_back(ip);
-    if (c.planner.empty() || c.upload.empty() || c.workers.empty())
-      FAIL(path << " lacks FAASM_PLANNER_URL, FAASM_UPLOAD_URL or FAASM_WORKERS");
-    return c;
-  }();
-  return parsed;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) FAIL("cannot read " << path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-// Fresh names and ids per run: Faasm keeps a state key's first size, and the planner keeps results per app.
-std::mt19937& random() {
-  static std::mt19937 generator{std::random_device{}()};
-  return generator;
-}
-std::int32_t freshId() { return std::uniform_int_distribution<std::int32_t>(1, 0x7fffffff)(random()); }
-std::string freshName(std::string_view prefix) { return std::string(prefix) + "-" + std::to_string(freshId()); }
 
 // The project's own clang builds of the examples, each uploaded once per run (WAMR compiles it: about a second).
 void uploadExample(const std::string& function) {
@@ -94,45 +33,6 @@ BatchRequest batch(const std::string& function, const std::vector<std::string>& 
   for (const std::string& input : inputs) request.messages.push_back({freshId(), kUser, function, input, cmdline, 0});
   return request;
 }
-
-// Polls as a backend would until the app has `expected` results and nothing in flight (bounded).
-BatchStatus awaitFinished(const PlannerClient& planner, std::int32_t appId, std::size_t expected) {
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto status = planner.batchStatus(appId, static_cast<std::int32_t>(expected));
-    REQUIRE_MESSAGE(status.has_value(), status.error().message);
-    if (*status && (*status)->finished && (*status)->results.size() >= expected) return **status;
-    std::this_thread::sleep_for(50ms);
-  }
-  FAIL("app " << appId << " did not finish within 60 s");
-  return {};
-}
-
-// A port on loopback with a socket bound to it, so that nothing else takes it while the test runs: listening
-// (connections complete but nobody answers) or not (connections are refused).
-class LoopbackPort {
- public:
-  explicit LoopbackPort(bool listening) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    REQUIRE(fd_ >= 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t size = sizeof address;
-    REQUIRE(getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0);
-    port_ = ntohs(address.sin_port);
-    if (listening) REQUIRE(listen(fd_, 8) == 0);
-  }
-  ~LoopbackPort() { close(fd_); }
-  LoopbackPort(const LoopbackPort&) = delete;
-  LoopbackPort& operator=(const LoopbackPort&) = delete;
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
 
 }  // namespace
 
