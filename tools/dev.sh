@@ -16,7 +16,7 @@ DEBIAN_PACKAGES=(
   clang-16 libclang-rt-16-dev
   libwebsockets-dev libssl-dev openssl libcereal-dev doctest-dev
   chromium
-  libcurl4-openssl-dev nlohmann-json3-dev libprotobuf-dev
+  libcurl4-openssl-dev nlohmann-json3-dev libprotobuf-dev libhiredis-dev redis-server
 )
 
 usage() {

@@ -1,6 +1,6 @@
 // faasmjs-gateway: the web app, the SDK and the WebSocket endpoint on one port, with the embedded single-node
-// cluster behind it, or a Faasm cluster (--faasm). Options are in gateway_options.cpp; this file wires the components together in
-// dependency order and takes them down in reverse on SIGINT/SIGTERM.
+// cluster behind it, or a Faasm cluster (--faasm). Options are in gateway_options.cpp; this file wires the components
+// together in dependency order and takes them down in reverse on SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +11,7 @@
 #include "auth/token.h"
 #include "cluster/worker_pool.h"
 #include "faasm/faasm_backend.h"
+#include "faasm/faasm_state.h"
 #include "gateway_options.h"
 #include "registry/function_registry.h"
 #include "state/data_lock.h"
@@ -69,13 +70,24 @@ int main(int argc, char** argv) {
   }
   auto owners = auth::FunctionOwners::open(options.data_dir / "function-owners");
   if (!owners) return fail_start("function owners", owners.error());
-  // Where state lives: the one place it is chosen. Today both backends keep it in DATA/state. With --faasm,
-  // the state shared with Faasm functions (open_faasm_state(options.faasm->redis, options.faasm->upload, ...):
-  // Redis and the upload server's /s/, and Faasm's lock protocol) replaces the store and the locks here.
-  auto store = state::GlobalStore::open(options.data_dir / "state");
-  if (!store) return fail_start("state", store.error());
-  auto locks = state::StateLocks::create(options.lock_timeout);
-  auto tier = state::HostTier::create(**store);
+  // Where state lives. The embedded cluster keeps it in DATA/state; in front of Faasm it is Faasm's own (its Redis
+  // in STATE_MODE=redis, else the upload server's /s/), so that browser functions and Faasm functions share it.
+  std::unique_ptr<state::GlobalStore> store;
+  std::unique_ptr<state::StateLocks> locks;
+  if (options.faasm) {
+    faasm::FaasmStateOptions state_options;
+    state_options.locks.wait_timeout = options.lock_timeout;
+    auto opened = faasm::open_faasm_state(options.faasm->redis, options.faasm->upload, state_options);
+    if (!opened) return fail_start("Faasm's state", opened.error());
+    store = std::move(opened->store);
+    locks = std::move(opened->locks);
+  } else {
+    auto opened = state::GlobalStore::open(options.data_dir / "state");
+    if (!opened) return fail_start("state", opened.error());
+    store = std::move(*opened);
+    locks = state::StateLocks::create(options.lock_timeout);
+  }
+  auto tier = state::HostTier::create(*store);
   auto compiler_options = options.compiler;
   compiler_options.log = log;
   auto compiler = aot::Compiler::create(compiler_options);
@@ -86,9 +98,10 @@ int main(int argc, char** argv) {
   if (!registry) return fail_start("functions", registry.error());
   std::unique_ptr<Backend> cluster;
   if (options.faasm) {
-    cluster = faasm::create_faasm_backend({options.faasm->planner, options.faasm->upload, options.limits, **registry, log});
+    cluster =
+        faasm::create_faasm_backend({options.faasm->planner, options.faasm->upload, options.limits, **registry, log});
   } else {
-    cluster = cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, **store, *tier, *locks,
+    cluster = cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, *store, *tier, *locks,
                                        log, options.max_waiting_calls});
   }
 
@@ -110,7 +123,7 @@ int main(int argc, char** argv) {
   server_options.resume_grace = options.resume_grace;
   server_options.idle_timeout = options.idle_timeout;
   server_options.endpoint = options.endpoint;
-  transport::GatewayServer server(server_options, *cluster, **store, *locks, **registry);
+  transport::GatewayServer server(server_options, *cluster, *store, *locks, **registry);
   if (auto started = server.start(); !started) return fail_start("listen", started.error());
 
   running_server = &server;
@@ -122,24 +135,31 @@ int main(int argc, char** argv) {
   const auto names = (*registry)->names();
   log("faasmjs-gateway " FAASMJS_VERSION);
   const bool tls = options.tls_cert.has_value();
-  log(std::string("listening on ") + (tls ? "https://" : "http://") + origin + "/ (WebSocket " + (tls ? "wss://" : "ws://") +
-      origin + "/ws, subprotocol faasmjs.v1)");
+  log(std::string("listening on ") + (tls ? "https://" : "http://") + origin + "/ (WebSocket " +
+      (tls ? "wss://" : "ws://") + origin + "/ws, subprotocol faasmjs.v1)");
   if (options.allow_anonymous) {
     // Stderr even with --quiet: an operator must not miss that anyone may connect as anyone.
-    std::fprintf(stderr, "faasmjs-gateway: ANONYMOUS access allowed (--allow-anonymous): a client without a token "
-                         "is whichever user it names\n");
+    std::fprintf(stderr,
+                 "faasmjs-gateway: ANONYMOUS access allowed (--allow-anonymous): a client without a token "
+                 "is whichever user it names\n");
   }
-  log(std::string("clients: ") + (token_key ? "tokens signed with " + options.token_key_file->string() : "no fjs1 tokens") +
+  log(std::string("clients: ") +
+      (token_key ? "tokens signed with " + options.token_key_file->string() : "no fjs1 tokens") +
       (jwt ? ", " + jwt->algorithm() + " JWTs of " + options.jwt_public_key->string() : std::string()) +
       "; browser pages of this gateway's own origin" +
-      (options.allow_origins.empty() ? std::string() : " and " + std::to_string(options.allow_origins.size()) + " --allow-origin"));
+      (options.allow_origins.empty() ? std::string()
+                                     : " and " + std::to_string(options.allow_origins.size()) + " --allow-origin"));
   log("web root " + options.web_root.string() + ", SDK at /sdk/ from " + options.sdk_dir.string());
   log(std::to_string(names.size()) + " function(s) registered" +
       (options.functions_dir ? " from " + options.functions_dir->string() : std::string()) +
       (names.empty() || options.faasm ? "" : ", compiling in the background"));
   if (options.faasm) {
     log("calls run on Faasm: planner " + options.faasm->planner + ", upload server " + options.faasm->upload + "; " +
-        std::to_string(cluster->workers()) + " slot(s); data in " + options.data_dir.string());
+        std::to_string(cluster->workers()) + " slot(s); state " +
+        (options.faasm->redis
+             ? "in Faasm's Redis at " + *options.faasm->redis
+             : std::string("through the upload server (Faasm's STATE_MODE=inmemory: whole values only)")) +
+        "; data in " + options.data_dir.string());
   } else {
     log("data in " + options.data_dir.string() + " (compile cache " + options.cache_dir.string() + "); " +
         std::to_string(cluster->workers()) + " worker(s)");

@@ -61,15 +61,19 @@ using Snapshot = std::map<std::string, std::pair<std::vector<std::uint8_t>, std:
 
 Snapshot snapshot(const state::GlobalStore& store, const std::set<std::string>& keys) {
   Snapshot found;
-  for (const auto& key : store.keys("")) {
+  const auto listed = store.keys("");
+  require(listed.has_value());
+  for (const auto& key : *listed) {
     require(keys.contains(key));
     const auto value = store.pull(key, 0, state::kToEnd);
-    require(value && *value && (*value)->bytes.size() == store.size(key) && (*value)->size == store.size(key));
+    const auto size = store.size(key);
+    require(value && *value && size && (*value)->bytes.size() == *size && (*value)->size == *size);
     found[key].first = (*value)->bytes;
   }
   for (const auto& key : keys) {
     auto log = store.read_appended(key, 0xFFFFFFFFu);
-    if (!log.empty()) found[key].second = std::move(log);
+    require(log.has_value());
+    if (!log->empty()) found[key].second = std::move(*log);
   }
   return found;
 }

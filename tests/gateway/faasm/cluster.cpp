@@ -38,7 +38,7 @@ const Cluster& cluster() {
       auto equals = line.find('=');
       if (equals != std::string::npos) env[line.substr(0, equals)] = line.substr(equals + 1);
     }
-    Cluster c{env["FAASM_PLANNER_URL"], env["FAASM_UPLOAD_URL"], {}};
+    Cluster c{env["FAASM_PLANNER_URL"], env["FAASM_UPLOAD_URL"], {}, env["FAASM_REDIS"], env["FAASM_STATE_MODE"]};
     std::stringstream workers(env["FAASM_WORKERS"]);
     for (std::string ip; std::getline(workers, ip, ',');) c.workers.push_back(ip);
     if (c.planner.empty() || c.upload.empty() || c.workers.empty())
@@ -89,6 +89,27 @@ BatchStatus awaitFinished(const PlannerClient& planner, std::int32_t appId, std:
     std::this_thread::sleep_for(50ms);
   }
   FAIL("app " << appId << " did not finish within 60 s");
+  return {};
+}
+
+MessageResult runSmoke(const std::string& run) {
+  static bool uploaded = false;
+  if (!uploaded) {
+    UploadClient upload(cluster().upload, {.connect = 2000ms, .total = 60000ms});
+    auto result = upload.uploadFunction(kUser, "smoke", readFile(required("FAASMJS_SMOKE_WASM")));
+    REQUIRE_MESSAGE(result.has_value(), result.error().message);
+    uploaded = true;
+  }
+  PlannerClient planner(cluster().planner);
+  BatchRequest request{freshId(), kUser, "smoke", {{freshId(), kUser, "smoke", run, "", 0}}};
+  auto submitted = planner.executeBatch(request);
+  REQUIRE_MESSAGE(submitted.has_value(), submitted.error().message);
+  REQUIRE(*submitted == Submission::Accepted);
+  BatchStatus status = awaitFinished(planner, request.appId, 3);
+  for (const MessageResult& result : status.results) {
+    if (result.id == request.messages[0].id) return result;
+  }
+  FAIL("the smoke call's own result is missing from app " << request.appId);
   return {};
 }
 

@@ -17,6 +17,8 @@ struct Cluster {
   std::string planner;
   std::string upload;
   std::vector<std::string> workers;
+  std::string redis;       // HOST:PORT
+  std::string state_mode;  // redis or inmemory
 };
 
 // The environment variable `name`; fails the test when it is not set.
@@ -41,6 +43,11 @@ BatchRequest batch(const std::string& function, const std::vector<std::string>& 
 // Polls as a backend would until the app has `expected` results and nothing in flight (bounded).
 BatchStatus awaitFinished(const PlannerClient& planner, std::int32_t appId, std::size_t expected);
 
+// The fixture's own smoke function (../shared/faasm/functions/smoke.c, $FAASMJS_SMOKE_WASM), run on a worker with
+// input RUN: it reads state smoke_in_RUN, writes smoke_out_RUN = "seen:" + that value, appends "ab" and "cd" to
+// smoke_log_RUN, and outputs what it saw. The proof that a Faasm function sees what the gateway's store wrote.
+MessageResult runSmoke(const std::string& run);
+
 // A port on loopback with a socket bound to it, so that nothing else takes it while the test runs: listening
 // (connections complete but nobody answers) or not (connections are refused).
 class LoopbackPort {
@@ -50,6 +57,7 @@ class LoopbackPort {
   LoopbackPort(const LoopbackPort&) = delete;
   LoopbackPort& operator=(const LoopbackPort&) = delete;
 
+  int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:

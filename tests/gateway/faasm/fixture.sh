@@ -1,9 +1,10 @@
 #!/bin/sh
 # The real Faasm cluster of ../shared/faasm as a ctest fixture: builds it (once per machine, cached), starts it
-# with two workers and Redis-backed state, and writes the FAASM_* lines it prints to ENV_FILE for the suites;
-# `stop` stops exactly what `start` started. Any failure exits non-zero, so the suites fail instead of skipping.
+# with two workers and Redis-backed state (or MODE: redis or inmemory, Faasm's STATE_MODE), and writes the
+# FAASM_* lines it prints to ENV_FILE for the suites; `stop` stops exactly what `start` started. Any failure
+# exits non-zero, so the suites fail instead of skipping.
 #
-#   fixture.sh start FAASM_SH DIR ENV_FILE
+#   fixture.sh start FAASM_SH DIR ENV_FILE [MODE]
 #   fixture.sh stop FAASM_SH DIR
 set -eu
 
@@ -15,12 +16,12 @@ fi
 
 case "$command" in
   start)
-    env_file=$4
+    env_file=$4 mode=${5:-redis}
     rm -f "$env_file"
     # A run killed before its cleanup leaves a cluster behind: stop it rather than leak its processes.
     [ -d "$dir/pids" ] && "$faasm" stop "$dir" >&2
     "$faasm" build >&2
-    "$faasm" start "$dir" --workers 2 --state-mode redis > "$env_file.tmp"
+    "$faasm" start "$dir" --workers 2 --state-mode "$mode" > "$env_file.tmp"
     mv "$env_file.tmp" "$env_file"
     cat "$env_file"
     ;;

@@ -35,7 +35,7 @@ class RecordingStore final : public GlobalStore {
     bool partial;
   };
 
-  std::uint32_t size(std::string_view key) const override { return real_.size(key); }
+  Expected<std::uint32_t> size(std::string_view key) const override { return real_.size(key); }
   Expected<std::optional<StoredRange>> pull(std::string_view key, std::uint32_t offset,
                                             std::uint32_t length) const override {
     pulls.push_back({std::string(key), offset, length});
@@ -53,11 +53,12 @@ class RecordingStore final : public GlobalStore {
   }
   Expected<void> set(std::string_view key, Bytes value) override { return real_.set(key, std::move(value)); }
   Expected<void> append(std::string_view key, Bytes element) override { return real_.append(key, std::move(element)); }
-  std::vector<Bytes> read_appended(std::string_view key, std::uint32_t count) const override {
+  Expected<std::vector<Bytes>> read_appended(std::string_view key, std::uint32_t count) const override {
     return real_.read_appended(key, count);
   }
   Expected<void> clear_appended(std::string_view key) override { return real_.clear_appended(key); }
-  std::vector<std::string> keys(std::string_view prefix) const override { return real_.keys(prefix); }
+  Expected<std::vector<std::string>> keys(std::string_view prefix) const override { return real_.keys(prefix); }
+  bool can_list_keys() const override { return real_.can_list_keys(); }
 
   Bytes value(std::string_view key) const {
     auto pulled = real_.pull(key, 0, kToEnd);

@@ -433,8 +433,10 @@ class Pool final : public Backend {
       case HostCall::StateSize: {
         const std::string key = in.str();
         if (!in.done()) return false;
+        auto size = options_.host_tier.size(global_key(record, key));
+        if (!size) return refuse(size.error().message), true;
         ok();
-        out.u32(options_.host_tier.size(global_key(record, key)));
+        out.u32(*size);
         return true;
       }
       case HostCall::StateRead: {
@@ -513,9 +515,10 @@ class Pool final : public Backend {
         const auto count = in.u32();
         if (!in.done()) return false;
         auto elements = options_.global.read_appended(global_key(record, key), count);
+        if (!elements) return refuse(elements.error().message), true;
         ok();
-        out.u32(static_cast<std::uint32_t>(elements.size()));
-        for (const auto& element : elements) out.bytes(element);
+        out.u32(static_cast<std::uint32_t>(elements->size()));
+        for (const auto& element : *elements) out.bytes(element);
         return true;
       }
       case HostCall::StateLock: {

@@ -370,7 +370,7 @@ class DurableStore final : public GlobalStore {
     return {};
   }
 
-  std::uint32_t size(std::string_view key) const override {
+  Expected<std::uint32_t> size(std::string_view key) const override {
     auto entry = find(key);
     if (!entry) return 0;
     std::shared_lock memory(entry->memory);
@@ -427,12 +427,12 @@ class DurableStore final : public GlobalStore {
     return {};
   }
 
-  std::vector<Bytes> read_appended(std::string_view key, std::uint32_t count) const override {
+  Expected<std::vector<Bytes>> read_appended(std::string_view key, std::uint32_t count) const override {
     auto entry = find(key);
-    if (!entry) return {};
+    if (!entry) return std::vector<Bytes>{};
     std::shared_lock memory(entry->memory);
     const auto& log = entry->log;
-    return {log.begin(), log.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(log.size(), count))};
+    return std::vector<Bytes>(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(log.size(), count)));
   }
 
   Expected<void> clear_appended(std::string_view key) override {
@@ -450,7 +450,7 @@ class DurableStore final : public GlobalStore {
     return sync_directory(path.parent_path());
   }
 
-  std::vector<std::string> keys(std::string_view prefix) const override {
+  Expected<std::vector<std::string>> keys(std::string_view prefix) const override {
     std::shared_lock lock(entries_mutex_);
     std::vector<std::string> found;
     for (auto it = entries_.lower_bound(prefix); it != entries_.end() && it->first.starts_with(prefix); ++it) {
@@ -459,6 +459,8 @@ class DurableStore final : public GlobalStore {
     }
     return found;
   }
+
+  bool can_list_keys() const override { return true; }
 
  private:
   using Shared = std::shared_ptr<Entry>;

@@ -38,8 +38,9 @@ class GlobalStore {
   static Expected<std::unique_ptr<GlobalStore>> open(const std::filesystem::path& dir);
   virtual ~GlobalStore() = default;
 
-  // The value's size; 0 when the key has no value.
-  virtual std::uint32_t size(std::string_view key) const = 0;
+  // The value's size; 0 when the key has no value. Every read may fail: a store in front of another system
+  // (Faasm's Redis) cannot always reach it.
+  virtual Expected<std::uint32_t> size(std::string_view key) const = 0;
   // [offset, offset + length) of the value (length kToEnd: to its end), or nullopt when the key has no value.
   // An offset beyond the value is BadState.
   virtual Expected<std::optional<StoredRange>> pull(std::string_view key, std::uint32_t offset,
@@ -57,11 +58,15 @@ class GlobalStore {
   // Append logs, apart from the values (Faasm's Redis mode shares the key name; they never mix here).
   virtual Expected<void> append(std::string_view key, std::vector<std::uint8_t> element) = 0;
   // The first `count` elements (fewer if the log is shorter).
-  virtual std::vector<std::vector<std::uint8_t>> read_appended(std::string_view key, std::uint32_t count) const = 0;
+  virtual Expected<std::vector<std::vector<std::uint8_t>>> read_appended(std::string_view key,
+                                                                         std::uint32_t count) const = 0;
   virtual Expected<void> clear_appended(std::string_view key) = 0;
 
-  // Keys with a value, starting with prefix, sorted.
-  virtual std::vector<std::string> keys(std::string_view prefix) const = 0;
+  // Keys with a value, starting with prefix, sorted; an error where can_list_keys() is false.
+  virtual Expected<std::vector<std::string>> keys(std::string_view prefix) const = 0;
+  // Whether keys() can answer: a store reached only through whole values by name (Faasm's upload server)
+  // cannot list them, so what needs the list (STATE_KEYS, the state quota) cannot be offered on it.
+  virtual bool can_list_keys() const = 0;
 };
 
 }  // namespace faasmjs::gateway::state

@@ -54,7 +54,7 @@ class LocalTier final : public HostTier {
  public:
   explicit LocalTier(GlobalStore& global) : global_(global) {}
 
-  std::uint32_t size(std::string_view key) override {
+  Expected<std::uint32_t> size(std::string_view key) override {
     if (auto value = existing(key)) return value->size;
     return global_.size(key);
   }

@@ -33,7 +33,7 @@ class HostTier {
   static std::unique_ptr<HostTier> create(GlobalStore& global);
   virtual ~HostTier() = default;
 
-  virtual std::uint32_t size(std::string_view key) = 0;
+  virtual Expected<std::uint32_t> size(std::string_view key) = 0;
   // get-or-create with `length`, lazy pull, the whole local value (Faasm's read_state copies valueSize bytes).
   virtual Expected<std::vector<std::uint8_t>> read(std::string_view key, std::uint32_t length) = 0;
   virtual Expected<std::vector<std::uint8_t>> read_range(std::string_view key, std::uint32_t total,

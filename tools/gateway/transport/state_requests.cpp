@@ -24,13 +24,21 @@ std::vector<state::Range> ranges_of(const StatePush& request) {
   return ranges;
 }
 
-// When the user's values would hold more than the quota once `key` is `new_size` bytes: the refusal.
+// When the user's values would hold more than the quota once `key` is `new_size` bytes, or they cannot be
+// counted: the refusal. A store that cannot list keys (Faasm's upload server) keeps its values in a cluster
+// whose own limits apply, so there is nothing here to count.
 std::optional<Message> over_quota(const state::GlobalStore& store, const std::string& user, const std::string& key,
                                   std::uint64_t new_size, std::uint64_t quota) {
+  if (!store.can_list_keys()) return std::nullopt;
   std::uint64_t total = new_size;
   const std::string own = global_key(user, key);
-  for (const auto& other : store.keys(global_key(user, ""))) {
-    if (other != own) total += store.size(other);
+  auto others = store.keys(global_key(user, ""));
+  if (!others) return failure(others.error());
+  for (const auto& other : *others) {
+    if (other == own) continue;
+    auto size = store.size(other);
+    if (!size) return failure(size.error());
+    total += *size;
   }
   if (total <= quota) return std::nullopt;
   return error_message(ErrorCode::LimitExceeded, "'" + key + "' at " + std::to_string(new_size) + " bytes would bring user '" +
@@ -59,7 +67,8 @@ std::string global_key(const std::string& user, const std::string& key) { return
 
 Message execute(state::GlobalStore& store, const std::string& user, const StateSize& request) {
   if (request.key.empty()) return no_key();
-  return reply(StateSizeIs{store.size(global_key(user, request.key))});
+  auto size = store.size(global_key(user, request.key));
+  return size ? reply(StateSizeIs{*size}) : failure(size.error());
 }
 
 Message execute(state::GlobalStore& store, const std::string& user, const StatePull& request, std::size_t max_body) {
@@ -82,7 +91,9 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateP
   }
   const std::string key = global_key(user, request.key);
   // A partial push only grows the value.
-  const std::uint64_t old_size = store.size(key);
+  auto stored_size = store.size(key);
+  if (!stored_size) return failure(stored_size.error());
+  const std::uint64_t old_size = *stored_size;
   const std::uint64_t new_size = request.partial ? std::max<std::uint64_t>(request.size, old_size) : request.size;
   if (auto refused = grows_without_data(request, old_size, new_size)) return *refused;
   if (auto refused = over_quota(store, user, request.key, new_size, limits.state_quota)) return *refused;
@@ -112,7 +123,9 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateA
 Message execute(state::GlobalStore& store, const std::string& user, const StateReadAppended& request,
                 std::size_t max_body) {
   if (request.key.empty()) return no_key();
-  StateAppended appended{store.read_appended(global_key(user, request.key), request.count)};
+  auto elements = store.read_appended(global_key(user, request.key), request.count);
+  if (!elements) return failure(elements.error());
+  StateAppended appended{std::move(*elements)};
   std::size_t total = 4;
   for (const auto& element : appended.elements) total += 4 + element.size();
   if (total > max_body) {
@@ -130,9 +143,11 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateC
 }
 
 Message execute(state::GlobalStore& store, const std::string& user, const StateKeys& request) {
+  auto keys = store.keys(global_key(user, request.prefix));
+  if (!keys) return failure(keys.error());
   StateKeyList list;
   const std::string namespace_prefix = global_key(user, "");
-  for (auto& key : store.keys(global_key(user, request.prefix))) list.keys.push_back(key.substr(namespace_prefix.size()));
+  for (auto& key : *keys) list.keys.push_back(key.substr(namespace_prefix.size()));
   return reply(list);
 }
 
