@@ -28,9 +28,16 @@ Commands:
             imports treated as blocking, then start faasmjs-gateway with its embedded cluster, serving the
             demo web app and the examples (the URL is printed; Ctrl-C stops). Further options go to the
             gateway (see build/tools/gateway/faasmjs-gateway --help).
+            demo [--faasm] [--check] [gateway or check options]
+            --faasm: in front of real Faasm instead: build the fixture of ../shared/faasm (once, cached;
+            FAASMJS_FAASM_FIXTURE names another faasm.sh), start its cluster in build/demo-faasm (2 workers,
+            Redis-backed state), run the gateway with --faasm planner=...,upload=...,redis=... and stop the
+            cluster on exit, Ctrl-C or failure. The page shows which Faasm host ran each call.
             --check: instead of serving, run every example in headless Chromium in the browser (JSPI,
             Asyncify, worker mode) with chained calls in the cluster, and in the cluster itself, print
-            each output, and exit non-zero on any failure.
+            each output, and exit non-zero on any failure. With --faasm, every call in the cluster must
+            have run on a Faasm host; what Faasm's WAMR cannot run is listed as skipped, with the imports
+            it lacks.
   test      Build everything and run every test suite through ctest (ends with ctest's summary).
   bench     Build and run the benchmarks; results are written to docs/performance.md.
   fuzz      Build the libFuzzer targets (tests/fuzz) and run each, or only TARGET, for --seconds N each
@@ -43,6 +50,7 @@ Commands:
 Environment:
   FAASMJS_BUILD_DIR   build directory (default: ./build)
   FAASMJS_JOBS        parallel build and test jobs (default: number of cores)
+  FAASMJS_FAASM_FIXTURE  faasm.sh of the Faasm fixture, for demo --faasm (default: ../shared/faasm/faasm.sh)
 EOF
 }
 
@@ -97,25 +105,80 @@ build() {
   cmake --build "$BUILD_DIR" --parallel "$JOBS"
 }
 
+# The Faasm fixture (real Faasm built from its sources, ../shared/faasm) that `demo --faasm` runs the gateway in
+# front of; the same default as the ctest suites' FAASMJS_FAASM_FIXTURE.
+FAASM_FIXTURE="${FAASMJS_FAASM_FIXTURE:-$ROOT/../shared/faasm/faasm.sh}"
+FAASM_CLUSTER_DIR="$BUILD_DIR/demo-faasm"
+
+stop_faasm_cluster() {
+  [ -d "$FAASM_CLUSTER_DIR/pids" ] || return 0
+  log "Stopping the Faasm cluster"
+  "$FAASM_FIXTURE" stop "$FAASM_CLUSTER_DIR" >&2 || true
+}
+
+# Builds the fixture (cached after the first time), starts it with 2 workers and Redis-backed state, and sets
+# FAASM_OPTION to the gateway's --faasm value for it. The cluster is stopped when this script exits, however it
+# exits.
+start_faasm_cluster() {
+  [ -x "$FAASM_FIXTURE" ] || die "no Faasm fixture at $FAASM_FIXTURE (set FAASMJS_FAASM_FIXTURE to its faasm.sh)"
+  log "Building the Faasm fixture (once per machine, then cached)"
+  "$FAASM_FIXTURE" build >&2
+  # A demo killed before its clean-up leaves its cluster behind: stop that one rather than leak it.
+  stop_faasm_cluster
+  trap stop_faasm_cluster EXIT
+  log "Starting a Faasm cluster in $FAASM_CLUSTER_DIR (2 workers, Redis-backed state)"
+  local env
+  env="$("$FAASM_FIXTURE" start "$FAASM_CLUSTER_DIR" --workers 2 --state-mode redis)" || die "the Faasm cluster did not start"
+  local FAASM_PLANNER_URL="" FAASM_UPLOAD_URL="" FAASM_REDIS=""
+  eval "$env"
+  [ -n "$FAASM_PLANNER_URL" ] && [ -n "$FAASM_UPLOAD_URL" ] && [ -n "$FAASM_REDIS" ] ||
+    die "faasm.sh start printed no planner, upload server or Redis: $env"
+  FAASM_OPTION="planner=$FAASM_PLANNER_URL,upload=$FAASM_UPLOAD_URL,redis=$FAASM_REDIS"
+}
+
 demo() {
+  local check=false faasm=false
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --check) check=true; shift ;;
+      --faasm) faasm=true; shift ;;
+      *) break ;;
+    esac
+  done
   build
   log "Example functions"
   node "$ROOT/tools/report/functions-report.mjs" "$BUILD_DIR"/wasm-*/examples/functions
-  if [ "${1:-}" = "--check" ]; then
-    shift
-    log "Checking the demo through the gateway in headless Chromium (JSPI, Asyncify, worker, cluster)"
-    node "$ROOT/tools/demo/check.mjs" --build-dir "$BUILD_DIR" --worker "$@"
-  else
-    # The demo's token key stays in the build directory; the page gets a token in its URL's fragment.
-    local gateway="$BUILD_DIR/tools/gateway/faasmjs-gateway" key="$BUILD_DIR/demo-token.key"
-    [ -s "$key" ] || (umask 077 && openssl rand -hex 32 > "$key")
-    local token
-    token="$("$gateway" token --user demo --role upload --ttl 7d --key-file "$key")"
-    log "Starting the gateway with the demo (Ctrl-C stops): open http://127.0.0.1:8080/#token=$token"
-    log "(with --host or --port, that address instead; tokens: $gateway token --user NAME --key-file $key)"
-    exec "$gateway" --web-root "$ROOT/examples/webapp" --token-key-file "$key" \
-      --functions "$BUILD_DIR/wasm-clang/examples/functions" --data "$BUILD_DIR/demo-data" "$@"
+  local faasm_args=() data="$BUILD_DIR/demo-data"
+  if $faasm; then
+    # INT and TERM end the script through its EXIT trap, which stops the cluster.
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    start_faasm_cluster
+    faasm_args=(--faasm "$FAASM_OPTION")
+    data="$BUILD_DIR/demo-faasm-data"
   fi
+  if $check; then
+    log "Checking the demo through the gateway in headless Chromium (JSPI, Asyncify, worker, cluster)"
+    node "$ROOT/tools/demo/check.mjs" --build-dir "$BUILD_DIR" --worker "${faasm_args[@]}" "$@"
+    return
+  fi
+  # The demo's token key stays in the build directory; the page gets a token in its URL's fragment.
+  local gateway="$BUILD_DIR/tools/gateway/faasmjs-gateway" key="$BUILD_DIR/demo-token.key"
+  [ -s "$key" ] || (umask 077 && openssl rand -hex 32 > "$key")
+  local token
+  token="$("$gateway" token --user demo --role upload --ttl 7d --key-file "$key")"
+  log "Starting the gateway with the demo (Ctrl-C stops): open http://127.0.0.1:8080/#token=$token"
+  log "(with --host or --port, that address instead; tokens: $gateway token --user NAME --key-file $key)"
+  local command=("$gateway" --web-root "$ROOT/examples/webapp" --token-key-file "$key"
+    --functions "$BUILD_DIR/wasm-clang/examples/functions" --data "$data" "${faasm_args[@]}" "$@")
+  if ! $faasm; then exec "${command[@]}"; fi
+  # In the background, so that a signal to this script runs its traps at once; they stop the gateway (it drains
+  # on SIGTERM), then the cluster.
+  "${command[@]}" &
+  local gateway_pid=$!
+  trap 'kill -TERM "$gateway_pid" 2>/dev/null; wait "$gateway_pid"; exit 130' INT
+  trap 'kill -TERM "$gateway_pid" 2>/dev/null; wait "$gateway_pid"; exit 143' TERM
+  wait "$gateway_pid"
 }
 
 test_all() {

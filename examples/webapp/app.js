@@ -116,6 +116,15 @@ function countChained(trace) {
   return trace.chained.reduce((total, child) => total + 1 + countChained(child), 0);
 }
 
+// Where calls ran, for a person: the browser, the gateway's embedded cluster, or Faasm with the hosts that
+// executed them (the trace's backend and host).
+function placeOf(calls) {
+  const [first] = calls;
+  if (first.where !== 'cluster' || first.backend !== 'faasm') return `in the ${first.where}`;
+  const hosts = [...new Set(calls.map((call) => call.host))];
+  return `on Faasm (host${hosts.length > 1 ? 's' : ''} ${hosts.join(', ')})`;
+}
+
 // One line per group of calls: where they ran and how long they took, the root first, then what it
 // chained (grouped by function and place, so a fork-join of 100 is one line), depth first.
 function describeCalls(trace, depth = 0, lines = []) {
@@ -123,7 +132,7 @@ function describeCalls(trace, depth = 0, lines = []) {
   const timing = trace.where === 'cluster' && trace.queuedUs !== undefined
     ? `${ms(trace.durationMs)} (queued ${ms(trace.queuedUs / 1000)}, ran ${ms(trace.runUs / 1000)})`
     : ms(trace.durationMs);
-  if (depth === 0) lines.push({ depth, text: `${trace.function} in the ${trace.where}: ${timing}` });
+  if (depth === 0) lines.push({ depth, calls: [trace], text: `${trace.function} ${placeOf([trace])}: ${timing}` });
   const groups = new Map();
   for (const child of trace.chained) {
     const key = `${child.function}@${child.where}`;
@@ -134,18 +143,25 @@ function describeCalls(trace, depth = 0, lines = []) {
     const total = calls.reduce((sum, call) => sum + call.durationMs, 0);
     lines.push({
       depth: depth + 1,
-      text: `${calls.length}× ${first.function} in the ${first.where}: ${ms(total / calls.length)} each on average`,
+      calls,
+      text: `${calls.length}× ${first.function} ${placeOf(calls)}: ${ms(total / calls.length)} each on average`,
     });
     for (const call of calls) describeCalls(call, depth + 1, []).forEach((line) => lines.push(line));
   }
   return lines;
 }
 
+// Each line also carries where its calls ran as data-* attributes, which tools/demo/check.mjs reads.
 function showCalls(list, trace) {
-  list.replaceChildren(...describeCalls(trace).map(({ depth, text }) => {
+  list.replaceChildren(...describeCalls(trace).map(({ depth, calls, text }) => {
     const item = document.createElement('li');
     item.textContent = text;
     item.style.marginLeft = `${depth}rem`;
+    item.dataset.function = calls[0].function;
+    item.dataset.where = calls[0].where;
+    item.dataset.count = String(calls.length);
+    item.dataset.backend = calls[0].backend ?? '';
+    item.dataset.hosts = [...new Set(calls.map((call) => call.host ?? ''))].join(',');
     return item;
   }));
 }
@@ -177,7 +193,8 @@ async function run(card) {
     field(card, 'returnValue').textContent = String(result.returnValue);
     field(card, 'stdout').textContent = result.stdout + result.stderr;
     field(card, 'error').textContent = result.error ?? '';
-    field(card, 'where').textContent = trace.where === 'cluster' ? 'cluster'
+    field(card, 'where').textContent = trace.where === 'cluster'
+      ? `cluster${trace.backend === 'faasm' ? `, Faasm host ${trace.host}` : ''}`
       : `browser, ${worker ? 'Web Worker' : 'page thread'}`;
     showCalls(field(card, 'calls'), trace);
     field(card, 'suspension').textContent = trace.suspension ?? '';

@@ -2,14 +2,17 @@
 // Drives the demo page (examples/webapp), served by a real faasmjs-gateway, in headless Chromium the way a
 // user would: picks the suspension mode, the thread and where calls run with the page's own controls, types
 // each input of examples/functions/README.md's table into the function's card, presses Run and compares
-// what the card shows with the README. Prints each output; exits 1 on any failure, 2 on bad usage.
+// what the card shows with the README. Prints each output; exits 1 on any failure, 2 on bad usage. With --faasm
+// the gateway is in front of a Faasm cluster: every call in the cluster must have run on one of its hosts, and a
+// function Faasm's WAMR cannot run is listed as skipped there with the gateway's reason (the imports it lacks).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { functionsDirOf, repoRoot } from '../devserver/server.mjs';
 import { launchChromium, newPage } from './chromium.mjs';
-import { expectedOutputs } from './expected.mjs';
+import { expectedOutputs, onFaasm } from './expected.mjs';
+import { faasmHosts, faasmRefusal, parseFaasmOption, unexpectedRefusal } from './faasm.mjs';
 import { gatewayBinary, startGateway } from './gateway.mjs';
 
 const USAGE = `Usage: node tools/demo/check.mjs [options]
@@ -23,6 +26,10 @@ Options:
                         wasm sub-build (then FAASMJS_GATEWAY names the gateway) (default ./build)
       --url <url>       check a demo that is already served there instead of starting a gateway
       --worker          also run every example in worker mode
+      --faasm <spec>    the gateway is in front of Faasm: planner=URL,upload=URL[,redis=HOST:PORT], passed on as
+                        its --faasm (or, with --url, the cluster that gateway uses); calls in the cluster must
+                        run on the planner's hosts, and functions Faasm's WAMR cannot run are skipped there,
+                        with the reason
   -h, --help            show this help
 `;
 
@@ -42,6 +49,7 @@ try {
       'build-dir': { type: 'string', short: 'b', default: path.join(repoRoot, 'build') },
       url: { type: 'string' },
       worker: { type: 'boolean' },
+      faasm: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -51,6 +59,14 @@ try {
 if (values.help) {
   process.stdout.write(USAGE);
   process.exit(0);
+}
+let faasm = null;
+if (values.faasm !== undefined) {
+  try {
+    faasm = parseFaasmOption(values.faasm);
+  } catch (error) {
+    usage(error.message);
+  }
 }
 
 const show = (text) => (text === undefined ? 'none' : JSON.stringify(text));
@@ -79,9 +95,30 @@ async function runCard(page, row) {
   await page.waitForFunction(
     (name) => !['idle', 'running'].includes(document.querySelector(`.card[data-function="${name}"]`).dataset.status),
     row.function, { timeout: RUN_TIMEOUT_MS });
-  return card.evaluate((element) => Object.fromEntries(
-    [...element.querySelectorAll('[data-field]')].map((field) => [field.dataset.field, field.textContent])
-      .concat([['status', element.dataset.status]])));
+  return card.evaluate((element) => ({
+    ...Object.fromEntries([...element.querySelectorAll('[data-field]')].map((field) => [field.dataset.field, field.textContent])),
+    status: element.dataset.status,
+    // Each line of the card's calls list: which calls, where, and with Faasm on which hosts.
+    calls: [...element.querySelectorAll('[data-field="calls"] li')].map((line) => ({ ...line.dataset })),
+  }));
+}
+
+// What the card says about where its calls ran: with Faasm behind the gateway every call in the cluster ran on one of
+// its hosts, without it none did.
+function placeProblems(shown, hosts) {
+  const problems = [];
+  for (const line of shown.calls.filter((calls) => calls.where === 'cluster')) {
+    const what = `${line.count}× ${line.function} in the cluster`;
+    if (hosts === null) {
+      if (line.backend === 'faasm') problems.push(`${what} ran on Faasm, expected the embedded cluster`);
+    } else if (line.backend !== 'faasm') {
+      problems.push(`${what} ran ${line.backend ? `on backend '${line.backend}'` : 'in the embedded cluster'}, expected Faasm`);
+    } else {
+      const strangers = line.hosts.split(',').filter((host) => !hosts.includes(host));
+      if (strangers.length) problems.push(`${what} ran on ${strangers.join(', ')}, not one of Faasm's hosts ${hosts.join(', ')}`);
+    }
+  }
+  return problems;
 }
 
 function compare(row, shown, { suspension, where }) {
@@ -109,12 +146,19 @@ async function main() {
     if (!fs.existsSync(path.join(functionsDir, 'hello.wasm'))) {
       usage(`no example functions in ${functionsDir}: build first or pass --build-dir`);
     }
-    gateway = await startGateway({ binary: gatewayBinary(buildDir), functionDirs: [functionsDir] });
+    gateway = await startGateway({
+      binary: gatewayBinary(buildDir),
+      functionDirs: [functionsDir],
+      args: faasm ? ['--faasm', values.faasm] : [],
+    });
     // The demo page takes its token from the URL's fragment, as ./tools/dev.sh demo prints it.
     url = `${gateway.url}#token=${gateway.token('demo')}`;
   }
+  const hosts = faasm ? await faasmHosts(faasm.planner) : null;
+  if (hosts) console.log(`calls in the cluster run on Faasm: planner ${faasm.planner}, hosts ${hosts.join(', ')}`);
   const browser = await launchChromium();
   let failures = 0;
+  const skipped = new Map();
   try {
     const page = await newPage(browser.context);
     await page.goto(url);
@@ -131,13 +175,37 @@ async function main() {
       const { suspension, worker, where, chain } = pass;
       console.log(`\n## in the ${where}${where === 'browser' ? ` with ${suspension}, chained calls to the ${chain}` : ''}`
                   + `${worker ? ', worker mode' : ''} (${await choose(page, pass)})`);
-      for (const row of rows) {
+      let onHosts = 0;
+      for (const listed of rows) {
+        // A call wholly on Faasm fails with Faasm's output, not the function's own.
+        const row = faasm && where === 'cluster' ? onFaasm(listed) : listed;
         const shown = await runCard(page, row);
-        const problems = compare(row, shown, { ...pass, suspension: await page.getAttribute('body', 'data-suspension') });
+        const refusal = faasm && where === 'cluster' ? faasmRefusal(shown.error) : null;
+        if (refusal?.function === row.function) {
+          const unexpected = unexpectedRefusal(refusal);
+          failures += unexpected ? 1 : 0;
+          console.log(`${unexpected ? 'FAIL' : 'skip'} ${row.function}(${show(row.input)}): ${refusal.line}`);
+          if (unexpected) console.log(`       ${unexpected}`);
+          else skipped.set(row.function, refusal.line);
+          continue;
+        }
+        const problems = [
+          ...compare(row, shown, { ...pass, suspension: await page.getAttribute('body', 'data-suspension') }),
+          ...placeProblems(shown, hosts),
+        ];
+        const onFaasmLines = shown.calls.filter((calls) => calls.backend === 'faasm');
+        onHosts += onFaasmLines.reduce((sum, calls) => sum + Number(calls.count), 0);
+        const ranOn = [...new Set(onFaasmLines.flatMap((calls) => calls.hosts.split(',')))].sort();
         failures += problems.length > 0 ? 1 : 0;
         console.log(`${problems.length ? 'FAIL' : 'ok  '} ${row.function}(${show(row.input)}) → ${show(shown.output)}`
-                    + ` [return ${shown.returnValue}; ${shown.timings}; page stall ${shown.stall}]`);
+                    + ` [return ${shown.returnValue}; ${shown.timings}; page stall ${shown.stall}`
+                    + `${ranOn.length ? `; on Faasm host(s) ${ranOn.join(', ')}` : ''}]`);
         for (const problem of problems) console.log(`       ${problem}`);
+      }
+      if (hosts && chain === 'cluster') {
+        const placed = `${onHosts} call(s) ran on Faasm's hosts`;
+        failures += onHosts === 0 ? 1 : 0;
+        console.log(onHosts ? placed : `FAIL ${placed}: nothing in this pass reached Faasm`);
       }
     }
     for (const problem of page.problems) {
@@ -148,7 +216,8 @@ async function main() {
     await browser.close();
     await gateway?.close();
   }
-  console.log(failures ? `\n${failures} failure(s)` : '\nall examples passed');
+  for (const [name, line] of skipped) console.log(`skipped on Faasm: ${name} (${line})`);
+  console.log(failures ? `\n${failures} failure(s)` : `\nall examples passed${skipped.size ? ', except what Faasm cannot run (above)' : ''}`);
   return failures ? 1 : 0;
 }
 

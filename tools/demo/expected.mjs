@@ -33,3 +33,15 @@ export function expectedOutputs(readme = fs.readFileSync(README, 'utf8')) {
   if (rows.length === 0) throw new Error(`${README}: no literal rows in the expected output table`);
   return rows;
 }
+
+// "the output of a failed call is replaced by `Call failed (return value=N)`": Faasm drops a failed function's own
+// output, so a call that runs wholly on Faasm shows this instead.
+const FAASM_FAILED = /output of a failed call is replaced by `([^`]*\bN\b[^`]*)`/;
+
+/** What a call of `row` that runs on Faasm returns: the row, with Faasm's replacement output when it fails. */
+export function onFaasm(row, readme = fs.readFileSync(README, 'utf8')) {
+  if (row.returnValue === 0) return row;
+  const template = FAASM_FAILED.exec(readme.replace(/\s+/g, ' '))?.[1];
+  if (template === undefined) throw new Error(`${README}: no sentence saying what Faasm replaces a failed call's output with`);
+  return { ...row, output: template.replace(/\bN\b/, String(row.returnValue)) };
+}
