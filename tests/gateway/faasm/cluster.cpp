@@ -92,6 +92,11 @@ BatchStatus awaitFinished(const PlannerClient& planner, std::int32_t appId, std:
   return {};
 }
 
+const UploadClient& upload() {
+  static const UploadClient client(cluster().upload);
+  return client;
+}
+
 MessageResult runSmoke(const std::string& run) {
   static bool uploaded = false;
   if (!uploaded) {

@@ -2,12 +2,16 @@
 // endpoints, the project's own clang builds of the examples uploaded to it, and batches polled to their end.
 #pragma once
 
+#include <doctest/doctest.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/error.h"
 #include "faasm/planner_client.h"
+#include "faasm/upload_client.h"
 
 namespace faasmjs::gateway::faasm::testing {
 
@@ -35,6 +39,16 @@ std::string freshName(std::string_view prefix);
 
 // The project's own clang build of an example, uploaded once per run (WAMR compiles it: about a second).
 void uploadExample(const std::string& function);
+
+// One upload client for the cluster's upload server.
+const UploadClient& upload();
+
+// The error of a result that must have failed.
+template <typename T>
+Error errorOf(const Expected<T>& result) {
+  REQUIRE_FALSE(result.has_value());
+  return result.error();
+}
 
 // One message per input, all of `function`, in a fresh app.
 BatchRequest batch(const std::string& function, const std::vector<std::string>& inputs,

@@ -33,17 +33,6 @@ FaasmState openState() {
   return std::move(*opened);
 }
 
-const UploadClient& upload() {
-  static const UploadClient client(cluster().upload);
-  return client;
-}
-
-template <typename T>
-Error errorOf(const Expected<T>& result) {
-  REQUIRE_FALSE(result.has_value());
-  return result.error();
-}
-
 std::string needsRedis(const std::string& what, const std::string& key) {
   return what + " of state key '" + key +
          "' needs Faasm's Redis state mode (this cluster runs "

@@ -58,17 +58,6 @@ FaasmState openState(FaasmStateOptions options = {}) {
   return std::move(*opened);
 }
 
-const UploadClient& upload() {
-  static const UploadClient client(cluster().upload);
-  return client;
-}
-
-template <typename T>
-Error errorOf(const Expected<T>& result) {
-  REQUIRE_FALSE(result.has_value());
-  return result.error();
-}
-
 Bytes pulled(const state::GlobalStore& store, std::string_view key, std::uint32_t offset = 0,
              std::uint32_t length = kToEnd) {
   auto value = store.pull(key, offset, length);
