@@ -16,8 +16,7 @@ namespace faasmjs::gateway {
 struct TraceFields {
   const std::string& function;
   std::uint32_t id;     // the id the caller's guest saw; 0 for a top-level call
-  std::int64_t worker;  // the embedded cluster's worker pid; 0: none (written
-                        // only by that backend)
+  std::int64_t worker;  // the embedded cluster's worker pid, 0 for a call that never ran (only that backend has it)
   std::uint32_t queued_us;
   std::uint32_t run_us;
   std::int32_t return_value;
@@ -55,7 +54,7 @@ inline std::string trace_json(const TraceFields& f, const std::vector<std::strin
   if (!f.backend.empty()) json += ",\"backend\":" + json_string(f.backend);
   if (!f.host.empty()) json += ",\"host\":" + json_string(f.host);
   json += ",\"function\":" + json_string(f.function) + ",\"id\":" + std::to_string(f.id);
-  if (f.worker != 0) json += ",\"worker\":" + std::to_string(f.worker);
+  if (f.backend.empty()) json += ",\"worker\":" + std::to_string(f.worker);
   json += ",\"queuedUs\":" + std::to_string(f.queued_us) + ",\"runUs\":" + std::to_string(f.run_us) +
           ",\"returnValue\":" + std::to_string(f.return_value) + ",\"status\":\"" + status_name(f.status) + "\"";
   if (!f.error.empty()) json += ",\"error\":" + json_string(f.error);
