@@ -2,7 +2,8 @@
 // the WAMR check (faasm/wamr_imports.h) on them and on the project's own clang builds of the examples: the ones
 // the fixture ran on Faasm link whole, `state` and `faasm_compat` lack exactly what Faasm's WAMR lacks. And the
 // relation to the worker's list (common/host_imports.h): every __faasm_* import the worker provides is linked by
-// WAMR with the worker's signature or is one of the WAVM-only imports, and every WASI call of it links.
+// WAMR with the worker's signature or is one of the WAVM-only imports, and every WASI call of it links. And the
+// state function of the Faasm suites (functions/wamr_state.cpp) links whole.
 #include "faasm/wamr_imports.h"
 
 #include <doctest/doctest.h>
@@ -239,5 +240,11 @@ TEST_SUITE("wamr_imports") {
     auto compat = check_wamr_imports("faasm_compat", bytes_of(testing::readFile(dir + "/faasm_compat.wasm")));
     REQUIRE_FALSE(compat.has_value());
     CHECK(compat.error().message.find("env.__faasm_clear_appended_state") != std::string::npos);
+  }
+
+  TEST_CASE("wamr_state, the Faasm suites' state function, links whole") {
+    const std::string path = testing::required("FAASMJS_FAASM_FUNCTIONS_DIR") + "/wamr_state.wasm";
+    auto checked = check_wamr_imports("wamr_state", bytes_of(testing::readFile(path)));
+    CHECK_MESSAGE(checked.has_value(), (checked ? "" : checked.error().message));
   }
 }
