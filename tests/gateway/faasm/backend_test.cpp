@@ -388,6 +388,13 @@ TEST_SUITE("backend") {
     };
     auto uploaded = cluster_backend().accept_upload(kBackendUser, "hello_again", bytes(hello));
     CHECK_MESSAGE(uploaded.has_value(), uploaded.error().message);
+    CHECK_FALSE(setup().logged("hello_again of user faasmjs-backend was replaced"));
+    // Another binary under the same name: Faasm takes it, and the gateway says its hosts may keep the old one.
+    const std::string echo = readFile(required("FAASMJS_WASM_DIR") + "/examples/functions/echo.wasm");
+    auto replaced = cluster_backend().accept_upload(kBackendUser, "hello_again", bytes(echo));
+    CHECK_MESSAGE(replaced.has_value(), replaced.error().message);
+    CHECK(setup().logged("hello_again of user faasmjs-backend was replaced on Faasm's upload server; Faasm hosts that "
+                         "already ran the old version may go on running it until they are flushed"));
     // Well-formed as far as the gateway reads (no imports), but a code section without its function section:
     // WAMR's loader on the upload server refuses it.
     const std::string broken("\0asm\x01\0\0\0\x0a\x04\x01\x02\x00\x0b", 14);

@@ -50,6 +50,19 @@ std::string FunctionSync::unrunnable(const std::string& function, const std::str
   return answer;
 }
 
+void FunctionSync::record_sent(UserFunctions& held, std::string_view user, const std::string& function,
+                               const std::string& sha256) {
+  auto [known, first] = held.sent.try_emplace(function, sha256);
+  if (first || known->second == sha256) return;
+  known->second = sha256;
+  // Faasm's hosts keep a warm executor and a local copy of the module they ran (faabric Scheduler::claimExecutor,
+  // faasm FileLoader), so the replacement may not reach them; flushing them (the planner's FLUSH_EXECUTORS) would
+  // stop every call running on the cluster, which is not the gateway's to do.
+  log(function + " of user " + std::string(user) +
+      " was replaced on Faasm's upload server; Faasm hosts that already ran the old version may go on running it "
+      "until they are flushed: give a changed function a new name");
+}
+
 Expected<void> FunctionSync::prepare(std::string_view user, std::string_view function) {
   UserFunctions& held = user_functions(user);
   std::lock_guard serialised(held.mutex);
@@ -72,7 +85,7 @@ Expected<void> FunctionSync::prepare(std::string_view user, std::string_view fun
       if (refusal.empty()) {
         auto uploaded = upload_.uploadFunction(user, name, text(*wasm));
         if (uploaded) {
-          held.sent[name] = entry->sha256();
+          record_sent(held, user, name, entry->sha256());
           continue;
         }
         if (uploaded.error().code != ErrorCode::BadWasm) {
@@ -100,7 +113,7 @@ Expected<void> FunctionSync::upload(std::string_view user, std::string_view func
   std::lock_guard serialised(held.mutex);
   auto uploaded = upload_.uploadFunction(user, function, text(wasm));
   if (!uploaded) return fail(uploaded.error().code, name + ": " + uploaded.error().message);
-  held.sent[name] = sha256;
+  record_sent(held, user, name, sha256);
   return {};
 }
 

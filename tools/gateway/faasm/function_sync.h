@@ -48,6 +48,8 @@ class FunctionSync {
   // The WAMR check of one version, remembered: an error line, or empty when it can run.
   std::string unrunnable(const std::string& function, const std::string& sha256, std::span<const std::uint8_t> wasm);
   void log(const std::string& line) const;
+  // Records what Faasm now holds under the user; a different version replacing one sent before is logged.
+  void record_sent(UserFunctions& held, std::string_view user, const std::string& function, const std::string& sha256);
 
   const UploadClient& upload_;
   registry::FunctionRegistry& registry_;
