@@ -42,7 +42,6 @@ const std::vector<std::pair<std::string, std::string>>& functions() {
   return all;
 }
 
-
 // A registry over the chosen functions (links in a folder of their own) and a backend per endpoint pair.
 struct Setup {
   fs::path dir = fs::temp_directory_path() / freshName("faasmjs-backend-test-");
@@ -305,8 +304,9 @@ TEST_SUITE("backend") {
     late.timeout = 500ms;
     CallResult waited = run(cluster_backend(), late);
     CHECK(waited.status == CallStatus::Failed);
-    CHECK_MESSAGE(has(waited.error, "no Faasm host had a free slot within the call's timeout of 500 ms (this "
-                                    "gateway's other calls held all of them; the cluster has 16 slots)"),
+    CHECK_MESSAGE(has(waited.error,
+                      "no Faasm host had a free slot within the call's timeout of 500 ms (this "
+                      "gateway's other calls held all of them; the cluster has 16 slots)"),
                   waited.error);
     for (auto& sleeper : sleepers) CHECK(wait(sleeper).status == CallStatus::Finished);
 
@@ -322,8 +322,9 @@ TEST_SUITE("backend") {
     refused.timeout = 800ms;
     CallResult retried = run(cluster_backend(), refused);
     CHECK(retried.status == CallStatus::Failed);
-    CHECK_MESSAGE(has(retried.error, "answered \"No available hosts\" to every EXECUTE_BATCH; the cluster has 16 slots"),
-                  retried.error);
+    CHECK_MESSAGE(
+        has(retried.error, "answered \"No available hosts\" to every EXECUTE_BATCH; the cluster has 16 slots"),
+        retried.error);
     awaitFinished(planner, others.appId, others.messages.size());
     CHECK(text(run(cluster_backend(), request("hello", "again"))) == "Hello again!");
   }
@@ -393,8 +394,9 @@ TEST_SUITE("backend") {
     const std::string echo = readFile(required("FAASMJS_WASM_DIR") + "/examples/functions/echo.wasm");
     auto replaced = cluster_backend().accept_upload(kBackendUser, "hello_again", bytes(echo));
     CHECK_MESSAGE(replaced.has_value(), replaced.error().message);
-    CHECK(setup().logged("hello_again of user faasmjs-backend was replaced on Faasm's upload server; Faasm hosts that "
-                         "already ran the old version may go on running it until they are flushed"));
+    CHECK(
+        setup().logged("hello_again of user faasmjs-backend was replaced on Faasm's upload server; Faasm hosts that "
+                       "already ran the old version may go on running it until they are flushed"));
     // Well-formed as far as the gateway reads (no imports), but a code section without its function section:
     // WAMR's loader on the upload server refuses it.
     const std::string broken("\0asm\x01\0\0\0\x0a\x04\x01\x02\x00\x0b", 14);

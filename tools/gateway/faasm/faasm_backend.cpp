@@ -337,9 +337,10 @@ class FaasmBackend final : public Backend {
   }
 
   CallResult no_slot(const Call& call) const {
-    const std::string why = call.phase == Call::Phase::Waiting
-                                ? "this gateway's other calls held all of them"
-                                : planner_.endpoint().describe() + " answered \"No available hosts\" to every EXECUTE_BATCH";
+    const std::string why =
+        call.phase == Call::Phase::Waiting
+            ? "this gateway's other calls held all of them"
+            : planner_.endpoint().describe() + " answered \"No available hosts\" to every EXECUTE_BATCH";
     return failed(call, CallStatus::Failed,
                   "no Faasm host had a free slot within the call's timeout of " + std::to_string(call.timeout.count()) +
                       " ms (" + why + "; the cluster has " + std::to_string(slots_.load()) + " slots)");
@@ -380,8 +381,8 @@ class FaasmBackend final : public Backend {
   std::mt19937 ids_;
   std::map<CallId, std::shared_ptr<Call>> calls_;
   std::map<std::string, std::size_t> user_calls_;
-  std::size_t holding_ = 0;                       // calls holding a slot (take_slot)
-  std::deque<std::shared_ptr<Call>> waiting_;     // for a slot, oldest first; ended ones are skipped
+  std::size_t holding_ = 0;                    // calls holding a slot (take_slot)
+  std::deque<std::shared_ptr<Call>> waiting_;  // for a slot, oldest first; ended ones are skipped
   bool stopping_ = false;
 
   // Last: their threads use everything above, and are joined before it goes.
