@@ -118,6 +118,18 @@ MessageResult runSmoke(const std::string& run) {
   return {};
 }
 
+SmokeRun runSmokeThrough(state::GlobalStore& store) {
+  SmokeRun smoke{std::string(kUser) + "_", freshName("run")};
+  const std::string value = "from the gateway";
+  auto written = store.set(smoke.user + "smoke_in_" + smoke.run, std::vector<std::uint8_t>(value.begin(), value.end()));
+  REQUIRE_MESSAGE(written.has_value(), written.error().message);
+  MessageResult result = runSmoke(smoke.run);
+  CHECK(result.returnValue == 0);
+  CHECK(result.output == "smoke input=[" + smoke.run + "] ptr=[child<" + smoke.run + ">] name=[leaf<" + smoke.run +
+                             ">] state=[" + value + "] log=[abcd]");
+  return smoke;
+}
+
 LoopbackPort::LoopbackPort(bool listening) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
   REQUIRE(fd_ >= 0);
   sockaddr_in address{};

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "faasm/planner_client.h"
 #include "faasm/upload_client.h"
+#include "state/global_store.h"
 
 namespace faasmjs::gateway::faasm::testing {
 
@@ -61,6 +62,14 @@ BatchStatus awaitFinished(const PlannerClient& planner, std::int32_t appId, std:
 // input RUN: it reads state smoke_in_RUN, writes smoke_out_RUN = "seen:" + that value, appends "ab" and "cd" to
 // smoke_log_RUN, and outputs what it saw. The proof that a Faasm function sees what the gateway's store wrote.
 MessageResult runSmoke(const std::string& run);
+
+// Writes "from the gateway" to smoke_in_RUN through `store`, runs the smoke function with a fresh RUN and checks
+// that it saw the value; returns the key prefix of kUser ("USER_") and RUN, for reading what it wrote back.
+struct SmokeRun {
+  std::string user;
+  std::string run;
+};
+SmokeRun runSmokeThrough(state::GlobalStore& store);
 
 // A port on loopback with a socket bound to it, so that nothing else takes it while the test runs: listening
 // (connections complete but nobody answers) or not (connections are refused).

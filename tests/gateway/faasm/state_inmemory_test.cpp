@@ -82,13 +82,7 @@ TEST_SUITE("state_inmemory") {
       "a Faasm function on a worker reads what the store wrote, and the "
       "store reads what it wrote") {
     auto state = openState();
-    const std::string run = freshName("run");
-    const std::string user = std::string(kUser) + "_";
-    REQUIRE(state.store->set(user + "smoke_in_" + run, bytes("from the gateway")).has_value());
-    MessageResult result = runSmoke(run);
-    CHECK(result.returnValue == 0);
-    CHECK(result.output == "smoke input=[" + run + "] ptr=[child<" + run + ">] name=[leaf<" + run +
-                               ">] state=[from the gateway] log=[abcd]");
+    const auto [user, run] = runSmokeThrough(*state.store);
     auto out = state.store->pull(user + "smoke_out_" + run, 0, state::kToEnd);
     REQUIRE_MESSAGE(out.has_value(), out.error().message);
     REQUIRE(out->has_value());

@@ -294,13 +294,7 @@ TEST_SUITE("state") {
       "a Faasm function on a worker reads what the store wrote, and the "
       "store reads what it wrote") {
     auto state = openState();
-    const std::string run = freshName("run");
-    const std::string user = std::string(kUser) + "_";
-    REQUIRE(state.store->set(user + "smoke_in_" + run, bytes("from the gateway")).has_value());
-    MessageResult result = runSmoke(run);
-    CHECK(result.returnValue == 0);
-    CHECK(result.output == "smoke input=[" + run + "] ptr=[child<" + run + ">] name=[leaf<" + run +
-                               ">] state=[from the gateway] log=[abcd]");
+    const auto [user, run] = runSmokeThrough(*state.store);
     CHECK(text(pulled(*state.store, user + "smoke_out_" + run)) == "seen:from the gateway");
     CHECK(state.store->read_appended(user + "smoke_log_" + run, 10) == std::vector<Bytes>{bytes("ab"), bytes("cd")});
   }
