@@ -30,37 +30,10 @@ if stop > offset then bytes = redis.call('GETRANGE', KEYS[1], offset, stop - 1) 
 return {size, bytes}
 )lua";
 
-// A value that does not exist yet is made empty (Redis makes no string of
-// SETRANGE with nothing to write). ARGV: size, then offset and bytes of each
-// range; the caller checked that they fit.
-constexpr std::string_view kPush = R"lua(
-local size = tonumber(ARGV[1])
-local old = redis.call('STRLEN', KEYS[1])
-if old > size then
-  local kept = ''
-  if size > 0 then kept = redis.call('GETRANGE', KEYS[1], 0, size - 1) end
-  redis.call('SET', KEYS[1], kept)
-elseif old < size then
-  redis.call('SETRANGE', KEYS[1], size - 1, '\0')
-elseif t == 'none' then
-  redis.call('SET', KEYS[1], '')
-end
-for i = 2, #ARGV, 2 do
-  if #ARGV[i + 1] > 0 then redis.call('SETRANGE', KEYS[1], tonumber(ARGV[i]), ARGV[i + 1]) end
-end
-return size
-)lua";
-
-// ARGV as kPush; grows only, checks the ranges against the grown size before
-// writing anything, returns the whole new value.
-constexpr std::string_view kPushPartial = R"lua(
-local old = redis.call('STRLEN', KEYS[1])
-local size = math.max(tonumber(ARGV[1]), old)
-for i = 2, #ARGV, 2 do
-  if tonumber(ARGV[i]) + #ARGV[i + 1] > size then
-    return redis.error_reply('FAASMJS_RANGE ' .. ARGV[i] .. ' ' .. #ARGV[i + 1] .. ' ' .. size)
-  end
-end
+// The end of both pushes, after `size` and `old` (the value's length) are set: grows the value with zeros to `size`,
+// makes a value that does not exist yet empty (Redis makes no string of SETRANGE with nothing to write), and writes
+// the ranges, ARGV's offset and bytes pairs from ARGV[2] on (checked to fit).
+constexpr std::string_view kGrowAndWrite = R"lua(
 if old < size then
   redis.call('SETRANGE', KEYS[1], size - 1, '\0')
 elseif t == 'none' then
@@ -69,8 +42,35 @@ end
 for i = 2, #ARGV, 2 do
   if #ARGV[i + 1] > 0 then redis.call('SETRANGE', KEYS[1], tonumber(ARGV[i]), ARGV[i + 1]) end
 end
-return redis.call('GET', KEYS[1])
 )lua";
+
+// ARGV: size, then the ranges; the value becomes exactly `size` bytes (cut first if longer).
+constexpr std::string_view kPushHead = R"lua(
+local size = tonumber(ARGV[1])
+local old = redis.call('STRLEN', KEYS[1])
+if old > size then
+  local kept = ''
+  if size > 0 then kept = redis.call('GETRANGE', KEYS[1], 0, size - 1) end
+  redis.call('SET', KEYS[1], kept)
+  old = size
+end
+)lua";
+
+// ARGV as for a push; grows only, checks the ranges against the grown size before writing anything, returns the
+// whole new value.
+constexpr std::string_view kPushPartialHead = R"lua(
+local old = redis.call('STRLEN', KEYS[1])
+local size = math.max(tonumber(ARGV[1]), old)
+for i = 2, #ARGV, 2 do
+  if tonumber(ARGV[i]) + #ARGV[i + 1] > size then
+    return redis.error_reply('FAASMJS_RANGE ' .. ARGV[i] .. ' ' .. #ARGV[i + 1] .. ' ' .. size)
+  end
+end
+)lua";
+
+const std::string kPush = std::string(kPushHead) + std::string(kGrowAndWrite) + "return size\n";
+const std::string kPushPartial =
+    std::string(kPushPartialHead) + std::string(kGrowAndWrite) + "return redis.call('GET', KEYS[1])\n";
 
 constexpr std::string_view kSet = R"lua(
 return redis.call('SET', KEYS[1], ARGV[1])
@@ -142,16 +142,14 @@ class RedisStateStore final : public state::GlobalStore {
       if (std::uint64_t{range.offset} + range.bytes.size() > size)
         return outside(key, range.offset, range.bytes.size(), size);
     }
-    auto reply =
-        script("SETRANGE", key, "a value", std::string(kStringOnly) + std::string(kPush), arguments(size, ranges));
+    auto reply = script("SETRANGE", key, "a value", std::string(kStringOnly) + kPush, arguments(size, ranges));
     if (!reply) return std::unexpected(reply.error());
     return {};
   }
 
   Expected<Bytes> push_partial(std::string_view key, std::uint32_t size,
                                const std::vector<state::Range>& ranges) override {
-    auto reply = script("SETRANGE", key, "a value", std::string(kStringOnly) + std::string(kPushPartial),
-                        arguments(size, ranges));
+    auto reply = script("SETRANGE", key, "a value", std::string(kStringOnly) + kPushPartial, arguments(size, ranges));
     if (!reply) return std::unexpected(reply.error());
     return as_bytes(reply->text);
   }
