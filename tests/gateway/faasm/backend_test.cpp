@@ -3,8 +3,8 @@
 // (without AOT compiling), uploaded to Faasm per user by the backend, called through the planner and polled to their
 // results. Calls with input, cmdline, a chain of 4 calls by pointer and 3 by name and its trace, a trap and a non-zero
 // return, a timeout and a cancel (Faasm runs both calls to their end), more calls than the cluster has slots, the
-// planner stopped mid-call (SIGSTOP, then SIGCONT: it comes back), an upload server that is down, and functions whose
-// imports Faasm's WAMR lacks.
+// planner stopped mid-call (SIGSTOP, then SIGCONT: it comes back, and so does the result), an upload server that is
+// down, and functions whose imports Faasm's WAMR lacks.
 #include <doctest/doctest.h>
 #include <signal.h>
 
@@ -337,14 +337,30 @@ TEST_SUITE("backend") {
       CHECK_MESSAGE(has(result.error, "Faasm's planner at " + cluster().planner + " did not answer within 1500 ms"),
                     result.error);
     }
-    // Mid-call: the call was accepted, then its polls get no answer.
-    Submitted running = submit(cluster_backend(), request("sleeper", freshName("stop") + " 1500"));
+    // Mid-call, for a while: the polls get no answer, and are made again until the planner is back; the result
+    // that waited on Faasm is not lost.
+    Submitted resumed = submit(cluster_backend(), request("sleeper", freshName("pause") + " 1000"));
     std::this_thread::sleep_for(500ms);
     {
       PlannerStopped stopped;
-      CallResult result = wait(running, 10s);
+      std::this_thread::sleep_for(3s);
+    }
+    CallResult after_pause = wait(resumed, 30s);
+    CHECK_MESSAGE(after_pause.status == CallStatus::Finished, after_pause.error);
+    CHECK(text(after_pause) == "run #1");
+    // Mid-call, past the call's timeout: it fails naming the planner and saying the call may still run.
+    CallRequest sleeper = request("sleeper", freshName("stop") + " 1000");
+    sleeper.timeout = 4000ms;
+    Submitted running = submit(cluster_backend(), sleeper);
+    std::this_thread::sleep_for(500ms);
+    {
+      PlannerStopped stopped;
+      CallResult result = wait(running, 20s);
       CHECK(result.status == CallStatus::Failed);
-      CHECK_MESSAGE(has(result.error, "did not answer within 1500 ms (EXECUTE_BATCH_STATUS)"), result.error);
+      CHECK_MESSAGE(has(result.error, "no result within the call's timeout of 4000 ms: Faasm's planner at " +
+                                          cluster().planner + " did not answer within 1500 ms (EXECUTE_BATCH_STATUS)"),
+                    result.error);
+      CHECK(has(result.error, "the call may still run on Faasm"));
     }
     CallResult again;
     for (int attempt = 0; attempt < 20; ++attempt) {

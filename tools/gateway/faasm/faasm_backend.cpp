@@ -51,6 +51,7 @@ struct Call {
   bool holds_slot = false;  // counted in FaasmBackend::holding_
   std::chrono::microseconds poll_interval{kFirstPoll};
   std::chrono::milliseconds retry_interval{kFirstRetry};
+  std::string poll_error;  // the last poll's failure; empty once a poll is answered
 };
 
 class FaasmBackend final : public Backend {
@@ -278,7 +279,17 @@ class FaasmBackend final : public Backend {
     if (ended(*call)) return;
     auto status = planner_.batchStatus(call->app_id, 1);
     if (!status) {
-      end(call, failed(*call, CallStatus::Failed, status.error().message));
+      // The call runs on Faasm whether or not the planner answers now, and its result waits there: polled again
+      // until the call's deadline rather than lost to a planner that is slow or restarting for a moment.
+      {
+        std::lock_guard lock(mutex_);
+        if (!calls_.contains(call->id)) return;
+        call->poll_error = status.error().message;
+        call->poll_interval = std::min(call->poll_interval * 3 / 2, std::chrono::microseconds(kMaxPoll));
+        call->phase = Call::Phase::Running;
+        call->next = Clock::now() + call->poll_interval;
+      }
+      wake_.notify_all();
       return;
     }
     if (*status && (*status)->finished) {
@@ -290,6 +301,7 @@ class FaasmBackend final : public Backend {
     {
       std::lock_guard lock(mutex_);
       if (!calls_.contains(call->id)) return;
+      call->poll_error.clear();
       call->poll_interval = std::min(call->poll_interval * 3 / 2, std::chrono::microseconds(kMaxPoll));
       call->phase = Call::Phase::Running;
       call->next = Clock::now() + call->poll_interval;
@@ -331,6 +343,11 @@ class FaasmBackend final : public Backend {
 
   CallResult timed_out_result(const Call& call) const {
     if (call.phase == Call::Phase::Retrying || call.phase == Call::Phase::Waiting) return no_slot(call);
+    if (!call.poll_error.empty()) {
+      return failed(call, CallStatus::Failed,
+                    "no result within the call's timeout of " + std::to_string(call.timeout.count()) +
+                        " ms: " + call.poll_error + ", polled until then; the call may still run on Faasm");
+    }
     return failed(call, CallStatus::TimedOut,
                   "ran longer than its timeout of " + std::to_string(call.timeout.count()) +
                       " ms on Faasm; Faasm cannot stop it, so it runs to its end there");

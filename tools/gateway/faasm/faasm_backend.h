@@ -14,8 +14,9 @@
 // FaasmOptions::hosts_refresh (workers()).
 //
 // Results (call_result.h): Faasm's return value, output, executing host and timings, with every call the function
-// chained on Faasm in the trace. The planner or upload server down is a Failed result naming which (http_client.h's
-// lines); the gateway goes on serving and the next call tries again.
+// chained on Faasm in the trace. The planner or upload server down when a call is sent is a Failed result naming which
+// (http_client.h's lines); a failed status poll is made again until the call's deadline, since the call runs on Faasm
+// anyway and its result waits there. The gateway goes on serving and the next call tries again.
 //
 // Limits (ClusterLimits): max_user_calls unfinished calls per user (submit refuses beyond), max_output_bytes (Failed
 // beyond), the timeout (default_timeout, clipped to max_timeout) counted from the first EXECUTE_BATCH. max_chain_depth,
