@@ -337,31 +337,34 @@ TEST_SUITE("backend") {
       CHECK_MESSAGE(has(result.error, "Faasm's planner at " + cluster().planner + " did not answer within 1500 ms"),
                     result.error);
     }
-    // Mid-call, for a while: the polls get no answer, and are made again until the planner is back; the result
-    // that waited on Faasm is not lost.
-    Submitted resumed = submit(cluster_backend(), request("sleeper", freshName("pause") + " 1000"));
+    // Mid-call, for a while: the polls get no answer, and are made again until the planner is back; the result is
+    // not lost. The call outlasts the stop: a worker that finishes while the planner is stopped may send its result
+    // again once it answers, and the planner aborts on the second one (the fixture's README), ending the cluster.
+    Submitted resumed = submit(cluster_backend(), request("sleeper", freshName("pause") + " 4000"));
     std::this_thread::sleep_for(500ms);
     {
       PlannerStopped stopped;
-      std::this_thread::sleep_for(3s);
+      std::this_thread::sleep_for(2s);
     }
     CallResult after_pause = wait(resumed, 30s);
     CHECK_MESSAGE(after_pause.status == CallStatus::Finished, after_pause.error);
     CHECK(text(after_pause) == "run #1");
     // Mid-call, past the call's timeout: it fails naming the planner and saying the call may still run.
-    CallRequest sleeper = request("sleeper", freshName("stop") + " 1000");
-    sleeper.timeout = 4000ms;
+    CallRequest sleeper = request("sleeper", freshName("stop") + " 6000");
+    sleeper.timeout = 3000ms;
     Submitted running = submit(cluster_backend(), sleeper);
     std::this_thread::sleep_for(500ms);
     {
       PlannerStopped stopped;
       CallResult result = wait(running, 20s);
       CHECK(result.status == CallStatus::Failed);
-      CHECK_MESSAGE(has(result.error, "no result within the call's timeout of 4000 ms: Faasm's planner at " +
+      CHECK_MESSAGE(has(result.error, "no result within the call's timeout of 3000 ms: Faasm's planner at " +
                                           cluster().planner + " did not answer within 1500 ms (EXECUTE_BATCH_STATUS)"),
                     result.error);
       CHECK(has(result.error, "the call may still run on Faasm"));
     }
+    // The sleeper ends on Faasm with the planner answering, before the next case.
+    std::this_thread::sleep_for(3s);
     CallResult again;
     for (int attempt = 0; attempt < 20; ++attempt) {
       again = run(cluster_backend(), request("hello", "again"));
