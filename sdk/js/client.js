@@ -11,6 +11,9 @@
 // that its trace is complete.
 import { ClientClosed, FunctionNotFound, GatewayError, ProtocolError, Timeout } from './errors.js';
 import { dispatchLater, timestamp } from './events.js';
+import { createRuntimeRoot, rootPath } from './files/runtime-root.js';
+import { HostSharedFiles } from './files/host-shared-files.js';
+import { BrowserSharedFiles, checkSharedPath } from './files/shared-store.js';
 import { FunctionLoader } from './function-loader.js';
 import { HostFault } from './host/faults.js';
 import { returnedMessage, runInvocation } from './invocation.js';
@@ -20,12 +23,14 @@ import { RemoteGlobalTier } from './state/remote-tier.js';
 import { chooseSuspension, variantFor } from './suspension.js';
 import { connectionOptions } from './transport/connection.js';
 import { TYPE } from './transport/codec.js';
+import { ERRNO } from './wasi/defs.js';
+import { WasiError } from './wasi/errors.js';
 
 const STDOUT_MODES = Object.freeze(['capture', 'console', 'both']);
 const PLACES = Object.freeze(['browser', 'cluster']);
 const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 'stdout', 'confFlags', 'where', 'chain',
   'webSocket', 'token', 'reconnect', 'keepAlive']);
-const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension', 'where', 'chain']);
+const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension', 'where', 'chain', 'files']);
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 const CLUSTER_RESULT_GRACE_MS = 5_000;
@@ -98,17 +103,40 @@ export function connectOptions(options = {}, url = undefined) {
   return { user, functions, suspension, worker, stdout, confFlags, where, chain, webSocket, token, reconnect, keepAlive };
 }
 
+/** File contents as bytes: a string is UTF-8. */
+function fileBytes(contents, where) {
+  if (typeof contents === 'string') return utf8.encode(contents);
+  if (contents instanceof Uint8Array) return contents.slice();
+  throw new TypeError(`${where} must be a Uint8Array or a string, got ${Object.prototype.toString.call(contents)}`);
+}
+
+/** invoke options.files as [absolute path in the runtime root, bytes] pairs. */
+function seededFiles(files) {
+  if (files === undefined) return [];
+  if (files === null || typeof files !== 'object' || Array.isArray(files)) {
+    throw new TypeError('invoke options.files must be an object of path → Uint8Array or string');
+  }
+  return Object.entries(files).map(([path, contents]) => {
+    if (path === '' || path.includes('\0') || path.startsWith('faasm://')) {
+      throw new TypeError(`invoke options.files: '${path}' is not a path of the runtime root (shared files go through client.files)`);
+    }
+    if (rootPath(path) === '/') throw new TypeError(`invoke options.files: '${path}' names the root directory`);
+    return [rootPath(path), fileBytes(contents, `invoke options.files['${path}']`)];
+  });
+}
+
 /** Validated invoke() options. */
 export function invokeOptions(options = {}) {
   checkKeys(options, INVOKE_OPTIONS, 'invoke options');
   const { cmdline = '', timeoutMs, suspension, where, chain } = options;
+  const files = seededFiles(options.files);
   checkPlace(where, 'invoke options.where');
   checkPlace(chain, 'invoke options.chain');
   if (typeof cmdline !== 'string') throw new TypeError('invoke options.cmdline must be a string');
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new TypeError('invoke options.timeoutMs must be a positive number of milliseconds');
   }
-  return { cmdline, timeoutMs, suspension, where, chain };
+  return { cmdline, timeoutMs, suspension, where, chain, files };
 }
 
 export class Client extends EventTarget {
@@ -118,6 +146,8 @@ export class Client extends EventTarget {
   #stdout;
   #confFlags;
   #tier;
+  #runtimeRoot = createRuntimeRoot();
+  #sharedFiles;
   #closed = false;
   #nextId = 1;
   #roots = new Set();
@@ -128,9 +158,9 @@ export class Client extends EventTarget {
   /**
    * Use connect(). With a `connection` (transport/connection.js) the client works with that gateway;
    * `globalTier` replaces the global tier with any GlobalTier (state/global-tier.d.ts), e.g. an instrumented
-   * one in tests.
+   * one in tests; `sharedFiles` the store of shared files with any SharedFileStore (files/shared-store.d.ts).
    */
-  constructor(options, { connection = null, globalTier } = {}) {
+  constructor(options, { connection = null, globalTier, sharedFiles = new BrowserSharedFiles() } = {}) {
     super();
     const { user, functions, suspension, stdout, confFlags, where, chain } = connectOptions(options, connection?.url);
     this.#connection = connection;
@@ -144,6 +174,17 @@ export class Client extends EventTarget {
     this.#stdout = stdout;
     this.#confFlags = Object.freeze({ ...confFlags });
     this.#tier = new LocalTier(globalTier, user);
+    this.#sharedFiles = new HostSharedFiles(sharedFiles);
+    /** The shared files functions open as `faasm://PATH`, by PATH (the upload server's FilePath). */
+    this.files = Object.freeze({
+      async upload(path, bytes) {
+        checkSharedPath(path, 'files.upload');
+        await sharedFiles.upload(path, fileBytes(bytes, `files.upload('${path}'): the contents`));
+      },
+      async get(path) {
+        return sharedFiles.get(checkSharedPath(path, 'files.get'));
+      },
+    });
     const tier = this.#tier;
     const prefix = `${user}_`;
     /** The global tier (browser-local, or the gateway's), for inspection: what functions have pushed. */
@@ -198,8 +239,14 @@ export class Client extends EventTarget {
    */
   async invoke(name, input, options = {}) {
     if (this.#closed) throw new ClientClosed(`invoke('${name}'): the client is closed`);
-    const { cmdline, timeoutMs, suspension: requested, where = this.#where, chain = this.#chain } = invokeOptions(options);
+    const {
+      cmdline, timeoutMs, suspension: requested, where = this.#where, chain = this.#chain, files,
+    } = invokeOptions(options);
     if (where === 'cluster' || chain === 'cluster') this.#needConnection(`invoke('${name}') in the cluster`);
+    if (where === 'cluster' && files.length > 0) {
+      throw new TypeError(`invoke('${name}'): options.files cannot yet be sent with a call in the cluster`);
+    }
+    this.#seed(files, name);
     const suspension = requested === undefined ? this.#suspension : chooseSuspension(requested, 'invoke options.suspension');
     const root = this.#start({
       name, entry: { kind: 'start' }, input: inputBytes(input), cmdline, suspension, where, chain, timeoutMs,
@@ -219,6 +266,20 @@ export class Client extends EventTarget {
     } finally {
       clearTimeout(timer);
       this.#roots.delete(root);
+    }
+  }
+
+  // Seeded files are written into this host's runtime root before the call, and stay there like any file a
+  // call writes.
+  #seed(files, name) {
+    for (const [path, bytes] of files) {
+      try {
+        this.#runtimeRoot.writeFile(path, bytes);
+      } catch (error) {
+        if (!(error instanceof WasiError)) throw error;
+        const why = error.errno === ERRNO.ISDIR ? 'a directory is there' : 'a file is where a directory must be';
+        throw new TypeError(`invoke('${name}'): options.files cannot write ${path}: ${why}`);
+      }
     }
   }
 
@@ -337,6 +398,8 @@ export class Client extends EventTarget {
   #services(record, fn, { cmdline, suspension, progress, chain }) {
     return {
       tier: this.#tier,
+      runtimeRoot: this.#runtimeRoot,
+      sharedFiles: this.#sharedFiles,
       invocation: record.id,
       confFlags: this.#confFlags,
       progress,

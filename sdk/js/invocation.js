@@ -4,6 +4,7 @@
 // with no argument or one i32 (the input parsed as std::stoi does). `proc_exit(n)` makes the return value n;
 // a trap or a host fault makes it 1 with the message in `error`. Only embedder-level failures (a call into a
 // running instance) escape as exceptions.
+import { rootPath } from './files/runtime-root.js';
 import { ProcExit } from './wasi/errors.js';
 import { Wasi, faasmArgs } from './wasi/wasi.js';
 import { ReentrantCall } from './errors.js';
@@ -52,15 +53,21 @@ export function returnedMessage(name, returnValue, outputText) {
  * @param {string} call.cmdline
  * @param {'capture' | 'console' | 'both'} call.stdout
  * @param {object} call.services the client's side of the host context: tier, invocation, chain, awaitCall,
- *   confFlags, enter, suspend, progress, log
+ *   confFlags, enter, suspend, progress, log; and the host's file system: runtimeRoot (a MemoryFileSystem)
+ *   and sharedFiles (files/host-shared-files.js)
  * @returns {Promise<{ output: Uint8Array, outputText: string, returnValue: number, stdout: string,
  *   stderr: string, error: string | null }>}
  */
 export async function runInvocation({ loaded, suspension, entry, input, cmdline, stdout, services }) {
   const toConsole = stdout !== 'capture';
   const prefix = `[${loaded.name}]`;
+  const { runtimeRoot, sharedFiles } = services;
+  // Faasm's layout: preopens `/` (fd 3) and `.` (fd 4), both the host's runtime root.
   const wasi = new Wasi({
     args: faasmArgs(cmdline),
+    fs: runtimeRoot,
+    preopens: ['/', '.'],
+    sharedFiles,
     onStdout: toConsole ? (line) => console.log(prefix, line) : undefined,
     onStderr: toConsole ? (line) => console.error(prefix, line) : undefined,
   });
@@ -71,7 +78,7 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
     input,
     output: new Uint8Array(0),
     malloc: null,
-    readFile: (path) => wasi.fs.readFile(path),
+    readFile: (path) => readRootFile(runtimeRoot, path),
   };
 
   services.progress('instantiating');
@@ -109,6 +116,13 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
     stderr: stdout === 'console' ? '' : utf8.decode(wasi.stderr),
     error,
   };
+}
+
+// A file of the runtime root as Faasm's write_state_from_file reads it (any path, resolved in the root);
+// undefined when there is no file there.
+function readRootFile(runtimeRoot, path) {
+  const absolute = rootPath(path);
+  return runtimeRoot.kind(absolute) === 'file' ? runtimeRoot.readFile(absolute) : undefined;
 }
 
 async function enter(runner, entry, input) {

@@ -402,6 +402,13 @@ export class MemoryFileSystem {
     return node?.contents();
   }
 
+  /** @returns {'file' | 'directory' | undefined} what is at path. */
+  kind(path) {
+    const node = lookup(this.root, path, 'kind');
+    if (node === undefined) return undefined;
+    return node instanceof Directory ? 'directory' : 'file';
+  }
+
   /** Creates the directory and any missing parents; an existing directory is fine. */
   mkdir(path) {
     let dir = this.root;

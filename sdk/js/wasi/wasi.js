@@ -19,7 +19,9 @@ import {
   unlinkAt,
 } from './fs.js';
 import { GuestMemory, encodeUtf8 } from './memory.js';
+import { SharedFileOpener } from './shared-files.js';
 import { traceImports } from './trace.js';
+import { isThenable } from '../sync-or-async.js';
 
 /** The environment Faasm gives every function (faasm/faasm: src/wasm/WasmEnvironment.cpp). */
 export const FAASM_ENV = Object.freeze({
@@ -45,7 +47,9 @@ const UNSUPPORTED = Object.freeze([
   'sock_shutdown',
 ]);
 
-const PREOPEN_ROOT_FD = 3;
+const FIRST_PREOPEN_FD = 3;
+// The calls that may have to wait for a shared file (the embedder decides whether they may suspend).
+const MAY_SUSPEND = Object.freeze(['path_open', 'path_filestat_get']);
 const MAX_OPEN_FDS = 1024;
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues fills at most this many bytes per call
 const NS_PER_MS = 1_000_000;
@@ -59,14 +63,15 @@ const RESOLUTION_NS = Object.freeze({
   [CLOCKID.THREAD_CPUTIME_ID]: 1_000n,
 });
 
-const OPTIONS = new Set(['args', 'env', 'stdin', 'files', 'fs', 'onStdout', 'onStderr', 'trace']);
+const OPTIONS = new Set(['args', 'env', 'stdin', 'files', 'fs', 'preopens', 'sharedFiles', 'suspending', 'onStdout',
+  'onStderr', 'trace']);
 
 function checkOptions(options) {
   if (typeof options !== 'object' || options === null) throw new TypeError('Wasi: options must be an object');
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) throw new TypeError(`Wasi: unknown option ${key}`);
   }
-  const { args, env, stdin, files, fs, onStdout, onStderr, trace } = options;
+  const { args, env, stdin, files, fs, preopens, suspending, onStdout, onStderr, trace } = options;
   if (args !== undefined && !(Array.isArray(args) && args.every((arg) => typeof arg === 'string'))) {
     throw new TypeError('Wasi: args must be an array of strings');
   }
@@ -86,6 +91,14 @@ function checkOptions(options) {
   }
   if (files !== undefined && fs !== undefined) throw new TypeError('Wasi: give files or fs, not both');
   if (fs !== undefined && !(fs instanceof MemoryFileSystem)) throw new TypeError('Wasi: fs must be a MemoryFileSystem');
+  if (preopens !== undefined && !(Array.isArray(preopens) && preopens.length > 0
+                                   && preopens.every((name) => typeof name === 'string' && name !== ''))) {
+    throw new TypeError('Wasi: preopens must be a non-empty array of directory names');
+  }
+  if (suspending !== undefined
+      && !(Array.isArray(suspending) && suspending.every((name) => MAY_SUSPEND.includes(name)))) {
+    throw new TypeError(`Wasi: suspending may only name ${MAY_SUSPEND.join(', ')}`);
+  }
   for (const [name, value] of Object.entries({ onStdout, onStderr })) {
     if (value !== undefined && typeof value !== 'function') throw new TypeError(`Wasi: ${name} must be a function`);
   }
@@ -112,6 +125,8 @@ export class Wasi {
   #stderr;
   #startedNs = monotonicNs();
   #sleptNs = 0n;
+  #shared;
+  #suspending;
 
   /**
    * @param {object} [options]
@@ -120,13 +135,22 @@ export class Wasi {
    * @param {Uint8Array | string} [options.stdin] what fd 0 reads; empty by default
    * @param {Record<string, Uint8Array | string>} [options.files] initial files under the preopened `/`
    * @param {MemoryFileSystem} [options.fs] an existing file system to mount at `/` (shared, not copied)
+   * @param {string[]} [options.preopens] the names under which fs's root is preopened, from fd 3; default
+   *   `['/']` (Faasm's: `['/', '.']`)
+   * @param {import('./shared-files.js').SharedFiles} [options.sharedFiles] where `faasm://` paths open (Faasm's
+   *   shared files); without it they are ordinary paths
+   * @param {string[]} [options.suspending] imports the embedder lets suspend (`path_open`,
+   *   `path_filestat_get`): they may then return a Promise when a shared file must be waited for
    * @param {(line: string) => void} [options.onStdout] receives each line written to fd 1
    * @param {(line: string) => void} [options.onStderr] receives each line written to fd 2
    * @param {boolean | ((message: string) => void)} [options.trace] log every call (true: to console.debug)
    */
   constructor(options = {}) {
     checkOptions(options);
-    const { args = faasmArgs(), env = FAASM_ENV, stdin, files, fs, onStdout, onStderr, trace } = options;
+    const {
+      args = faasmArgs(), env = FAASM_ENV, stdin, files, fs, preopens = ['/'], sharedFiles, suspending = [], onStdout,
+      onStderr, trace,
+    } = options;
     this.#args = encodeStrings(args);
     this.#env = encodeStrings(Object.entries(env).map(([key, value]) => `${key}=${value}`));
     this.fs = fs ?? new MemoryFileSystem(files);
@@ -135,7 +159,11 @@ export class Wasi {
     this.#fds.set(0, new Stdin(stdin));
     this.#fds.set(1, this.#stdout);
     this.#fds.set(2, this.#stderr);
-    this.#fds.set(PREOPEN_ROOT_FD, new OpenDirectory(this.fs.root, { preopenName: '/' }));
+    for (const [index, name] of preopens.entries()) {
+      this.#fds.set(FIRST_PREOPEN_FD + index, new OpenDirectory(this.fs.root, { preopenName: name }));
+    }
+    this.#shared = sharedFiles === undefined ? null : new SharedFileOpener(sharedFiles);
+    this.#suspending = new Set(suspending);
     /** The exit code given to proc_exit, or undefined while the guest has not called it. */
     this.exitCode = undefined;
 
@@ -360,12 +388,18 @@ export class Wasi {
     return ERRNO.SUCCESS;
   }
 
-  // There are no symbolic links, so the lookup flags (follow or not) change nothing.
+  // There are no symbolic links, so the lookup flags (follow or not) change nothing. A `faasm://` path is a
+  // shared file's local copy, fetched first if this host has not looked for it yet.
   path_filestat_get(fd, _lookupFlags, pathPtr, pathLength, statPtr) {
     const guest = this.#guest();
-    const stat = statAt(this.#dir(fd), guest.path(pathPtr, pathLength));
-    writeFilestat(guest, statPtr, stat);
-    return ERRNO.SUCCESS;
+    const dir = this.#dir(fd);
+    const path = guest.path(pathPtr, pathLength);
+    guest.check(statPtr, LAYOUT.filestat.size);
+    const stat = this.#shared?.isShared(path) ? this.#shared.stat(path) : statAt(dir, path);
+    return this.#settle('path_filestat_get', path, stat, (found) => {
+      writeFilestat(this.#guest(), statPtr, found);
+      return ERRNO.SUCCESS;
+    });
   }
 
   path_filestat_set_times(fd, _lookupFlags, pathPtr, pathLength, atim, mtim, fstflags) {
@@ -375,16 +409,24 @@ export class Wasi {
     return ERRNO.SUCCESS;
   }
 
+  // A `faasm://` path opens a shared file (shared-files.js) from whichever directory descriptor, as on Faasm.
+  // Opening one may have to wait for the file; then, when the embedder lets path_open suspend, the answer is
+  // a Promise of the errno.
   path_open(fd, _lookupFlags, pathPtr, pathLength, oflags, rightsBase, rightsInheriting, fdflags, fdPtr) {
     const guest = this.#guest();
     const dir = this.#dir(fd);
     const path = guest.path(pathPtr, pathLength);
     guest.check(fdPtr, 4);
-    const number = this.#freeFd();
-    this.#fds.set(number, openAt(dir, path, oflags, BigInt.asUintN(64, rightsBase),
-                                 BigInt.asUintN(64, rightsInheriting), fdflags));
-    guest.setU32(fdPtr, number);
-    return ERRNO.SUCCESS;
+    const rights = [BigInt.asUintN(64, rightsBase), BigInt.asUintN(64, rightsInheriting)];
+    const opened = this.#shared?.isShared(path)
+      ? this.#shared.open(path, oflags, ...rights, fdflags, this.#fd(fd).rightsInheriting)
+      : openAt(dir, path, oflags, ...rights, fdflags);
+    return this.#settle('path_open', path, opened, (file) => {
+      const number = this.#freeFd();
+      this.#fds.set(number, file);
+      this.#guest().setU32(fdPtr, number);
+      return ERRNO.SUCCESS;
+    });
   }
 
   path_readlink(fd, pathPtr, pathLength, bufferPtr, bufferLength, usedPtr) {
@@ -481,6 +523,20 @@ export class Wasi {
       crypto.getRandomValues(buffer.subarray(at, at + RANDOM_CHUNK));
     }
     return ERRNO.SUCCESS;
+  }
+
+  // `value` (or a Promise of it, when a shared file must be waited for) handed to `use`; a WasiError on the
+  // way becomes the errno the Promise resolves with. Waiting needs the embedder to have made `call` suspending.
+  #settle(call, path, value, use) {
+    if (!isThenable(value)) return use(value);
+    if (!this.#suspending.has(call)) {
+      throw new Error(`Wasi: ${call} of ${path} must wait for the file, but the embedder did not let ${call} suspend `
+                      + '(option suspending)');
+    }
+    return value.then(use).catch((error) => {
+      if (error instanceof WasiError) return error.errno;
+      throw error;
+    });
   }
 
   #guest() {
