@@ -73,6 +73,12 @@ export interface InvokeOptions {
   where?: Place;
   /** Where the calls it chains go, when it runs here (default: the client's `chain`). */
   chain?: Place;
+  /**
+   * Files written into the host's runtime root before the call (path absolute or relative to ".", parents
+   * created, a string is UTF-8). They stay there after the call, like any file a call writes: later calls on
+   * the same client see them. Not yet for a call in the cluster (TypeError).
+   */
+  files?: Record<string, Uint8Array | string>;
 }
 
 /** What happened in one call; chained calls nest. */
@@ -164,11 +170,24 @@ export interface StateInspector {
   keys(): Promise<string[]>;
 }
 
+/**
+ * The shared files functions open as `faasm://PATH` (Faasm's upload server: `PUT /file`, header
+ * `FilePath: PATH`). Browser-local the client holds them; a host pulls a file the first time one of its calls
+ * opens it and keeps that copy (a function's writes change only the copy).
+ */
+export interface SharedFiles {
+  /** Stores (or replaces) the file at PATH (no `faasm://`; a string is UTF-8). */
+  upload(path: string, bytes: Uint8Array | string): Promise<void>;
+  /** The stored file (not a host's copy), or null. */
+  get(path: string): Promise<Uint8Array | null>;
+}
+
 export interface FaasmClient extends EventTarget {
   /** How this client's functions suspend. */
   readonly suspension: Suspension;
   readonly user: string;
   readonly state: StateInspector;
+  readonly files: SharedFiles;
   /** The gateway's WELCOME, or null when browser-local. */
   readonly gateway: GatewayInfo | null;
   /**

@@ -9,6 +9,7 @@ export declare class WorkerClient extends EventTarget implements FaasmClient {
   readonly suspension: FaasmClient['suspension'];
   readonly user: string;
   readonly state: FaasmClient['state'];
+  readonly files: FaasmClient['files'];
   readonly gateway: FaasmClient['gateway'];
   invoke: FaasmClient['invoke'];
   upload: FaasmClient['upload'];

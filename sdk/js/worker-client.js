@@ -40,6 +40,10 @@ export class WorkerClient extends EventTarget {
       set: (key, bytes) => request('set', key, bytes),
       keys: () => request('keys'),
     });
+    this.files = Object.freeze({
+      upload: (path, bytes) => this.#request({ type: 'files', op: 'upload', path, bytes }),
+      get: (path) => this.#request({ type: 'files', op: 'get', path }),
+    });
   }
 
   /** Sends the options (and the gateway's URL, if any); resolves once the worker's client exists. */

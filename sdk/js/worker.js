@@ -8,6 +8,7 @@
 //   page → worker   { type: 'connect', id, protocol: 1, url?, options } → value { suspension, user, gateway }
 //                   { type: 'invoke', id, name, input, options }        → value: the invoke result
 //                   { type: 'state', id, op: 'get'|'set'|'keys', key?, bytes? } → value
+//                   { type: 'files', id, op: 'upload'|'get', path, bytes? } → value
 //                   { type: 'upload', id, name, wasm }                  → value: the upload's answer
 //                   { type: 'close', id }                               → value null
 //   worker → page   { type: 'reply', id, value } or { type: 'reply', id, error: { code, name, message } }
@@ -49,6 +50,12 @@ export function serve(port, { webSocket } = {}) {
       if (op === 'set') return state.set(key, bytes);
       if (op === 'keys') return state.keys();
       throw new TypeError(`unknown state operation ${op}`);
+    },
+    async files({ op, path, bytes }) {
+      const { files } = connected();
+      if (op === 'upload') return files.upload(path, bytes);
+      if (op === 'get') return files.get(path);
+      throw new TypeError(`unknown files operation ${op}`);
     },
     async upload({ name, wasm }) {
       return connected().upload(name, wasm);

@@ -55,4 +55,6 @@ export declare class MemoryFileSystem {
   mkdir(path: string): void;
   /** Entry names in creation order (no `.`/`..`); undefined when the directory does not exist. */
   readdir(path: string): string[] | undefined;
+  /** What is at path: a file, a directory, or nothing. */
+  kind(path: string): 'file' | 'directory' | undefined;
 }

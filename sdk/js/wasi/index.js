@@ -3,5 +3,6 @@ export { Wasi, FAASM_ENV, faasmArgs } from './wasi.js';
 export { ProcExit, WasiError } from './errors.js';
 export { Fd, Stdin, OutputCapture } from './fd.js';
 export { MemoryFileSystem, File, Directory, OpenFile, OpenDirectory, MAX_FILE_SIZE } from './fs.js';
+export { SHARED_PREFIX } from './shared-files.js';
 export { traceImports } from './trace.js';
 export * as defs from './defs.js';

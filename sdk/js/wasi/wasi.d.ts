@@ -1,4 +1,5 @@
 import { MemoryFileSystem } from './fs.js';
+import { SharedFiles } from './shared-files.js';
 import { PreviewFunctionName } from './defs.js';
 
 /** The environment Faasm gives every function. */
@@ -18,6 +19,12 @@ export interface WasiOptions {
   files?: Record<string, Uint8Array | string>;
   /** An existing file system to mount at `/` (shared, not copied). Not together with `files`. */
   fs?: MemoryFileSystem;
+  /** The names under which the file system's root is preopened, from fd 3. Default ['/'] (Faasm's: ['/', '.']). */
+  preopens?: string[];
+  /** Where `faasm://` paths open (Faasm's shared files, shared-files.js); without it they are ordinary paths. */
+  sharedFiles?: SharedFiles;
+  /** Calls the embedder lets suspend: they may then return a Promise while a shared file is fetched. */
+  suspending?: Array<'path_open' | 'path_filestat_get'>;
   /** Receives each line the guest writes to fd 1 (without the newline). */
   onStdout?: (line: string) => void;
   /** Receives each line the guest writes to fd 2 (without the newline). */
