@@ -62,12 +62,13 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
   const toConsole = stdout !== 'capture';
   const prefix = `[${loaded.name}]`;
   const { runtimeRoot, sharedFiles } = services;
-  // Faasm's layout: preopens `/` (fd 3) and `.` (fd 4), both the host's runtime root.
+  // Faasm's layout: preopens `/` (fd 3) and `.` (fd 4), both the host's runtime root; oflags read as Faasm does.
   const wasi = new Wasi({
     args: faasmArgs(cmdline),
     fs: runtimeRoot,
     preopens: ['/', '.'],
     sharedFiles,
+    openFlags: 'faasm',
     onStdout: toConsole ? (line) => console.log(prefix, line) : undefined,
     onStderr: toConsole ? (line) => console.error(prefix, line) : undefined,
   });

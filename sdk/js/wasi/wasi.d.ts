@@ -23,6 +23,8 @@ export interface WasiOptions {
   preopens?: string[];
   /** Where `faasm://` paths open (Faasm's shared files, shared-files.js); without it they are ordinary paths. */
   sharedFiles?: SharedFiles;
+  /** How path_open reads oflags: 'posix' (default), or 'faasm' (one flag wins, O_CREAT first: fopen "w" does not truncate). */
+  openFlags?: 'posix' | 'faasm';
   /** Calls the embedder lets suspend: they may then return a Promise while a shared file is fetched. */
   suspending?: Array<'path_open' | 'path_filestat_get'>;
   /** Receives each line the guest writes to fd 1 (without the newline). */

@@ -10,7 +10,7 @@
 // `UNSUPPORTED`), and `poll_oneoff` never blocks the page: a clock subscription fires at once and the clocks
 // jump forward by the time the guest asked to sleep, so from inside the guest it looks as if it had slept.
 import {
-  CLOCKID, ERRNO, EVENTTYPE, LAYOUT, PREOPENTYPE, PREVIEW1_FUNCTIONS, SUBCLOCKFLAGS, errnoName,
+  CLOCKID, ERRNO, EVENTTYPE, LAYOUT, OFLAGS, PREOPENTYPE, PREVIEW1_FUNCTIONS, SUBCLOCKFLAGS, errnoName,
 } from './defs.js';
 import { ProcExit, WasiError } from './errors.js';
 import { OutputCapture, Stdin } from './fd.js';
@@ -63,15 +63,26 @@ const RESOLUTION_NS = Object.freeze({
   [CLOCKID.THREAD_CPUTIME_ID]: 1_000n,
 });
 
-const OPTIONS = new Set(['args', 'env', 'stdin', 'files', 'fs', 'preopens', 'sharedFiles', 'suspending', 'onStdout',
-  'onStderr', 'trace']);
+const OPTIONS = new Set(['args', 'env', 'stdin', 'files', 'fs', 'preopens', 'sharedFiles', 'suspending', 'openFlags',
+  'onStdout', 'onStderr', 'trace']);
+
+// How Faasm reads path_open's oflags (faasm src/storage/FileDescriptor.cpp getOpenMode): one mode wins, CREAT
+// first, so O_CREAT|O_TRUNC (fopen "w") does not truncate and O_CREAT|O_EXCL opens an existing file. Observed
+// on real Faasm: "hi" written with fopen "w" over "hello world" leaves "hillo world".
+function faasmOpenFlags(oflags) {
+  for (const flag of [OFLAGS.CREAT, OFLAGS.DIRECTORY, OFLAGS.TRUNC, OFLAGS.EXCL]) if (oflags & flag) return flag;
+  return oflags;
+}
 
 function checkOptions(options) {
   if (typeof options !== 'object' || options === null) throw new TypeError('Wasi: options must be an object');
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) throw new TypeError(`Wasi: unknown option ${key}`);
   }
-  const { args, env, stdin, files, fs, preopens, suspending, onStdout, onStderr, trace } = options;
+  const { args, env, stdin, files, fs, preopens, suspending, openFlags, onStdout, onStderr, trace } = options;
+  if (openFlags !== undefined && openFlags !== 'posix' && openFlags !== 'faasm') {
+    throw new TypeError("Wasi: openFlags must be 'posix' or 'faasm'");
+  }
   if (args !== undefined && !(Array.isArray(args) && args.every((arg) => typeof arg === 'string'))) {
     throw new TypeError('Wasi: args must be an array of strings');
   }
@@ -127,6 +138,7 @@ export class Wasi {
   #sleptNs = 0n;
   #shared;
   #suspending;
+  #faasmOpenFlags;
 
   /**
    * @param {object} [options]
@@ -139,6 +151,8 @@ export class Wasi {
    *   `['/']` (Faasm's: `['/', '.']`)
    * @param {import('./shared-files.js').SharedFiles} [options.sharedFiles] where `faasm://` paths open (Faasm's
    *   shared files); without it they are ordinary paths
+   * @param {'posix' | 'faasm'} [options.openFlags] how path_open reads oflags: as POSIX does, or as Faasm does
+   *   (one flag wins, O_CREAT first: fopen "w" does not truncate)
    * @param {string[]} [options.suspending] imports the embedder lets suspend (`path_open`,
    *   `path_filestat_get`): they may then return a Promise when a shared file must be waited for
    * @param {(line: string) => void} [options.onStdout] receives each line written to fd 1
@@ -148,8 +162,8 @@ export class Wasi {
   constructor(options = {}) {
     checkOptions(options);
     const {
-      args = faasmArgs(), env = FAASM_ENV, stdin, files, fs, preopens = ['/'], sharedFiles, suspending = [], onStdout,
-      onStderr, trace,
+      args = faasmArgs(), env = FAASM_ENV, stdin, files, fs, preopens = ['/'], sharedFiles, suspending = [],
+      openFlags = 'posix', onStdout, onStderr, trace,
     } = options;
     this.#args = encodeStrings(args);
     this.#env = encodeStrings(Object.entries(env).map(([key, value]) => `${key}=${value}`));
@@ -164,6 +178,7 @@ export class Wasi {
     }
     this.#shared = sharedFiles === undefined ? null : new SharedFileOpener(sharedFiles);
     this.#suspending = new Set(suspending);
+    this.#faasmOpenFlags = openFlags === 'faasm';
     /** The exit code given to proc_exit, or undefined while the guest has not called it. */
     this.exitCode = undefined;
 
@@ -418,6 +433,7 @@ export class Wasi {
     const path = guest.path(pathPtr, pathLength);
     guest.check(fdPtr, 4);
     const rights = [BigInt.asUintN(64, rightsBase), BigInt.asUintN(64, rightsInheriting)];
+    if (this.#faasmOpenFlags) oflags = faasmOpenFlags(oflags);
     const opened = this.#shared?.isShared(path)
       ? this.#shared.open(path, oflags, ...rights, fdflags, this.#fd(fd).rightsInheriting)
       : openAt(dir, path, oflags, ...rights, fdflags);

@@ -53,6 +53,13 @@ for (const { label, dir } of wasmDirs) {
       assert.equal(await run(otherHost, 'read /tmp/kept.txt'), `errno ${ENOENT}`);
     });
 
+    it('opens as Faasm does: fopen "w" of an existing file does not truncate it', async () => {
+      const client = await connect(undefined, options);
+      assert.equal(await run(client, 'write /tmp/long.txt hello world'), 'wrote 11');
+      assert.equal(await run(client, 'write /tmp/long.txt hi'), 'wrote 2');
+      assert.equal(await run(client, 'read /tmp/long.txt'), 'hillo world');
+    });
+
     it('a missing file or directory is ENOENT', async () => {
       const client = await connect(undefined, options);
       assert.equal(await run(client, 'read /tmp/missing.txt'), `errno ${ENOENT}`);

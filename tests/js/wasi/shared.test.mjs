@@ -52,6 +52,18 @@ describe('preopens', () => {
   });
 });
 
+describe("openFlags: 'faasm'", () => {
+  it('lets one flag win, O_CREAT first: no truncation, no EEXIST', () => {
+    const g = new Guest({ files: { '/f.txt': 'hello world' }, openFlags: 'faasm' });
+    assert.equal(g.open('f.txt', { oflags: OFLAGS.CREAT | OFLAGS.EXCL }).errno, ERRNO.SUCCESS);
+    g.write(g.open('f.txt', { oflags: OFLAGS.CREAT | OFLAGS.TRUNC }).fd, 'hi');
+    assert.equal(g.read(g.open('f.txt', { rights: READ_ONLY }).fd, 16).text, 'hillo world');
+    g.open('f.txt', { oflags: OFLAGS.TRUNC });
+    assert.equal(g.stat('f.txt').size, 0n);
+    assert.throws(() => new Guest({ openFlags: 'linux' }), /Wasi: openFlags must be 'posix' or 'faasm'/);
+  });
+});
+
 describe('faasm:// paths with sharedFiles', () => {
   it('open the local copy, pulled once', () => {
     const shared = sharedFiles({ 'data/x.txt': 'stored' });
