@@ -1,9 +1,9 @@
 // A host's shared files (faasm src/storage/SharedFiles.cpp): "global read, local write". The first time a
 // call of this host opens `faasm://PATH`, the host asks the store (shared-store.d.ts) and keeps a local copy;
 // from then on every call of the host sees that local copy, and what a call writes there stays on this host,
-// never uploaded. The answer is cached per path as Faasm caches it, including a missing file: a file uploaded
-// after a call of this host found it missing stays missing here, until a call opens it for writing (which
-// forgets the answer and creates the local file). An empty stored file counts as missing, as in Faasm.
+// never uploaded. The answer is cached per path as Faasm caches it, a missing file included, until a call
+// opens the path for writing (which forgets the answer; fopen asks for write rights even to read, so in
+// practice a missing file is looked for again). An empty stored file counts as missing, as in Faasm.
 import { ERRNO } from '../wasi/defs.js';
 import { MemoryFileSystem } from '../wasi/fs.js';
 import { then } from '../sync-or-async.js';

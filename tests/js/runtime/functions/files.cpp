@@ -6,7 +6,7 @@
 //   "stat PATH"          "file SIZE", "directory", or "errno N"
 //   "list PATH"          the directory's entries without . and .., sorted, one per line, or "errno N"
 //   "state KEY PATH"     __faasm_write_state_from_file(KEY, PATH), then pushes KEY: "state N"
-//   "fds"                opens /etc/hosts and reports the descriptor, and the preopens 3 and 4: "fd N 3=/ 4=."
+//   "fd"                 opens /etc/hosts and reports the descriptor: "fd N"
 #include <faasmjs/detail/host_abi.h>
 
 #include <algorithm>
@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
-#include <wasi/api.h>
 
 namespace {
 
@@ -67,14 +66,6 @@ std::string listDirectory(const std::string& path) {
     return listing;
 }
 
-std::string preopenName(int fd) {
-    __wasi_prestat_t prestat{};
-    if (__wasi_fd_prestat_get(fd, &prestat) != 0) return "none";
-    std::string name(prestat.u.dir.pr_name_len, '\0');
-    __wasi_fd_prestat_dir_name(fd, reinterpret_cast<uint8_t*>(name.data()), name.size());
-    return name;
-}
-
 } // namespace
 
 int main() {
@@ -96,9 +87,8 @@ int main() {
         const unsigned length = __faasm_write_state_from_file(path.c_str(), text.c_str());
         __faasm_push_state(path.c_str());
         output("state " + std::to_string(length));
-    } else if (op == "fds") {
-        const int fd = open("/etc/hosts", O_RDONLY);
-        output("fd " + std::to_string(fd) + " 3=" + preopenName(3) + " 4=" + preopenName(4));
+    } else if (op == "fd") {
+        output("fd " + std::to_string(open("/etc/hosts", O_RDONLY)));
     } else {
         output("unknown operation " + op);
         return 2;
