@@ -84,13 +84,16 @@ async function sessionOn(server, { routeBlank = true } = {}) {
   };
 }
 
-/** A session for the tests of one file: started before them, closed after them. */
-export function useBrowser() {
+/**
+ * A session for the tests of one file: started before them, closed after them, serving functionsDir (default:
+ * the examples) at /wasm/.
+ */
+export function useBrowser(functionsDir = examplesDir) {
   if (!wasmDir) throw new Error('set FAASMJS_WASM_DIR to a wasm sub-build directory (e.g. build/wasm-clang)');
   const env = {};
   let session;
   before(async () => {
-    session = await startSession(examplesDir);
+    session = await startSession(functionsDir);
     Object.assign(env, { url: session.url, context: session.context, open: () => session.open() });
   });
   after(() => session?.close());
