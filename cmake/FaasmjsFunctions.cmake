@@ -68,6 +68,7 @@ function(_faasmjs_function_link_options out)
     list(TRANSFORM exports PREPEND "--export=")
     list(JOIN exports "," exports)
     set(options
+        -nostartfiles
         "-Wl,--stack-first,-z,stack-size=${FAASMJS_STACK_SIZE},--max-memory=${_faasmjs_max_memory}"
         "-Wl,--export-table,${exports}"
         "-Wl,--allow-undefined-file=${_faasmjs_support_dir}/cxx_exception_imports.txt"
@@ -126,6 +127,7 @@ function(faasmjs_add_function name)
   if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
     target_sources(${name} PRIVATE "${_faasmjs_support_dir}/emscripten_faasm_abi.c")
   else()
+    target_sources(${name} PRIVATE "${_faasmjs_support_dir}/wasi_start.c")
     _faasmjs_libc_extras(libc_extras)
     target_link_libraries(${name} PRIVATE ${libc_extras})
   endif()
