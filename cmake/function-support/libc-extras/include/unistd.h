@@ -1,6 +1,6 @@
 /*
  * <unistd.h> for Faasm functions: wasi-libc's, plus what Faasm's wasi-libc fork declares behind __faasm
- * (user ids, dup, pipe), implemented in this folder on WASI.
+ * (user ids, pipe), implemented in this folder on WASI. dup is not: WASI cannot duplicate a descriptor.
  */
 #ifndef FAASMJS_LIBC_EXTRAS_UNISTD_H
 #define FAASMJS_LIBC_EXTRAS_UNISTD_H
@@ -16,9 +16,6 @@ uid_t getuid(void);
 uid_t geteuid(void);
 gid_t getgid(void);
 gid_t getegid(void);
-
-/* dup.c: a second descriptor for the same open file. */
-int dup(int fd);
 
 /* pipe.c: Faasm has no pipes; the call fails the function, as on Faasm. */
 int pipe(int fds[2]);
