@@ -68,10 +68,13 @@ function(_faasmjs_function_link_options out)
     list(TRANSFORM exports PREPEND "--export=")
     list(JOIN exports "," exports)
     set(options
+        -nostartfiles
         "-Wl,--stack-first,-z,stack-size=${FAASMJS_STACK_SIZE},--max-memory=${_faasmjs_max_memory}"
         "-Wl,--export-table,${exports}"
         "-Wl,--allow-undefined-file=${_faasmjs_support_dir}/cxx_exception_imports.txt"
-        -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lwasi-emulated-signal
+        # Faasm's libraries (faasm/cpp faasmtools/build.py), less -lwasi-emulated-getpid (libc-extras
+        # answers Faasm's pid) and plus the emulated mmap its wasi-libc fork builds in.
+        -lc-printscan-long-double -lwasi-emulated-mman -lwasi-emulated-process-clocks -lwasi-emulated-signal
         # Debian's wasm32 libc++ carries DWARF that would make every function ~200 KiB larger; emcc
         # already strips it the same way.
         "$<$<NOT:$<CONFIG:Debug,RelWithDebInfo>>:-Wl,--strip-debug>")
@@ -79,10 +82,10 @@ function(_faasmjs_function_link_options out)
   set(${out} "${options}" PARENT_SCOPE)
 endfunction()
 
-# The SDK encodes structured values with cereal (Debian's libcereal-dev, in /usr/include). clang for
-# wasm32-wasi searches /usr/include, but emcc only its own sysroot; a directory holding nothing but a link to
-# cereal adds it without exposing the rest of the host's headers to a wasm build.
-function(_faasmjs_emscripten_cereal_dir out)
+# The SDK encodes structured values with cereal (Debian's libcereal-dev, in /usr/include). No wasm build
+# searches /usr/include (the toolchains' sysroots hold only their own libc and libc++), so a directory
+# holding nothing but a link to cereal adds it without exposing the rest of the build machine's headers.
+function(_faasmjs_cereal_dir out)
   set(dir "${CMAKE_BINARY_DIR}/faasmjs-cereal-include")
   if(NOT EXISTS "${dir}/cereal")
     find_path(FAASMJS_CEREAL_INCLUDE_DIR cereal/cereal.hpp PATHS /usr/include /usr/local/include
@@ -91,6 +94,16 @@ function(_faasmjs_emscripten_cereal_dir out)
     file(CREATE_LINK "${FAASMJS_CEREAL_INCLUDE_DIR}/cereal" "${dir}/cereal" SYMBOLIC)
   endif()
   set(${out} "${dir}" PARENT_SCOPE)
+endfunction()
+
+# What Faasm's wasi-libc fork provides and Debian's lacks (function-support/libc-extras; the clang
+# toolchain puts its headers on the search path), one library per build tree.
+function(_faasmjs_libc_extras out)
+  if(NOT TARGET faasmjs_libc_extras)
+    set(dir "${_faasmjs_support_dir}/libc-extras")
+    add_library(faasmjs_libc_extras STATIC "${dir}/passwd.c" "${dir}/ids.c" "${dir}/wait.c" "${dir}/pipe.c")
+  endif()
+  set(${out} faasmjs_libc_extras PARENT_SCOPE)
 endfunction()
 
 function(faasmjs_add_function name)
@@ -113,9 +126,13 @@ function(faasmjs_add_function name)
   add_executable(${name} ${arg_SOURCES} "${_faasmjs_support_dir}/default_zygote.c")
   if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
     target_sources(${name} PRIVATE "${_faasmjs_support_dir}/emscripten_faasm_abi.c")
-    _faasmjs_emscripten_cereal_dir(cereal_dir)
-    target_include_directories(${name} SYSTEM PRIVATE "${cereal_dir}")
+  else()
+    target_sources(${name} PRIVATE "${_faasmjs_support_dir}/wasi_start.c")
+    _faasmjs_libc_extras(libc_extras)
+    target_link_libraries(${name} PRIVATE ${libc_extras})
   endif()
+  _faasmjs_cereal_dir(cereal_dir)
+  target_include_directories(${name} SYSTEM PRIVATE "${cereal_dir}")
   set_target_properties(${name} PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
   _faasmjs_function_link_options(link_options)
   target_link_options(${name} PRIVATE ${link_options})

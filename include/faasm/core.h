@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faasm/memory.h"
 #include "faasmjs/detail/host_abi.h"
 
 /* 1. */

@@ -74,6 +74,16 @@ TEST_SUITE("native_host") {
         CHECK(host.faults().size() == 3);
     }
 
+    TEST_CASE_FIXTURE(HostFixture, "host_interface_test fails the call for every test number, as on Faasm") {
+        CHECK_THROWS_WITH_AS(__faasm_host_interface_test(1),
+                             "host_interface_test: test 1 (ExceptionPropagationTest) ends the call as Faasm does (it "
+                             "migrates the call and records no result)",
+                             HostFault);
+        CHECK_THROWS_WITH_AS(__faasm_host_interface_test(0), "host_interface_test: Unrecognised host interface test 0",
+                             HostFault);
+        CHECK(host.faults().size() == 2);
+    }
+
     TEST_CASE_FIXTURE(HostFixture, "a global value larger than the local size cannot be read into it") {
         host.set_global_value("big", "0123456789");
         std::array<unsigned char, 4> buffer{};

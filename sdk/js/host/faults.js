@@ -34,6 +34,9 @@ const MESSAGES = Object.freeze({
   noFile: ({ path }) => `cannot read '${path}' from the function's file system`,
   cxxException: () => 'C++ exceptions are not supported in Faasm functions (build without throw: errors are values)',
   cancelled: ({ reason }) => `the call was abandoned: ${reason}`,
+  hostInterfaceTest: ({ test }) => (test === 1
+    ? 'test 1 (ExceptionPropagationTest) ends the call as Faasm does (it migrates the call and records no result)'
+    : `Unrecognised host interface test ${test}`),
 });
 
 export class HostFault extends Error {
