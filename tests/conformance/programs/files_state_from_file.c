@@ -1,9 +1,7 @@
 // files_state_from_file: __faasm_write_state_from_file writes a file of the runtime root (seeded before the
 // call) as a state value and returns its length; the value reads back with __faasm_read_state.
+#include <faasm/host_interface.h>
 #include <stdio.h>
-
-unsigned int __faasm_write_state_from_file(const char* key, const char* filePath);
-long __faasm_read_state(const char* key, unsigned char* buffer, long bufferLen);
 
 int main(void) {
     unsigned length = __faasm_write_state_from_file("files_state_from_file", "/tmp/state_source.txt");
