@@ -3,6 +3,8 @@
 // and what a session's end releases.
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include <condition_variable>
 #include <filesystem>
 #include <unistd.h>
@@ -34,6 +36,16 @@ class FakeBackend : public Backend {
   Expected<void> accept_upload(std::string_view, std::string_view, std::span<const std::uint8_t>) override {
     return {};
   }
+  Expected<void> put_shared_file(std::string_view path, std::span<const std::uint8_t> data) override {
+    shared_files[std::string(path)].assign(data.begin(), data.end());
+    return {};
+  }
+  Expected<std::optional<std::vector<std::uint8_t>>> get_shared_file(std::string_view path) override {
+    auto file = shared_files.find(std::string(path));
+    if (file == shared_files.end()) return std::optional<std::vector<std::uint8_t>>{};
+    return std::optional(file->second);
+  }
+  std::map<std::string, std::vector<std::uint8_t>> shared_files;
   // Runs call `id`'s completion, as a backend thread would.
   void finish(CallId id, CallResult result) {
     auto done = std::exchange(pending[id - 1], nullptr);

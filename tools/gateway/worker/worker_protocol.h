@@ -73,12 +73,6 @@ struct Message {
   std::vector<std::uint8_t> body;
 };
 
-struct SeededFile {
-  std::string path;
-  std::vector<std::uint8_t> data;
-  bool operator==(const SeededFile&) const = default;
-};
-
 // RUN's body.
 struct RunRequest {
   std::string shared_object;
@@ -88,7 +82,7 @@ struct RunRequest {
   std::string cmdline;
   std::uint64_t memory_limit_bytes = 0;
   std::vector<std::uint8_t> input;
-  std::vector<SeededFile> files;
+  std::vector<CallFile> files;
 };
 
 // RESULT's body.
