@@ -62,6 +62,10 @@ struct CallResult {
 using CallId = std::uint64_t;
 using CallDone = std::function<void(CallResult)>;
 
+// The largest memory limit a call may have: Faasm's FAASM_WASM_MAX_MEMORY, 4 GiB - 64 KiB (65535 pages of
+// 64 KiB), what Faasm's toolchain links functions with (--max-memory=4294901760).
+inline constexpr std::uint64_t kMaxCallMemoryBytes = 65535ull * 65536;
+
 // The limits a backend applies to the calls it runs (--workers, --timeout, ... in gateway_options.cpp).
 struct ClusterLimits {
   std::size_t workers = 0;  // calls running at once; 0: one per core

@@ -134,8 +134,7 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
     // trap or a fault): the call ran out of its memory limit.
     if (memory_limit_hit()) {
       result.status = CallStatus::MemoryExceeded;
-      result.error = name + " exceeded its memory limit of " + std::to_string(limit_bytes >> 20) +
-                     " MiB (then " + what + ")";
+      result.error = name + " exceeded its memory limit of " + describe_limit(limit_bytes) + " (then " + what + ")";
     } else {
       result.status = CallStatus::Trapped;
       result.error = call.fault ? name + ": " + what : name + " " + what;
@@ -195,7 +194,7 @@ RunResult run_call(const RunRequest& request, int channel) {
   if (initial_memory_over_limit()) {
     RunResult result = failed(request.function + " needs " + std::to_string(initial_memory_bytes() >> 20) +
                               " MiB of memory and tables from the start, more than the memory limit of " +
-                              std::to_string(limit_bytes >> 20) + " MiB per call");
+                              describe_limit(limit_bytes) + " per call");
     result.status = CallStatus::MemoryExceeded;
     return result;
   }
