@@ -1,5 +1,6 @@
 // The worker's file system against what real Faasm gave for the same operations (recorded on the fixture's
-// Faasm with a probe of these cases, ../shared/faasm): the runtime root and its preopens, /tmp kept across
+// Faasm with a probe of these cases, ../shared/faasm; this binary itself cannot be compared there yet: see
+// docs/faasm.md, "Files"): the runtime root and its preopens, /tmp kept across
 // calls of one worker, Faasm's open flags, close and rename rules and errnos, shared files pulled from and
 // written back to the gateway, seeded files, paths that try to leave the root, the WASI calls Faasm's WAMR host
 // does not implement, and write_state_from_file.
@@ -15,7 +16,7 @@ using namespace faasmjs::gateway::testing;
 namespace {
 
 const fs::path& files_module() {
-  static const fs::path module = compiled(clang_function("tests/gateway/faasm/functions", "faasm_files"));
+  static const fs::path module = compiled(clang_function("tests/gateway/functions", "faasm_files"));
   return module;
 }
 

@@ -1,6 +1,6 @@
-// What a function finds in Faasm's file system, one probe per input, each printed into the output so that
-// the same binary can be compared on real Faasm (gateway.faasm.files) and in the embedded cluster's worker
-// (gateway.worker.files) against one table of expected outputs (tests/gateway/files_cases.hpp). Inputs are
+// What a function finds in Faasm's file system, one probe per input, each printed into the output
+// (gateway.worker.files holds what real Faasm answered to the same operations, gateway.files runs it through
+// a gateway). Inputs are
 // "CASE" or "CASE:TOKEN" (TOKEN keeps files of one test run apart from another's). Only WASI and the imports
 // Faasm's WAMR backend links.
 #include <dirent.h>
