@@ -254,7 +254,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         break;
       }
       case kMemory: {
-        // 4096 is Faasm's maximum, 4 GiB less the one page a 32-bit memory cannot address beyond 65535.
+        // 4096 stands for Faasm's maximum, FAASM_WASM_MAX_MEMORY: 65535 pages, 4 GiB less one page.
         auto mib = as_number(1, 4096);
         if (!mib) return bad("--memory-limit needs MiB from 1 to 4096 (4096: Faasm's maximum, 4 GiB - 64 KiB)");
         options.limits.memory_limit_bytes = std::min(static_cast<std::uint64_t>(*mib) << 20, kMaxCallMemoryBytes);
