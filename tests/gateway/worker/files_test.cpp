@@ -38,11 +38,20 @@ struct SharedStore {
           out.bytes(file != files.end() ? file->second : std::vector<std::uint8_t>{});
           break;
         }
-        case worker::HostCall::SharedFileWrite: files[name] = in.bytes_copy(); break;
-        case worker::HostCall::SharedFileDelete: files.erase(name); break;
-        case worker::HostCall::StateWrite: state[name] = in.bytes_copy(); break;
-        case worker::HostCall::StateRead: out.bytes(state[name]); break;
-        default: FAIL("unexpected host call " << static_cast<int>(kind));
+        case worker::HostCall::SharedFileWrite:
+          files[name] = in.bytes_copy();
+          break;
+        case worker::HostCall::SharedFileDelete:
+          files.erase(name);
+          break;
+        case worker::HostCall::StateWrite:
+          state[name] = in.bytes_copy();
+          break;
+        case worker::HostCall::StateRead:
+          out.bytes(state[name]);
+          break;
+        default:
+          FAIL("unexpected host call " << static_cast<int>(kind));
       }
     };
   }
@@ -60,9 +69,10 @@ TEST_SUITE("worker.files") {
     const auto result = worker.run(request(files_module(), "faasm_files", "root"));
     REQUIRE(result.status == CallStatus::Finished);
     CHECK(text(result.output) ==
-          "/etc/passwd: [" + kPasswd + "]; ./etc/hosts: [127.0.0.1\tlocalhost|]; etc/resolv.conf: [nameserver "
-          "127.0.0.1|]; /tmp/../etc/hosts: [127.0.0.1\tlocalhost|]; /nonexistent: open errno=44; /dev/null: open "
-          "errno=44; /: ..:4 .:4 etc:4 share:4 tmp:4; /etc: ..:4 .:4 hosts:8 passwd:8 resolv.conf:8; ");
+          "/etc/passwd: [" + kPasswd +
+              "]; ./etc/hosts: [127.0.0.1\tlocalhost|]; etc/resolv.conf: [nameserver "
+              "127.0.0.1|]; /tmp/../etc/hosts: [127.0.0.1\tlocalhost|]; /nonexistent: open errno=44; /dev/null: open "
+              "errno=44; /: ..:4 .:4 etc:4 share:4 tmp:4; /etc: ..:4 .:4 hosts:8 passwd:8 resolv.conf:8; ");
   }
 
   TEST_CASE("writes: O_TRUNC and O_EXCL lose to O_CREAT, and /tmp keeps its files for the next call on the worker") {
@@ -80,10 +90,12 @@ TEST_SUITE("worker.files") {
   TEST_CASE("stat, unlink and rename answer Faasm's errnos (a failed rename is EPERM)") {
     WorkerHarness worker(worker_binary());
     auto result = worker.run(request(files_module(), "faasm_files", "stat"));
-    CHECK(text(result.output) == "passwd=0 size=83 regular=1 links=1; tmp=0 directory=1; missing=-1 errno=44; access=0; ");
+    CHECK(text(result.output) ==
+          "passwd=0 size=83 regular=1 links=1; tmp=0 directory=1; missing=-1 errno=44; access=0; ");
     result = worker.run(request(files_module(), "faasm_files", "unlink:u1"));
-    CHECK(text(result.output) == "unlink=0 errno=0; again=-1 errno=44; directory=-1 errno=31; rename missing=-1 "
-                                 "errno=63; rename=0 errno=0; /tmp/r-u1: [moved]; ");
+    CHECK(text(result.output) ==
+          "unlink=0 errno=0; again=-1 errno=44; directory=-1 errno=31; rename missing=-1 "
+          "errno=63; rename=0 errno=0; /tmp/r-u1: [moved]; ");
   }
 
   TEST_CASE("close leaves the descriptor open and numbers are not reused; a directory opened for writing is EISDIR") {
@@ -105,8 +117,9 @@ TEST_SUITE("worker.files") {
     store.files["files-s1/in.txt"] = bytes("shared-in");
     auto result = worker.run(request(files_module(), "faasm_files", "shared:s1"), store.answer());
     REQUIRE(result.status == CallStatus::Finished);
-    CHECK(text(result.output) == "faasm://files-s1/in.txt: [shared-in]; faasm://files-s1/missing.txt: open errno=44; "
-                                 "stat=0 size=9; faasm://files-s1/out.txt: [written here]; ");
+    CHECK(text(result.output) ==
+          "faasm://files-s1/in.txt: [shared-in]; faasm://files-s1/missing.txt: open errno=44; "
+          "stat=0 size=9; faasm://files-s1/out.txt: [written here]; ");
     CHECK(store.files["files-s1/out.txt"] == bytes("written here"));
     // The local copy stays: a changed upload is not seen on this worker again (as on a Faasm host).
     store.files["files-s1/in.txt"] = bytes("changed");
@@ -139,12 +152,14 @@ TEST_SUITE("worker.files") {
     WorkerHarness worker(worker_binary());
     auto result = worker.run(request(files_module(), "faasm_files", "append:a1"));
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "faasm_files: host fault in fd_fdstat_set_flags: not implemented by Faasm's WAMR host "
-                          "(wasi_fd_fdstat_set_flags)");
+    CHECK(result.error ==
+          "faasm_files: host fault in fd_fdstat_set_flags: not implemented by Faasm's WAMR host "
+          "(wasi_fd_fdstat_set_flags)");
     result = worker.run(request(files_module(), "faasm_files", "mkdir"));
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "faasm_files: host fault in path_create_directory: not implemented by Faasm's WAMR host "
-                          "(wasi_path_create_directory)");
+    CHECK(result.error ==
+          "faasm_files: host fault in path_create_directory: not implemented by Faasm's WAMR host "
+          "(wasi_path_create_directory)");
   }
 
   TEST_CASE("write_state_from_file: a root file becomes the key's value; a missing or empty file fails the call") {
@@ -165,7 +180,8 @@ TEST_SUITE("worker.files") {
     run.input = bytes("/tmp/empty.txt");
     result = worker.run(run, store.answer());
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "state_from_file: host fault in write_state_from_file: must specify size for creating "
-                          "key-value alice_from_file");
+    CHECK(result.error ==
+          "state_from_file: host fault in write_state_from_file: must specify size for creating "
+          "key-value alice_from_file");
   }
 }

@@ -75,7 +75,8 @@ Expected<void> SharedFileStore::remove(std::string_view path) {
   if (auto ok = checked(path); !ok) return ok;
   std::error_code error;
   fs::remove(file_of(path), error);
-  if (error) return fail(ErrorCode::Internal, "cannot delete shared file " + std::string(path) + ": " + error.message());
+  if (error)
+    return fail(ErrorCode::Internal, "cannot delete shared file " + std::string(path) + ": " + error.message());
   return sync(dir_, true);
 }
 

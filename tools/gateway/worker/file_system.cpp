@@ -15,14 +15,13 @@ using namespace wasi_errno;
 // Rights bits of typenames.witx, and the sets Faasm's FileDescriptor.h and WAVM's WASIPrivate.h define.
 constexpr std::uint64_t bit(int n) { return 1ull << n; }
 constexpr std::uint64_t kFdDatasync = bit(0), kFdRead = bit(1), kFdSeek = bit(2), kFdFdstatSetFlags = bit(3),
-                        kFdSync = bit(4), kFdTell = bit(5), kFdWrite = bit(6), kFdAdvise = bit(7),
-                        kFdAllocate = bit(8), kPathCreateDirectory = bit(9), kPathCreateFile = bit(10),
-                        kPathLinkSource = bit(11), kPathLinkTarget = bit(12), kPathOpen = bit(13),
-                        kFdReaddir = bit(14), kPathReadlink = bit(15), kPathRenameSource = bit(16),
-                        kPathRenameTarget = bit(17), kPathFilestatGet = bit(18), kPathFilestatSetSize = bit(19),
-                        kPathFilestatSetTimes = bit(20), kFdFilestatGet = bit(21), kFdFilestatSetSize = bit(22),
-                        kFdFilestatSetTimes = bit(23), kPathSymlink = bit(24), kPathRemoveDirectory = bit(25),
-                        kPathUnlinkFile = bit(26), kPollFdReadwrite = bit(27);
+                        kFdSync = bit(4), kFdTell = bit(5), kFdWrite = bit(6), kFdAdvise = bit(7), kFdAllocate = bit(8),
+                        kPathCreateDirectory = bit(9), kPathCreateFile = bit(10), kPathLinkSource = bit(11),
+                        kPathLinkTarget = bit(12), kPathOpen = bit(13), kFdReaddir = bit(14), kPathReadlink = bit(15),
+                        kPathRenameSource = bit(16), kPathRenameTarget = bit(17), kPathFilestatGet = bit(18),
+                        kPathFilestatSetSize = bit(19), kPathFilestatSetTimes = bit(20), kFdFilestatGet = bit(21),
+                        kFdFilestatSetSize = bit(22), kFdFilestatSetTimes = bit(23), kPathSymlink = bit(24),
+                        kPathRemoveDirectory = bit(25), kPathUnlinkFile = bit(26), kPollFdReadwrite = bit(27);
 constexpr std::uint64_t kRightsWrite = kFdDatasync | kFdWrite | kFdAllocate | kFdFilestatSetSize | kPathCreateFile;
 constexpr std::uint64_t kRightsRead = kFdReaddir | kFdRead | kFdSeek | kFdTell | kPathOpen;
 constexpr std::uint64_t kDirectoryRights =
@@ -31,8 +30,8 @@ constexpr std::uint64_t kDirectoryRights =
     kPathFilestatGet | kPathFilestatSetSize | kPathFilestatSetTimes | kFdFilestatGet | kFdFilestatSetTimes |
     kPathSymlink | kPathUnlinkFile | kPathRemoveDirectory | kPollFdReadwrite;
 constexpr std::uint64_t kRegularFileRights = kFdDatasync | kFdRead | kFdSeek | kFdFdstatSetFlags | kFdSync | kFdTell |
-                                             kFdWrite | kFdAdvise | kFdAllocate | kFdFilestatGet |
-                                             kFdFilestatSetSize | kFdFilestatSetTimes | kPollFdReadwrite;
+                                             kFdWrite | kFdAdvise | kFdAllocate | kFdFilestatGet | kFdFilestatSetSize |
+                                             kFdFilestatSetTimes | kPollFdReadwrite;
 constexpr std::uint64_t kInheritingDirectoryRights = kDirectoryRights | kRegularFileRights;
 constexpr std::uint64_t kStdioRights = kFdRead | kFdFdstatSetFlags | kFdWrite | kFdFilestatGet | kPollFdReadwrite;
 
@@ -124,17 +123,13 @@ std::uint16_t FileSystem::sync_shared(const std::string& shared) {
   return kSuccess;
 }
 
-FileTree::Lookup FileSystem::lookup(const std::string& full_path, std::string* shared_out) {
-  if (is_shared(full_path)) {
-    const std::string shared = strip_shared(full_path);
-    if (shared_out != nullptr) *shared_out = shared;
-    return shared_.find(path_names(shared));
-  }
+FileTree::Lookup FileSystem::lookup(const std::string& full_path) const {
+  if (is_shared(full_path)) return shared_.find(path_names(strip_shared(full_path)));
   return root_.find(path_names(full_path));
 }
 
-FileSystem::Opened FileSystem::open(std::uint32_t at, std::string_view path, std::uint32_t oflags,
-                                    std::uint64_t rights, std::uint64_t inheriting, std::uint32_t fdflags) {
+FileSystem::Opened FileSystem::open(std::uint32_t at, std::string_view path, std::uint32_t oflags, std::uint64_t rights,
+                                    std::uint64_t inheriting, std::uint32_t fdflags) {
   Descriptor& base = get(at);
   std::string full;
   if (is_shared(path) || base.path == ".") {
@@ -173,7 +168,7 @@ FileSystem::Opened FileSystem::open(std::uint32_t at, std::string_view path, std
     if (const std::uint16_t pulled = sync_shared(shared); pulled != kSuccess && !writes) return refused(pulled);
   }
   FileTree& tree = shared.empty() ? root_ : shared_;
-  FileTree::Lookup found = lookup(full, nullptr);
+  FileTree::Lookup found = lookup(full);
   if (found.error != kSuccess) return refused(found.error);
   if (!found.node) {
     if (mode != Mode::Create || !found.parent) return refused(kNoent);
@@ -236,13 +231,19 @@ std::uint16_t FileSystem::seek(Descriptor& fd, std::int64_t offset, std::uint32_
   switch (fd.kind) {
     case Descriptor::Kind::Stdin:
     case Descriptor::Kind::Stdout:
-    case Descriptor::Kind::Stderr: return kSpipe;
-    case Descriptor::Kind::Failed: return kBadf;
-    case Descriptor::Kind::Directory: position = 0; return kSuccess;
-    case Descriptor::Kind::File: break;
+    case Descriptor::Kind::Stderr:
+      return kSpipe;
+    case Descriptor::Kind::Failed:
+      return kBadf;
+    case Descriptor::Kind::Directory:
+      position = 0;
+      return kSuccess;
+    case Descriptor::Kind::File:
+      break;
   }
-  const std::int64_t from = whence == 0 ? 0 : whence == 1 ? static_cast<std::int64_t>(fd.offset)
-                                                          : static_cast<std::int64_t>(fd.node->data.size());
+  const std::int64_t from = whence == 0   ? 0
+                            : whence == 1 ? static_cast<std::int64_t>(fd.offset)
+                                          : static_cast<std::int64_t>(fd.node->data.size());
   if (from + offset < 0) return kInval;
   fd.offset = static_cast<std::uint64_t>(from + offset);
   position = fd.offset;
@@ -264,7 +265,7 @@ std::uint16_t FileSystem::stat(Descriptor& fd, std::string_view relative, FileSt
     if (is_shared(full)) {
       if (const std::uint16_t pulled = sync_shared(strip_shared(full)); pulled != kSuccess) return pulled;
     }
-    const auto found = lookup(full, nullptr);
+    const auto found = lookup(full);
     if (found.error != kSuccess) return found.error;
     if (!found.node) return kNoent;
     node = found.node;

@@ -121,9 +121,10 @@ class FileSystem {
   std::optional<std::vector<std::uint8_t>> read_file(std::string_view path) const;
 
  private:
-  // The node a path names, shared ones pulled first: Faasm's syncSharedFile, then the lookup.
+  // Faasm's syncSharedFile: SUCCESS once a local copy of the shared path exists, else ENOENT.
   std::uint16_t sync_shared(const std::string& shared);
-  FileTree::Lookup lookup(const std::string& full_path, std::string* shared_out);
+  // Where a joined path leads: in the shared copies for faasm://, else in the root.
+  FileTree::Lookup lookup(const std::string& full_path) const;
 
   FileTree root_;
   FileTree shared_;  // the local copies of shared files, by their path

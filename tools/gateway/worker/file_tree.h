@@ -18,9 +18,9 @@ struct FileNode {
   bool directory = false;
   std::uint64_t inode = 0;
   std::uint64_t access_ns = 0, modify_ns = 0, change_ns = 0;
-  std::vector<std::uint8_t> data;                               // a file's bytes
-  std::map<std::string, std::shared_ptr<FileNode>> entries;     // a directory's, by name
-  std::weak_ptr<FileNode> parent;                               // a directory's ("..")
+  std::vector<std::uint8_t> data;                            // a file's bytes
+  std::map<std::string, std::shared_ptr<FileNode>> entries;  // a directory's, by name
+  std::weak_ptr<FileNode> parent;                            // a directory's ("..")
 };
 
 // The names of `path` under the root, as above: "/tmp/../etc//hosts" and "etc/./hosts" are {"etc", "hosts"}.
