@@ -23,11 +23,13 @@ export type CallStatus = 'finished' | 'trapped' | 'timedOut' | 'memoryExceeded' 
 export declare const CALL_STATUS: readonly CallStatus[];
 
 export interface Range { offset: number; bytes: Uint8Array; }
+/** A file INVOKE writes into the host's file system before the call runs. */
+export interface SeededFile { path: string; data: Uint8Array; }
 
 /** Client → server message fields, by message (names as in docs/protocol.md). */
 export interface ClientFields {
   [0x01]: { version?: number; user: string; token?: string; session?: bigint };
-  [0x02]: { function: string; funcPtr?: number; cmdline?: string; timeoutMs?: number; input?: Uint8Array };
+  [0x02]: { function: string; funcPtr?: number; cmdline?: string; timeoutMs?: number; input?: Uint8Array; files?: SeededFile[] };
   [0x03]: { callId: number };
   [0x04]: { callId: number };
   [0x10]: { key: string };
@@ -41,6 +43,8 @@ export interface ClientFields {
   [0x18]: { key: string; exclusive: boolean };
   [0x19]: { prefix?: string };
   [0x20]: { function: string; wasm: Uint8Array };
+  [0x21]: { path: string; data: Uint8Array };
+  [0x22]: { path: string };
   [0x30]: { payload?: Uint8Array };
 }
 
