@@ -35,7 +35,7 @@ Options:
       --compile-memory MIB  the address space of each compiler process (default 2048)
       --workers N         calls running at once (default: one per core)
       --call-timeout MS   a call's execution time limit; INVOKE may ask for less, never more (default 60000)
-      --memory-limit MIB  a call's linear memory limit (default 1024)
+      --memory-limit MIB  a call's linear memory limit, 1-4096; 4096 is Faasm's 4 GiB - 64 KiB (default 1024)
       --token-key-file F  verify HELLO's tokens with the key in F (at least 32 bytes; mint tokens with
                           `faasmjs-gateway token`); the token's user is the client's user
       --jwt-public-key F  also accept JWTs signed with the PEM public key in F (Ed25519: EdDSA, RSA:
@@ -254,9 +254,10 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         break;
       }
       case kMemory: {
-        auto mib = as_number(1, 4095);
-        if (!mib) return bad("--memory-limit needs MiB from 1 to 4095");
-        options.limits.memory_limit_bytes = static_cast<std::uint64_t>(*mib) << 20;
+        // 4096 stands for Faasm's maximum, FAASM_WASM_MAX_MEMORY: 65535 pages, 4 GiB less one page.
+        auto mib = as_number(1, 4096);
+        if (!mib) return bad("--memory-limit needs MiB from 1 to 4096 (4096: Faasm's maximum, 4 GiB - 64 KiB)");
+        options.limits.memory_limit_bytes = std::min(static_cast<std::uint64_t>(*mib) << 20, kMaxCallMemoryBytes);
         break;
       }
       case kTokenKey: options.token_key_file = fs::path(optarg); break;

@@ -96,13 +96,15 @@ int main(int argc, char** argv) {
   auto registry = registry::FunctionRegistry::open(
       {options.data_dir, options.functions_dir, options.asyncify_tool, log, !options.faasm.has_value()}, **compiler);
   if (!registry) return fail_start("functions", registry.error());
+  auto shared_files = registry::SharedFileStore::open(options.data_dir);
+  if (!shared_files) return fail_start("shared files", shared_files.error());
   std::unique_ptr<Backend> cluster;
   if (options.faasm) {
     cluster =
         faasm::create_faasm_backend({options.faasm->planner, options.faasm->upload, options.limits, **registry, log});
   } else {
-    cluster = cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, *store, *tier, *locks,
-                                       log, options.max_waiting_calls});
+    cluster = cluster::create_cluster({options.limits, 256, options.worker_binary, **registry, **shared_files, *store,
+                                       *tier, *locks, log, options.max_waiting_calls});
   }
 
   transport::ServerOptions server_options;

@@ -13,9 +13,9 @@ export declare const TYPE: Readonly<{
   HELLO: 0x01; INVOKE: 0x02; AWAIT: 0x03; CANCEL: 0x04;
   STATE_SIZE: 0x10; STATE_PULL: 0x11; STATE_PUSH: 0x12; STATE_SET: 0x13; STATE_APPEND: 0x14;
   STATE_READ_APPENDED: 0x15; STATE_CLEAR_APPENDED: 0x16; STATE_LOCK: 0x17; STATE_UNLOCK: 0x18; STATE_KEYS: 0x19;
-  UPLOAD: 0x20; PING: 0x30; CONTINUE: 0x7F;
+  UPLOAD: 0x20; FILE_UPLOAD: 0x21; FILE_GET: 0x22; PING: 0x30; CONTINUE: 0x7F;
   WELCOME: 0x81; RESULT: 0x82; ACK: 0x83; STATE_SIZE_IS: 0x84; STATE_VALUE: 0x85; STATE_APPENDED: 0x86;
-  STATE_KEY_LIST: 0x87; UPLOADED: 0x88; PONG: 0x8F; ERROR: 0xEE;
+  STATE_KEY_LIST: 0x87; UPLOADED: 0x88; FILE_DATA: 0x89; PONG: 0x8F; ERROR: 0xEE;
 }>;
 export declare const TYPE_NAME: Readonly<Record<number, string>>;
 export declare const ERROR_CODES: Readonly<Record<number, string>>;
@@ -23,11 +23,13 @@ export type CallStatus = 'finished' | 'trapped' | 'timedOut' | 'memoryExceeded' 
 export declare const CALL_STATUS: readonly CallStatus[];
 
 export interface Range { offset: number; bytes: Uint8Array; }
+/** A file INVOKE writes into the host's file system before the call runs. */
+export interface SeededFile { path: string; data: Uint8Array; }
 
 /** Client → server message fields, by message (names as in docs/protocol.md). */
 export interface ClientFields {
   [0x01]: { version?: number; user: string; token?: string; session?: bigint };
-  [0x02]: { function: string; funcPtr?: number; cmdline?: string; timeoutMs?: number; input?: Uint8Array };
+  [0x02]: { function: string; funcPtr?: number; cmdline?: string; timeoutMs?: number; input?: Uint8Array; files?: SeededFile[] };
   [0x03]: { callId: number };
   [0x04]: { callId: number };
   [0x10]: { key: string };
@@ -41,6 +43,8 @@ export interface ClientFields {
   [0x18]: { key: string; exclusive: boolean };
   [0x19]: { prefix?: string };
   [0x20]: { function: string; wasm: Uint8Array };
+  [0x21]: { path: string; data: Uint8Array };
+  [0x22]: { path: string };
   [0x30]: { payload?: Uint8Array };
 }
 
@@ -58,9 +62,11 @@ export interface StateValue { type: 0x85; exists: boolean; size: number; offset:
 export interface StateAppended { type: 0x86; elements: Uint8Array[]; }
 export interface StateKeyList { type: 0x87; keys: string[]; }
 export interface Uploaded { type: 0x88; function: string; sha256: string; compileMs: number; }
+/** A shared file read back (FILE_GET); exists false when there is none. */
+export interface FileData { type: 0x89; exists: boolean; data: Uint8Array; }
 export interface Pong { type: 0x8F; payload: Uint8Array; }
 export interface ErrorMessage { type: 0xEE; code: string; number: number; message: string; }
-export type ServerMessage = Welcome | Result | Ack | StateSizeIs | StateValue | StateAppended | StateKeyList | Uploaded
+export type ServerMessage = Welcome | Result | Ack | StateSizeIs | StateValue | StateAppended | StateKeyList | Uploaded | FileData
   | Pong | ErrorMessage;
 
 /** The body of a client message. */

@@ -24,9 +24,9 @@ export const TYPE = Object.freeze({
   HELLO: 0x01, INVOKE: 0x02, AWAIT: 0x03, CANCEL: 0x04,
   STATE_SIZE: 0x10, STATE_PULL: 0x11, STATE_PUSH: 0x12, STATE_SET: 0x13, STATE_APPEND: 0x14,
   STATE_READ_APPENDED: 0x15, STATE_CLEAR_APPENDED: 0x16, STATE_LOCK: 0x17, STATE_UNLOCK: 0x18, STATE_KEYS: 0x19,
-  UPLOAD: 0x20, PING: 0x30, CONTINUE: 0x7F,
+  UPLOAD: 0x20, FILE_UPLOAD: 0x21, FILE_GET: 0x22, PING: 0x30, CONTINUE: 0x7F,
   WELCOME: 0x81, RESULT: 0x82, ACK: 0x83, STATE_SIZE_IS: 0x84, STATE_VALUE: 0x85, STATE_APPENDED: 0x86,
-  STATE_KEY_LIST: 0x87, UPLOADED: 0x88, PONG: 0x8F, ERROR: 0xEE,
+  STATE_KEY_LIST: 0x87, UPLOADED: 0x88, FILE_DATA: 0x89, PONG: 0x8F, ERROR: 0xEE,
 });
 
 /** A message type's name by number, e.g. 0x82 → 'RESULT'. */
@@ -175,12 +175,18 @@ function ranges(writer, list) {
   for (const { offset, bytes } of list) writer.u32(offset, 'range offset').bytes(bytes, 'range bytes');
 }
 
+function files(writer, list) {
+  if (!Array.isArray(list)) throw new TypeError('INVOKE files must be an array of { path, data }');
+  writer.u32(list.length, 'file count');
+  for (const { path, data } of list) writer.str(path, 'file path').bytes(data, 'file data');
+}
+
 // One writer per client → server message: fields as docs/protocol.md's table lists them.
 const ENCODERS = Object.freeze({
   [TYPE.HELLO]: (w, f) => w.u16(f.version ?? VERSION, 'version').str(f.user, 'user').str(f.token ?? '', 'token')
     .u64(f.session ?? 0n, 'session'),
-  [TYPE.INVOKE]: (w, f) => w.str(f.function, 'function').u32(f.funcPtr ?? 0, 'funcPtr').str(f.cmdline ?? '', 'cmdline')
-    .u32(f.timeoutMs ?? 0, 'timeoutMs').bytes(f.input ?? new Uint8Array(0), 'input'),
+  [TYPE.INVOKE]: (w, f) => files(w.str(f.function, 'function').u32(f.funcPtr ?? 0, 'funcPtr').str(f.cmdline ?? '', 'cmdline')
+    .u32(f.timeoutMs ?? 0, 'timeoutMs').bytes(f.input ?? new Uint8Array(0), 'input'), f.files ?? []),
   [TYPE.AWAIT]: (w, f) => w.u32(f.callId, 'callId'),
   [TYPE.CANCEL]: (w, f) => w.u32(f.callId, 'callId'),
   [TYPE.STATE_SIZE]: (w, f) => w.str(f.key, 'key'),
@@ -194,13 +200,15 @@ const ENCODERS = Object.freeze({
   [TYPE.STATE_UNLOCK]: (w, f) => w.str(f.key, 'key').u8(f.exclusive ? 1 : 0),
   [TYPE.STATE_KEYS]: (w, f) => w.str(f.prefix ?? '', 'prefix'),
   [TYPE.UPLOAD]: (w, f) => w.str(f.function, 'function').bytes(f.wasm, 'wasm'),
+  [TYPE.FILE_UPLOAD]: (w, f) => w.str(f.path, 'path').bytes(f.data, 'data'),
+  [TYPE.FILE_GET]: (w, f) => w.str(f.path, 'path'),
   [TYPE.PING]: (w, f) => w.bytes(f.payload ?? new Uint8Array(0), 'payload'),
 });
 
 /**
  * The body of a client → server message.
  * @param {number} type a TYPE value of a client message (not CONTINUE)
- * @param {object} fields named as in docs/protocol.md (e.g. INVOKE: function, funcPtr, cmdline, timeoutMs, input)
+ * @param {object} fields named as in docs/protocol.md (e.g. INVOKE: function, funcPtr, cmdline, timeoutMs, input, files)
  * @returns {Uint8Array}
  */
 export function encode(type, fields) {
@@ -248,6 +256,7 @@ const DECODERS = Object.freeze({
   [TYPE.STATE_APPENDED]: (r) => ({ elements: list(r.u32('count'), (i) => r.bytes(`element ${i}`)) }),
   [TYPE.STATE_KEY_LIST]: (r) => ({ keys: list(r.u32('count'), (i) => r.str(`key ${i}`)) }),
   [TYPE.UPLOADED]: (r) => ({ function: r.str('function'), sha256: r.str('sha256'), compileMs: r.u32('compileMs') }),
+  [TYPE.FILE_DATA]: (r) => ({ exists: r.flag('exists'), data: r.bytes('data') }),
   [TYPE.PONG]: (r) => ({ payload: r.bytes('payload') }),
   [TYPE.ERROR]: (r) => {
     const number = r.u16('code');

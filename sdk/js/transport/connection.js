@@ -48,16 +48,17 @@ const REPLIES = Object.freeze({
   [TYPE.STATE_PUSH]: [TYPE.ACK, TYPE.STATE_VALUE], [TYPE.STATE_SET]: [TYPE.ACK], [TYPE.STATE_APPEND]: [TYPE.ACK],
   [TYPE.STATE_READ_APPENDED]: [TYPE.STATE_APPENDED], [TYPE.STATE_CLEAR_APPENDED]: [TYPE.ACK],
   [TYPE.STATE_LOCK]: [TYPE.ACK], [TYPE.STATE_UNLOCK]: [TYPE.ACK], [TYPE.STATE_KEYS]: [TYPE.STATE_KEY_LIST],
-  [TYPE.UPLOAD]: [TYPE.UPLOADED], [TYPE.PING]: [TYPE.PONG],
+  [TYPE.UPLOAD]: [TYPE.UPLOADED], [TYPE.FILE_UPLOAD]: [TYPE.ACK], [TYPE.FILE_GET]: [TYPE.FILE_DATA],
+  [TYPE.PING]: [TYPE.PONG],
 });
 
 // Requests that may go to a new session although the old one may have carried them out: reads, writes of
 // given bytes (a repeat writes the same bytes), locks (the old session's holds are gone with it), uploads of
-// the same binary, cancels and pings. Never INVOKE (it would run twice), AWAIT (its call is gone with the
+// the same binary or shared file, cancels and pings. Never INVOKE (it would run twice), AWAIT (its call is gone with the
 // session), STATE_APPEND (it would append twice) or STATE_CLEAR_APPENDED (it would clear appends made since).
 const SAFE_AFTER_LOSS = new Set([TYPE.CANCEL, TYPE.STATE_SIZE, TYPE.STATE_PULL, TYPE.STATE_PUSH,
   TYPE.STATE_SET, TYPE.STATE_READ_APPENDED, TYPE.STATE_LOCK, TYPE.STATE_UNLOCK, TYPE.STATE_KEYS, TYPE.UPLOAD,
-  TYPE.PING]);
+  TYPE.FILE_UPLOAD, TYPE.FILE_GET, TYPE.PING]);
 
 function positive(value, what) {
   if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`${what} must be a positive number, got ${String(value)}`);

@@ -79,12 +79,13 @@ struct ClusterFixture {
     compiler = std::move(*aot::Compiler::create(compiler_options));
     registry = std::move(*registry::FunctionRegistry::open(
         {scratch / "data", function_dir(scratch, options.left_out), env_path("FAASMJS_ASYNCIFY"), {}}, *compiler));
+    shared_files = std::move(*registry::SharedFileStore::open(scratch / "data"));
     ClusterLimits limits = options.limits;
     limits.workers = options.workers;
     limits.default_timeout = options.timeout;
     limits.memory_limit_bytes = 64ull << 20;
-    cluster = cluster::create_cluster({limits, options.max_processes, env_path("FAASMJS_WORKER"), *registry, *store,
-                                       *tier, *locks, [this](std::string_view line) {
+    cluster = cluster::create_cluster({limits, options.max_processes, env_path("FAASMJS_WORKER"), *registry,
+                                       *shared_files, *store, *tier, *locks, [this](std::string_view line) {
                                          std::lock_guard guard(log_mutex);
                                          log.emplace_back(line);
                                        },
@@ -130,6 +131,7 @@ struct ClusterFixture {
   std::unique_ptr<state::HostTier> tier;
   std::unique_ptr<aot::Compiler> compiler;
   std::unique_ptr<registry::FunctionRegistry> registry;
+  std::unique_ptr<registry::SharedFileStore> shared_files;
   std::mutex log_mutex;
   std::vector<std::string> log;
   std::unique_ptr<Backend> cluster;

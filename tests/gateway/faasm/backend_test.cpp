@@ -253,6 +253,34 @@ TEST_SUITE("backend") {
     CHECK(has(refused.error().message, "no_such_function"));
   }
 
+  TEST_CASE("shared files go to Faasm's upload server (PUT /file, FilePath) and come back; a missing one is none") {
+    const std::string path = "faasmjs-backend/" + freshName("shared") + ".txt";
+    const std::string contents = "shared through the backend";
+    auto stored = cluster_backend().put_shared_file(path, {reinterpret_cast<const std::uint8_t*>(contents.data()),
+                                                           contents.size()});
+    REQUIRE_MESSAGE(stored.has_value(), stored.error().message);
+    auto direct = upload().getFile(path);
+    REQUIRE_MESSAGE(direct.has_value(), direct.error().message);
+    CHECK(direct->value_or("") == contents);
+    auto got = cluster_backend().get_shared_file(path);
+    REQUIRE_MESSAGE(got.has_value(), got.error().message);
+    REQUIRE(got->has_value());
+    CHECK(std::string((*got)->begin(), (*got)->end()) == contents);
+    auto missing = cluster_backend().get_shared_file(path + ".none");
+    REQUIRE_MESSAGE(missing.has_value(), missing.error().message);
+    CHECK_FALSE(missing->has_value());
+  }
+
+  TEST_CASE("a call with seeded files is refused at submit, naming what Faasm cannot take") {
+    auto call = request("hello");
+    call.files.push_back({"/tmp/in.txt", {'x'}});
+    auto refused = cluster_backend().submit(std::move(call), [](CallResult) { FAIL("a result for a refused call"); });
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == ErrorCode::BadState);
+    CHECK(refused.error().message == "INVOKE of hello seeds 1 file(s), which Faasm cannot take with a call (upload "
+                                     "shared files instead and read them as faasm://PATH)");
+  }
+
   TEST_CASE("a timeout and a cancel end the wait; Faasm runs both calls to their end") {
     CallRequest slow = request("sleeper", freshName("timeout") + " 3000");
     slow.timeout = 1000ms;

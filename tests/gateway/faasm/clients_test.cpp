@@ -210,7 +210,20 @@ TEST_SUITE("clients") {
     REQUIRE_MESSAGE(put.has_value(), put.error().message);
     auto got = upload.getFile(path);
     REQUIRE_MESSAGE(got.has_value(), got.error().message);
-    CHECK(*got == contents);
+    REQUIRE(got->has_value());
+    CHECK(**got == contents);
+  }
+
+  TEST_CASE("files: GET /file of a file that is not there, or is empty, is no file") {
+    UploadClient upload(cluster().upload);
+    const std::string path = "faasmjs-test/" + freshName("missing") + ".bin";
+    auto missing = upload.getFile(path);
+    REQUIRE_MESSAGE(missing.has_value(), missing.error().message);
+    CHECK_FALSE(missing->has_value());
+    REQUIRE(upload.putFile(path, "").has_value());
+    auto empty = upload.getFile(path);
+    REQUIRE_MESSAGE(empty.has_value(), empty.error().message);
+    CHECK_FALSE(empty->has_value());
   }
 
   TEST_CASE("a planner URL with nothing listening is an error naming the planner") {

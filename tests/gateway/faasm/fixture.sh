@@ -4,7 +4,11 @@
 # FAASM_* lines it prints to ENV_FILE for the suites; `stop` stops exactly what `start` started. Any failure
 # exits non-zero, so the suites fail instead of skipping.
 #
-#   fixture.sh start FAASM_SH DIR ENV_FILE [MODE]
+# Faasm's images fill every host's runtime root (etc/passwd, etc/hosts, etc/resolv.conf, tmp, share); the
+# fixture's workers start with an empty one, so `start` writes faasm.js's runtime root (sdk/runtime-root, as
+# the worker binary FAASMJS_WORKER embeds it: faasmjs-worker --write-runtime-root) into each after the start.
+#
+#   FAASMJS_WORKER=... fixture.sh start FAASM_SH DIR ENV_FILE [MODE]
 #   fixture.sh stop FAASM_SH DIR
 set -eu
 
@@ -22,6 +26,9 @@ case "$command" in
     [ -d "$dir/pids" ] && "$faasm" stop "$dir" >&2
     "$faasm" build >&2
     "$faasm" start "$dir" --workers 2 --state-mode "$mode" > "$env_file.tmp"
+    for root in "$dir"/worker-*/runtime_root; do
+      "${FAASMJS_WORKER:?fixture.sh: set FAASMJS_WORKER to faasmjs-worker}" --write-runtime-root "$root"
+    done
     mv "$env_file.tmp" "$env_file"
     cat "$env_file"
     ;;

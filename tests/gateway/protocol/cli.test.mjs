@@ -35,12 +35,19 @@ describe('gateway command line', { timeout: 60_000 }, () => {
   test('a bad option is one line on stderr and exit status 2', () => {
     for (const args of [['--bogus'], ['--port', 'http'], ['--port', '70000'], ['--workers', '0'], ['--max-frame', '10'],
       ['--port'], ['stray'], ['--worker', '/nonexistent/faasmjs-worker'], ['--allow-origin', 'evil.example'],
-      ['--tls-cert', 'cert.pem'], ['--token', 'visible-in-ps']]) {
+      ['--tls-cert', 'cert.pem'], ['--token', 'visible-in-ps'], ['--memory-limit', '0'], ['--memory-limit', '4097']]) {
       const result = run([...args, '--allow-anonymous']);
       assert.equal(result.status, 2, args.join(' '));
       assert.equal(result.stderr.trim().split('\n').length, 1, args.join(' '));
       assert.equal(result.stdout, '', args.join(' '));
     }
+  });
+
+  test('--memory-limit takes Faasm\'s maximum, 4096 MiB (4 GiB - 64 KiB), and says so above it', async () => {
+    const over = run(['--memory-limit', '4097', '--allow-anonymous']);
+    assert.match(over.stderr, /--memory-limit needs MiB from 1 to 4096 \(4096: Faasm's maximum, 4 GiB - 64 KiB\)/);
+    const gateway = await Gateway.start({ data: join(scratchDir(), 'max'), args: ['--memory-limit', '4096'] });
+    assert.deepEqual(await gateway.stop(), { code: 0, signal: null });
   });
 
   test('a port in use is a start-up error naming it', async () => {

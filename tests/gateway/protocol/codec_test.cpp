@@ -15,7 +15,8 @@ Bytes bytes_of(std::string_view text) { return {text.begin(), text.end()}; }
 std::vector<ClientMessage> client_samples() {
   return {
       Hello{1, "alice", "secret", 0x0123456789abcdefull},
-      Invoke{"child", 7, "--flag x", 2500, bytes_of("in-1")},
+      Invoke{"child", 7, "--flag x", 2500, bytes_of("in-1"), {}},
+      Invoke{"child", 0, "", 0, bytes_of(""), {{"/tmp/a.txt", bytes_of("seed")}, {"b", bytes_of("")}}},
       Await{7},
       Cancel{8},
       StateSize{"counts"},
@@ -29,6 +30,8 @@ std::vector<ClientMessage> client_samples() {
       StateUnlock{"k", true},
       StateKeys{"pre"},
       Upload{"fn", bytes_of("\0asm\x01\0\0\0")},
+      FileUpload{"data/hello.txt", bytes_of("file \0 bytes")},
+      FileGet{"data/hello.txt"},
       Ping{bytes_of("p")},
   };
 }
@@ -44,6 +47,8 @@ std::vector<ServerMessage> server_samples() {
       StateAppended{{bytes_of("a"), bytes_of(""), bytes_of("ccc")}},
       StateKeyList{{"a", "b/c", "ünïcode"}},
       Uploaded{"fn", std::string(64, 'f'), 1234},
+      FileData{true, bytes_of("contents")},
+      FileData{false, bytes_of("")},
       Pong{bytes_of("p")},
       ErrorReply{ErrorCode::DuplicateId, "request 3 was already used"},
       ErrorReply{ErrorCode::Forbidden, "function 'f' belongs to user 'alice'"},
@@ -79,13 +84,13 @@ TEST_SUITE("codec") {
   }
 
   TEST_CASE("the document's INVOKE example decodes") {
-    // docs/protocol.md, "An example": 02 00 0000 07000000 19000000, then the body.
+    // docs/protocol.md, "An example": 02 00 0000 07000000 1D000000, then the body (no files: count 0).
     const Bytes body = {0x05, 0x00, 'c', 'h', 'i', 'l', 'd', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                        0x04, 0, 0, 0, 'i', 'n', '-', '1'};
-    REQUIRE(body.size() == 0x19);
+                        0x04, 0, 0, 0, 'i', 'n', '-', '1', 0, 0, 0, 0};
+    REQUIRE(body.size() == 0x1D);
     auto decoded = decode_client({Type::Invoke, 7, body});
     REQUIRE(decoded.has_value());
-    CHECK(std::get<Invoke>(*decoded) == Invoke{"child", 0, "", 0, bytes_of("in-1")});
+    CHECK(std::get<Invoke>(*decoded) == Invoke{"child", 0, "", 0, bytes_of("in-1"), {}});
     CHECK(encode_body(std::get<Invoke>(*decoded)) == body);
   }
 

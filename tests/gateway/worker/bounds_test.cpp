@@ -40,6 +40,34 @@ worker::RunRequest limited(const fs::path& module, const std::string& name, std:
 }  // namespace
 
 TEST_SUITE("worker.bounds") {
+  TEST_CASE("the memory limit reaches Faasm's maximum, 4 GiB - 64 KiB: 65535 pages, not one more") {
+    // Grows from 1 page to 65535, then by one more page; the output is the two results of memory.grow.
+    const auto grower = compiled_bytes(wat(R"((module
+      (import "env" "__faasm_write_output" (func $write_output (param i32 i32)))
+      (memory (export "memory") 1)
+      (func (export "malloc") (param i32) (result i32) (i32.const 4096))
+      (func (export "_start")
+        (i32.store (i32.const 100) (memory.grow (i32.const 65534)))
+        (i32.store (i32.const 104) (memory.grow (i32.const 1)))
+        (call $write_output (i32.const 100) (i32.const 8))))
+    )"), "the growing module");
+    WorkerHarness worker(worker_binary());
+    auto run = request(grower, "grower");
+    run.memory_limit_bytes = kMaxCallMemoryBytes;
+    auto result = worker.run(run);
+    REQUIRE(result.status == CallStatus::Finished);
+    REQUIRE(result.output.size() == 8);
+    std::int32_t grown[2];
+    std::memcpy(grown, result.output.data(), 8);
+    CHECK(grown[0] == 1);
+    CHECK(grown[1] == -1);
+    // One page under Faasm's maximum (4095 MiB is 65520 pages), the first grow is refused already.
+    result = worker.run(limited(grower, "grower", 4095));
+    REQUIRE(result.output.size() == 8);
+    std::memcpy(grown, result.output.data(), 8);
+    CHECK(grown[0] == -1);
+  }
+
   TEST_CASE("a module whose initial memory exceeds the call's memory limit is refused, naming the limit") {
     // 39,322 pages: 2.4 GiB.
     const auto big = compiled_bytes(module_with(R"((memory (export "memory") 39322))", ""), "the big memory module");

@@ -123,35 +123,40 @@ TEST_SUITE("worker.sandbox") {
     CHECK(result.error == "gone: cannot load gone.so: cannot open shared object file: No such file or directory");
   }
 
-  TEST_CASE("wasm reaches no file through the paths the host offers: WASI has no directory, state no file") {
+  TEST_CASE("wasm reaches no file of the machine through the paths the host offers: only the worker's own runtime root") {
     const auto module = compiled_bytes(wat(R"((module
       (import "env" "__faasm_read_input" (func $read_input (param i32 i32) (result i32)))
       (import "env" "__faasm_write_output" (func $write_output (param i32 i32)))
       (import "env" "__faasm_write_state_from_file" (func $from_file (param i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "path_open"
         (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
       (memory (export "memory") 1)
-      (data (i32.const 300) "/etc/passwd\00")
+      (data (i32.const 300) "/../../etc/passwd\00")
+      (data (i32.const 340) "/etc/shadow\00")
       (data (i32.const 400) "k\00")
       (func (export "malloc") (param i32) (result i32) (i32.const 4096))
       (func (export "_start")
         (drop (call $read_input (i32.const 0) (i32.const 1)))
         (if (i32.eq (i32.load8_u (i32.const 0)) (i32.const 115))
-          (then (drop (call $from_file (i32.const 400) (i32.const 300)))))
-        ;; The preopen wasi-libc would look for (fd 3), then stdin as a directory.
-        (i32.store8 (i32.const 100) (call $path_open (i32.const 3) (i32.const 0) (i32.const 300) (i32.const 11)
+          (then (drop (call $from_file (i32.const 400) (i32.const 340)))))
+        ;; /etc/shadow exists on the machine, not in the runtime root: ENOENT.
+        (i32.store8 (i32.const 100) (call $path_open (i32.const 3) (i32.const 0) (i32.const 340) (i32.const 11)
           (i32.const 0) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 500)))
-        (i32.store8 (i32.const 101) (call $path_open (i32.const 0) (i32.const 0) (i32.const 300) (i32.const 11)
+        ;; "/../../etc/passwd" stays in the root: its passwd, read into 1000.
+        (i32.store8 (i32.const 101) (call $path_open (i32.const 3) (i32.const 0) (i32.const 300) (i32.const 17)
           (i32.const 0) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 500)))
-        (call $write_output (i32.const 100) (i32.const 2))))
+        (i32.store (i32.const 600) (i32.const 102))
+        (i32.store (i32.const 604) (i32.const 200))
+        (drop (call $fd_read (i32.load (i32.const 500)) (i32.const 600) (i32.const 1) (i32.const 700)))
+        (call $write_output (i32.const 100) (i32.add (i32.const 2) (i32.load (i32.const 700))))))
     )"), "the file module");
     WorkerHarness worker(worker_binary());
-    // EBADF (8): no descriptor 3; ENOTDIR (54): stdin is no directory.
-    CHECK(worker.run(request(module, "files", "o")).output == std::vector<std::uint8_t>{8, 54});
+    const std::string passwd = text(read_file(fs::path(FAASMJS_SOURCE_DIR) / "sdk/runtime-root/etc/passwd"));
+    CHECK(text(worker.run(request(module, "files", "o")).output) == std::string{44, 0} + passwd);
     const auto result = worker.run(request(module, "files", "s"));
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "files: host fault in write_state_from_file: cannot read '/etc/passwd' from the function's "
-                          "file system");
+    CHECK(result.error == "files: host fault in write_state_from_file: couldn't open file /etc/shadow");
   }
 
   TEST_CASE("a call cannot read what the previous call in the same worker left in memory") {

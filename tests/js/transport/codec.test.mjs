@@ -27,8 +27,8 @@ describe('encoding client messages', () => {
     const frames = packFrames([invoke(7, 'in-1'), invoke(8, 'in-2')], LIMITS);
     assert.equal(frames.length, 1);
     assert.deepEqual(frames[0], hex(`
-      02 00 0000 07000000 19000000  0500 "child" 00000000 0000 00000000 04000000 "in-1"
-      02 00 0000 08000000 19000000  0500 "child" 00000000 0000 00000000 04000000 "in-2"`));
+      02 00 0000 07000000 1D000000  0500 "child" 00000000 0000 00000000 04000000 "in-1" 00000000
+      02 00 0000 08000000 1D000000  0500 "child" 00000000 0000 00000000 04000000 "in-2" 00000000`));
   });
 
   it('encodes every client message field by field', () => {
@@ -37,7 +37,9 @@ describe('encoding client messages', () => {
       [TYPE.HELLO, { user: 'ada', token: 't', session: 0x0102030405060708n }, [u16(1), str('ada'), str('t'), u64(0x0102030405060708n)]],
       [TYPE.HELLO, { user: 'ada' }, [u16(1), str('ada'), str(''), u64(0n)]],
       [TYPE.INVOKE, { function: 'chain', funcPtr: 3, cmdline: 'a b', timeoutMs: 1500, input: data },
-        [str('chain'), u32(3), str('a b'), u32(1500), blob(data)]],
+        [str('chain'), u32(3), str('a b'), u32(1500), blob(data), u32(0)]],
+      [TYPE.INVOKE, { function: 'f', files: [{ path: '/tmp/a', data }] },
+        [str('f'), u32(0), str(''), u32(0), blob(new Uint8Array(0)), u32(1), str('/tmp/a'), blob(data)]],
       [TYPE.AWAIT, { callId: 9 }, [u32(9)]],
       [TYPE.CANCEL, { callId: 0xFFFFFFFF }, [u32(0xFFFFFFFF)]],
       [TYPE.STATE_SIZE, { key: 'k' }, [str('k')]],
@@ -54,6 +56,8 @@ describe('encoding client messages', () => {
       [TYPE.STATE_UNLOCK, { key: 'k', exclusive: false }, [str('k'), 0]],
       [TYPE.STATE_KEYS, { prefix: 'p' }, [str('p')]],
       [TYPE.UPLOAD, { function: 'f', wasm: data }, [str('f'), blob(data)]],
+      [TYPE.FILE_UPLOAD, { path: 'd/x', data }, [str('d/x'), blob(data)]],
+      [TYPE.FILE_GET, { path: 'd/x' }, [str('d/x')]],
       [TYPE.PING, { payload: data }, [blob(data)]],
       [TYPE.PING, {}, [blob(new Uint8Array(0))]],
     ];
@@ -162,6 +166,7 @@ describe('decoding server messages', () => {
     assert.deepEqual(one(TYPE.STATE_APPENDED, [u32(2), blob('a'), blob('bc')]), { type: TYPE.STATE_APPENDED, elements: [bytes('a'), bytes('bc')] });
     assert.deepEqual(one(TYPE.STATE_KEY_LIST, [u32(2), str('a'), str('b')]), { type: TYPE.STATE_KEY_LIST, keys: ['a', 'b'] });
     assert.deepEqual(one(TYPE.UPLOADED, [str('f'), str('ab12'), u32(900)]), { type: TYPE.UPLOADED, function: 'f', sha256: 'ab12', compileMs: 900 });
+    assert.deepEqual(one(TYPE.FILE_DATA, [1, blob(bytes(7))]), { type: TYPE.FILE_DATA, exists: true, data: bytes(7) });
     assert.deepEqual(one(TYPE.PONG, [blob(bytes(7, 7))]), { type: TYPE.PONG, payload: bytes(7, 7) });
     assert.deepEqual(one(TYPE.ERROR, [u16(9), str('no function f')]), { type: TYPE.ERROR, code: 'UnknownFunction', number: 9, message: 'no function f' });
     assert.deepEqual(one(TYPE.ERROR, [u16(99), str('new')]), { type: TYPE.ERROR, code: 'Error99', number: 99, message: 'new' });

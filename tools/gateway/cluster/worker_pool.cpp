@@ -150,6 +150,12 @@ class Pool final : public Backend {
   Expected<void> accept_upload(std::string_view, std::string_view, std::span<const std::uint8_t>) override {
     return {};
   }
+  Expected<void> put_shared_file(std::string_view path, std::span<const std::uint8_t> data) override {
+    return options_.shared_files.put(path, data);
+  }
+  Expected<std::optional<Bytes>> get_shared_file(std::string_view path) override {
+    return options_.shared_files.get(path);
+  }
 
  private:
   // --- slots (all under mutex_) ---
@@ -273,7 +279,8 @@ class Pool final : public Backend {
 
     const Bytes run = worker::encode_run({module->shared_object.string(), name, record->request.user,
                                           record->request.func_ptr, record->request.cmdline,
-                                          options_.limits.memory_limit_bytes, record->request.input});
+                                          options_.limits.memory_limit_bytes, record->request.input,
+                                          record->request.files});
 
     // A kept worker may have died while idle (killed from outside): it is replaced once, here.
     for (int attempt = 0;; ++attempt) {
@@ -534,6 +541,29 @@ class Pool final : public Backend {
         if (!in.done()) return false;
         ok();
         out.u8(options_.locks.unlock(global_key(record, key), exclusive, record->lock_owner) ? 1 : 0);
+        return true;
+      }
+      case HostCall::SharedFileRead: {
+        const std::string path = in.str();
+        if (!in.done()) return false;
+        auto file = options_.shared_files.get(path);
+        if (!file) return refuse(file.error().message), true;
+        ok();
+        out.u8(*file ? 1 : 0);
+        out.bytes(file->value_or(Bytes{}));
+        return true;
+      }
+      case HostCall::SharedFileWrite: {
+        const std::string path = in.str();
+        auto bytes = in.bytes();
+        if (!in.done()) return false;
+        answer(options_.shared_files.put(path, bytes));
+        return true;
+      }
+      case HostCall::SharedFileDelete: {
+        const std::string path = in.str();
+        if (!in.done()) return false;
+        answer(options_.shared_files.remove(path));
         return true;
       }
     }

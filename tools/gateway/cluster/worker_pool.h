@@ -38,6 +38,7 @@
 
 #include "common/backend.h"
 #include "registry/function_registry.h"
+#include "registry/shared_file_store.h"
 #include "state/global_store.h"
 #include "state/host_tier.h"
 #include "state/state_locks.h"
@@ -49,6 +50,7 @@ struct ClusterOptions {
   std::size_t max_processes = 256;  // slots whose call is not waiting (at least limits.workers)
   std::filesystem::path worker_binary;
   registry::FunctionRegistry& registry;
+  registry::SharedFileStore& shared_files;  // faasm:// for the calls' file systems (worker/file_system.h)
   state::GlobalStore& global;
   state::HostTier& host_tier;
   state::StateLocks& locks;

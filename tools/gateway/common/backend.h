@@ -7,8 +7,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "common/calls.h"
 #include "common/error.h"
@@ -32,6 +34,11 @@ class Backend {
   // what the registry compiles and accepts at once; Faasm gets it on its upload server. Blocks (it may compile).
   virtual Expected<void> accept_upload(std::string_view user, std::string_view function,
                                        std::span<const std::uint8_t> wasm) = 0;
+  // Shared files (faasm://PATH to functions; PATH checked by common/file_paths.h): stored where the backend's
+  // functions read them (the embedded cluster's shared-file store, Faasm's upload server). get answers
+  // nullopt for a file that is not there. Both block (disk, HTTP).
+  virtual Expected<void> put_shared_file(std::string_view path, std::span<const std::uint8_t> data) = 0;
+  virtual Expected<std::optional<std::vector<std::uint8_t>>> get_shared_file(std::string_view path) = 0;
 };
 
 }  // namespace faasmjs::gateway

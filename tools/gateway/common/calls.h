@@ -19,6 +19,13 @@ inline std::uint64_t new_id() {
   return next++;
 }
 
+// A file written into the host's file system before a call runs (INVOKE's seeded files).
+struct CallFile {
+  std::string path;
+  std::vector<std::uint8_t> data;
+  bool operator==(const CallFile&) const = default;
+};
+
 struct CallRequest {
   std::string user;      // state namespace
   std::string function;  // registered name
@@ -26,6 +33,7 @@ struct CallRequest {
   std::vector<std::uint8_t> input;
   std::string cmdline;
   std::chrono::milliseconds timeout{0};  // 0: the backend's default; clipped to its maximum
+  std::vector<CallFile> files;  // seeded before it runs (its own, not the calls it chains)
 };
 
 // Values are the wire protocol's RESULT status (docs/protocol.md).
@@ -53,6 +61,10 @@ struct CallResult {
 
 using CallId = std::uint64_t;
 using CallDone = std::function<void(CallResult)>;
+
+// The largest memory limit a call may have: Faasm's FAASM_WASM_MAX_MEMORY, 4 GiB - 64 KiB (65535 pages of
+// 64 KiB), what Faasm's toolchain links functions with (--max-memory=4294901760).
+inline constexpr std::uint64_t kMaxCallMemoryBytes = 65535ull * 65536;
 
 // The limits a backend applies to the calls it runs (--workers, --timeout, ... in gateway_options.cpp).
 struct ClusterLimits {

@@ -90,6 +90,14 @@ class FaasmBackend final : public Backend {
   Expected<CallId> submit(CallRequest request, CallDone done) override {
     if (!options_.registry.find(request.function))
       return fail(ErrorCode::UnknownFunction, "no function named '" + request.function + "' in the gateway (Faasm)");
+    // Faasm's planner API carries no files with a call, and a worker's runtime root cannot be reached from
+    // outside: seeding them could only be faked.
+    if (!request.files.empty()) {
+      return fail(ErrorCode::BadState, "INVOKE of " + request.function + " seeds " +
+                                           std::to_string(request.files.size()) +
+                                           " file(s), which Faasm cannot take with a call (upload shared files "
+                                           "instead and read them as faasm://PATH)");
+    }
     auto call = std::make_shared<Call>();
     call->id = new_id();
     call->timeout = request.timeout.count() == 0 ? options_.limits.default_timeout
@@ -144,6 +152,15 @@ class FaasmBackend final : public Backend {
     // A name the registry refuses goes nowhere: the registry's own message says why.
     if (!registry::valid_function_name(function)) return {};
     return functions_.upload(user, function, wasm);
+  }
+  Expected<void> put_shared_file(std::string_view path, std::span<const std::uint8_t> data) override {
+    return upload_.putFile(path, {reinterpret_cast<const char*>(data.data()), data.size()});
+  }
+  Expected<std::optional<std::vector<std::uint8_t>>> get_shared_file(std::string_view path) override {
+    auto got = upload_.getFile(path);
+    if (!got) return std::unexpected(got.error());
+    if (!*got) return std::optional<std::vector<std::uint8_t>>{};
+    return std::optional(std::vector<std::uint8_t>((*got)->begin(), (*got)->end()));
   }
 
  private:

@@ -80,10 +80,15 @@ Expected<void> UploadClient::putFile(std::string_view path, std::string_view con
                {"PUT", "/file", {{"FilePath", *p}, {"Content-Type", "application/octet-stream"}}, contents, {}}));
 }
 
-Expected<std::string> UploadClient::getFile(std::string_view path) const {
+Expected<std::optional<std::string>> UploadClient::getFile(std::string_view path) const {
   auto p = filePath(path);
   if (!p) return std::unexpected(p.error());
-  return exchange(ErrorCode::BadState, {"GET", "/file", {{"FilePath", *p}}, {}, {}});
+  auto got = exchange(ErrorCode::BadState, {"GET", "/file", {{"FilePath", *p}}, {}, {}});
+  if (got) return std::optional(std::move(*got));
+  if (got.error().message.ends_with(": 500 Upload server error: " + *p + " does not exist")) {
+    return std::optional<std::string>{};
+  }
+  return std::unexpected(got.error());
 }
 
 }  // namespace faasmjs::gateway::faasm

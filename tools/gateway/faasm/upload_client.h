@@ -4,10 +4,13 @@
 //   PUT /f/USER/FUNC   body: the wasm        200 "Function upload complete", or Faasm's reason (compile errors)
 //   PUT /s/USER/KEY    body: the value       sets and pushes the whole value (Redis or the key's state main)
 //   GET /s/USER/KEY                          the value; a key that does not exist is an error (Faasm's words)
-//   PUT /file, GET /file, header FilePath    a shared file in S3 (faasm/PATH)
+//   PUT /file, GET /file, header FilePath    a shared file in S3 (faasm/PATH); GET of one that is not there (or
+//                                            is empty) answers 500 "PATH does not exist"
 //
 // Thread-safety: as HttpClient.
 #pragma once
+
+#include <optional>
 
 #include "faasm/http_client.h"
 
@@ -23,7 +26,8 @@ class UploadClient {
   Expected<void> putState(std::string_view user, std::string_view key, std::string_view value) const;
   Expected<std::string> getState(std::string_view user, std::string_view key) const;
   Expected<void> putFile(std::string_view path, std::string_view contents) const;
-  Expected<std::string> getFile(std::string_view path) const;
+  // nullopt for a file that is not there (Faasm: missing or empty, the same to its functions).
+  Expected<std::optional<std::string>> getFile(std::string_view path) const;
 
  private:
   // Any status but 200 is an error carrying Faasm's reason (the body's first line), with `code`.

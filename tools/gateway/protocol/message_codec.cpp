@@ -42,6 +42,8 @@ std::string type_name(Type type) {
     case Type::StateUnlock: return "STATE_UNLOCK";
     case Type::StateKeys: return "STATE_KEYS";
     case Type::Upload: return "UPLOAD";
+    case Type::FileUpload: return "FILE_UPLOAD";
+    case Type::FileGet: return "FILE_GET";
     case Type::Ping: return "PING";
     case Type::Continue: return "CONTINUE";
     case Type::Welcome: return "WELCOME";
@@ -52,6 +54,7 @@ std::string type_name(Type type) {
     case Type::StateAppended: return "STATE_APPENDED";
     case Type::StateKeyList: return "STATE_KEY_LIST";
     case Type::Uploaded: return "UPLOADED";
+    case Type::FileData: return "FILE_DATA";
     case Type::Pong: return "PONG";
     case Type::Error: return "ERROR";
   }

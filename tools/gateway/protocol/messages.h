@@ -39,6 +39,8 @@ enum class Type : std::uint8_t {
   StateUnlock = 0x18,
   StateKeys = 0x19,
   Upload = 0x20,
+  FileUpload = 0x21,
+  FileGet = 0x22,
   Ping = 0x30,
   Continue = 0x7F,
   Welcome = 0x81,
@@ -49,6 +51,7 @@ enum class Type : std::uint8_t {
   StateAppended = 0x86,
   StateKeyList = 0x87,
   Uploaded = 0x88,
+  FileData = 0x89,
   Pong = 0x8F,
   Error = 0xEE,
 };
@@ -68,6 +71,14 @@ struct Hello {
   bool operator==(const Hello&) const = default;
 };
 
+// A file INVOKE seeds into the host's file system before the call runs.
+struct InvokeFile {
+  std::string path;
+  Bytes data;
+  static auto fields(auto& m) { return std::tie(m.path, m.data); }
+  bool operator==(const InvokeFile&) const = default;
+};
+
 struct Invoke {
   static constexpr Type kType = Type::Invoke;
   std::string function;
@@ -75,7 +86,8 @@ struct Invoke {
   std::string cmdline;
   std::uint32_t timeout_ms = 0;
   Bytes input;
-  static auto fields(auto& m) { return std::tie(m.function, m.func_ptr, m.cmdline, m.timeout_ms, m.input); }
+  std::vector<InvokeFile> files;
+  static auto fields(auto& m) { return std::tie(m.function, m.func_ptr, m.cmdline, m.timeout_ms, m.input, m.files); }
   bool operator==(const Invoke&) const = default;
 };
 
@@ -188,6 +200,22 @@ struct Upload {
   bool operator==(const Upload&) const = default;
 };
 
+// A shared file, faasm://PATH to functions (PATH without the prefix).
+struct FileUpload {
+  static constexpr Type kType = Type::FileUpload;
+  std::string path;
+  Bytes data;
+  static auto fields(auto& m) { return std::tie(m.path, m.data); }
+  bool operator==(const FileUpload&) const = default;
+};
+
+struct FileGet {
+  static constexpr Type kType = Type::FileGet;
+  std::string path;
+  static auto fields(auto& m) { return std::tie(m.path); }
+  bool operator==(const FileGet&) const = default;
+};
+
 struct Ping {
   static constexpr Type kType = Type::Ping;
   Bytes payload;
@@ -278,6 +306,14 @@ struct Uploaded {
   bool operator==(const Uploaded&) const = default;
 };
 
+struct FileData {
+  static constexpr Type kType = Type::FileData;
+  bool exists = false;
+  Bytes data;
+  static auto fields(auto& m) { return std::tie(m.exists, m.data); }
+  bool operator==(const FileData&) const = default;
+};
+
 struct Pong {
   static constexpr Type kType = Type::Pong;
   Bytes payload;
@@ -295,8 +331,9 @@ struct ErrorReply {
 };
 
 using ClientMessage = std::variant<Hello, Invoke, Await, Cancel, StateSize, StatePull, StatePush, StateSet, StateAppend,
-                                   StateReadAppended, StateClearAppended, StateLock, StateUnlock, StateKeys, Upload, Ping>;
+                                   StateReadAppended, StateClearAppended, StateLock, StateUnlock, StateKeys, Upload, FileUpload,
+                                   FileGet, Ping>;
 using ServerMessage = std::variant<Welcome, Result, Ack, StateSizeIs, StateValue, StateAppended, StateKeyList, Uploaded,
-                                   Pong, ErrorReply>;
+                                   FileData, Pong, ErrorReply>;
 
 }  // namespace faasmjs::gateway::protocol

@@ -1,5 +1,7 @@
 #include "transport/session.h"
 
+#include "common/file_paths.h"
+
 #include "transport/state_requests.h"
 
 namespace faasmjs::gateway::transport {
@@ -126,6 +128,10 @@ void Session::run(std::uint32_t id, Invoke& invoke) {
   call.cmdline = std::move(invoke.cmdline);
   call.timeout = std::chrono::milliseconds(invoke.timeout_ms);
   call.input = std::move(invoke.input);
+  for (auto& file : invoke.files) {
+    if (auto bad = seeded_file_path_error(file.path)) return complete(id, error_message(ErrorCode::BadState, *bad));
+    call.files.push_back({std::move(file.path), std::move(file.data)});
+  }
   auto submitted = services_.backend.submit(
       std::move(call), [mailbox = services_.mailbox, session = id_, id, max_body = limits_.max_body](CallResult result) {
         mailbox->post(session, id, result_message(result, max_body));
@@ -177,6 +183,34 @@ void Session::run(std::uint32_t id, Upload& upload) {
     auto uploaded = registry.upload(upload.function, upload.wasm);
     if (!uploaded) return mailbox->post(session, id, error_message(uploaded.error().code, uploaded.error().message));
     mailbox->post(session, id, Uploaded{uploaded->name, uploaded->sha256, uploaded->compile_ms});
+  });
+}
+
+// Shared files go to the backend on the uploads' queue: a disk write or an HTTP exchange with Faasm's upload
+// server, which must not hold up this session's state requests.
+void Session::run(std::uint32_t id, FileUpload& upload) {
+  if (auto bad = shared_file_path_error(upload.path)) return complete(id, error_message(ErrorCode::BadState, *bad));
+  services_.io.post(new_id(), [&backend = services_.backend, mailbox = services_.mailbox, session = id_, id,
+                               upload = std::move(upload)] {
+    auto stored = backend.put_shared_file(upload.path, upload.data);
+    if (!stored) return mailbox->post(session, id, error_message(stored.error().code, stored.error().message));
+    mailbox->post(session, id, Ack{1});
+  });
+}
+
+void Session::run(std::uint32_t id, FileGet& get) {
+  if (auto bad = shared_file_path_error(get.path)) return complete(id, error_message(ErrorCode::BadState, *bad));
+  services_.io.post(new_id(), [&backend = services_.backend, mailbox = services_.mailbox, session = id_, id,
+                               max_body = limits_.max_body, path = std::move(get.path)] {
+    auto file = backend.get_shared_file(path);
+    if (!file) return mailbox->post(session, id, error_message(file.error().code, file.error().message));
+    if (*file && (*file)->size() + 16 > max_body) {
+      return mailbox->post(session, id, error_message(ErrorCode::LimitExceeded,
+                                                      "shared file " + path + " of " + std::to_string((*file)->size()) +
+                                                          " bytes is over the reply limit (maxBody " +
+                                                          std::to_string(max_body) + ")"));
+    }
+    mailbox->post(session, id, FileData{file->has_value(), file->value_or(Bytes{})});
   });
 }
 

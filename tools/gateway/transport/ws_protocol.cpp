@@ -215,7 +215,19 @@ void Endpoint::hello(Connection& connection, const Message& message) {
 
 std::optional<Error> Endpoint::refuse_upload(const Connection& connection, const Message& message) {
   if (!auth::may_upload(connection.role)) {
-    return Error{ErrorCode::Forbidden, "user '" + connection.session->user() + "' has role invoke: UPLOAD needs a token with role upload or admin"};
+    return Error{ErrorCode::Forbidden, "user '" + connection.session->user() + "' has role invoke: " +
+                                           type_name(message.type) + " needs a token with role upload or admin"};
+  }
+  // A shared file: the same role and the same size limit as a function's binary.
+  if (message.type == Type::FileUpload) {
+    auto file = decode_body<FileUpload>(message.body);
+    if (file && file->data.size() > options_.endpoint.max_upload_bytes) {
+      return Error{ErrorCode::LimitExceeded, "a shared file of " + std::to_string(file->data.size()) +
+                                                 " bytes is over the upload size limit of " +
+                                                 std::to_string(options_.endpoint.max_upload_bytes) +
+                                                 " (--max-upload-bytes)"};
+    }
+    return std::nullopt;
   }
   // A body that does not decode is the session's to answer (BadFrame), like any other.
   auto upload = decode_body<Upload>(message.body);
@@ -252,7 +264,7 @@ void Endpoint::received(Connection& connection) {
   for (auto& problem : problems) connection.queue_error(problem.id, problem.code, std::move(problem.message));
   for (auto& message : messages) {
     if (connection.session != nullptr) {
-      if (message.type == Type::Upload) {
+      if (message.type == Type::Upload || message.type == Type::FileUpload) {
         if (auto refused = refuse_upload(connection, message)) {
           connection.queue_error(message.id, refused->code, std::move(refused->message));
           continue;

@@ -3,7 +3,6 @@
 // wasi_snapshot_preview1 point at the same one, the running call.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "wasm-rt.h"
+#include "worker/file_system.h"
 
 namespace faasmjs::gateway::worker {
 
@@ -41,9 +41,8 @@ struct Call {
   std::vector<std::string> args;
   std::string stdout_text;
   std::string stderr_text;
-  // What WASI fds 0-2 refer to (0 stdin, 1 stdout, 2 stderr, -1 closed): a guest may close or renumber them,
-  // as in the browser (sdk/js/wasi/wasi.js), and there are no other fds.
-  std::array<int, 3> stdio{0, 1, 2};
+  // The worker's file system (file_system.h), with this call's descriptor table.
+  FileSystem* files = nullptr;
   std::size_t capture_limit = 1u << 20;
   bool capture_truncated = false;
 

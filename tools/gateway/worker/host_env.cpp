@@ -313,13 +313,23 @@ void Z_envZ___faasm_write_state_offset(Z_env_instance_t* env, u32 key, u32 total
   });
 }
 
-// The cluster gives functions no file system (docs/gateway.md), so there is never a file to read.
+// WAVM's semantics (Faasm's WAMR host does not link this import): the whole file at `path` in the runtime
+// root (as Faasm masks it, not a shared file) becomes the key's local value, pushed by a later push_state;
+// returns its length. A file that does not exist, or an empty one (Faasm cannot make a value of size 0),
+// fails the call as Faasm's host exceptions do.
 u32 Z_envZ___faasm_write_state_from_file(Z_env_instance_t* env, u32 key, u32 path) {
   return guarded(FAASMJS_CALL(env), [&]() -> u32 {
     Call& call = FAASMJS_CALL(env);
-    state_key(call, key, "write_state_from_file");
+    const std::string name = state_key(call, key, "write_state_from_file");
     GuestMemory guest(call, "write_state_from_file");
-    guest.fail("cannot read '" + guest.c_string(path, "file path") + "' from the function's file system");
+    const std::string file = guest.c_string(path, "file path");
+    auto bytes = call.files->read_file(file);
+    if (!bytes) guest.fail("couldn't open file " + file);
+    if (bytes->empty()) guest.fail("must specify size for creating key-value " + call.user + "_" + name);
+    GatewayLink link(call.channel, HostCall::StateWrite, "write_state_from_file");
+    state_call(call, "write_state_from_file", name, [&](ByteWriter& w) { w.bytes(*bytes); }, link);
+    refresh_regions(call, name, "write_state_from_file");
+    return static_cast<u32>(bytes->size());
   });
 }
 

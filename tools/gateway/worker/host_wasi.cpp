@@ -1,11 +1,12 @@
-// The wasi_snapshot_preview1 imports of a call in the cluster: all 46 calls of preview1, with the errnos of the
-// browser's sdk/js/wasi (docs/wasi.md) for the same descriptors: argv and Faasm's environment, clocks,
-// randomness, sleeping, stdout/stderr captured into the call's result, stdin empty, proc_exit.
+// The wasi_snapshot_preview1 imports of a call in the cluster: all 46 calls of preview1. argv and Faasm's
+// environment, clocks, randomness, sleeping, stdout/stderr captured into the call's result, stdin empty and
+// proc_exit as the browser's sdk/js/wasi; descriptors and paths as a Faasm host answers them (file_system.h:
+// Faasm's layout, its rules and its errnos, in the worker's in-memory file system).
 //
-// One difference, on purpose: the browser preopens an empty in-memory "/" at fd 3; the cluster gives calls no
-// file system at all (no preopened directory), so wasi-libc finds no preopen and reports ENOENT for every
-// path, and fd 3 and above are EBADF. Nothing in the Faasm ABI needs files (write_state_from_file reads a
-// file that cannot exist in either place).
+// Faasm's WAMR host implements some calls itself (src/wamr/filesystem.cpp) and leaves others to WAMR's
+// built-in libc-wasi, whose own descriptor table knows only stdio (fd_advise, fd_datasync,
+// fd_filestat_set_times, fd_renumber: answered here for stdio, EBADF beyond). The calls its filesystem.cpp
+// registers but leaves unimplemented fail the call, as there.
 //
 // A bad guest pointer is EFAULT here, as WASI and the browser define it, not a fault of the call.
 #include <sys/random.h>
@@ -18,44 +19,26 @@
 #include <vector>
 
 #include "worker/call_context.h"
+#include "worker/file_system.h"
 #include "worker/guest_memory.h"
 #include "worker/host_imports.h"
 #include "worker/import_guard.h"
+#include "worker/wasi_errno.h"
 
 namespace faasmjs::gateway::worker {
 
 namespace {
 
-enum Errno : u32 {
-  kSuccess = 0,
-  kBadf = 8,
-  kFault = 21,
-  kInval = 28,
-  kIo = 29,
-  kNosys = 52,
-  kNotdir = 54,
-  kNotsup = 58,
-  kSpipe = 70,
-};
-
-// Rights bits of the spec (typenames.witx) that stdio has in the browser (sdk/js/wasi/defs.js).
-constexpr u64 kRightFdRead = 1ull << 1;
-constexpr u64 kRightFdFdstatSetFlags = 1ull << 3;
-constexpr u64 kRightFdWrite = 1ull << 6;
-constexpr u64 kRightFdFilestatGet = 1ull << 21;
-constexpr u64 kRightPollFdReadwrite = 1ull << 27;
-constexpr u64 kRightsStdin = kRightFdRead | kRightFdFdstatSetFlags | kRightFdFilestatGet | kRightPollFdReadwrite;
-constexpr u64 kRightsStdout = kRightFdWrite | kRightFdFdstatSetFlags | kRightFdFilestatGet | kRightPollFdReadwrite;
+using namespace wasi_errno;
 constexpr u32 kFdflagsAll = 0x1f;
-constexpr std::uint8_t kCharacterDevice = 2;
 
 constexpr const char* kEnvironment[] = {
     "MKL_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "PYTHON_PATH=/", "PYTHONHOME=/",
     "PYTHONHASHSEED=0",  "PYTHONNOUSERSITE=on",    "PYTHONWASM=1",
 };
 
-// The stream behind an open fd (0 stdin, 1 stdout, 2 stderr), or -1: EBADF.
-int stream(const Call& call, u32 fd) { return fd <= 2 ? call.stdio[fd] : -1; }
+// The stdio streams WAMR's built-in libc-wasi knows (0 stdin, 1 stdout, 2 stderr), or -1: EBADF.
+int stream(u32 fd) { return fd <= 2 ? static_cast<int>(fd) : -1; }
 
 // Runs a WASI body; a bad pointer (HostFault from GuestMemory) is EFAULT.
 template <class Body>
@@ -63,8 +46,60 @@ u32 wasi(Body&& body) {
   try {
     return body();
   } catch (const HostFault&) {
-    return kFault;
+    return u32{kFault};
   }
+}
+
+// A WASI call on the file system: as wasi(), and where Faasm's host throws (FileSystemFault) the call fails,
+// the fault naming the import.
+template <class Body>
+u32 file_call(Call& call, const char* import, Body&& body) {
+  return guarded(call, [&]() -> u32 {
+    try {
+      return wasi(body);
+    } catch (const FileSystemFault& fault) {
+      throw std::runtime_error(std::string(import) + ": " + fault.what());
+    }
+  });
+}
+
+// The calls Faasm's WAMR host registers and does not implement ("... not implemented!"): the call fails.
+u32 unimplemented(Call& call, const char* import) {
+  return file_call(call, import, [&]() -> u32 {
+    throw FileSystemFault("not implemented by Faasm's WAMR host (wasi_" + std::string(import) + ")");
+  });
+}
+
+// An iovec array as spans of guest memory.
+template <class Span>
+std::vector<Span> iovecs(GuestMemory& guest, u32 iovs, u32 count) {
+  if (count > UINT32_MAX / 8) guest.fail("iovec count " + std::to_string(count));
+  guest.check(iovs, 8 * count, "iovec");
+  std::vector<Span> spans;
+  for (u32 i = 0; i < count; ++i) {
+    const u32 base = guest.get_u32(iovs + 8 * i, "iovec");
+    const u32 length = guest.get_u32(iovs + 8 * i + 4, "iovec");
+    spans.push_back(guest.span(base, length, "buffer"));
+  }
+  return spans;
+}
+
+std::string guest_path(GuestMemory& guest, u32 path, u32 length) {
+  const auto bytes = guest.span(path, length, "path");
+  return {bytes.begin(), bytes.end()};
+}
+
+void write_filestat(GuestMemory& guest, u32 at, const FileStat& stat) {
+  std::vector<std::uint8_t> out(64, 0);
+  std::memcpy(out.data(), &stat.device, 8);
+  std::memcpy(out.data() + 8, &stat.inode, 8);
+  out[16] = stat.filetype;
+  std::memcpy(out.data() + 24, &stat.links, 8);
+  std::memcpy(out.data() + 32, &stat.size, 8);
+  std::memcpy(out.data() + 40, &stat.access_ns, 8);
+  std::memcpy(out.data() + 48, &stat.modify_ns, 8);
+  std::memcpy(out.data() + 56, &stat.change_ns, 8);
+  guest.write(at, out, "filestat");
 }
 
 template <class Strings>
@@ -120,18 +155,21 @@ void capture(Call& call, std::string& into, std::span<const std::uint8_t> bytes)
 }
 
 u32 fd_write(Call& call, u32 fd, u32 iovs, u32 count, u32 written) {
-  const int to = stream(call, fd);
-  if (to != 1 && to != 2) return kBadf;
-  return wasi([&] {
+  return file_call(call, "fd_write", [&]() -> u32 {
     GuestMemory guest(call, "fd_write");
-    u32 total = 0;
-    for (u32 i = 0; i < count; ++i) {
-      const u32 base = guest.get_u32(iovs + 8 * i, "iovec");
-      const u32 length = guest.get_u32(iovs + 8 * i + 4, "iovec");
-      capture(call, to == 1 ? call.stdout_text : call.stderr_text, guest.span(base, length, "buffer"));
-      total += length;
+    Descriptor& to = call.files->get(fd);
+    const auto buffers = iovecs<std::span<const std::uint8_t>>(guest, iovs, count);
+    guest.check(written, 4, "count");
+    u64 total = 0;
+    if (to.kind == Descriptor::Kind::Stdout || to.kind == Descriptor::Kind::Stderr) {
+      for (const auto& buffer : buffers) {
+        capture(call, to.kind == Descriptor::Kind::Stdout ? call.stdout_text : call.stderr_text, buffer);
+        total += buffer.size();
+      }
+    } else if (const auto error = call.files->write(to, buffers, total); error != kSuccess) {
+      return u32{error};
     }
-    guest.set_u32(written, total, "count");
+    guest.set_u32(written, static_cast<u32>(total), "count");
     return u32{kSuccess};
   });
 }
@@ -180,7 +218,7 @@ u32 poll_oneoff(Call& call, u32 in, u32 out, u32 count, u32 events) {
       } else if (type == 1 || type == 2) {
         u32 fd;
         std::memcpy(&fd, sub + 16, 4);
-        ready.push_back({userdata, type, static_cast<std::uint16_t>(stream(call, fd) < 0 ? kBadf : kSuccess), 0});
+        ready.push_back({userdata, type, call.files->find(fd) == nullptr ? kBadf : kSuccess, 0});
       } else {
         return u32{kInval};
       }
@@ -256,97 +294,209 @@ u32 Z_wasi_snapshot_preview1Z_fd_write(Wasi* w, u32 fd, u32 iovs, u32 count, u32
   return fd_write(FAASMJS_CALL(w), fd, iovs, count, written);
 }
 
-// stdin is empty: every read is at its end. stdout and stderr are write-only (EBADF, as the browser's Fd).
-u32 Z_wasi_snapshot_preview1Z_fd_read(Wasi* w, u32 fd, u32, u32, u32 read) {
-  const int from = stream(FAASMJS_CALL(w), fd);
-  if (from != 0) return kBadf;
-  return wasi([&] {
-    GuestMemory(FAASMJS_CALL(w), "fd_read").set_u32(read, 0, "count");
+// stdin is empty: every read is at its end. A descriptor that cannot be read answers -1 bytes, as Faasm's
+// readv does.
+u32 Z_wasi_snapshot_preview1Z_fd_read(Wasi* w, u32 fd, u32 iovs, u32 count, u32 read) {
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "fd_read", [&]() -> u32 {
+    GuestMemory guest(call, "fd_read");
+    Descriptor& from = call.files->get(fd);
+    const auto buffers = iovecs<std::span<std::uint8_t>>(guest, iovs, count);
+    guest.set_u32(read, static_cast<u32>(call.files->read(from, buffers)), "count");
     return u32{kSuccess};
   });
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_close(Wasi* w, u32 fd) {
-  if (stream(FAASMJS_CALL(w), fd) < 0) return kBadf;
-  FAASMJS_CALL(w).stdio[fd] = -1;
-  return kSuccess;
+// Faasm ignores close: the descriptor stays open, and its number is never given again.
+u32 Z_wasi_snapshot_preview1Z_fd_close(Wasi*, u32) { return kSuccess; }
+
+// WAMR's libc-wasi renumbers in its own table, which Faasm's calls never read: no effect on stdio.
+u32 Z_wasi_snapshot_preview1Z_fd_renumber(Wasi*, u32 fd, u32 to) {
+  return stream(fd) < 0 || stream(to) < 0 ? u32{kBadf} : u32{kSuccess};
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_renumber(Wasi* w, u32 fd, u32 to) {
+u32 Z_wasi_snapshot_preview1Z_fd_seek(Wasi* w, u32 fd, u64 offset, u32 whence, u32 result) {
   Call& call = FAASMJS_CALL(w);
-  if (stream(call, fd) < 0 || stream(call, to) < 0) return kBadf;
-  if (fd == to) return kSuccess;
-  call.stdio[to] = call.stdio[fd];
-  call.stdio[fd] = -1;
-  return kSuccess;
+  return file_call(call, "fd_seek", [&]() -> u32 {
+    GuestMemory guest(call, "fd_seek");
+    guest.check(result, 8, "offset");
+    u64 position = 0;
+    const auto error = call.files->seek(call.files->get(fd), static_cast<std::int64_t>(offset), whence, position);
+    if (error == kSuccess) guest.set_u64(result, position, "offset");
+    return u32{error};
+  });
 }
 
-// What the browser's character devices answer: no seeking, no syncing, no sizes, times or space.
-#define FAASMJS_ON_STDIO(errno_value) return stream(FAASMJS_CALL(w), fd) < 0 ? u32{kBadf} : u32{errno_value}
-u32 Z_wasi_snapshot_preview1Z_fd_seek(Wasi* w, u32 fd, u64, u32, u32) { FAASMJS_ON_STDIO(kSpipe); }
-u32 Z_wasi_snapshot_preview1Z_fd_tell(Wasi* w, u32 fd, u32) { FAASMJS_ON_STDIO(kSpipe); }
-u32 Z_wasi_snapshot_preview1Z_fd_pread(Wasi* w, u32 fd, u32, u32, u64, u32) { FAASMJS_ON_STDIO(kSpipe); }
-u32 Z_wasi_snapshot_preview1Z_fd_pwrite(Wasi* w, u32 fd, u32, u32, u64, u32) { FAASMJS_ON_STDIO(kSpipe); }
-u32 Z_wasi_snapshot_preview1Z_fd_advise(Wasi* w, u32 fd, u64, u64, u32) { FAASMJS_ON_STDIO(kSpipe); }
-u32 Z_wasi_snapshot_preview1Z_fd_sync(Wasi* w, u32 fd) { FAASMJS_ON_STDIO(kInval); }
-u32 Z_wasi_snapshot_preview1Z_fd_datasync(Wasi* w, u32 fd) { FAASMJS_ON_STDIO(kInval); }
-u32 Z_wasi_snapshot_preview1Z_fd_filestat_set_size(Wasi* w, u32 fd, u64) { FAASMJS_ON_STDIO(kInval); }
-u32 Z_wasi_snapshot_preview1Z_fd_filestat_set_times(Wasi* w, u32 fd, u64, u64, u32) { FAASMJS_ON_STDIO(kNotsup); }
-u32 Z_wasi_snapshot_preview1Z_fd_allocate(Wasi* w, u32 fd, u64, u64) { FAASMJS_ON_STDIO(kNotsup); }
-u32 Z_wasi_snapshot_preview1Z_fd_readdir(Wasi* w, u32 fd, u32, u32, u64, u32) { FAASMJS_ON_STDIO(kNotdir); }
-u32 Z_wasi_snapshot_preview1Z_fd_fdstat_set_flags(Wasi* w, u32 fd, u32 flags) {
-  FAASMJS_ON_STDIO((flags & ~kFdflagsAll) != 0 ? kInval : kSuccess);
+// Faasm writes the offset through a 32-bit pointer: 4 bytes, -1 where lseek fails (stdio).
+u32 Z_wasi_snapshot_preview1Z_fd_tell(Wasi* w, u32 fd, u32 result) {
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "fd_tell", [&]() -> u32 {
+    GuestMemory guest(call, "fd_tell");
+    u64 position = 0;
+    const auto error = call.files->seek(call.files->get(fd), 0, 1, position);
+    guest.set_u32(result, error == kSuccess ? static_cast<u32>(position) : UINT32_MAX, "offset");
+    return u32{kSuccess};
+  });
 }
+
+// WAMR's libc-wasi answers these for stdio (character devices: no seeking, syncing, times or advice).
+#define FAASMJS_ON_STDIO(errno_value) return stream(fd) < 0 ? u32{kBadf} : u32{errno_value}
+u32 Z_wasi_snapshot_preview1Z_fd_advise(Wasi*, u32 fd, u64, u64, u32) { FAASMJS_ON_STDIO(kSpipe); }
+u32 Z_wasi_snapshot_preview1Z_fd_datasync(Wasi*, u32 fd) { FAASMJS_ON_STDIO(kInval); }
+u32 Z_wasi_snapshot_preview1Z_fd_filestat_set_times(Wasi*, u32 fd, u64, u64, u32) { FAASMJS_ON_STDIO(kNotsup); }
 #undef FAASMJS_ON_STDIO
 
+#define FAASMJS_UNIMPLEMENTED(name) return unimplemented(FAASMJS_CALL(w), #name)
+u32 Z_wasi_snapshot_preview1Z_fd_pread(Wasi* w, u32, u32, u32, u64, u32) { FAASMJS_UNIMPLEMENTED(fd_pread); }
+u32 Z_wasi_snapshot_preview1Z_fd_pwrite(Wasi* w, u32, u32, u32, u64, u32) { FAASMJS_UNIMPLEMENTED(fd_pwrite); }
+u32 Z_wasi_snapshot_preview1Z_fd_sync(Wasi* w, u32) { FAASMJS_UNIMPLEMENTED(fd_sync); }
+u32 Z_wasi_snapshot_preview1Z_fd_filestat_set_size(Wasi* w, u32, u64) { FAASMJS_UNIMPLEMENTED(fd_filestat_set_size); }
+u32 Z_wasi_snapshot_preview1Z_fd_allocate(Wasi* w, u32, u64, u64) { FAASMJS_UNIMPLEMENTED(fd_allocate); }
+u32 Z_wasi_snapshot_preview1Z_fd_fdstat_set_flags(Wasi* w, u32, u32) { FAASMJS_UNIMPLEMENTED(fd_fdstat_set_flags); }
+u32 Z_wasi_snapshot_preview1Z_fd_fdstat_set_rights(Wasi* w, u32, u64, u64) {
+  FAASMJS_UNIMPLEMENTED(fd_fdstat_set_rights);
+}
+u32 Z_wasi_snapshot_preview1Z_path_create_directory(Wasi* w, u32, u32, u32) {
+  FAASMJS_UNIMPLEMENTED(path_create_directory);
+}
+u32 Z_wasi_snapshot_preview1Z_path_remove_directory(Wasi* w, u32, u32, u32) {
+  FAASMJS_UNIMPLEMENTED(path_remove_directory);
+}
+u32 Z_wasi_snapshot_preview1Z_path_filestat_set_times(Wasi* w, u32, u32, u32, u32, u64, u64, u32) {
+  FAASMJS_UNIMPLEMENTED(path_filestat_set_times);
+}
+u32 Z_wasi_snapshot_preview1Z_path_link(Wasi* w, u32, u32, u32, u32, u32, u32, u32) { FAASMJS_UNIMPLEMENTED(path_link); }
+u32 Z_wasi_snapshot_preview1Z_path_symlink(Wasi* w, u32, u32, u32, u32, u32) { FAASMJS_UNIMPLEMENTED(path_symlink); }
+#undef FAASMJS_UNIMPLEMENTED
+
+// Flags are always 0, as Faasm leaves them.
 u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(Wasi* w, u32 fd, u32 stat) {
-  const int of = stream(FAASMJS_CALL(w), fd);
-  if (of < 0) return kBadf;
-  return wasi([&] {
+  Call& call = FAASMJS_CALL(w);
+  Descriptor* of = call.files->find(fd);
+  if (of == nullptr) return kBadf;
+  return file_call(call, "fd_fdstat_get", [&]() -> u32 {
+    FileStat status;
+    if (const auto error = call.files->stat(*of, "", status); error != kSuccess) return u32{error};
     std::vector<std::uint8_t> fdstat(24, 0);
-    fdstat[0] = kCharacterDevice;
-    const u64 rights = of == 0 ? kRightsStdin : kRightsStdout;
-    std::memcpy(fdstat.data() + 8, &rights, 8);
-    GuestMemory(FAASMJS_CALL(w), "fd_fdstat_get").write(stat, fdstat, "fdstat");
+    fdstat[0] = status.filetype;
+    std::memcpy(fdstat.data() + 8, &of->rights, 8);
+    std::memcpy(fdstat.data() + 16, &of->inheriting, 8);
+    GuestMemory(call, "fd_fdstat_get").write(stat, fdstat, "fdstat");
     return u32{kSuccess};
   });
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_filestat_get(Wasi* w, u32 fd, u32 stat) {
-  if (stream(FAASMJS_CALL(w), fd) < 0) return kBadf;
-  return wasi([&] {
-    std::vector<std::uint8_t> filestat(64, 0);
-    filestat[16] = kCharacterDevice;
-    filestat[24] = 1;  // nlink
-    GuestMemory(FAASMJS_CALL(w), "fd_filestat_get").write(stat, filestat, "filestat");
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "fd_filestat_get", [&]() -> u32 {
+    FileStat status;
+    if (const auto error = call.files->stat(call.files->get(fd), "", status); error != kSuccess) return u32{error};
+    GuestMemory guest(call, "fd_filestat_get");
+    write_filestat(guest, stat, status);
     return u32{kSuccess};
   });
 }
 
-// No preopened directory (see the top of this file): the preopen scan ends at once, and every path call names
-// an fd that is not a directory (stdio: ENOTDIR, as the browser's Fd) or not open (EBADF).
-u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(Wasi*, u32, u32) { return kBadf; }
-u32 Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(Wasi*, u32, u32, u32) { return kBadf; }
-#define FAASMJS_PATH_AT(fd) return stream(FAASMJS_CALL(w), fd) < 0 ? u32{kBadf} : u32{kNotdir}
-u32 Z_wasi_snapshot_preview1Z_path_open(Wasi* w, u32 fd, u32, u32, u32, u32, u64, u64, u32, u32) {
-  FAASMJS_PATH_AT(fd);
+// Every descriptor answers as a preopened directory named by its path (Faasm's preopen type is 0 for all);
+// wasi-libc's scan from fd 3 stops at 5, the first that does not exist.
+u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(Wasi* w, u32 fd, u32 prestat) {
+  Call& call = FAASMJS_CALL(w);
+  Descriptor* of = call.files->find(fd);
+  if (of == nullptr) return kBadf;
+  return wasi([&] {
+    std::vector<std::uint8_t> out(8, 0);
+    const auto length = static_cast<u32>(of->path.size());
+    std::memcpy(out.data() + 4, &length, 4);
+    GuestMemory(call, "fd_prestat_get").write(prestat, out, "prestat");
+    return u32{kSuccess};
+  });
 }
-u32 Z_wasi_snapshot_preview1Z_path_filestat_get(Wasi* w, u32 fd, u32, u32, u32, u32) { FAASMJS_PATH_AT(fd); }
-u32 Z_wasi_snapshot_preview1Z_path_filestat_set_times(Wasi* w, u32 fd, u32, u32, u32, u64, u64, u32) {
-  FAASMJS_PATH_AT(fd);
-}
-u32 Z_wasi_snapshot_preview1Z_path_create_directory(Wasi* w, u32 fd, u32, u32) { FAASMJS_PATH_AT(fd); }
-u32 Z_wasi_snapshot_preview1Z_path_remove_directory(Wasi* w, u32 fd, u32, u32) { FAASMJS_PATH_AT(fd); }
-u32 Z_wasi_snapshot_preview1Z_path_unlink_file(Wasi* w, u32 fd, u32, u32) { FAASMJS_PATH_AT(fd); }
-u32 Z_wasi_snapshot_preview1Z_path_readlink(Wasi* w, u32 fd, u32, u32, u32, u32, u32) { FAASMJS_PATH_AT(fd); }
-u32 Z_wasi_snapshot_preview1Z_path_rename(Wasi* w, u32 fd, u32, u32, u32, u32, u32) { FAASMJS_PATH_AT(fd); }
-#undef FAASMJS_PATH_AT
 
-// What the browser has nothing behind either (its UNSUPPORTED list): ENOSYS, so libc reports "function not
-// implemented" instead of the import trapping.
-u32 Z_wasi_snapshot_preview1Z_fd_fdstat_set_rights(Wasi*, u32, u64, u64) { return kNosys; }
-u32 Z_wasi_snapshot_preview1Z_path_link(Wasi*, u32, u32, u32, u32, u32, u32, u32) { return kNosys; }
-u32 Z_wasi_snapshot_preview1Z_path_symlink(Wasi*, u32, u32, u32, u32, u32) { return kNosys; }
+u32 Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(Wasi* w, u32 fd, u32 path, u32 length) {
+  Call& call = FAASMJS_CALL(w);
+  Descriptor* of = call.files->find(fd);
+  if (of == nullptr) return kBadf;
+  return wasi([&] {
+    const std::string_view name = std::string_view(of->path).substr(0, length);
+    GuestMemory(call, "fd_prestat_dir_name")
+        .write(path, {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()}, "path");
+    return u32{kSuccess};
+  });
+}
+
+u32 Z_wasi_snapshot_preview1Z_fd_readdir(Wasi* w, u32 fd, u32 buffer, u32 length, u64 cookie, u32 used) {
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "fd_readdir", [&]() -> u32 {
+    GuestMemory guest(call, "fd_readdir");
+    Descriptor& of = call.files->get(fd);
+    const auto into = guest.span(buffer, length, "buffer");
+    guest.check(used, 4, "count");
+    u32 filled = 0;
+    if (const auto error = call.files->readdir(of, into, cookie, filled); error != kSuccess) return u32{error};
+    guest.set_u32(used, filled, "count");
+    return u32{kSuccess};
+  });
+}
+
+u32 Z_wasi_snapshot_preview1Z_path_open(Wasi* w, u32 fd, u32, u32 path, u32 length, u32 oflags, u64 rights,
+                                        u64 inheriting, u32 fdflags, u32 opened) {
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "path_open", [&]() -> u32 {
+    GuestMemory guest(call, "path_open");
+    const std::string name = guest_path(guest, path, length);
+    guest.check(opened, 4, "fd");
+    const auto result = call.files->open(fd, name, oflags, rights, inheriting, fdflags);
+    if (result.error != kSuccess) return u32{result.error};
+    guest.set_u32(opened, result.fd, "fd");
+    return u32{kSuccess};
+  });
+}
+
+u32 Z_wasi_snapshot_preview1Z_path_filestat_get(Wasi* w, u32 fd, u32, u32 path, u32 length, u32 stat) {
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "path_filestat_get", [&]() -> u32 {
+    GuestMemory guest(call, "path_filestat_get");
+    const std::string name = guest_path(guest, path, length);
+    FileStat status;
+    if (const auto error = call.files->stat(call.files->get(fd), name, status); error != kSuccess) {
+      return u32{error};
+    }
+    write_filestat(guest, stat, status);
+    return u32{kSuccess};
+  });
+}
+
+u32 Z_wasi_snapshot_preview1Z_path_unlink_file(Wasi* w, u32 fd, u32 path, u32 length) {
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "path_unlink_file", [&]() -> u32 {
+    GuestMemory guest(call, "path_unlink_file");
+    return u32{call.files->unlink(call.files->get(fd), guest_path(guest, path, length))};
+  });
+}
+
+// There are no symbolic links: readlink fails, and Faasm reports the -1 of readlink as the length used.
+u32 Z_wasi_snapshot_preview1Z_path_readlink(Wasi* w, u32 fd, u32, u32, u32, u32, u32 used) {
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "path_readlink", [&]() -> u32 {
+    call.files->get(fd);
+    GuestMemory(call, "path_readlink").set_u32(used, UINT32_MAX, "count");
+    return u32{kSuccess};
+  });
+}
+
+u32 Z_wasi_snapshot_preview1Z_path_rename(Wasi* w, u32 fd, u32 old_path, u32 old_length, u32 new_fd, u32 new_path,
+                                          u32 new_length) {
+  Call& call = FAASMJS_CALL(w);
+  return file_call(call, "path_rename", [&]() -> u32 {
+    GuestMemory guest(call, "path_rename");
+    const std::string from = guest_path(guest, old_path, old_length);
+    const std::string to = guest_path(guest, new_path, new_length);
+    return u32{call.files->rename(call.files->get(fd), from, call.files->get(new_fd), to)};
+  });
+}
+
+// Nothing behind these in WAMR's libc-wasi either (no signals, no sockets): ENOSYS, so libc reports "function
+// not implemented" instead of the import trapping.
 u32 Z_wasi_snapshot_preview1Z_proc_raise(Wasi*, u32) { return kNosys; }
 u32 Z_wasi_snapshot_preview1Z_sock_accept(Wasi*, u32, u32, u32) { return kNosys; }
 u32 Z_wasi_snapshot_preview1Z_sock_recv(Wasi*, u32, u32, u32, u32, u32, u32) { return kNosys; }

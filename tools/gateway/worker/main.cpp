@@ -7,16 +7,20 @@
 //
 //   faasmjs-worker                                  serve the gateway on fd 3
 //   faasmjs-worker --bench-instantiate <so> <n>     µs per fresh instance (instantiate, ctors, zygote, free)
+//   faasmjs-worker --write-runtime-root <dir>       writes the embedded runtime root there (for real Faasm's
+//                                                   workers: tests/gateway/faasm/fixture.sh)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <unistd.h>
 
 #include "common/byte_io.h"
 #include "wasm-rt.h"
 #include "worker/run_call.h"
+#include "worker/runtime_root.h"
 #include "worker/sandbox.h"
 #include "worker/worker_protocol.h"
 
@@ -64,6 +68,24 @@ int serve() {
   }
 }
 
+int write_runtime_root(const std::filesystem::path& into) {
+  std::error_code error;
+  for (const auto& entry : runtime_root_entries()) {
+    const auto path = into / entry.path;
+    if (entry.directory) {
+      std::filesystem::create_directories(path, error);
+    } else {
+      std::filesystem::create_directories(path.parent_path(), error);
+      std::ofstream(path, std::ios::binary).write(entry.contents.data(), static_cast<std::streamsize>(entry.contents.size()));
+    }
+    if (error || (!entry.directory && !std::filesystem::is_regular_file(path))) {
+      std::fprintf(stderr, "faasmjs-worker: cannot write %s\n", path.c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,10 +99,12 @@ int main(int argc, char** argv) {
     std::printf("%.2f\n", us);
     return 0;
   }
+  if (argc == 3 && std::strcmp(argv[1], "--write-runtime-root") == 0) return write_runtime_root(argv[2]);
   if (argc != 1) {
     std::fprintf(stderr,
                  "usage: faasmjs-worker (started by faasmjs-gateway, channel on fd 3)\n"
-                 "       faasmjs-worker --bench-instantiate <module.so> <count>\n");
+                 "       faasmjs-worker --bench-instantiate <module.so> <count>\n"
+                 "       faasmjs-worker --write-runtime-root <dir>\n");
     return 2;
   }
   return serve();

@@ -1,5 +1,7 @@
 #include "worker/memory_limit.h"
 
+#include "common/calls.h"
+
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -80,6 +82,11 @@ void begin_call_memory(std::uint64_t limit_bytes) {
 std::uint64_t initial_memory_bytes() { return initial; }
 bool initial_memory_over_limit() { return over_at_start; }
 bool memory_limit_hit() { return hit; }
+
+std::string describe_limit(std::uint64_t limit_bytes) {
+  if (limit_bytes % (1u << 20) == 0) return std::to_string(limit_bytes >> 20) + " MiB";
+  return std::to_string(limit_bytes) + " bytes" + (limit_bytes == kMaxCallMemoryBytes ? " (4 GiB - 64 KiB)" : "");
+}
 
 }  // namespace faasmjs::gateway::worker
 

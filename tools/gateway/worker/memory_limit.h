@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "wasm-rt.h"
 
@@ -22,5 +23,7 @@ std::uint64_t initial_memory_bytes();
 bool initial_memory_over_limit();
 // Whether a grow was refused by the limit since begin_call_memory.
 bool memory_limit_hit();
+// A limit as errors name it: "1024 MiB", or Faasm's maximum in bytes ("4294901760 bytes (4 GiB - 64 KiB)").
+std::string describe_limit(std::uint64_t limit_bytes);
 
 }  // namespace faasmjs::gateway::worker

@@ -13,6 +13,7 @@
 #include "worker/import_guard.h"
 #include "worker/memory_limit.h"
 #include "worker/module_loader.h"
+#include "worker/shared_file_link.h"
 #include "worker/state_regions.h"
 #include "worker/trap_messages.h"
 
@@ -95,6 +96,12 @@ Expected<std::uint32_t> pointer_argument(const std::vector<std::uint8_t>& input)
   return static_cast<std::uint32_t>(static_cast<std::int32_t>(value));
 }
 
+// The worker's file system: the host's, so it lives as long as the process (file_system.h).
+FileSystem& host_files() {
+  static FileSystem files;
+  return files;
+}
+
 struct Outcome {
   int trap = 0;
 };
@@ -127,8 +134,7 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
     // trap or a fault): the call ran out of its memory limit.
     if (memory_limit_hit()) {
       result.status = CallStatus::MemoryExceeded;
-      result.error = name + " exceeded its memory limit of " + std::to_string(limit_bytes >> 20) +
-                     " MiB (then " + what + ")";
+      result.error = name + " exceeded its memory limit of " + describe_limit(limit_bytes) + " (then " + what + ")";
     } else {
       result.status = CallStatus::Trapped;
       result.error = call.fault ? name + ": " + what : name + " " + what;
@@ -169,6 +175,10 @@ RunResult run_call(const RunRequest& request, int channel) {
   call.user = request.user;
   call.input = request.input;
   call.args = faasm_args(request.cmdline);
+  SharedFileLink shared_files(channel);
+  call.files = &host_files();
+  call.files->begin_call(shared_files);
+  for (const auto& file : request.files) call.files->seed(file.path, file.data);
   Z_env_instance_t env{&call};
   Z_wasi_snapshot_preview1_instance_t wasi{&call};
 
@@ -184,7 +194,7 @@ RunResult run_call(const RunRequest& request, int channel) {
   if (initial_memory_over_limit()) {
     RunResult result = failed(request.function + " needs " + std::to_string(initial_memory_bytes() >> 20) +
                               " MiB of memory and tables from the start, more than the memory limit of " +
-                              std::to_string(limit_bytes >> 20) + " MiB per call");
+                              describe_limit(limit_bytes) + " per call");
     result.status = CallStatus::MemoryExceeded;
     return result;
   }
@@ -248,6 +258,9 @@ double measure_instantiation(const std::string& shared_object, int count) {
   if (!loaded) return -1;
   const faasmjs_module* module = *loaded;
   Call call;
+  SharedFileLink no_gateway(-1);
+  call.files = &host_files();
+  call.files->begin_call(no_gateway);
   Z_env_instance_t env{&call};
   Z_wasi_snapshot_preview1_instance_t wasi{&call};
   double total_us = 0;

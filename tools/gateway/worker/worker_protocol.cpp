@@ -81,6 +81,11 @@ std::vector<std::uint8_t> encode_run(const RunRequest& request) {
   out.str(request.cmdline);
   out.u64(request.memory_limit_bytes);
   out.bytes(request.input);
+  out.u32(static_cast<std::uint32_t>(request.files.size()));
+  for (const auto& file : request.files) {
+    out.str(file.path);
+    out.bytes(file.data);
+  }
   return body;
 }
 
@@ -94,6 +99,14 @@ std::optional<RunRequest> decode_run(std::span<const std::uint8_t> body) {
   request.cmdline = in.str();
   request.memory_limit_bytes = in.u64();
   request.input = in.bytes_copy();
+  const std::uint32_t files = in.u32();
+  // Each file takes at least 6 bytes: a count beyond what the body holds is malformed, not an allocation.
+  if (!in.ok() || files > body.size() / 6) return std::nullopt;
+  request.files.resize(files);
+  for (auto& file : request.files) {
+    file.path = in.str();
+    file.data = in.bytes_copy();
+  }
   if (!in.done()) return std::nullopt;
   return request;
 }

@@ -8,13 +8,14 @@
 //
 //   worker  → gateway   READY    u32 pid                               once, after start-up
 //   gateway → worker    RUN      str shared_object, str function, str user, u32 func_ptr, str cmdline,
-//                                u64 memory_limit_bytes, bytes input
+//                                u64 memory_limit_bytes, bytes input, u32 count, count × (str path, bytes data)
 //   worker  → gateway   HOST_CALL u8 HostCall, fields below            any number, each answered by REPLY
 //   gateway → worker    REPLY    u8 ok, then the fields below (ok = 1) or str error (ok = 0)
 //   worker  → gateway   RESULT   i32 return_value, u8 CallStatus, str error, bytes stdout, bytes stderr,
 //                                bytes output
 //
-// A REPLY with ok = 0 ends the call as Faasm ends it when a host call throws: the worker traps with that
+// RUN's files are INVOKE's seeded files: the worker writes them into its file system (file_system.h) before
+// the call starts, as a call on that host could have. A REPLY with ok = 0 ends the call as Faasm ends it when a host call throws: the worker traps with that
 // message and reports RESULT status Trapped. State keys travel as the function sees them; the slot namespaces
 // them with the call's user. After RESULT the worker waits for the next RUN; EOF on fd 3 makes it exit.
 // Everything that must not depend on a cooperating worker (time limit, crash) is the slot's job: it kills the
@@ -62,6 +63,9 @@ enum class HostCall : std::uint8_t {
   StateClearAppended = 23,   // str key → (nothing)
   StateLock = 24,            // str key, u8 exclusive → (nothing), sent once granted
   StateUnlock = 25,          // str key, u8 exclusive → u8 released
+  SharedFileRead = 30,       // str path (no faasm://) → u8 exists, bytes data
+  SharedFileWrite = 31,      // str path, bytes data → (nothing)
+  SharedFileDelete = 32,     // str path → (nothing)
 };
 
 struct Message {
@@ -78,6 +82,7 @@ struct RunRequest {
   std::string cmdline;
   std::uint64_t memory_limit_bytes = 0;
   std::vector<std::uint8_t> input;
+  std::vector<CallFile> files;
 };
 
 // RESULT's body.
