@@ -59,19 +59,19 @@ describe('shared files through the gateway', () => {
 
   it('what a function running here writes to a faasm:// file is uploaded to the gateway', async () => {
     await withClient({}, async (client) => {
-      assert.equal(await run(client, 'write faasm://wire/written.txt from the browser'), 'wrote 16');
-      assert.equal(text(await client.files.get('wire/written.txt')), 'from the browser');
+      assert.equal(await run(client, 'write faasm://wire-written.txt from the browser'), 'wrote 16');
+      assert.equal(text(await client.files.get('wire-written.txt')), 'from the browser');
     });
     await withClient({}, async (client) => {
-      assert.equal(await run(client, 'read faasm://wire/written.txt', { where: 'cluster' }), 'from the browser');
+      assert.equal(await run(client, 'read faasm://wire-written.txt', { where: 'cluster' }), 'from the browser');
     });
   });
 
   it('a write the gateway refuses to store fails the call, naming the file', async () => {
     await withClient({ role: 'invoke' }, async (client) => {
-      const result = await client.invoke('files', 'write faasm://wire/refused.txt nope');
+      const result = await client.invoke('files', 'write faasm://wire-refused.txt nope');
       assert.equal(result.returnValue, 1);
-      assert.match(result.error, /upload of faasm:\/\/wire\/refused\.txt failed: .*FILE_UPLOAD needs a token with role upload or admin/);
+      assert.match(result.error, /upload of faasm:\/\/wire-refused\.txt failed: .*FILE_UPLOAD needs a token with role upload or admin/);
     });
   });
 
