@@ -20,6 +20,7 @@ import { returnedMessage, runInvocation } from './invocation.js';
 import { BrowserGlobalTier } from './state/global-tier.js';
 import { LocalTier } from './state/local-tier.js';
 import { RemoteGlobalTier } from './state/remote-tier.js';
+import { RemoteSharedFiles } from './transport/remote-shared-files.js';
 import { chooseSuspension, variantFor } from './suspension.js';
 import { connectionOptions } from './transport/connection.js';
 import { TYPE } from './transport/codec.js';
@@ -158,15 +159,17 @@ export class Client extends EventTarget {
   /**
    * Use connect(). With a `connection` (transport/connection.js) the client works with that gateway;
    * `globalTier` replaces the global tier with any GlobalTier (state/global-tier.d.ts), e.g. an instrumented
-   * one in tests; `sharedFiles` the store of shared files with any SharedFileStore (files/shared-store.d.ts).
+   * one in tests; `sharedFiles` the store of shared files with any SharedFileStore (files/shared-store.d.ts):
+   * by default the browser-local one, or the gateway's (transport/remote-shared-files.js) when connected.
    */
-  constructor(options, { connection = null, globalTier, sharedFiles = new BrowserSharedFiles() } = {}) {
+  constructor(options, { connection = null, globalTier, sharedFiles } = {}) {
     super();
     const { user, functions, suspension, stdout, confFlags, where, chain } = connectOptions(options, connection?.url);
     this.#connection = connection;
     this.#where = where;
     this.#chain = chain;
     globalTier ??= connection === null ? new BrowserGlobalTier() : new RemoteGlobalTier(connection, user);
+    sharedFiles ??= connection === null ? new BrowserSharedFiles() : new RemoteSharedFiles(connection);
     connection?.addEventListener('connection', ({ detail }) => dispatchLater(this, 'connection', detail));
     this.#suspension = chooseSuspension(suspension);
     this.#loader = new FunctionLoader(functions);
@@ -243,13 +246,13 @@ export class Client extends EventTarget {
       cmdline, timeoutMs, suspension: requested, where = this.#where, chain = this.#chain, files,
     } = invokeOptions(options);
     if (where === 'cluster' || chain === 'cluster') this.#needConnection(`invoke('${name}') in the cluster`);
-    if (where === 'cluster' && files.length > 0) {
-      throw new TypeError(`invoke('${name}'): options.files cannot yet be sent with a call in the cluster`);
-    }
-    this.#seed(files, name);
+    // A call in the cluster takes its files in INVOKE (the host that runs it seeds them); a browser call's
+    // go into this host's runtime root.
+    if (where === 'browser') this.#seed(files, name);
     const suspension = requested === undefined ? this.#suspension : chooseSuspension(requested, 'invoke options.suspension');
     const root = this.#start({
       name, entry: { kind: 'start' }, input: inputBytes(input), cmdline, suspension, where, chain, timeoutMs,
+      files: where === 'cluster' ? files : [],
     }, null);
     this.#roots.add(root);
     let timer;
@@ -326,12 +329,13 @@ export class Client extends EventTarget {
 
   // A call in the gateway's cluster: INVOKE, then its RESULT in the shape of a browser result; the trace of
   // what it chained in the cluster comes from the gateway.
-  async #runInCluster(record, { name, entry, input, cmdline, timeoutMs }) {
+  async #runInCluster(record, { name, entry, input, cmdline, timeoutMs, files = [] }) {
     const progress = (phase) => dispatchLater(this, 'progress', { id: record.id, function: name, phase, where: 'cluster' });
     progress('sent');
     const fields = {
       function: name, funcPtr: entry.kind === 'pointer' ? entry.index : 0, cmdline, input,
       timeoutMs: timeoutMs === undefined ? 0 : Math.min(Math.ceil(timeoutMs), 0xFFFFFFFF),
+      files: files.map(([path, data]) => ({ path, data })),
     };
     const label = entry.kind === 'pointer' ? `call ${record.id} (${name}, function pointer ${entry.index})` : `call ${record.id} (${name})`;
     let result;
@@ -371,8 +375,14 @@ export class Client extends EventTarget {
       loaded: fn, suspension, entry, input, cmdline, stdout: this.#stdout,
       services: this.#services(record, fn, { cmdline, suspension, progress, chain }),
     });
-    // Calls that were chained and never awaited still belong to this call's result.
+    // Calls that were chained and never awaited still belong to this call's result, and so do the uploads
+    // of the shared files it wrote: one that failed fails the call, as a failed upload in a write does on Faasm.
     await Promise.all(record.children.map((child) => child.finished));
+    const failedUploads = await this.#sharedFiles.settle();
+    if (failedUploads.length > 0) {
+      result.returnValue = 1;
+      result.error = `${name}: ${failedUploads.map((error) => error.message).join('; ')}`;
+    }
     record.trace.durationMs = timestamp() - record.trace.startedAt;
     record.trace.returnValue = result.returnValue;
     record.trace.error = result.error;

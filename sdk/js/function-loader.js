@@ -11,6 +11,7 @@
 // the exports every Faasm function has, and imports the host can satisfy.
 import { FunctionNotFound, LoadError } from './errors.js';
 import { BLOCKING_IMPORTS, HOST_IMPORTS } from './host/index.js';
+import { MAY_SUSPEND as WASI_MAY_SUSPEND } from './wasi/wasi.js';
 import { PREVIEW1_FUNCTIONS } from './wasi/defs.js';
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -92,7 +93,7 @@ function checkInterface(module, where) {
  * @property {'plain' | 'async'} variant
  * @property {WebAssembly.Module} module
  * @property {object | null} manifest NAME.manifest.json, when there is one
- * @property {string[]} blockingImports env imports of the module that may suspend
+ * @property {string[]} blockingImports imports of the module that may suspend, by field name (env's and WASI's)
  */
 
 export class FunctionLoader {
@@ -147,9 +148,11 @@ export class FunctionLoader {
       if (result.status === 'rejected') throw result.reason;
     }
     const [module, manifest] = [moduleResult.value, manifestResult.value];
+    // Blocking imports are named by field (tools/asyncify/faasm_abi.h): env's __faasm_* ones and WASI's.
     const imported = new Set(WebAssembly.Module.imports(module)
-      .filter((entry) => entry.module === 'env').map((entry) => entry.name));
-    const blockingImports = (manifest?.blockingImports ?? BLOCKING_IMPORTS).filter((entry) => imported.has(entry));
+      .filter((entry) => entry.module === 'env' || entry.module === 'wasi_snapshot_preview1').map((entry) => entry.name));
+    const blockingImports = (manifest?.blockingImports ?? [...BLOCKING_IMPORTS, ...WASI_MAY_SUSPEND])
+      .filter((entry) => imported.has(entry));
     return { name, variant, module, manifest, blockingImports };
   }
 

@@ -6,7 +6,7 @@
 // running instance) escape as exceptions.
 import { rootPath } from './files/runtime-root.js';
 import { ProcExit } from './wasi/errors.js';
-import { Wasi, faasmArgs } from './wasi/wasi.js';
+import { MAY_SUSPEND, Wasi, faasmArgs } from './wasi/wasi.js';
 import { ReentrantCall } from './errors.js';
 import { HostFault } from './host/faults.js';
 import { createHostImports } from './host/index.js';
@@ -68,6 +68,8 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
     fs: runtimeRoot,
     preopens: ['/', '.'],
     sharedFiles,
+    // Opening a faasm:// file may wait for the client's store (a gateway's): it may when the binary lets it.
+    suspending: loaded.blockingImports.filter((name) => MAY_SUSPEND.includes(name)),
     openFlags: 'faasm',
     onStdout: toConsole ? (line) => console.log(prefix, line) : undefined,
     onStderr: toConsole ? (line) => console.error(prefix, line) : undefined,

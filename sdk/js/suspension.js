@@ -63,28 +63,36 @@ class Runner {
   }
 }
 
+// The modules whose imports may block (tools/asyncify/faasm_abi.h names them by field, unique across both).
+const BLOCKING_MODULES = Object.freeze(['env', 'wasi_snapshot_preview1']);
+
 /**
- * Instantiates module so that the imports named in blockingImports (env names) may suspend.
+ * Instantiates module so that the imports named in blockingImports (field names of env and
+ * wasi_snapshot_preview1 imports) may suspend.
  * @returns {Promise<Runner>}
  */
 export async function instantiate(suspension, module, imports, blockingImports) {
   const blocking = new Set(blockingImports);
   if (suspension === 'asyncify') {
     const instance = await instantiateAsyncified(module, imports, {
-      suspending: (moduleName, name) => moduleName === 'env' && blocking.has(name),
+      suspending: (moduleName, name) => BLOCKING_MODULES.includes(moduleName) && blocking.has(name),
     });
     const driver = instance.asyncify;
     return new Runner(driver.rawExports, (fn, label) => driver.wrap(fn, label));
   }
-  const env = { ...imports.env };
-  for (const name of blocking) {
-    const fn = env[name];
-    if (typeof fn !== 'function') continue;
-    env[name] = new WebAssembly.Suspending((...args) => {
-      const result = fn(...args);
-      return isThenable(result) ? Promise.resolve(result).then(resumedValue) : result;
-    });
+  const suspendingImports = { ...imports };
+  for (const moduleName of BLOCKING_MODULES) {
+    const wrapped = { ...imports[moduleName] };
+    for (const name of blocking) {
+      const fn = wrapped[name];
+      if (typeof fn !== 'function') continue;
+      wrapped[name] = new WebAssembly.Suspending((...args) => {
+        const result = fn(...args);
+        return isThenable(result) ? Promise.resolve(result).then(resumedValue) : result;
+      });
+    }
+    suspendingImports[moduleName] = wrapped;
   }
-  const instance = await WebAssembly.instantiate(module, { ...imports, env });
+  const instance = await WebAssembly.instantiate(module, suspendingImports);
   return new Runner(instance.exports, (fn) => WebAssembly.promising(fn));
 }

@@ -23,32 +23,41 @@ inline constexpr std::string_view kMemoryExport = "memory";
 // a function chained by pointer.
 inline constexpr std::string_view kTableExport = "__indirect_function_table";
 
-// The Faasm imports that may wait on the network in a browser, so must be able to unwind to the event
-// loop. This is the one authoritative list (include/faasmjs/detail/host_abi.h points here). Chaining
-// (__faasm_chain_name/_ptr) is deliberately absent: it returns a call id at once so that fork-join overlaps.
-inline constexpr std::array<std::string_view, 17> kBlockingImports = {
-    "__faasm_await_call",
-    "__faasm_await_call_output",
-    "__faasm_read_state",
-    "__faasm_read_state_ptr",
-    "__faasm_read_state_offset",
-    "__faasm_read_state_offset_ptr",
-    "__faasm_pull_state",
-    "__faasm_push_state",
-    "__faasm_push_state_partial",
-    "__faasm_push_state_partial_mask",
-    "__faasm_append_state",
-    "__faasm_read_appended_state",
-    "__faasm_clear_appended_state",
-    "__faasm_lock_state_read",
-    "__faasm_unlock_state_read",
-    "__faasm_lock_state_write",
-    "__faasm_unlock_state_write",
+// The imports that may wait on the network in a browser, so must be able to unwind to the event loop. This
+// is the one authoritative list (include/faasmjs/detail/host_abi.h points here; the browser runtime's copies
+// are checked against it by tests/js/runtime/host.test.mjs). Chaining (__faasm_chain_name/_ptr) is
+// deliberately absent: it returns a call id at once so that fork-join overlaps. WASI's path_open and
+// path_filestat_get are in it because opening a `faasm://` shared file first pulls it from the cluster
+// (sdk/js/wasi/shared-files.js), as Faasm's syncSharedFile does.
+struct ImportName {
+  std::string_view module;
+  std::string_view field;
 };
+inline constexpr std::array<ImportName, 19> kBlockingImports = {{
+    {kHostModule, "__faasm_await_call"},
+    {kHostModule, "__faasm_await_call_output"},
+    {kHostModule, "__faasm_read_state"},
+    {kHostModule, "__faasm_read_state_ptr"},
+    {kHostModule, "__faasm_read_state_offset"},
+    {kHostModule, "__faasm_read_state_offset_ptr"},
+    {kHostModule, "__faasm_pull_state"},
+    {kHostModule, "__faasm_push_state"},
+    {kHostModule, "__faasm_push_state_partial"},
+    {kHostModule, "__faasm_push_state_partial_mask"},
+    {kHostModule, "__faasm_append_state"},
+    {kHostModule, "__faasm_read_appended_state"},
+    {kHostModule, "__faasm_clear_appended_state"},
+    {kHostModule, "__faasm_lock_state_read"},
+    {kHostModule, "__faasm_unlock_state_read"},
+    {kHostModule, "__faasm_lock_state_write"},
+    {kHostModule, "__faasm_unlock_state_write"},
+    {kWasiModule, "path_open"},
+    {kWasiModule, "path_filestat_get"},
+}};
 
 inline bool isBlockingImport(std::string_view module, std::string_view field) {
-  return module == kHostModule &&
-         std::find(kBlockingImports.begin(), kBlockingImports.end(), field) != kBlockingImports.end();
+  return std::any_of(kBlockingImports.begin(), kBlockingImports.end(),
+                     [&](const ImportName& name) { return name.module == module && name.field == field; });
 }
 
 // Binaryen's Asyncify (version 108) contract.

@@ -50,9 +50,9 @@ Result<FaasmFunction> inspectFaasmFunction(const wabt::Module& module, const std
     }
     if (isFunction && import->module_name == kHostModule && import->field_name.starts_with(kFaasmImportPrefix)) {
       function.faasmImports.push_back(import->field_name);
-      if (isBlockingImport(import->module_name, import->field_name)) {
-        function.blockingImports.push_back({functionIndex, import->field_name});
-      }
+    }
+    if (isFunction && isBlockingImport(import->module_name, import->field_name)) {
+      function.blockingImports.push_back({functionIndex, import->field_name});
     }
     if (isFunction) ++functionIndex;
   }

@@ -3,16 +3,18 @@
 // Opening one first makes sure the host has it (the embedder's SharedFiles: a local copy pulled from the
 // cluster once per host, or the answer that there is none), then opens the local copy. A missing file is
 // ENOENT when opened to read; opened to write, the host forgets that it was missing and the open goes on in
-// the local copies, creating the file there (and only there: it is not uploaded).
+// the local copies, creating the file there. As Faasm's FileDescriptor::write, every write through a
+// descriptor opened for writing tells the embedder (written), which uploads the whole file.
 //
 // The embedder provides (files/host-shared-files.js is the runtime's):
 //   fs                 a MemoryFileSystem holding the local copies
 //   localPath(path)    the absolute path in fs of shared file `path` (the part after `faasm://`)
 //   sync(path)         SUCCESS or NOENT, or a Promise of it while the file is fetched
 //   forget(path)       drops what sync found
+//   written(path)      the local copy of path was written (the embedder uploads it)
 import { ERRNO, OFLAGS, RIGHTS } from './defs.js';
 import { WasiError } from './errors.js';
-import { openAt, statAt } from './fs.js';
+import { OpenFile, openAt, statAt } from './fs.js';
 import { then } from '../sync-or-async.js';
 
 export const SHARED_PREFIX = 'faasm://';
@@ -42,7 +44,9 @@ export class SharedFileOpener {
         if (!writing) throw new WasiError(errno, path);
         this.#files.forget(shared);
       }
-      return openAt(this.#files.fs.root, this.#relative(shared), oflags, rightsBase, rightsInheriting, fdflags);
+      const opened = openAt(this.#files.fs.root, this.#relative(shared), oflags, rightsBase, rightsInheriting, fdflags);
+      if (!writing || !(opened instanceof OpenFile)) return opened;
+      return new WrittenSharedFile(opened, () => this.#files.written(shared));
     });
   }
 
@@ -57,5 +61,21 @@ export class SharedFileOpener {
 
   #relative(shared) {
     return this.#files.localPath(shared).slice(1) || '.';
+  }
+}
+
+// A shared file's local copy opened for writing: each write (write goes through pwrite) is reported.
+class WrittenSharedFile extends OpenFile {
+  #written;
+
+  constructor(opened, written) {
+    super(opened.file, { rightsBase: opened.rightsBase, flags: opened.flags });
+    this.#written = written;
+  }
+
+  pwrite(buffers, offset) {
+    const count = super.pwrite(buffers, offset);
+    this.#written();
+    return count;
   }
 }

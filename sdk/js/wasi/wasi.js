@@ -48,8 +48,9 @@ const UNSUPPORTED = Object.freeze([
 ]);
 
 const FIRST_PREOPEN_FD = 3;
-// The calls that may have to wait for a shared file (the embedder decides whether they may suspend).
-const MAY_SUSPEND = Object.freeze(['path_open', 'path_filestat_get']);
+// The calls that may have to wait for a shared file (the embedder decides whether they may suspend); the
+// WASI part of tools/asyncify/faasm_abi.h's kBlockingImports (tests/js/runtime/host.test.mjs checks it).
+export const MAY_SUSPEND = Object.freeze(['path_open', 'path_filestat_get']);
 const MAX_OPEN_FDS = 1024;
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues fills at most this many bytes per call
 const NS_PER_MS = 1_000_000;

@@ -86,23 +86,25 @@ for (const { label, dir } of wasmDirs) {
       assert.equal(await run(client, 'read faasm://late.txt'), 'in time');
     });
 
-    it('writing is local (and, as on Faasm, fopen "w" does not truncate): the store keeps the upload', async () => {
+    it('a write is uploaded whole, as Faasm does (and fopen "w" does not truncate); a host that has its copy keeps it', async () => {
       const store = new BrowserSharedFiles();
       const host = new Client(options, { sharedFiles: store });
+      const otherHost = new Client(options, { sharedFiles: store });
       await host.files.upload('doc.txt', 'global');
+      assert.equal(await run(otherHost, 'read faasm://doc.txt'), 'global');
       assert.equal(await run(host, 'read faasm://doc.txt'), 'global');
       assert.equal(await run(host, 'write faasm://doc.txt local'), 'wrote 5');
       assert.equal(await run(host, 'read faasm://doc.txt'), 'locall');
-      assert.deepEqual(await host.files.get('doc.txt'), new TextEncoder().encode('global'));
-      const otherHost = new Client(options, { sharedFiles: store });
+      assert.deepEqual(await host.files.get('doc.txt'), new TextEncoder().encode('locall'));
       assert.equal(await run(otherHost, 'read faasm://doc.txt'), 'global');
+      assert.equal(await run(new Client(options, { sharedFiles: store }), 'read faasm://doc.txt'), 'locall');
     });
 
     it('writing a shared file that does not exist creates the local copy', async () => {
       const client = await connect(undefined, options);
       assert.equal(await run(client, 'write faasm://new.txt made here'), 'wrote 9');
       assert.equal(await run(client, 'read faasm://new.txt'), 'made here');
-      assert.equal(await client.files.get('new.txt'), null);
+      assert.equal(new TextDecoder().decode(await client.files.get('new.txt')), 'made here');
     });
 
     it('client.files refuses bad paths and contents', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { resumedValue } from '../../../sdk/js/asyncify.js';
 import { HostFault } from '../../../sdk/js/host/faults.js';
 import { BLOCKING_IMPORTS, HOST_IMPORTS, createHostImports } from '../../../sdk/js/host/index.js';
+import { MAY_SUSPEND as WASI_MAY_SUSPEND } from '../../../sdk/js/wasi/wasi.js';
 import { LocalTier } from '../../../sdk/js/state/local-tier.js';
 import { RecordingTier } from './tiers.mjs';
 
@@ -77,7 +78,9 @@ describe('host imports', () => {
     assert.ok(declared.length > 20);
     assert.deepEqual(HOST_IMPORTS.filter((name) => name.startsWith('__faasm_')).sort(), declared.sort());
     const closedSet = fs.readFileSync(new URL('../../../tools/asyncify/faasm_abi.h', import.meta.url), 'utf8');
-    assert.deepEqual([...BLOCKING_IMPORTS].sort(), [...closedSet.matchAll(/^\s+"(__faasm_\w+)",$/gm)].map((m) => m[1]).sort());
+    const closed = (module) => [...closedSet.matchAll(new RegExp(`^\\s+\\{${module}, "(\\w+)"\\},$`, 'gm'))].map((m) => m[1]).sort();
+    assert.deepEqual([...BLOCKING_IMPORTS].sort(), closed('kHostModule'));
+    assert.deepEqual([...WASI_MAY_SUSPEND].sort(), closed('kWasiModule'));
   });
 });
 
