@@ -75,8 +75,8 @@ export function logOf(steps, where) {
 export function expectedCall(testCase, index, host) {
   const call = testCase.calls[index];
   const where = `${testCase.name}, call ${index + 1}`;
-  const expected = call.fault !== undefined
-    ? { returnValue: 1, fault: call.fault }
+  const expected = call.fault !== undefined ? { returnValue: 1, fault: call.fault }
+    : call.error !== undefined ? { returnValue: call.returnValue ?? 1, error: new RegExp(call.error) }
     : { returnValue: call.returnValue ?? 0,
         output: call.output !== undefined ? bytesOf(call.output, where) : encoder.encode(logOf(call.steps, where)) };
   const override = testCase.differs?.[host]?.calls?.[index];

@@ -2,7 +2,11 @@
 //
 //   const host = await openHost(name, settings);
 //   const calls = await host.newCase();        // a fresh host state: no values, logs, locks or local copies
-//   await calls.invoke(functionName, inputBytes) → { returnValue, output, stdout, stderr, fault, error }
+//   await calls.invoke(functionName, inputBytes, { globalRefuses, ...invokeOptions })
+//     → { returnValue, output, stdout, stderr, fault, error }
+//
+// `globalRefuses` names a global-tier operation that fails during the call; a host that cannot arrange that is
+// asked only by cases that mark it unsupported, and throws if asked.
 //   await calls.close(); await host.close();
 //
 // `fault` is the "call: message" of the host fault that ended the call (null if none), read from the host's
@@ -19,8 +23,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { connect } from '../../../sdk/js/index.js';
+import { Client } from '../../../sdk/js/client.js';
+import { BrowserGlobalTier } from '../../../sdk/js/state/global-tier.js';
 import { startGateway } from '../../../tools/demo/gateway.mjs';
 import { WebSocket } from '../../js/transport/support.mjs';
+import { RefusingTier } from './refusing-tier.js';
 
 const decoder = new TextDecoder();
 
@@ -57,9 +64,17 @@ function nodeHost({ functionDirs }) {
   }
   return {
     async newCase() {
-      const client = await connect(undefined, { functions, suspension: 'asyncify', user: freshUser() });
+      const globalTier = new RefusingTier(new BrowserGlobalTier());
+      const client = new Client({ functions, suspension: 'asyncify', user: freshUser() }, { globalTier });
       return {
-        invoke: async (name, input, options = {}) => answerOf(await client.invoke(name, input, options)),
+        async invoke(name, input, { globalRefuses = null, ...options } = {}) {
+          globalTier.refusing = globalRefuses;
+          try {
+            return answerOf(await client.invoke(name, input, options));
+          } finally {
+            globalTier.refusing = null;
+          }
+        },
         close: () => client.close(),
       };
     },
@@ -75,7 +90,10 @@ async function gatewayHost({ functionDirs, args = [] }, where) {
       const user = freshUser();
       const client = await connect(gateway.wsUrl, { token: gateway.token(user), suspension: 'asyncify', webSocket: WebSocket, where });
       return {
-        invoke: async (name, input, options = {}) => answerOf(await client.invoke(name, input, options)),
+        async invoke(name, input, { globalRefuses = null, ...options } = {}) {
+          if (globalRefuses !== null) throw new Error(`the ${where} host cannot make its global tier refuse ${globalRefuses}`);
+          return answerOf(await client.invoke(name, input, options));
+        },
         close: () => client.close(),
       };
     },
@@ -99,7 +117,8 @@ function nativeHost({ nativeDriver }) {
     async newCase() {
       child.stdin.write('\n');
       return {
-        async invoke(name, input) {
+        async invoke(name, input, { globalRefuses = null } = {}) {
+          if (globalRefuses !== null) throw new Error(`the native host cannot make its global tier refuse ${globalRefuses}`);
           if (name !== 'conformance_driver') throw new Error(`the native host runs only the driver, not ${name}`);
           const [returnValue, output, fault] = (await ask(Buffer.from(input).toString('hex'))).split(' ');
           const faultText = fault === '-' ? null : decoder.decode(unhex(fault));

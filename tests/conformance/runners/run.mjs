@@ -46,7 +46,7 @@ async function runCase(opened, testCase) {
   try {
     for (let i = 0; i < testCase.calls.length; i += 1) {
       const input = scriptOf(testCase.calls[i].steps, `${testCase.id}, call ${i + 1}`);
-      const observed = await calls.invoke('conformance_driver', input);
+      const observed = await calls.invoke('conformance_driver', input, { globalRefuses: testCase.calls[i].globalRefuses });
       const problem = mismatch(expectedCall(testCase, i, host), observed);
       if (problem !== null) return `call ${i + 1}: ${problem}`;
     }

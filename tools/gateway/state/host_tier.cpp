@@ -125,8 +125,8 @@ class LocalTier final : public HostTier {
     // A full push sends what this host knows: bytes it pulled or wrote. The rest keep their global value.
     Bytes sent(v.size);
     for (std::uint32_t i = 0; i < v.size; ++i) sent[i] = v.pulled_mask[i] | v.dirty_mask[i];
-    // Nothing can write the key while its mutex is held, so unlike the browser's tier the dirty marks stay
-    // until the store took the value: a push that failed can be repeated.
+    // Nothing can write the key while its mutex is held, so the dirty marks simply stay until the store took
+    // the value: a push that failed is sent again by the next (the browser's tier restores them instead).
     if (auto pushed = global_.push(key, v.size, ranges_of(v, sent)); !pushed) return pushed;
     v.clear_dirty();
     return {};
