@@ -156,7 +156,7 @@ TEST_SUITE("native_host") {
         __faasm_lock_state_write("k");
         CHECK_THROWS_AS(__faasm_lock_state_read("k"), HostFault);
         __faasm_unlock_state_write("k");
-        CHECK_THROWS_WITH_AS(__faasm_unlock_state_write("k"), "unlock_state_write: state key 'k' is not write-locked on this host",
+        CHECK_THROWS_WITH_AS(__faasm_unlock_state_write("k"), "unlock_state_write: state key 'k' is not write-locked by this host",
                              HostFault);
         CHECK_THROWS_AS(__faasm_unlock_state_read("never"), HostFault);
     }

@@ -390,10 +390,11 @@ describe('runtime imports', () => {
     assert.equal(host.env.__faasm_conf_flag(host.string(KEY, 'PYTHON_PRELOAD')), 0);
   });
 
-  it('backtrace and host_interface_test are no-ops', () => {
+  it('backtrace is a no-op; host_interface_test fails the call, as Faasm\'s does', () => {
     const host = new Host();
     assert.equal(host.env.__faasm_backtrace(5), undefined);
-    assert.equal(host.env.__faasm_host_interface_test(1), undefined);
+    assert.throws(() => host.env.__faasm_host_interface_test(1), faults(/^host_interface_test: the host threw FunctionMigratedException/));
+    assert.throws(() => host.env.__faasm_host_interface_test(0), faults(/^host_interface_test: unrecognised host interface test 0$/));
   });
 
   it('the C++ exception imports trap with a clear message', () => {
