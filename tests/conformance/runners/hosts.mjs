@@ -20,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { connect } from '../../../sdk/js/index.js';
@@ -141,6 +142,32 @@ function faasmArgs(envFile) {
   return ['--faasm', `planner=${cluster.FAASM_PLANNER_URL},upload=${cluster.FAASM_UPLOAD_URL}`];
 }
 
+// Faasm runs conformance_driver_wamr as conformance_driver (driver/conformance_driver.c says why): a folder of
+// links with that name, beside the links to everything else.
+function wamrFunctionDirs(functionDirs) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-conformance-wamr-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const from of functionDirs) {
+    for (const file of fs.readdirSync(from)) {
+      const match = /^conformance_driver_wamr(\..*)$/.exec(file);
+      if (match) fs.symlinkSync(path.join(from, file), path.join(dir, `conformance_driver${match[1]}`));
+    }
+  }
+  return [...functionDirs.map((from) => filteredLinks(from, dir)), dir];
+}
+
+// The functions of `from` other than the drivers, as links in a folder of their own.
+function filteredLinks(from, beside) {
+  const dir = `${beside}-others`;
+  fs.mkdirSync(dir, { recursive: true });
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const file of fs.readdirSync(from)) {
+    if (/^conformance_driver/.test(file) || !/\.(wasm|json)$/.test(file)) continue;
+    fs.symlinkSync(path.join(from, file), path.join(dir, file));
+  }
+  return dir;
+}
+
 /**
  * @param {string} name one of cases.mjs HOSTS
  * @param {{ functionDirs: string[], nativeDriver?: string, faasmEnv?: string }} settings
@@ -150,7 +177,8 @@ export async function openHost(name, settings) {
     case 'node': return nodeHost(settings);
     case 'native': return nativeHost(settings);
     case 'worker': return gatewayHost(settings, 'cluster');
-    case 'faasm': return gatewayHost({ ...settings, args: faasmArgs(settings.faasmEnv) }, 'cluster');
+    case 'faasm': return gatewayHost({ ...settings, functionDirs: wamrFunctionDirs(settings.functionDirs),
+      args: faasmArgs(settings.faasmEnv) }, 'cluster');
     case 'chromium-jspi': case 'chromium-asyncify': {
       const { chromiumHost } = await import('./browser.mjs');
       return chromiumHost(settings, name.slice('chromium-'.length));

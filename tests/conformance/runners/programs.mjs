@@ -8,7 +8,7 @@ import { CONFORMANCE_DIR, HOSTS, bytesOf } from './cases.mjs';
 const SOURCES = path.join(CONFORMANCE_DIR, 'programs');
 const decoder = new TextDecoder();
 
-/** Every program with an expect file, and its built binary in `builtDir` (the sub-build's programs/). */
+/** Every program with an expect file, and its built binary in `builtDir` (the sub-build's tests/conformance). */
 export function loadPrograms(builtDir) {
   if (!fs.existsSync(SOURCES)) return [];
   const programs = [];

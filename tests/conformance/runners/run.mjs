@@ -101,7 +101,7 @@ for (const { label, dir } of builds) {
         report(id, `threw ${error.stack}`);
       }
     }
-    if (host !== 'native') await runPrograms(opened, label, path.join(dir, 'tests', 'conformance', 'programs'));
+    if (host !== 'native') await runPrograms(opened, label, path.join(dir, 'tests', 'conformance'));
   } finally {
     await opened.close();
   }
