@@ -181,7 +181,11 @@ export async function openHost(name, settings) {
       args: faasmArgs(settings.faasmEnv) }, 'cluster');
     case 'chromium-jspi': case 'chromium-asyncify': {
       const { chromiumHost } = await import('./browser.mjs');
-      return chromiumHost(settings, name.slice('chromium-'.length));
+      const host = await chromiumHost(settings, name.slice('chromium-'.length));
+      return { ...host, async newCase() {
+        const calls = await host.newCase();
+        return { ...calls, invoke: async (...args) => answerOf(await calls.invoke(...args)) };
+      } };
     }
     default: throw new Error(`unknown host '${name}'`);
   }
