@@ -22,6 +22,9 @@
  */
 #include "faasmjs/detail/host_abi.h"
 
+#if defined(__wasm__)
+#include <wasi/api.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +136,63 @@ static void log_buffer(unsigned char* buffer, long length) { log_bytes(buffer, l
 
 static unsigned char* buffer_of(long length) { return calloc(length > 0 ? (size_t)length : 1, 1); }
 
+#if defined(__wasm__)
+/* A WASI preview1 call made directly (wasi/api.h), so that the errno is the host's own, not libc's reading of
+ * it; returns the errno, or -1 for a name or argument count the driver does not know. The native host has
+ * no WASI layer (natively the build machine's libc answers), so WASI rows are wasm hosts' only. Emscripten
+ * 3.1.6 refuses to link a binary importing fd_tell, fd_filestat_get, fd_prestat_get or random_get (its
+ * JavaScript library lacks them), so its driver leaves them out and their rows say so. */
+static long wasi_call(const char* name, const struct Arg* a, int count) {
+    unsigned char buffer[64];
+    if (strcmp(name, "fd_close") == 0 && count == 1) return __wasi_fd_close((__wasi_fd_t)a[0].number);
+    if (strcmp(name, "fd_read") == 0 && count == 2) {
+        __wasi_iovec_t iov = {buffer, (size_t)a[1].number < sizeof buffer ? (size_t)a[1].number : sizeof buffer};
+        __wasi_size_t got = 0;
+        return __wasi_fd_read((__wasi_fd_t)a[0].number, &iov, 1, &got);
+    }
+    if (strcmp(name, "fd_write") == 0 && count == 2) {
+        __wasi_ciovec_t iov = {a[1].bytes, a[1].length};
+        __wasi_size_t written = 0;
+        return __wasi_fd_write((__wasi_fd_t)a[0].number, &iov, 1, &written);
+    }
+    if (strcmp(name, "fd_seek") == 0 && count == 3) {
+        __wasi_filesize_t at = 0;
+        return __wasi_fd_seek((__wasi_fd_t)a[0].number, a[1].number, (__wasi_whence_t)a[2].number, &at);
+    }
+#if !defined(__EMSCRIPTEN__)
+    if (strcmp(name, "fd_tell") == 0 && count == 1) {
+        __wasi_filesize_t at = 0;
+        return __wasi_fd_tell((__wasi_fd_t)a[0].number, &at);
+    }
+#endif
+    if (strcmp(name, "fd_fdstat_get") == 0 && count == 1) {
+        __wasi_fdstat_t stat;
+        return __wasi_fd_fdstat_get((__wasi_fd_t)a[0].number, &stat);
+    }
+#if !defined(__EMSCRIPTEN__)
+    if (strcmp(name, "fd_filestat_get") == 0 && count == 1) {
+        __wasi_filestat_t stat;
+        return __wasi_fd_filestat_get((__wasi_fd_t)a[0].number, &stat);
+    }
+    if (strcmp(name, "fd_prestat_get") == 0 && count == 1) {
+        __wasi_prestat_t prestat;
+        return __wasi_fd_prestat_get((__wasi_fd_t)a[0].number, &prestat);
+    }
+#endif
+    if (strcmp(name, "fd_sync") == 0 && count == 1) return __wasi_fd_sync((__wasi_fd_t)a[0].number);
+    if (strcmp(name, "clock_time_get") == 0 && count == 1) {
+        __wasi_timestamp_t now = 0;
+        return __wasi_clock_time_get((__wasi_clockid_t)a[0].number, 1, &now);
+    }
+#if !defined(__EMSCRIPTEN__)
+    if (strcmp(name, "random_get") == 0 && count == 1) {
+        return __wasi_random_get(buffer, (size_t)a[0].number < sizeof buffer ? (size_t)a[0].number : sizeof buffer);
+    }
+#endif
+    return -1;
+}
+#endif
+
 /* Runs one step; returns -1 to go on, or the call's return value to stop with. */
 static int run_step(char* line) {
     char* copy = strdup(line);
@@ -223,6 +283,13 @@ static int run_step(char* line) {
         NEEDS(1);
         __faasm_host_interface_test((int)a[0].number);
         log_text_z("ok");
+#if defined(__wasm__)
+    } else if (strcmp(verb, "wasi") == 0) {
+        if (count < 1) return fail_script(copy, "wasi needs a call name");
+        long errno_value = wasi_call((const char*)a[0].bytes, a + 1, count - 1);
+        if (errno_value < 0) return fail_script(copy, "unknown or malformed wasi call");
+        log_return(errno_value);
+#endif
 #ifndef FAASMJS_CONFORMANCE_WAMR_ONLY
     /* The calls Faasm's WAVM backend has and its WAMR backend lacks (../shared/faasm/README.md): the driver
      * built for Faasm (conformance_driver_wamr) leaves them out, as a binary importing them cannot run there. */

@@ -88,13 +88,26 @@ export function expectedCall(testCase, index, host) {
   return changed;
 }
 
-/** Every case of cases/*.json, each with its area (the file's name). */
+// A WASI errno row [call, args, errno] as a case of one step (the driver's `wasi` verb); the file's
+// "unsupported" holds for every row, its "unsupportedBuild" for the rows of the calls it lists.
+function rowCase([call, args, errno], file) {
+  const unsupportedBuild = Object.fromEntries(Object.entries(file.unsupportedBuild ?? {})
+    .filter(([, { calls }]) => calls.includes(call)).map(([build, { why }]) => [build, why]));
+  return {
+    name: `${call}(${args.map((arg) => JSON.stringify(arg)).join(', ')}) answers errno ${errno}`,
+    calls: [{ steps: [['wasi', call, ...args, { r: errno }]] }],
+    unsupported: file.unsupported,
+    unsupportedBuild,
+  };
+}
+
+/** Every case of cases/*.json (a file of "cases", or of WASI "rows"), each with its area (the file's name). */
 export function loadCases(dir = path.join(CONFORMANCE_DIR, 'cases')) {
   const cases = [];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const area = path.basename(file, '.json');
     const data = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    for (const testCase of data.cases) {
+    for (const testCase of data.cases ?? data.rows.map((row) => rowCase(row, data))) {
       const where = `${file}: ${testCase.name}`;
       for (const host of Object.keys({ ...testCase.unsupported, ...testCase.differs })) {
         if (!HOSTS.includes(host)) throw new Error(`${where}: unknown host '${host}' (hosts: ${HOSTS.join(', ')})`);

@@ -90,9 +90,10 @@ for (const { label, dir } of builds) {
   try {
     for (const testCase of cases) {
       const id = `${testCase.id} (${label})`;
-      if (testCase.unsupported?.[host] !== undefined) {
+      const unsupported = testCase.unsupported?.[host] ?? testCase.unsupportedBuild?.[label];
+      if (unsupported !== undefined) {
         counts.unsupported += 1;
-        console.log(`UNSUPPORTED ${id}: ${testCase.unsupported[host]}`);
+        console.log(`UNSUPPORTED ${id}: ${unsupported}`);
         continue;
       }
       try {
