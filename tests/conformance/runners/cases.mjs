@@ -88,16 +88,29 @@ export function expectedCall(testCase, index, host) {
   return changed;
 }
 
-// A WASI errno row [call, args, errno] as a case of one step (the driver's `wasi` verb); the file's
-// "unsupported" holds for every row, its "unsupportedBuild" for the rows of the calls it lists.
+// A WASI errno row [call, args, errno] as a case of one step (the driver's `wasi` verb). The file's
+// "unsupported" holds for every row; each of its "unsupportedRows" ({ hosts | builds, calls?, fd?, why }) for the
+// rows of those calls (all without "calls") whose first argument is that descriptor (any without "fd"); each of
+// its "differentRows" ({ hosts, calls?, fd?, errno, why }) is what those hosts answer instead, and why.
 function rowCase([call, args, errno], file) {
-  const unsupportedBuild = Object.fromEntries(Object.entries(file.unsupportedBuild ?? {})
-    .filter(([, { calls }]) => calls.includes(call)).map(([build, { why }]) => [build, why]));
+  const unsupported = { ...file.unsupported };
+  const unsupportedBuild = {};
+  for (const { hosts = [], builds = [], calls, fd, why } of file.unsupportedRows ?? []) {
+    if ((calls !== undefined && !calls.includes(call)) || (fd !== undefined && args[0] !== fd)) continue;
+    for (const host of hosts) unsupported[host] = why;
+    for (const build of builds) unsupportedBuild[build] = why;
+  }
+  const differs = {};
+  for (const { hosts, calls, fd, errno: answered, why } of file.differentRows ?? []) {
+    if ((calls !== undefined && !calls.includes(call)) || (fd !== undefined && args[0] !== fd)) continue;
+    for (const host of hosts) differs[host] = { why, calls: [{ output: `r=${answered}\n` }] };
+  }
   return {
     name: `${call}(${args.map((arg) => JSON.stringify(arg)).join(', ')}) answers errno ${errno}`,
     calls: [{ steps: [['wasi', call, ...args, { r: errno }]] }],
-    unsupported: file.unsupported,
+    unsupported,
     unsupportedBuild,
+    differs,
   };
 }
 
