@@ -1,12 +1,15 @@
 // The example functions (examples/functions/), built natively and run in the native host: their outputs are
-// the ones examples/functions/README.md promises.
+// the ones examples/functions/README.md promises (its table, read by tests/support/expected_outputs.hpp).
 #include "fixtures.hpp"
 
 #include <faasmjs/serialization.hpp>
 
 #include <doctest/doctest.h>
 
+#include "expected_outputs.hpp"
+
 #include <cstdint>
+#include <map>
 #include <string>
 
 // The examples' entry points, renamed from `main` by the build.
@@ -20,13 +23,26 @@ int example_pi_main();
 int example_faasm_compat_main();
 
 TEST_SUITE("examples") {
-    TEST_CASE_FIXTURE(HostFixture, "hello") {
-        CHECK(host.invoke(&example_hello_main).output_text() == "Hello Faasm!");
-        CHECK(host.invoke(&example_hello_main, "Ada").output_text() == "Hello Ada!");
+    TEST_CASE_FIXTURE(HostFixture, "every row of the README's expected outputs") {
+        const std::map<std::string, int (*)()> examples = {
+            {"hello", &example_hello_main}, {"echo", &example_echo_main}, {"chain", &example_chain_main},
+            {"chain_worker", &example_chain_worker_main}, {"state", &example_state_main},
+            {"blocking_indirect", &example_blocking_indirect_main}, {"pi", &example_pi_main},
+            {"faasm_compat", &example_faasm_compat_main}};
+        for (const auto& row : faasmjs_test::expected_outputs(FAASMJS_EXAMPLES_README)) {
+            const std::string input = row.input.value_or("");
+            CAPTURE(row.function);
+            CAPTURE(input);
+            host.reset();
+            for (const auto& [name, main] : examples) host.register_function(name, main);
+            REQUIRE(examples.count(row.function) == 1);
+            const auto run = host.invoke(examples.at(row.function), input);
+            CHECK(run.return_value == row.return_value);
+            CHECK(run.output_text() == row.output);
+        }
     }
 
-    TEST_CASE_FIXTURE(HostFixture, "echo") {
-        CHECK(host.invoke(&example_echo_main).output_text() == "Nothing to echo");
+    TEST_CASE_FIXTURE(HostFixture, "echo: binary input") {
         const faasmjs::Bytes binary{0, 1, 255, 0};
         CHECK(host.invoke(&example_echo_main, binary).output == binary);
     }
@@ -36,7 +52,6 @@ TEST_SUITE("examples") {
         host.register_function("chain_worker", &example_chain_worker_main);
         const auto run = host.invoke(&example_chain_main);
         CHECK(run.ok());
-        CHECK(run.output_text() == "sum of squares 1..4 = 30; words in 3 sentences = 9");
         CHECK(host.chained_calls().size() == 7);
     }
 
@@ -55,7 +70,6 @@ TEST_SUITE("examples") {
     TEST_CASE_FIXTURE(HostFixture, "state") {
         const auto run = host.invoke(&example_state_main);
         CHECK(run.ok());
-        CHECK(run.output_text() == "settings fast/3; counters[2..3] = 20,30; counters[7] = 107; log total = 7");
         CHECK(host.invoke(&example_state_main).ok());
         CHECK(host.warnings().empty());
     }
@@ -64,27 +78,19 @@ TEST_SUITE("examples") {
         FAASMJS_FOR_EACH_CHAIN_MODE(host);
         const auto run = host.invoke(&example_blocking_indirect_main);
         CHECK(run.ok());
-        CHECK(run.output_text() == "chained 42 via virtual, pointer, std::function; state 7 via virtual, pointer, "
-                                   "std::function");
     }
 
-    TEST_CASE_FIXTURE(HostFixture, "pi: a small run, and bad inputs") {
+    TEST_CASE_FIXTURE(HostFixture, "pi: one chained call per worker, and bad inputs") {
         const auto run = host.invoke(&example_pi_main, "4 100000");
         CHECK(run.ok());
-        CHECK(run.output_text() == "Pi estimate from 4 x 100000 samples: 3.139630 (error 0.001963)");
         CHECK(host.chained_calls().size() == 4);
-        CHECK(host.invoke(&example_pi_main, "4 2000000").output_text() ==
-              "Pi estimate from 4 x 2000000 samples: 3.141129 (error 0.000464)");
-        CHECK(host.invoke(&example_pi_main, "four").output_text() ==
-              "invalid_argument: workers must be a positive integer, got 'four'");
         CHECK(host.invoke(&example_pi_main, "2 0").return_value == 1);
         CHECK(host.invoke(&example_pi_main, "2000 1").output_text() == "invalid_argument: at most 1024 workers");
     }
 
     TEST_CASE_FIXTURE(HostFixture, "faasm_compat") {
         FAASMJS_FOR_EACH_CHAIN_MODE(host);
-        CHECK(host.invoke(&example_faasm_compat_main).output_text() == "sum of doubles: 12");
-        CHECK(host.invoke(&example_faasm_compat_main, "5 10").output_text() == "sum of doubles: 30");
+        CHECK(host.invoke(&example_faasm_compat_main, "5 10").ok());
         CHECK(host.global_appended("faasm_compat_log").size() == 2);
     }
 }

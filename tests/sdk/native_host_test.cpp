@@ -76,10 +76,10 @@ TEST_SUITE("native_host") {
 
     TEST_CASE_FIXTURE(HostFixture, "host_interface_test fails the call for every test number, as on Faasm") {
         CHECK_THROWS_WITH_AS(__faasm_host_interface_test(1),
-                             "host_interface_test: test 1 (ExceptionPropagationTest) ends the call as Faasm does (it "
-                             "migrates the call and records no result)",
+                             "host_interface_test: the host threw FunctionMigratedException (Migrating MPI rank), as "
+                             "Faasm's exception propagation test does",
                              HostFault);
-        CHECK_THROWS_WITH_AS(__faasm_host_interface_test(0), "host_interface_test: Unrecognised host interface test 0",
+        CHECK_THROWS_WITH_AS(__faasm_host_interface_test(0), "host_interface_test: unrecognised host interface test 0",
                              HostFault);
         CHECK(host.faults().size() == 2);
     }
@@ -166,7 +166,7 @@ TEST_SUITE("native_host") {
         __faasm_lock_state_write("k");
         CHECK_THROWS_AS(__faasm_lock_state_read("k"), HostFault);
         __faasm_unlock_state_write("k");
-        CHECK_THROWS_WITH_AS(__faasm_unlock_state_write("k"), "unlock_state_write: state key 'k' is not write-locked on this host",
+        CHECK_THROWS_WITH_AS(__faasm_unlock_state_write("k"), "unlock_state_write: state key 'k' is not write-locked by this host",
                              HostFault);
         CHECK_THROWS_AS(__faasm_unlock_state_read("never"), HostFault);
     }

@@ -40,6 +40,7 @@
 #include "faasmjs/bytes.hpp"
 #include "faasmjs/chain.hpp"
 #include "faasmjs/detail/abi_args.hpp"
+#include "faasmjs/detail/fault_messages.hpp"
 #include "faasmjs/detail/host_abi.h"
 
 #include <cstddef>
@@ -251,19 +252,25 @@ struct NativeHost::Impl {
 #endif
     }
 
+    // A fault in the words of faasmjs/detail/fault_messages.hpp, the table every host shares.
+    [[noreturn]] void fault(std::string_view call, std::string_view kind,
+                            std::initializer_list<std::pair<std::string_view, std::string>> fields = {}) {
+        fault(std::string(call) + ": " + ::faasmjs::detail::fault_message(kind, fields));
+    }
+
     std::string key_of(const char* key, const char* call) {
         if (key == nullptr || *key == '\0') {
-            fault(std::string(call) + ": empty state key");
+            fault(call, "emptyKey");
         }
         return key;
     }
 
     void check_buffer(const void* buffer, long length, const char* call) {
         if (length < 0) {
-            fault(std::string(call) + ": negative length " + std::to_string(length));
+            fault(call, "negativeLength", {{"what", "length"}, {"length", std::to_string(length)}});
         }
         if (length > 0 && buffer == nullptr) {
-            fault(std::string(call) + ": null buffer of " + std::to_string(length) + " bytes");
+            fault(call, "nullBuffer", {{"what", "buffer"}, {"length", std::to_string(length)}});
         }
     }
 
@@ -412,8 +419,7 @@ struct NativeHost::Impl {
 
     LocalValue& sized_local(const std::string& key, long size, const char* call) {
         if (size <= 0) {
-            fault(std::string(call) + ": state key " + ::faasmjs::detail::quoted(key) + " needs a positive size, got " +
-                  std::to_string(size));
+            fault(call, "needsSize", {{"key", key}, {"size", std::to_string(size)}});
         }
         LocalValue& value = tier()[key];
         if (value.size == 0) {
@@ -428,7 +434,7 @@ struct NativeHost::Impl {
     LocalValue& existing_local(const std::string& key, const char* call) {
         LocalValue* value = find_local(key);
         if (value == nullptr || value->size == 0) {
-            fault(std::string(call) + ": state key " + ::faasmjs::detail::quoted(key) + " has no value on this host");
+            fault(call, "noLocalValue", {{"key", key}});
         }
         return *value;
     }
@@ -436,17 +442,17 @@ struct NativeHost::Impl {
     void check_chunk(const std::string& key, const LocalValue& value, long offset, long length, const char* call) {
         if (offset < 0 || length < 0 || static_cast<std::size_t>(offset) > value.size ||
             static_cast<std::size_t>(length) > value.size - static_cast<std::size_t>(offset)) {
-            fault(std::string(call) + ": chunk [" + std::to_string(offset) + ", +" + std::to_string(length) +
-                  ") is outside the " + std::to_string(value.size) + " bytes of state key " + ::faasmjs::detail::quoted(key));
+            fault(call, "outsideValue", {{"key", key}, {"offset", std::to_string(offset)}, {"length", std::to_string(length)},
+                                         {"size", std::to_string(value.size)}});
         }
     }
 
     // Lazy pull of [offset, offset + length): bytes never pulled and not dirty take the global value's.
-    void pull_lazily(const std::string& key, LocalValue& value, std::size_t offset, std::size_t length) {
+    void pull_lazily(const std::string& key, LocalValue& value, std::size_t offset, std::size_t length, const char* call) {
         const auto found = global.find(key);
         if (found != global.end() && found->second.size() > value.size) {
-            fault("state key " + ::faasmjs::detail::quoted(key) + ": the global value of " + std::to_string(found->second.size()) +
-                  " bytes does not fit its " + std::to_string(value.size) + " bytes on this host");
+            fault(call, "globalTooBig", {{"key", key}, {"globalSize", std::to_string(found->second.size())},
+                                         {"size", std::to_string(value.size)}});
         }
         for (std::size_t i = offset; i < offset + length; i++) {
             if (value.pulled_mask[i] == 0 && value.dirty_mask[i] == 0 && found != global.end() &&
@@ -469,10 +475,10 @@ struct NativeHost::Impl {
         }
         LocalValue& value = sized_local(key, length, "read_state");
         if (value.size > static_cast<std::size_t>(length)) {
-            fault("read_state: buffer of " + std::to_string(length) + " bytes is smaller than the " +
-                  std::to_string(value.size) + " bytes of state key " + ::faasmjs::detail::quoted(key) + " on this host");
+            fault("read_state", "bufferTooSmall", {{"key", key}, {"length", std::to_string(length)},
+                                                  {"size", std::to_string(value.size)}});
         }
-        pull_lazily(key, value, 0, value.size);
+        pull_lazily(key, value, 0, value.size, "read_state");
         std::memcpy(buffer, value.data.get(), value.size);
         return static_cast<long>(value.size);
     }
@@ -481,21 +487,22 @@ struct NativeHost::Impl {
         const std::string key = key_of(key_pointer, "read_state_ptr");
         LocalValue& value = sized_local(key, total, "read_state_ptr");
         check_chunk(key, value, 0, total, "read_state_ptr");
-        pull_lazily(key, value, 0, value.size);
+        pull_lazily(key, value, 0, value.size, "read_state_ptr");
         return value.data.get();
     }
 
-    unsigned char* read_state_offset_ptr(const char* key_pointer, long total, long offset, long length) {
-        const std::string key = key_of(key_pointer, "read_state_offset");
-        LocalValue& value = sized_local(key, total, "read_state_offset");
-        check_chunk(key, value, offset, length, "read_state_offset");
-        pull_lazily(key, value, static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
+    unsigned char* read_state_offset_ptr(const char* key_pointer, long total, long offset, long length,
+                                         const char* call = "read_state_offset_ptr") {
+        const std::string key = key_of(key_pointer, call);
+        LocalValue& value = sized_local(key, total, call);
+        check_chunk(key, value, offset, length, call);
+        pull_lazily(key, value, static_cast<std::size_t>(offset), static_cast<std::size_t>(length), call);
         return value.data.get() + offset;
     }
 
     void read_state_offset(const char* key, long total, long offset, unsigned char* buffer, long length) {
         check_buffer(buffer, length, "read_state_offset");
-        const unsigned char* chunk = read_state_offset_ptr(key, total, offset, length);
+        const unsigned char* chunk = read_state_offset_ptr(key, total, offset, length, "read_state_offset");
         std::memcpy(buffer, chunk, static_cast<std::size_t>(length));
     }
 
@@ -509,8 +516,8 @@ struct NativeHost::Impl {
         check_buffer(data, length, "write_state");
         LocalValue& value = sized_local(key, length, "write_state");
         if (value.size != static_cast<std::size_t>(length)) {
-            fault("write_state: state key " + ::faasmjs::detail::quoted(key) + " has " + std::to_string(value.size) +
-                  " bytes on this host; a value of " + std::to_string(length) + " bytes cannot replace it");
+            fault("write_state", "sizeMismatch", {{"key", key}, {"length", std::to_string(length)},
+                                                 {"size", std::to_string(value.size)}});
         }
         std::memcpy(value.data.get(), data, value.size);
         std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
@@ -530,7 +537,7 @@ struct NativeHost::Impl {
         const std::string key = key_of(key_pointer, "write_state_from_file");
         std::ifstream file(path == nullptr ? "" : path, std::ios::binary);
         if (!file) {
-            fault("write_state_from_file: cannot read " + ::faasmjs::detail::quoted(path == nullptr ? "" : path));
+            fault("write_state_from_file", "noFile", {{"path", path == nullptr ? "" : path}});
         }
         const Bytes bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
         write_state(key.c_str(), bytes.data(), static_cast<long>(bytes.size()));
@@ -597,8 +604,9 @@ struct NativeHost::Impl {
         LocalValue& value = existing_local(key, "push_state_partial_mask");
         LocalValue& mask = existing_local(mask_key, "push_state_partial_mask");
         if (mask.size != value.size) {
-            fault("push_state_partial_mask: mask " + ::faasmjs::detail::quoted(mask_key) + " has " + std::to_string(mask.size) +
-                  " bytes, state key " + ::faasmjs::detail::quoted(key) + " has " + std::to_string(value.size));
+            fault("push_state_partial_mask", "maskSize", {{"key", key}, {"maskKey", mask_key},
+                                                         {"maskSize", std::to_string(mask.size)},
+                                                         {"size", std::to_string(value.size)}});
         }
         if (!value.dirty) {
             return;
@@ -616,8 +624,8 @@ struct NativeHost::Impl {
             return;
         }
         if (found->second.size() > value.size) {
-            fault("pull_state: the global value of " + ::faasmjs::detail::quoted(key) + " has " + std::to_string(found->second.size()) +
-                  " bytes, more than its " + std::to_string(value.size) + " bytes on this host");
+            fault("pull_state", "globalTooBig", {{"key", key}, {"globalSize", std::to_string(found->second.size())},
+                                                {"size", std::to_string(value.size)}});
         }
         std::memcpy(value.data.get(), found->second.data(), found->second.size());
         std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
@@ -637,7 +645,7 @@ struct NativeHost::Impl {
         const std::string key = key_of(key_pointer, "read_appended_state");
         check_buffer(buffer, length, "read_appended_state");
         if (count < 0) {
-            fault("read_appended_state: negative element count " + std::to_string(count));
+            fault("read_appended_state", "negativeLength", {{"what", "element count"}, {"length", std::to_string(count)}});
         }
         const auto found = appended.find(key);
         if (found == appended.end()) {
@@ -649,8 +657,9 @@ struct NativeHost::Impl {
             joined.insert(joined.end(), found->second[i].begin(), found->second[i].end());
         }
         if (joined.size() > static_cast<std::size_t>(length)) {
-            fault("read_appended_state: " + std::to_string(n) + " elements of " + ::faasmjs::detail::quoted(key) + " take " +
-                  std::to_string(joined.size()) + " bytes, more than the buffer's " + std::to_string(length));
+            fault("read_appended_state", "appendedTooBig", {{"key", key}, {"count", std::to_string(n)},
+                                                           {"bytes", std::to_string(joined.size())},
+                                                           {"length", std::to_string(length)}});
         }
         std::copy(joined.begin(), joined.end(), buffer);
     }
@@ -668,9 +677,7 @@ struct NativeHost::Impl {
         const bool conflict = std::any_of(value.holders.begin(), value.holders.end(),
                                           [&](const LocalValue::Holder& h) { return exclusive || h.exclusive; });
         if (conflict) {
-            fault(std::string(call) + ": state key " + ::faasmjs::detail::quoted(key) +
-                  " is locked by a call on this host, so this would wait forever (the native host runs calls "
-                  "one at a time)");
+            fault(call, "wouldWaitForever", {{"key", key}});
         }
         value.holders.push_back({current().invocation, exclusive});
     }
@@ -695,8 +702,7 @@ struct NativeHost::Impl {
                 return;
             }
         }
-        fault(std::string(call) + ": state key " + ::faasmjs::detail::quoted(key) + " is not " +
-              (exclusive ? "write" : "read") + "-locked on this host");
+        fault(call, "notLocked", {{"key", key}, {"mode", exclusive ? "write" : "read"}});
     }
 };
 
@@ -786,7 +792,7 @@ void __faasm_write_output(const char* output, long outputLen) {
 unsigned int __faasm_chain_name(const char* name, const unsigned char* inputData, long inputDataSize) {
     auto& abi = faasmjs::testing::detail::abi();
     if (name == nullptr || *name == '\0') {
-        abi.fault("chain_name: empty function name");
+        abi.fault("chain_name", "emptyName");
     }
     return abi.chain(nullptr, name, inputData, inputDataSize);
 }
@@ -794,7 +800,7 @@ unsigned int __faasm_chain_name(const char* name, const unsigned char* inputData
 unsigned int __faasm_chain_ptr(int (*funcPtr)(), const unsigned char* inputData, long inputDataSize) {
     auto& abi = faasmjs::testing::detail::abi();
     if (funcPtr == nullptr) {
-        abi.fault("chain_ptr: null function pointer");
+        abi.fault("chain_ptr", "nullFunctionPointer");
     }
     return abi.chain(faasmjs::testing::Function(funcPtr), "function pointer", inputData, inputDataSize);
 }
@@ -807,7 +813,7 @@ int __faasm_await_call(unsigned int messageId) {
 int __faasm_await_call_output(unsigned int messageId, char** output, int* outputLen) {
     auto& abi = faasmjs::testing::detail::abi();
     if (output == nullptr || outputLen == nullptr) {
-        abi.fault("await_call_output: null output pointers");
+        abi.fault("await_call_output", "nullBuffer", {{"what", "output pointer"}, {"length", std::to_string(sizeof(char*))}});
     }
     const faasmjs::testing::ChainedCall* call = abi.awaited(messageId);
     const faasmjs::Bytes empty;
@@ -815,7 +821,7 @@ int __faasm_await_call_output(unsigned int messageId, char** output, int* output
     // The host allocates in the guest with its malloc; the caller frees.
     *output = static_cast<char*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
     if (*output == nullptr) {
-        abi.fault("await_call_output: malloc of " + std::to_string(bytes.size()) + " bytes failed");
+        abi.fault("await_call_output", "mallocFailed", {{"size", std::to_string(bytes.size())}});
     }
     std::copy(bytes.begin(), bytes.end(), *output);
     *outputLen = static_cast<int>(bytes.size());
@@ -899,13 +905,14 @@ unsigned int __faasm_conf_flag(const char* key) {
 
 void __faasm_backtrace(int depth) { (void)depth; }
 
-// Faasm's own test hook never returns normally (faasm src/wasm/host_interface_test.cpp): test 1 throws a
-// migration out of the call and every other number fails it.
+// Faasm's hook (faasm src/wasm/host_interface_test.cpp): test 1 throws from the host, as a migrated call does;
+// every other number is an unrecognised test, which throws too. Either way the call fails.
 void __faasm_host_interface_test(int testNum) {
-    faasmjs::testing::detail::abi().fault(
-        testNum == 1 ? "host_interface_test: test 1 (ExceptionPropagationTest) ends the call as Faasm does (it "
-                       "migrates the call and records no result)"
-                     : "host_interface_test: Unrecognised host interface test " + std::to_string(testNum));
+    auto& abi = faasmjs::testing::detail::abi();
+    if (testNum == 1) {
+        abi.fault("host_interface_test", "exceptionPropagation");
+    }
+    abi.fault("host_interface_test", "unknownHostInterfaceTest", {{"test", std::to_string(testNum)}});
 }
 
 } // extern "C"

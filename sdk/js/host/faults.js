@@ -3,7 +3,8 @@
 // `error`, as on Faasm; it is thrown from the import, so the guest never continues past it.
 //
 // Every fault message is made here, from one table, so that the same mistake reads the same whichever
-// import detects it.
+// import detects it. The C++ hosts word them from include/faasmjs/detail/fault_messages.hpp, the same kinds
+// and words; tests/conformance/fault_messages.test.mjs fails when the two tables differ.
 
 const MESSAGES = Object.freeze({
   outOfBounds: ({ what, ptr, length, memoryBytes }) =>
@@ -33,10 +34,10 @@ const MESSAGES = Object.freeze({
   mallocFailed: ({ size }) => `the guest's malloc(${size}) returned 0`,
   noFile: ({ path }) => `cannot read '${path}' from the function's file system`,
   cxxException: () => 'C++ exceptions are not supported in Faasm functions (build without throw: errors are values)',
+  exceptionPropagation: () =>
+    'the host threw FunctionMigratedException (Migrating MPI rank), as Faasm\'s exception propagation test does',
+  unknownHostInterfaceTest: ({ test }) => `unrecognised host interface test ${test}`,
   cancelled: ({ reason }) => `the call was abandoned: ${reason}`,
-  hostInterfaceTest: ({ test }) => (test === 1
-    ? 'test 1 (ExceptionPropagationTest) ends the call as Faasm does (it migrates the call and records no result)'
-    : `Unrecognised host interface test ${test}`),
 });
 
 export class HostFault extends Error {

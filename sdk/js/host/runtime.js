@@ -15,10 +15,11 @@ export function __faasm_backtrace(ctx, depth) {
   ctx.log(`backtrace requested (depth ${depth}): stack traces are not available in the browser host`);
 }
 
-// Faasm's own test hook never returns normally (faasm src/wasm/host_interface_test.cpp): test 1 throws a
-// migration out of the call and every other number fails it, so it fails the call here too.
+// Faasm's hook (faasm src/wasm/host_interface_test.cpp): test 1 throws from the host, as a migrated call does;
+// every other number is an unrecognised test, which throws too. Either way the call fails.
 export function __faasm_host_interface_test(ctx, testNumber) {
-  fault('host_interface_test', 'hostInterfaceTest', { test: testNumber });
+  if (testNumber === 1) fault('host_interface_test', 'exceptionPropagation');
+  fault('host_interface_test', 'unknownHostInterfaceTest', { test: testNumber });
 }
 
 export function __cxa_allocate_exception() {

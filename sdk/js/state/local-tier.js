@@ -5,8 +5,9 @@
 //   - a key's local size is fixed by the first sized call; a size query answers the local size, else the
 //     global size, else 0;
 //   - reads pull lazily, only bytes never pulled and not written locally (a missing key reads as zeros);
-//   - writes are local and mark bytes dirty; a push sends only when dirty, and a full push keeps the global
-//     bytes of ranges never pulled; a partial push sends dirty ranges and refreshes the local copy; a pull is
+//   - writes are local and mark bytes dirty; a push sends only when dirty (a push the global tier refused
+//     leaves the marks, so the next one sends them again), and a full push keeps the global bytes of ranges
+//     never pulled; a partial push sends dirty ranges and refreshes the local copy; a pull is
 //     forced and replaces the copy;
 //   - locks are shared or exclusive per key and held per invocation; an invocation that ends holding one
 //     releases it with a warning.
@@ -53,6 +54,21 @@ class LocalValue {
   clearDirty() {
     this.dirtyMask.fill(0);
     this.dirty = false;
+  }
+
+  // A push clears the marks when it leaves, so that a write while it is on its way marks its bytes again; if
+  // the global tier refuses it, the marks it took come back and the next push sends them, as in the C++
+  // tiers (tools/gateway/state/host_tier.cpp). restoreDirty rethrows the refusal.
+  takeDirty() {
+    const marks = this.dirtyMask.slice();
+    this.clearDirty();
+    return marks;
+  }
+
+  restoreDirty(marks, error) {
+    for (let i = 0; i < this.size; i++) this.dirtyMask[i] |= marks[i];
+    this.dirty = this.dirtyMask.includes(1);
+    throw error;
   }
 }
 
@@ -165,8 +181,8 @@ export class LocalTier {
     if (!value.dirty) return undefined;
     const sent = value.pulledMask.map((pulled, i) => pulled | value.dirtyMask[i]);
     const ranges = this.#ranges(value, sent);
-    value.clearDirty();
-    return this.#global.push(this.globalKey(key), value.size, ranges);
+    const marks = value.takeDirty();
+    return this.#global.push(this.globalKey(key), value.size, ranges).catch((error) => value.restoreDirty(marks, error));
   }
 
   pushPartial(call, key, invocation) {
@@ -174,8 +190,7 @@ export class LocalTier {
     this.#publish(key, invocation);
     if (!value.dirty) return undefined;
     const ranges = this.#ranges(value, value.dirtyMask);
-    value.clearDirty();
-    return this.#sendPartial(key, value, ranges);
+    return this.#sendPartial(key, value, ranges, value.takeDirty());
   }
 
   pushPartialMask(call, key, maskKey, invocation) {
@@ -189,8 +204,7 @@ export class LocalTier {
     mask.data.fill(0);
     this.#refreshRegions(maskKey, 0, mask.size);
     const ranges = this.#ranges(value, bits);
-    value.clearDirty();
-    return this.#sendPartial(key, value, ranges);
+    return this.#sendPartial(key, value, ranges, value.takeDirty());
   }
 
   pull(call, key, length, invocation) {
@@ -289,8 +303,9 @@ export class LocalTier {
     return runs(mask).map(([start, end]) => ({ offset: start, bytes: value.data.slice(start, end) }));
   }
 
-  #sendPartial(key, value, ranges) {
-    return this.#global.pushPartial(this.globalKey(key), value.size, ranges).then((stored) => {
+  #sendPartial(key, value, ranges, marks) {
+    const pushed = this.#global.pushPartial(this.globalKey(key), value.size, ranges);
+    return pushed.catch((error) => value.restoreDirty(marks, error)).then((stored) => {
       // Bytes written while the push was on its way stay as written.
       for (let i = 0; i < value.size && i < stored.length; i++) {
         if (value.dirtyMask[i] === 0) value.data[i] = stored[i];

@@ -2,40 +2,22 @@
 // One doctest suite per ctest test gateway.cluster.<suite>.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "cluster_fixture.hpp"
+#include "expected_outputs.hpp"
 
 using namespace cluster_test;
 
 TEST_SUITE("examples") {
   TEST_CASE("every example gives the output of examples/functions/README.md") {
     ClusterFixture fixture;
-    const struct {
-      const char* function;
-      const char* input;
-      int return_value;
-      const char* output;
-    } rows[] = {
-        {"hello", "", 0, "Hello Faasm!"},
-        {"hello", "Ada", 0, "Hello Ada!"},
-        {"echo", "", 0, "Nothing to echo"},
-        {"echo", "any bytes", 0, "any bytes"},
-        {"chain", "", 0, "sum of squares 1..4 = 30; words in 3 sentences = 9"},
-        {"state", "", 0, "settings fast/3; counters[2..3] = 20,30; counters[7] = 107; log total = 7"},
-        {"blocking_indirect", "", 0,
-         "chained 42 via virtual, pointer, std::function; state 7 via virtual, pointer, std::function"},
-        {"pi", "", 0, "Pi estimate from 8 x 40000000 samples: 3.141597 (error 0.000004)"},
-        {"pi", "4 100000", 0, "Pi estimate from 4 x 100000 samples: 3.139630 (error 0.001963)"},
-        {"pi", "four", 1, "invalid_argument: workers must be a positive integer, got 'four'"},
-        {"faasm_compat", "", 0, "sum of doubles: 12"},
-        {"faasm_compat", "5 10", 0, "sum of doubles: 30"},
-    };
-    for (const auto& row : rows) {
+    for (const auto& row : faasmjs_test::expected_outputs(FAASMJS_EXAMPLES_README)) {
+      const std::string input = row.input.value_or("");
       CAPTURE(row.function);
-      CAPTURE(row.input);
-      const auto result = fixture.call(row.function, row.input);
+      CAPTURE(input);
+      const auto result = fixture.call(row.function, input);
       CHECK(result.status == CallStatus::Finished);
       CHECK(result.return_value == row.return_value);
       // A function's own failure is Finished with a non-zero return value, its output as the error.
-      CHECK(result.error == (row.return_value == 0 ? "" : std::string(row.function) + " returned 1: " + row.output));
+      CHECK(result.error == (row.return_value == 0 ? "" : row.function + " returned 1: " + row.output));
       CHECK(text(result) == row.output);
     }
     const auto malformed = fixture.call("chain_worker", "not a cereal Sentence");

@@ -411,7 +411,15 @@ class Pool final : public Backend {
   bool serve_host_call(const Record& record, ByteReader& in, ByteWriter& out, std::unique_lock<std::mutex>& lock) {
     const auto kind = static_cast<HostCall>(in.u8());
     auto ok = [&] { out.u8(1); };
-    auto refuse = [&](const std::string& message) { out.u8(0), out.str(message); };
+    // The host tier names a key as the store keeps it ('<user>_<key>'); the function, as every other host
+    // does, sees it as it named it (tests/conformance, state cases).
+    auto refuse = [&](std::string message) {
+      const std::string stored = "'" + record->request.user + "_";
+      for (auto at = message.find(stored); at != std::string::npos; at = message.find(stored, at + 1)) {
+        message.replace(at, stored.size(), "'");
+      }
+      out.u8(0), out.str(message);
+    };
     auto answer = [&](const Expected<void>& done) { done ? ok() : refuse(done.error().message); };
     auto answer_bytes = [&](const Expected<Bytes>& bytes) {
       if (!bytes) return refuse(bytes.error().message);

@@ -1,7 +1,10 @@
 // The cluster host's local tier: sdk/js/state/local-tier.js in C++, without the mapped regions (they live in
 // the workers, state_regions.h) and without locks (cluster calls lock in the global StateLocks directly). The
-// fault messages read as the browser's (sdk/js/host/faults.js), without the import name, which the worker adds.
+// fault messages are the shared table's (faasmjs/detail/fault_messages.hpp), without the import name, which the
+// worker adds.
 #include "state/host_tier.h"
+
+#include "faasmjs/detail/fault_messages.hpp"
 
 #include <algorithm>
 #include <map>
@@ -34,8 +37,6 @@ struct LocalValue {
   std::mutex mutex;  // one call at a time per key: pulls and pushes reach the global store under it
 };
 
-std::string quoted(std::string_view key) { return "'" + std::string(key) + "'"; }
-
 std::vector<Range> ranges_of(const LocalValue& value, const Bytes& mask) {
   std::vector<Range> ranges;
   for (std::uint32_t i = 0; i < value.size;) {
@@ -65,8 +66,8 @@ class LocalTier final : public HostTier {
     std::lock_guard lock((*value)->mutex);
     LocalValue& v = **value;
     if (v.size > length) {
-      return fail(ErrorCode::BadState, "buffer of " + std::to_string(length) + " bytes is smaller than the " +
-                                           std::to_string(v.size) + " bytes of state key " + quoted(key) + " on this host");
+      return fail(ErrorCode::BadState, faasmjs::detail::fault_message("bufferTooSmall", {{"key", std::string(key)}, {"length", std::to_string(length)},
+                                                                              {"size", std::to_string(v.size)}}));
     }
     if (auto pulled = pull_lazily(key, v, 0, v.size); !pulled) return std::unexpected(pulled.error());
     return v.data;
@@ -89,9 +90,8 @@ class LocalTier final : public HostTier {
     std::lock_guard lock((*value)->mutex);
     LocalValue& v = **value;
     if (v.size != bytes.size()) {
-      return fail(ErrorCode::BadState, "state key " + quoted(key) + " has " + std::to_string(v.size) +
-                                           " bytes on this host; a value of " + std::to_string(bytes.size()) +
-                                           " bytes cannot replace it");
+      return fail(ErrorCode::BadState, faasmjs::detail::fault_message("sizeMismatch", {{"key", std::string(key)}, {"length", std::to_string(bytes.size())},
+                                                                            {"size", std::to_string(v.size)}}));
     }
     v.data = std::move(bytes);
     std::fill(v.pulled_mask.begin(), v.pulled_mask.end(), 1);
@@ -125,8 +125,8 @@ class LocalTier final : public HostTier {
     // A full push sends what this host knows: bytes it pulled or wrote. The rest keep their global value.
     Bytes sent(v.size);
     for (std::uint32_t i = 0; i < v.size; ++i) sent[i] = v.pulled_mask[i] | v.dirty_mask[i];
-    // Nothing can write the key while its mutex is held, so unlike the browser's tier the dirty marks stay
-    // until the store took the value: a push that failed can be repeated.
+    // Nothing can write the key while its mutex is held, so the dirty marks simply stay until the store took
+    // the value: a push that failed is sent again by the next (the browser's tier restores them instead).
     if (auto pushed = global_.push(key, v.size, ranges_of(v, sent)); !pushed) return pushed;
     v.clear_dirty();
     return {};
@@ -147,8 +147,9 @@ class LocalTier final : public HostTier {
     auto mask = must_exist(mask_key);
     if (!mask) return std::unexpected(mask.error());
     if ((*mask)->size != (*value)->size) {
-      return fail(ErrorCode::BadState, "mask " + quoted(mask_key) + " has " + std::to_string((*mask)->size) +
-                                           " bytes, state key " + quoted(key) + " has " + std::to_string((*value)->size));
+      return fail(ErrorCode::BadState, faasmjs::detail::fault_message("maskSize", {{"key", std::string(key)}, {"maskKey", std::string(mask_key)},
+                                                                        {"maskSize", std::to_string((*mask)->size)},
+                                                                        {"size", std::to_string((*value)->size)}}));
     }
     // Both at once (std::lock orders them), so that two calls masking each other's keys cannot deadlock.
     std::unique_lock value_lock((*value)->mutex, std::defer_lock);
@@ -195,7 +196,7 @@ class LocalTier final : public HostTier {
     auto found = values_.find(key);
     if (found != values_.end()) return found->second;
     if (size == 0) {
-      return fail(ErrorCode::BadState, "state key " + quoted(key) + " needs a positive size, got 0");
+      return fail(ErrorCode::BadState, faasmjs::detail::fault_message("needsSize", {{"key", std::string(key)}, {"size", "0"}}));
     }
     auto value = std::make_shared<LocalValue>(size);
     values_.emplace(std::string(key), value);
@@ -204,21 +205,22 @@ class LocalTier final : public HostTier {
 
   Expected<Shared> must_exist(std::string_view key) {
     if (auto value = existing(key)) return value;
-    return fail(ErrorCode::BadState, "state key " + quoted(key) + " has no value on this host");
+    return fail(ErrorCode::BadState, faasmjs::detail::fault_message("noLocalValue", {{"key", std::string(key)}}));
   }
 
   static Expected<void> check_chunk(std::string_view key, const LocalValue& v, std::uint32_t offset,
                                     std::uint32_t length) {
     if (offset > v.size || length > v.size - offset) {
-      return fail(ErrorCode::BadState, "chunk [" + std::to_string(offset) + ", +" + std::to_string(length) +
-                                           ") is outside the " + std::to_string(v.size) + " bytes of state key " + quoted(key));
+      return fail(ErrorCode::BadState, faasmjs::detail::fault_message("outsideValue", {{"key", std::string(key)}, {"offset", std::to_string(offset)},
+                                                                            {"length", std::to_string(length)},
+                                                                            {"size", std::to_string(v.size)}}));
     }
     return {};
   }
 
   static Expected<void> too_big(std::string_view key, std::uint32_t global_size, std::uint32_t size) {
-    return fail(ErrorCode::BadState, "the global value of " + quoted(key) + " has " + std::to_string(global_size) +
-                                         " bytes, more than its " + std::to_string(size) + " bytes on this host");
+    return fail(ErrorCode::BadState, faasmjs::detail::fault_message("globalTooBig", {{"key", std::string(key)}, {"globalSize", std::to_string(global_size)},
+                                                                          {"size", std::to_string(size)}}));
   }
 
   template <class Change>

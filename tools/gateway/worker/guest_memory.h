@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "faasmjs/detail/fault_messages.hpp"
 #include "worker/call_context.h"
 
 namespace faasmjs::gateway::worker {
@@ -20,11 +21,12 @@ class GuestMemory {
   // [ptr, ptr + length) inside memory; pointers and lengths arrive as i32: a "negative" length is a fault.
   std::uint32_t check(std::uint32_t ptr, std::uint32_t length, const char* what) const {
     if (static_cast<std::int32_t>(length) < 0) {
-      fail(std::string("negative ") + what + " length " + std::to_string(static_cast<std::int32_t>(length)));
+      fail(faasmjs::detail::fault_message("negativeLength", {{"what", std::string(what) + " length"},
+                                                   {"length", std::to_string(static_cast<std::int32_t>(length))}}));
     }
     if (static_cast<std::uint64_t>(ptr) + length > memory_.size) {
-      fail(std::string(what) + " [" + std::to_string(ptr) + ", +" + std::to_string(length) +
-           ") lies outside the guest's " + std::to_string(memory_.size) + " bytes of memory");
+      fail(faasmjs::detail::fault_message("outOfBounds", {{"what", what}, {"ptr", std::to_string(ptr)}, {"length", std::to_string(length)},
+                                                {"memoryBytes", std::to_string(memory_.size)}}));
     }
     return ptr;
   }
@@ -65,7 +67,7 @@ class GuestMemory {
     check(ptr, 0, what);
     const void* end = std::memchr(memory_.data + ptr, 0, memory_.size - ptr);
     if (end == nullptr) {
-      fail(std::string(what) + " at " + std::to_string(ptr) + " has no terminating NUL before the end of memory");
+      fail(faasmjs::detail::fault_message("unterminated", {{"what", what}, {"ptr", std::to_string(ptr)}}));
     }
     return {reinterpret_cast<const char*>(memory_.data + ptr), static_cast<const char*>(end)};
   }

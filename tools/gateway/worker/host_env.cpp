@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "faasmjs/detail/fault_messages.hpp"
 #include "worker/call_context.h"
 #include "worker/gateway_link.h"
 #include "worker/guest_call.h"
@@ -25,7 +26,7 @@ using u64 = std::uint64_t;
 std::string state_key(const Call& call, u32 ptr, const char* import) {
   GuestMemory guest(call, import);
   std::string key = guest.c_string(ptr, "state key");
-  if (key.empty()) guest.fail("empty state key");
+  if (key.empty()) guest.fail(faasmjs::detail::fault_message("emptyKey"));
   return key;
 }
 
@@ -33,7 +34,7 @@ std::string state_key(const Call& call, u32 ptr, const char* import) {
 u32 guest_alloc(Call& call, u32 size, const char* import) {
   const u32 address = call_guest_malloc(call, size == 0 ? 1 : size);
   if (address == 0) {
-    throw HostFault(std::string(import) + ": the guest's malloc(" + std::to_string(size) + ") returned 0");
+    throw HostFault(std::string(import) + ": " + faasmjs::detail::fault_message("mallocFailed", {{"size", std::to_string(size)}}));
   }
   return address;
 }
@@ -79,10 +80,10 @@ u32 chain(Call& call, const std::string& function, u32 index, const std::vector<
 u32 chain_ptr(Call& call, u32 index, u32 input, u32 length) {
   GuestMemory guest(call, "chain_ptr");
   auto bytes = guest.copy(input, length, "input");
-  if (call.table == nullptr) guest.fail("the module exports no function table, so it cannot chain by pointer");
+  if (call.table == nullptr) guest.fail(faasmjs::detail::fault_message("noTable"));
   if (index == 0 || index >= call.table->size || call.table->data[index].func == nullptr) {
-    guest.fail("function pointer " + std::to_string(index) + " names no function (the table has " +
-               std::to_string(call.table->size) + " entries)");
+    guest.fail(faasmjs::detail::fault_message("badFunctionPointer",
+                                  {{"index", std::to_string(index)}, {"tableSize", std::to_string(call.table->size)}}));
   }
   return chain(call, "", index, bytes, "chain_ptr");
 }
@@ -122,8 +123,8 @@ u32 read_state(Call& call, u32 key_ptr, u32 buffer, u32 length) {
   const auto value = reply.bytes();
   GuestMemory guest(call, import);
   if (value.size() > length) {
-    guest.fail("buffer of " + std::to_string(length) + " bytes is smaller than the " + std::to_string(value.size()) +
-               " bytes of state key '" + key + "' on this host");
+    guest.fail(faasmjs::detail::fault_message("bufferTooSmall", {{"key", key}, {"length", std::to_string(length)},
+                                                      {"size", std::to_string(value.size())}}));
   }
   guest.write(buffer, value, "buffer");
   refresh_regions(call, key, import);
@@ -181,6 +182,10 @@ void read_appended(Call& call, u32 key_ptr, u32 buffer, u32 length, u32 count) {
   const char* import = "read_appended_state";
   const std::string key = state_key(call, key_ptr, import);
   GuestMemory(call, import).check(buffer, length, "buffer");
+  if (static_cast<std::int32_t>(count) < 0) {
+    GuestMemory(call, import).fail(faasmjs::detail::fault_message(
+        "negativeLength", {{"what", "element count"}, {"length", std::to_string(static_cast<std::int32_t>(count))}}));
+  }
   GatewayLink link(call.channel, HostCall::StateReadAppended, import);
   ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u32(count); }, link);
   const u32 elements = reply.u32();
@@ -191,8 +196,10 @@ void read_appended(Call& call, u32 key_ptr, u32 buffer, u32 length, u32 count) {
   }
   GuestMemory guest(call, import);
   if (joined.size() > length) {
-    guest.fail(std::to_string(elements) + " appended elements of '" + key + "' take " + std::to_string(joined.size()) +
-               " bytes, more than the buffer's " + std::to_string(length));
+    guest.fail(faasmjs::detail::fault_message("appendedTooBig", {{"key", key},
+                                                                  {"count", std::to_string(elements)},
+                                                                  {"bytes", std::to_string(joined.size())},
+                                                                  {"length", std::to_string(length)}}));
   }
   guest.write(buffer, joined, "buffer");
 }
@@ -202,15 +209,14 @@ void unlock(Call& call, HostCall kind, const char* import, u32 key_ptr, bool exc
   GatewayLink link(call.channel, kind, import);
   ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u8(exclusive ? 1 : 0); }, link);
   if (reply.u8() == 0) {
-    GuestMemory(call, import).fail("state key '" + key + "' is not " + (exclusive ? "write" : "read") +
-                                   "-locked by this host");
+    GuestMemory(call, import).fail(
+        faasmjs::detail::fault_message("notLocked", {{"key", key}, {"mode", exclusive ? "write" : "read"}}));
   }
   refresh_regions(call, key, import);
 }
 
 [[noreturn]] void cxx_exception(const char* import) {
-  throw HostFault(std::string(import) +
-                  ": C++ exceptions are not supported in Faasm functions (build without throw: errors are values)");
+  throw HostFault(std::string(import) + ": " + faasmjs::detail::fault_message("cxxException"));
 }
 
 }  // namespace
@@ -240,7 +246,7 @@ u32 Z_envZ___faasm_chain_name(Z_env_instance_t* env, u32 name, u32 input, u32 le
     GuestMemory guest(call, "chain_name");
     const std::string function = guest.c_string(name, "function name");
     auto bytes = guest.copy(input, length, "input");
-    if (function.empty()) guest.fail("empty function name");
+    if (function.empty()) guest.fail(faasmjs::detail::fault_message("emptyName"));
     return chain(call, function, 0, bytes, "chain_name");
   });
 }
@@ -269,17 +275,17 @@ u32 Z_envZ___faasm_conf_flag(Z_env_instance_t* env, u32 key) {
   });
 }
 
-// A diagnostics hook that means nothing outside Faasm.
+// A diagnostics hook that means nothing outside Faasm's own test suite.
 void Z_envZ___faasm_backtrace(Z_env_instance_t*, u32) {}
 
-// Faasm's own test hook never returns normally (faasm src/wasm/host_interface_test.cpp): test 1 throws a
-// migration out of the call and every other number fails it.
+// Faasm's hook (faasm src/wasm/host_interface_test.cpp): test 1 throws from the host, as a migrated call does;
+// every other number is an unrecognised test, which throws too. Either way the call fails.
 void Z_envZ___faasm_host_interface_test(Z_env_instance_t* env, u32 test) {
-  guarded(FAASMJS_CALL(env), [test] {
-    throw HostFault(test == 1 ? std::string("host_interface_test: test 1 (ExceptionPropagationTest) ends the call as "
-                                            "Faasm does (it migrates the call and records no result)")
-                              : "host_interface_test: Unrecognised host interface test " +
-                                    std::to_string(static_cast<int32_t>(test)));
+  guarded(FAASMJS_CALL(env), [&] {
+    throw HostFault("host_interface_test: " +
+                    (test == 1 ? faasmjs::detail::fault_message("exceptionPropagation")
+                               : faasmjs::detail::fault_message("unknownHostInterfaceTest",
+                                                                {{"test", std::to_string(static_cast<std::int32_t>(test))}})));
   });
 }
 

@@ -1,0 +1,48 @@
+// The suite's programs (programs/NAME.c or .cpp, built with both toolchains) and their NAME.expect.json
+// (format in ../README.md): what is found in a wasm sub-build, and the check of a call's answer against it.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { CONFORMANCE_DIR, HOSTS, bytesOf } from './cases.mjs';
+
+const SOURCES = path.join(CONFORMANCE_DIR, 'programs');
+const decoder = new TextDecoder();
+
+/** Every program with an expect file, and its built binary in `builtDir` (the sub-build's tests/conformance). */
+export function loadPrograms(builtDir) {
+  if (!fs.existsSync(SOURCES)) return [];
+  const programs = [];
+  for (const file of fs.readdirSync(SOURCES).filter((f) => f.endsWith('.expect.json')).sort()) {
+    const name = file.slice(0, -'.expect.json'.length);
+    const expect = JSON.parse(fs.readFileSync(path.join(SOURCES, file), 'utf8'));
+    for (const host of Object.keys(expect.unsupported ?? {})) {
+      if (!HOSTS.includes(host)) throw new Error(`${file}: unknown host '${host}' in "unsupported"`);
+    }
+    if (!fs.existsSync(path.join(builtDir, `${name}.wasm`))) {
+      throw new Error(`${file}: ${name}.wasm is not in ${builtDir} (tests/conformance/CMakeLists.txt builds programs/)`);
+    }
+    const options = {};
+    if (expect.cmdline !== undefined) options.cmdline = expect.cmdline;
+    if (expect.files !== undefined) options.files = expect.files;
+    programs.push({ name, expect, input: expect.input === undefined ? undefined : bytesOf(expect.input, file), options });
+  }
+  return programs;
+}
+
+/** null when the answer is what NAME.expect.json says, else the first difference. */
+export function programMismatch(expect, observed) {
+  const returnValue = expect.returnValue ?? 0;
+  if (observed.returnValue !== returnValue) {
+    return `return value ${observed.returnValue}, expected ${returnValue} (error ${JSON.stringify(observed.error)})`;
+  }
+  if (expect.stdout !== undefined && observed.stdout !== expect.stdout) {
+    return `stdout ${JSON.stringify(observed.stdout)}, expected ${JSON.stringify(expect.stdout)}`;
+  }
+  if (expect.stderr !== undefined && observed.stderr !== expect.stderr) {
+    return `stderr ${JSON.stringify(observed.stderr)}, expected ${JSON.stringify(expect.stderr)}`;
+  }
+  if (expect.output !== undefined && decoder.decode(observed.output) !== expect.output) {
+    return `output ${JSON.stringify(decoder.decode(observed.output))}, expected ${JSON.stringify(expect.output)}`;
+  }
+  return null;
+}
