@@ -13,4 +13,6 @@ export interface SharedFiles {
   sync(path: string): number | Promise<number>;
   /** Drops what sync found for path. */
   forget(path: string): void;
+  /** Called after each write to the local copy of path: Faasm uploads a shared file whole after every write. */
+  written(path: string): void;
 }

@@ -44,6 +44,10 @@ export async function chromiumHost({ functionDirs }, suspension) {
           }, { id, name, input: input === undefined ? null : [...input], globalRefuses, options });
           return { ...result, output: new Uint8Array(result.output) };
         },
+        share: (files) => page.evaluate(async ({ id, files }) => {
+          const { client } = globalThis.conformanceCases.get(id);
+          for (const [file, contents] of Object.entries(files)) await client.files.upload(file, contents);
+        }, { id, files }),
         close: () => page.evaluate(async (id) => {
           await globalThis.conformanceCases.get(id).client.close();
           globalThis.conformanceCases.delete(id);

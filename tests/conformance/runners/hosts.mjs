@@ -4,6 +4,7 @@
 //   const calls = await host.newCase();        // a fresh host state: no values, logs, locks or local copies
 //   await calls.invoke(functionName, inputBytes, { globalRefuses, ...invokeOptions })
 //     → { returnValue, output, stdout, stderr, fault, error }
+//   await calls.share({ path: contents })      // shared files, as the client uploads them (client.files)
 //
 // `globalRefuses` names a global-tier operation that fails during the call; a host that cannot arrange that is
 // asked only by cases that mark it unsupported, and throws if asked.
@@ -47,6 +48,10 @@ function answerOf(result) {
   };
 }
 
+async function shareFiles(client, files) {
+  for (const [file, contents] of Object.entries(files)) await client.files.upload(file, contents);
+}
+
 let caseNumber = 0;
 // A fresh user per case: the gateway's and Faasm's state tiers outlive a case, and keys are per user.
 const freshUser = () => `conf${process.pid}x${(caseNumber += 1)}`;
@@ -76,6 +81,7 @@ function nodeHost({ functionDirs }) {
             globalTier.refusing = null;
           }
         },
+        share: (files) => shareFiles(client, files),
         close: () => client.close(),
       };
     },
@@ -95,6 +101,7 @@ async function gatewayHost({ functionDirs, args = [] }, where) {
           if (globalRefuses !== null) throw new Error(`the ${where} host cannot make its global tier refuse ${globalRefuses}`);
           return answerOf(await client.invoke(name, input, options));
         },
+        share: (files) => shareFiles(client, files),
         close: () => client.close(),
       };
     },
@@ -125,6 +132,7 @@ function nativeHost({ nativeDriver }) {
           const faultText = fault === '-' ? null : decoder.decode(unhex(fault));
           return { returnValue: Number(returnValue), output: unhex(output), stdout: '', stderr: '', fault: faultText, error: faultText };
         },
+        share: async () => { throw new Error('the native host has no file system: it runs only the driver'); },
         close: async () => {},
       };
     },

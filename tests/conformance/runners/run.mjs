@@ -66,6 +66,7 @@ async function runPrograms(opened, label, dir) {
     }
     const calls = await opened.newCase();
     try {
+      if (program.expect.sharedFiles !== undefined) await calls.share(program.expect.sharedFiles);
       report(id, programMismatch(program.expect, await calls.invoke(program.name, program.input, program.options)));
     } catch (error) {
       report(id, `threw ${error.stack}`);

@@ -14,6 +14,8 @@ function sharedFiles(stored, { delay = false } = {}) {
   const files = {
     fs: new MemoryFileSystem(),
     pulls: 0,
+    writes: [],
+    written: (path) => files.writes.push(path),
     localPath: (path) => `/${path}`,
     forget: (path) => checked.delete(path),
     sync(path) {
@@ -84,6 +86,7 @@ describe('faasm:// paths with sharedFiles', () => {
     assert.equal(errno, ERRNO.SUCCESS);
     g.write(fd, 'local');
     assert.equal(new TextDecoder().decode(shared.fs.readFile('/new.txt')), 'local');
+    assert.deepEqual(shared.writes, ['new.txt'], 'a write is reported, so that the embedder uploads it as Faasm does');
     assert.equal(g.stat('faasm://new.txt').errno, ERRNO.SUCCESS);
   });
 
