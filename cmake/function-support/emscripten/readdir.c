@@ -45,7 +45,6 @@ long __syscall_getdents64(long fd, long dirp, long count) {
             return written > 0 ? written : -(long)error;
         }
         if (used < sizeof(__wasi_dirent_t)) {
-            nextCookie[fd] = 0;
             return written;
         }
         __wasi_dirent_t entry;
