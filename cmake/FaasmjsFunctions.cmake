@@ -61,9 +61,11 @@ function(_faasmjs_function_link_options out)
   if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
     list(TRANSFORM exports PREPEND "-Wl,--export=")
     set(options
-        -sSTANDALONE_WASM -nostartfiles -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=${_faasmjs_max_memory}
+        # PRINTF_LONG_DOUBLE: printf("%Lf") at full precision, as clang's -lc-printscan-long-double.
+        -sSTANDALONE_WASM -nostartfiles -sPRINTF_LONG_DOUBLE=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=${_faasmjs_max_memory}
         -sTOTAL_STACK=${FAASMJS_STACK_SIZE} -Wl,--stack-first ${exports}
-        "--js-library=${_faasmjs_support_dir}/emscripten_host_imports.js")
+        "--js-library=${_faasmjs_support_dir}/emscripten_host_imports.js"
+        "--js-library=${_faasmjs_support_dir}/emscripten/wasi_imports.js")
   else()
     list(TRANSFORM exports PREPEND "--export=")
     list(JOIN exports "," exports)
@@ -97,11 +99,20 @@ function(_faasmjs_cereal_dir out)
 endfunction()
 
 # What Faasm's wasi-libc fork provides and Debian's lacks (function-support/libc-extras; the clang
-# toolchain puts its headers on the search path), one library per build tree.
+# toolchain puts its headers on the search path), one library per build tree. Emscripten's libc declares the
+# same functions in its own headers; the library adds there, in function-support/emscripten, the system calls
+# its standalone mode leaves to JavaScript imports, on WASI. Being a library, a function links only the members
+# it uses.
 function(_faasmjs_libc_extras out)
   if(NOT TARGET faasmjs_libc_extras)
     set(dir "${_faasmjs_support_dir}/libc-extras")
-    add_library(faasmjs_libc_extras STATIC "${dir}/passwd.c" "${dir}/ids.c" "${dir}/wait.c" "${dir}/pipe.c")
+    set(sources "${dir}/passwd.c" "${dir}/ids.c" "${dir}/wait.c" "${dir}/pipe.c")
+    if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
+      set(dir "${_faasmjs_support_dir}/emscripten")
+      list(APPEND sources "${dir}/preopens.c" "${dir}/open.c" "${dir}/stat.c" "${dir}/access.c" "${dir}/cwd.c"
+           "${dir}/readdir.c" "${dir}/entropy.c" "${dir}/sleep.c" "${dir}/uname.c" "${dir}/mmap.c")
+    endif()
+    add_library(faasmjs_libc_extras STATIC ${sources})
   endif()
   set(${out} faasmjs_libc_extras PARENT_SCOPE)
 endfunction()
@@ -128,9 +139,9 @@ function(faasmjs_add_function name)
     target_sources(${name} PRIVATE "${_faasmjs_support_dir}/emscripten_faasm_abi.c")
   else()
     target_sources(${name} PRIVATE "${_faasmjs_support_dir}/wasi_start.c")
-    _faasmjs_libc_extras(libc_extras)
-    target_link_libraries(${name} PRIVATE ${libc_extras})
   endif()
+  _faasmjs_libc_extras(libc_extras)
+  target_link_libraries(${name} PRIVATE ${libc_extras})
   _faasmjs_cereal_dir(cereal_dir)
   target_include_directories(${name} SYSTEM PRIVATE "${cereal_dir}")
   set_target_properties(${name} PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")

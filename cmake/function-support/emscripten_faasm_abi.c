@@ -3,6 +3,8 @@
  * - `_start`: Emscripten's own runs the constructors before main. Faasm (and faasm.js) run
  *   `__wasm_call_ctors` and `_faasm_zygote` once per instance and then `_start` per call, so constructors
  *   must not run again here. Linked with -nostartfiles in place of Emscripten's crt1.
+ * - `_start` also runs the atexit handlers and flushes stdio when main returns 0, as clang's does: without
+ *   that a last line without a newline is lost.
  * - `emscripten_notify_memory_growth`: with memory growth on, Emscripten's sbrk reports every grow through an
  *   `env` import no Faasm host provides; nothing needs to be told here, so it resolves locally.
  * - `__cxa_allocate_exception`/`__cxa_throw`: Emscripten's no-exception libc++abi ends a `throw` with
@@ -13,11 +15,17 @@
 #include <stdlib.h>
 
 extern int __main_void(void);
+extern void __funcs_on_exit(void);
+extern void __stdio_exit(void);
 
+/* As clang's (wasi_start.c): atexit handlers and stdio flushed on return too, so output without a final
+ * newline is not lost; proc_exit only for a non-zero result. */
 __attribute__((export_name("_start"))) void _start(void) {
     int returnValue = __main_void();
+    __funcs_on_exit();
+    __stdio_exit();
     if (returnValue != 0) {
-        exit(returnValue);
+        _Exit(returnValue);
     }
 }
 
