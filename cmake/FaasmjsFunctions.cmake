@@ -134,7 +134,8 @@ function(faasmjs_add_function name)
                         "(find_package(faasmjs) sets it)")
   endif()
 
-  add_executable(${name} ${arg_SOURCES} "${_faasmjs_support_dir}/default_zygote.c")
+  add_executable(${name} ${arg_SOURCES} "${_faasmjs_support_dir}/default_zygote.c"
+                 "${_faasmjs_support_dir}/constructors_once.c")
   if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
     target_sources(${name} PRIVATE "${_faasmjs_support_dir}/emscripten_faasm_abi.c")
   else()
