@@ -110,7 +110,7 @@ function(_faasmjs_libc_extras out)
     if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
       set(dir "${_faasmjs_support_dir}/emscripten")
       list(APPEND sources "${dir}/preopens.c" "${dir}/open.c" "${dir}/stat.c" "${dir}/access.c" "${dir}/cwd.c"
-           "${dir}/readdir.c" "${dir}/entropy.c" "${dir}/sleep.c" "${dir}/uname.c" "${dir}/mmap.c")
+           "${dir}/readdir.c" "${dir}/entropy.c" "${dir}/sleep.c" "${dir}/uname.c" "${dir}/mmap.c" "${dir}/names.c")
     endif()
     add_library(faasmjs_libc_extras STATIC ${sources})
   endif()

@@ -6,8 +6,11 @@ mergeInto(LibraryManager.library, {
   fd_prestat_get: function() {},
   fd_prestat_dir_name: function() {},
   fd_readdir: function() {},
+  path_create_directory: function() {},
   path_filestat_get: function() {},
   path_open: function() {},
+  path_rename: function() {},
+  path_unlink_file: function() {},
   poll_oneoff: function() {},
   random_get: function() {},
 });
