@@ -150,28 +150,20 @@ function faasmArgs(envFile) {
   return ['--faasm', `planner=${cluster.FAASM_PLANNER_URL},upload=${cluster.FAASM_UPLOAD_URL}`];
 }
 
-// Faasm runs conformance_driver_wamr as conformance_driver (driver/conformance_driver.c says why): a folder of
-// links with that name, beside the links to everything else.
-function wamrFunctionDirs(functionDirs) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-conformance-wamr-'));
+/**
+ * A folder of links to some of a build's functions (NAME.wasm and its NAME.* companions), served under the
+ * names given: `{ servedName: builtName }`. A part of the suite gives a host only what it calls, because on
+ * Faasm every function a gateway serves is uploaded (and AOT-compiled) for every new user.
+ */
+export function functionFolder(builtDir, functions) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-conformance-'));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const from of functionDirs) {
-    for (const file of fs.readdirSync(from)) {
-      const match = /^conformance_driver_wamr(\..*)$/.exec(file);
-      if (match) fs.symlinkSync(path.join(from, file), path.join(dir, `conformance_driver${match[1]}`));
+  for (const [served, built] of Object.entries(functions)) {
+    const companions = fs.readdirSync(builtDir).filter((file) => file.startsWith(`${built}.`));
+    if (!companions.includes(`${built}.wasm`)) throw new Error(`${built}.wasm is not in ${builtDir}`);
+    for (const file of companions) {
+      fs.symlinkSync(path.join(builtDir, file), path.join(dir, served + file.slice(built.length)));
     }
-  }
-  return [...functionDirs.map((from) => filteredLinks(from, dir)), dir];
-}
-
-// The functions of `from` other than the drivers, as links in a folder of their own.
-function filteredLinks(from, beside) {
-  const dir = `${beside}-others`;
-  fs.mkdirSync(dir, { recursive: true });
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const file of fs.readdirSync(from)) {
-    if (/^conformance_driver/.test(file) || !/\.(wasm|json)$/.test(file)) continue;
-    fs.symlinkSync(path.join(from, file), path.join(dir, file));
   }
   return dir;
 }
@@ -185,8 +177,7 @@ export async function openHost(name, settings) {
     case 'node': return nodeHost(settings);
     case 'native': return nativeHost(settings);
     case 'worker': return gatewayHost(settings, 'cluster');
-    case 'faasm': return gatewayHost({ ...settings, functionDirs: wamrFunctionDirs(settings.functionDirs),
-      args: faasmArgs(settings.faasmEnv) }, 'cluster');
+    case 'faasm': return gatewayHost({ ...settings, args: faasmArgs(settings.faasmEnv) }, 'cluster');
     case 'chromium-jspi': case 'chromium-asyncify': {
       const { chromiumHost } = await import('./browser.mjs');
       const host = await chromiumHost(settings, name.slice('chromium-'.length));

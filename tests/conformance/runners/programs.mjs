@@ -29,11 +29,31 @@ export function loadPrograms(builtDir) {
   return programs;
 }
 
-/** null when the answer is what NAME.expect.json says, else the first difference. */
-export function programMismatch(expect, observed) {
+// Faasm hands a program's stdout and stderr back only inside its output: with CAPTURE_STDOUT=on a worker
+// returns what the call wrote to descriptors 0-2 in the order written, a newline and then the output, which
+// for a call returning non-zero is "Call failed (return value=N)" (faasm src/wasm/WasmModule.cpp executeTask,
+// src/wamr/filesystem.cpp fd_write).
+function faasmOutput(expect, returnValue) {
+  if (expect.stderr === undefined) return { problem: 'the expect file gives no "stderr", which Faasm returns with stdout' };
+  const written = expect.interleaved ?? expect.stdout + expect.stderr;
+  if (expect.interleaved === undefined && expect.stdout !== '' && expect.stderr !== '') {
+    return { problem: 'the expect file writes both streams but gives no "interleaved" order, which Faasm returns' };
+  }
+  const output = returnValue === 0 ? expect.output ?? '' : `Call failed (return value=${returnValue})`;
+  return { output: written === '' ? output : `${written}\n${output}` };
+}
+
+/** null when the answer on `host` is what NAME.expect.json says, else the first difference. */
+export function programMismatch(expect, observed, host) {
   const returnValue = expect.returnValue ?? 0;
   if (observed.returnValue !== returnValue) {
     return `return value ${observed.returnValue}, expected ${returnValue} (error ${JSON.stringify(observed.error)})`;
+  }
+  if (host === 'faasm') {
+    const { output, problem } = faasmOutput(expect, returnValue);
+    if (problem !== undefined) return problem;
+    const got = decoder.decode(observed.output);
+    return got === output ? null : `output ${JSON.stringify(got)}, expected ${JSON.stringify(output)}`;
   }
   if (expect.stdout !== undefined && observed.stdout !== expect.stdout) {
     return `stdout ${JSON.stringify(observed.stdout)}, expected ${JSON.stringify(expect.stdout)}`;

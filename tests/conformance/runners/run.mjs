@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { CONFORMANCE_DIR, HOSTS, expectedCall, loadCases, mismatch, scriptOf } from './cases.mjs';
-import { openHost } from './hosts.mjs';
+import { functionFolder, openHost } from './hosts.mjs';
 import { loadPrograms, programMismatch } from './programs.mjs';
 
 const host = process.argv[2];
@@ -56,67 +56,75 @@ async function runCase(opened, testCase) {
   }
 }
 
-// Programs are judged by their stdout, which Faasm returns only when its workers run with CAPTURE_STDOUT=on;
-// the ctest fixture's cluster (tests/gateway/faasm/fixture.sh) runs without it.
-const FAASM_STDOUT = 'the fixture\'s Faasm workers run without CAPTURE_STDOUT, so a program\'s stdout does not come back';
-
-// Open bug (session 6): after the WASI rows, a call of the Emscripten-built driver on Faasm never finished,
-// and the suite ran past its time; until it is found, that build is reported, not run, on Faasm.
-const FAASM_EMSCRIPTEN = 'open bug: a call of the Emscripten-built driver hangs on Faasm (seen 2026-12-02, after _start began running constructors when no host has)';
-
-async function runPrograms(opened, label, dir) {
-  for (const program of loadPrograms(dir)) {
-    const id = `program ${program.name} (${label})`;
-    const unsupported = program.expect.unsupported?.[host] ?? (host === 'faasm' ? FAASM_STDOUT : undefined);
-    if (unsupported !== undefined) {
-      counts.unsupported += 1;
-      console.log(`UNSUPPORTED ${id}: ${unsupported}`);
-      continue;
-    }
-    const calls = await opened.newCase();
-    try {
-      if (program.expect.sharedFiles !== undefined) await calls.share(program.expect.sharedFiles);
-      report(id, programMismatch(program.expect, await calls.invoke(program.name, program.input, program.options)));
-    } catch (error) {
-      report(id, `threw ${error.stack}`);
-    } finally {
-      await calls.close();
-    }
-  }
-}
-
-const settingsFor = (dir) => ({
-  functionDirs: [path.join(dir, 'tests', 'conformance')],
-  nativeDriver: process.env.FAASMJS_CONFORMANCE_NATIVE,
-  faasmEnv: process.env.FAASMJS_FAASM_ENV,
-});
-
-// The native host runs the driver's C source, not a binary: once. The wasm hosts run each toolchain's driver.
-const builds = host === 'native' ? [{ label: 'native', dir: wasmDirs[0] }]
-  : wasmDirs.map((dir) => ({ label: path.basename(dir), dir }));
-const cases = loadCases();
-for (const { label, dir } of builds) {
-  const opened = await openHost(host, settingsFor(dir));
+// The programs run one after another as one user: they are ordinary functions, none reads what another left.
+async function runPrograms(opened, label, programs) {
+  const calls = await opened.newCase();
   try {
-    for (const testCase of cases) {
-      const id = `${testCase.id} (${label})`;
-      const unsupported = testCase.unsupported?.[host] ?? testCase.unsupportedBuild?.[label]
-        ?? (host === 'faasm' && label === 'wasm-emscripten' ? FAASM_EMSCRIPTEN : undefined);
+    for (const program of programs) {
+      const id = `program ${program.name} (${label})`;
+      const unsupported = program.expect.unsupported?.[host];
       if (unsupported !== undefined) {
         counts.unsupported += 1;
         console.log(`UNSUPPORTED ${id}: ${unsupported}`);
         continue;
       }
       try {
-        report(id, await runCase(opened, testCase));
+        if (program.expect.sharedFiles !== undefined) await calls.share(program.expect.sharedFiles);
+        report(id, programMismatch(program.expect, await calls.invoke(program.name, program.input, program.options), host));
       } catch (error) {
         report(id, `threw ${error.stack}`);
       }
     }
-    if (host !== 'native') await runPrograms(opened, label, path.join(dir, 'tests', 'conformance'));
+  } finally {
+    await calls.close();
+  }
+}
+
+async function runCases(opened, label) {
+  for (const testCase of loadCases()) {
+    const id = `${testCase.id} (${label})`;
+    const unsupported = testCase.unsupported?.[host] ?? testCase.unsupportedBuild?.[label];
+    if (unsupported !== undefined) {
+      counts.unsupported += 1;
+      console.log(`UNSUPPORTED ${id}: ${unsupported}`);
+      continue;
+    }
+    try {
+      report(id, await runCase(opened, testCase));
+    } catch (error) {
+      report(id, `threw ${error.stack}`);
+    }
+  }
+}
+
+// Each part gets a host serving only what it calls (hosts.mjs functionFolder). Faasm runs
+// conformance_driver_wamr as conformance_driver (driver/conformance_driver.c says why).
+const settingsFor = (builtDir, functions) => ({
+  functionDirs: [functionFolder(builtDir, functions)],
+  nativeDriver: process.env.FAASMJS_CONFORMANCE_NATIVE,
+  faasmEnv: process.env.FAASMJS_FAASM_ENV,
+});
+
+async function withHost(settings, run) {
+  const opened = await openHost(host, settings);
+  try {
+    await run(opened);
   } finally {
     await opened.close();
   }
+}
+
+// The native host runs the driver's C source, not a binary: once. The wasm hosts run each toolchain's driver.
+const builds = host === 'native' ? [{ label: 'native', dir: wasmDirs[0] }]
+  : wasmDirs.map((dir) => ({ label: path.basename(dir), dir }));
+for (const { label, dir } of builds) {
+  const builtDir = path.join(dir, 'tests', 'conformance');
+  const driver = { conformance_driver: host === 'faasm' ? 'conformance_driver_wamr' : 'conformance_driver' };
+  await withHost(settingsFor(builtDir, driver), (opened) => runCases(opened, label));
+  if (host === 'native') continue;
+  const programs = loadPrograms(builtDir);
+  const served = Object.fromEntries(programs.map(({ name }) => [name, name]));
+  await withHost(settingsFor(builtDir, served), (opened) => runPrograms(opened, label, programs));
 }
 
 console.log(`conformance.${host}: ${counts.ran} ran, ${counts.passed} passed, ${failures.length} failed, `
