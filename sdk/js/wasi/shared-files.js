@@ -3,7 +3,7 @@
 // Opening one first makes sure the host has it (the embedder's SharedFiles: a local copy pulled from the
 // cluster once per host, or the answer that there is none), then opens the local copy. A missing file is
 // ENOENT when opened to read; opened to write, the host forgets that it was missing and the open goes on in
-// the local copies, creating the file there. As Faasm's FileDescriptor::write, every write through a
+// the local copies, creating the file there (and its directories). As Faasm's FileDescriptor::write, every write through a
 // descriptor opened for writing tells the embedder (written), which uploads the whole file.
 //
 // The embedder provides (files/host-shared-files.js is the runtime's):
@@ -43,6 +43,10 @@ export class SharedFileOpener {
       if (errno !== ERRNO.SUCCESS) {
         if (!writing) throw new WasiError(errno, path);
         this.#files.forget(shared);
+        // A file made by a write may be the first of its directory on this host: Faasm's host creates the
+        // directories of the local copy too (faasm://new/x.txt opens for writing on the fixture).
+        const parent = this.#files.localPath(shared).split('/').slice(0, -1).join('/');
+        if (parent !== '') this.#files.fs.mkdir(parent);
       }
       const opened = openAt(this.#files.fs.root, this.#relative(shared), oflags, rightsBase, rightsInheriting, fdflags);
       if (!writing || !(opened instanceof OpenFile)) return opened;

@@ -1,7 +1,8 @@
 // files_shared: shared files, "global read, local write": faasm://conformance/in.txt is uploaded before the
-// call; a missing one is ENOENT; a new one written by the call is created locally; writing over the uploaded
-// one changes the host's copy (fopen "w" does not truncate on Faasm). It puts the uploaded bytes back at the
-// end: a host keeps its copy of a shared file, so the next run on that host starts from what this one left.
+// call; a missing one is ENOENT; a new one written by the call is created, in a new directory too; writing
+// over the uploaded one changes the host's copy (fopen "w" does not truncate on Faasm). It puts the uploaded
+// bytes back at the end: a host keeps its copy of a shared file, so the next run on that host starts from
+// what this one left.
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,8 @@ int main(void) {
     show("faasm://conformance/out.txt");
     write_text("faasm://conformance/in.txt", "XY");
     show("faasm://conformance/in.txt");
+    write_text("faasm://conformance/made/here.txt", "new dir");
+    show("faasm://conformance/made/here.txt");
     write_text("faasm://conformance/in.txt", "sh");
     return 0;
 }

@@ -148,6 +148,17 @@ TEST_SUITE("worker.files") {
     CHECK(text(worker.run(run).output) == "/tmp/seeded-f1.txt: [seed]; ");
   }
 
+  TEST_CASE("a seeded file under a path that is a file fails the call and leaves that file alone") {
+    WorkerHarness worker(worker_binary());
+    auto run = request(files_module(), "faasm_files", "seeded:f1");
+    run.files.push_back({"/etc/passwd/x", bytes("seed")});
+    const auto result = worker.run(run);
+    CHECK(result.status == CallStatus::Failed);
+    CHECK(result.error == "faasm_files: seeded file '/etc/passwd/x': a directory of its path is a file");
+    const auto escape = worker.run(request(files_module(), "faasm_files", "escape"));
+    CHECK(text(escape.output).find("/tmp/../../etc/passwd: [" + kPasswd + "]") != std::string::npos);
+  }
+
   TEST_CASE("the WASI calls Faasm's WAMR host leaves unimplemented fail the call (fopen \"a\", mkdir)") {
     WorkerHarness worker(worker_binary());
     auto result = worker.run(request(files_module(), "faasm_files", "append:a1"));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include "worker/runtime_root.h"
 #include "worker/wasi_errno.h"
@@ -77,15 +78,11 @@ std::string Descriptor::joined(std::string_view relative) const {
 FileSystem::FileSystem() {
   for (const auto& entry : runtime_root_entries()) {
     const auto names = path_names(entry.path);
-    if (entry.directory) {
-      auto at = root_.root();
-      for (const auto& name : names) {
-        auto found = at->entries.find(name);
-        at = found != at->entries.end() ? found->second : root_.add(at, name, true);
-      }
-    } else {
-      root_.put_file(names, {entry.contents.begin(), entry.contents.end()});
-    }
+    // The embedded tree is sdk/runtime-root/ as the build found it: a file where it wants a directory is
+    // a broken build, not something a call could cause.
+    const bool made = entry.directory ? root_.make_directories(names) != nullptr
+                                      : root_.put_file(names, {entry.contents.begin(), entry.contents.end()});
+    if (!made) throw std::logic_error("the embedded runtime root has a file where " + std::string(entry.path) + " needs a directory");
   }
 }
 
@@ -100,8 +97,8 @@ void FileSystem::begin_call(SharedFileSource& shared) {
   next_fd_ = 5;
 }
 
-void FileSystem::seed(std::string_view path, std::vector<std::uint8_t> bytes) {
-  root_.put_file(path_names(path), std::move(bytes));
+bool FileSystem::seed(std::string_view path, std::vector<std::uint8_t> bytes) {
+  return root_.put_file(path_names(path), std::move(bytes));
 }
 
 Descriptor* FileSystem::find(std::uint32_t fd) {
@@ -119,8 +116,7 @@ std::uint16_t FileSystem::sync_shared(const std::string& shared) {
   if (shared_.find(path_names(shared)).node) return kSuccess;
   auto fetched = source_->fetch(shared);
   if (!fetched || fetched->empty()) return kNoent;
-  shared_.put_file(path_names(shared), std::move(*fetched));
-  return kSuccess;
+  return shared_.put_file(path_names(shared), std::move(*fetched)) ? kSuccess : kNotdir;
 }
 
 FileTree::Lookup FileSystem::lookup(const std::string& full_path) const {
@@ -165,7 +161,16 @@ FileSystem::Opened FileSystem::open(std::uint32_t at, std::string_view path, std
   std::string shared;
   if (is_shared(full)) {
     shared = strip_shared(full);
-    if (const std::uint16_t pulled = sync_shared(shared); pulled != kSuccess && !writes) return refused(pulled);
+    if (const std::uint16_t pulled = sync_shared(shared); pulled != kSuccess) {
+      if (!writes) return refused(pulled);
+      // A file made by a write may be the first of its directory on this host: Faasm's host creates the
+      // directories of the local copy too (faasm://new/x.txt opens for writing on the fixture).
+      auto names = path_names(shared);
+      if (mode == Mode::Create && !names.empty()) {
+        names.pop_back();
+        shared_.make_directories(names);
+      }
+    }
   }
   FileTree& tree = shared.empty() ? root_ : shared_;
   FileTree::Lookup found = lookup(full);

@@ -95,8 +95,9 @@ class FileSystem {
 
   // A new call: its descriptor table, and where its shared files come from.
   void begin_call(SharedFileSource& shared);
-  // A file written into the root before the call runs (INVOKE's seeded files), with its directories.
-  void seed(std::string_view path, std::vector<std::uint8_t> bytes);
+  // A file written into the root before the call runs (INVOKE's seeded files), with its directories; false
+  // when a directory of its path is a file there.
+  [[nodiscard]] bool seed(std::string_view path, std::vector<std::uint8_t> bytes);
 
   Descriptor* find(std::uint32_t fd);
   Descriptor& get(std::uint32_t fd);  // FileSystemFault when it does not exist

@@ -63,19 +63,28 @@ std::shared_ptr<FileNode> FileTree::add(const std::shared_ptr<FileNode>& directo
   return node;
 }
 
-void FileTree::put_file(const std::vector<std::string>& names, std::vector<std::uint8_t> bytes) {
+std::shared_ptr<FileNode> FileTree::make_directories(const std::vector<std::string>& names) {
   auto at = root_;
-  for (std::size_t i = 0; i + 1 < names.size(); ++i) {
-    auto entry = at->entries.find(names[i]);
-    if (entry == at->entries.end() || !entry->second->directory) {
-      at = add(at, names[i], true);
-    } else {
+  for (const auto& name : names) {
+    auto entry = at->entries.find(name);
+    if (entry == at->entries.end()) {
+      at = add(at, name, true);
+    } else if (entry->second->directory) {
       at = entry->second;
+    } else {
+      return nullptr;
     }
   }
-  if (names.empty()) return;
+  return at;
+}
+
+bool FileTree::put_file(const std::vector<std::string>& names, std::vector<std::uint8_t> bytes) {
+  if (names.empty()) return false;
+  auto at = make_directories({names.begin(), names.end() - 1});
+  if (!at) return false;
   auto file = add(at, names.back(), false);
   file->data = std::move(bytes);
+  return true;
 }
 
 }  // namespace faasmjs::gateway::worker

@@ -43,8 +43,12 @@ class FileTree {
   Lookup find(const std::vector<std::string>& names) const;
 
   std::shared_ptr<FileNode> add(const std::shared_ptr<FileNode>& directory, const std::string& name, bool is_directory);
-  // Makes a file at `names` with `bytes`, and its missing directories (seeding: the runtime root, a call's files).
-  void put_file(const std::vector<std::string>& names, std::vector<std::uint8_t> bytes);
+  // The directory at `names`, made with its missing parents; null when a name on the way is a file (it is
+  // never replaced).
+  std::shared_ptr<FileNode> make_directories(const std::vector<std::string>& names);
+  // Makes (or replaces) the file at `names` with `bytes`, and its missing directories (seeding: the runtime
+  // root, a call's files, a fetched shared file); false when a directory on the way is a file.
+  [[nodiscard]] bool put_file(const std::vector<std::string>& names, std::vector<std::uint8_t> bytes);
 
   static std::uint64_t now_ns();
   static void touch(FileNode& node);  // modified now

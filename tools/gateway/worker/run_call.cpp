@@ -178,7 +178,11 @@ RunResult run_call(const RunRequest& request, int channel) {
   SharedFileLink shared_files(channel);
   call.files = &host_files();
   call.files->begin_call(shared_files);
-  for (const auto& file : request.files) call.files->seed(file.path, file.data);
+  for (const auto& file : request.files) {
+    if (!call.files->seed(file.path, file.data)) {
+      return failed(request.function + ": seeded file '" + file.path + "': a directory of its path is a file");
+    }
+  }
   Z_env_instance_t env{&call};
   Z_wasi_snapshot_preview1_instance_t wasi{&call};
 
