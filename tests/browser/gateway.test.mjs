@@ -1,7 +1,7 @@
 // The browser and the cluster together, end to end: headless Chromium runs sdk/js against a real
 // faasmjs-gateway with its embedded cluster. Chained calls from browser functions (by name, by pointer,
 // fork-join of 100), state handed back and forth (whole, offset, append), a gateway restart between a push
-// and a pull, shared files opened from browser calls, a connection dropped mid-call, and bad input — each a clear error with the gateway still
+// and a pull, a connection dropped mid-call, and bad input — each a clear error with the gateway still
 // serving afterwards.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -156,50 +156,6 @@ describe('state shared between the browser and the cluster', () => {
     assert.equal(ok(fromCluster, 'cluster get'), '12345');
     await page.close();
   });
-});
-
-describe('shared files through the gateway', () => {
-  // The gateway's shared files are a store a browser host must ask over the socket: the function's path_open
-  // and stat of faasm:// suspend there, through JSPI's wrapped WASI imports and Asyncify's transformed ones.
-  for (const suspension of SUSPENSIONS) {
-    for (const worker of [false, true]) {
-      it(`opens, writes and stats faasm:// files the gateway keeps, from a browser call (${suspension}${worker ? ', worker mode' : ''})`, async () => {
-        const page = await session.open();
-        const dir = `e2e-${suspension}-${worker ? 'worker' : 'page'}`;
-        const seen = await page.evaluate(async ({ url, token, suspension, worker, dir }) => {
-          const { connect } = await import('/sdk/js/index.js');
-          const client = await connect(url, { token, suspension, worker });
-          const run = async (input, where) => {
-            const result = await client.invoke('files', input, { where });
-            return result.error ?? result.outputText;
-          };
-          await client.files.upload(`${dir}/in.txt`, 'kept by the gateway');
-          const outcomes = {
-            read: await run(`read faasm://${dir}/in.txt`, 'browser'),
-            stat: await run(`stat faasm://${dir}/in.txt`, 'browser'),
-            missing: await run(`read faasm://${dir}/none.txt`, 'browser'),
-            written: await run(`write faasm://${dir}/out.txt from the browser`, 'browser'),
-            suspension: client.suspension,
-          };
-          outcomes.stored = new TextDecoder().decode(await client.files.get(`${dir}/out.txt`));
-          outcomes.inCluster = await run(`read faasm://${dir}/out.txt`, 'cluster');
-          await client.close();
-          return outcomes;
-        }, { url: session.gateway.wsUrl, token: session.gateway.token('e2e'), suspension, worker, dir });
-        assert.deepEqual(seen, {
-          read: 'kept by the gateway',
-          stat: 'file 19',
-          missing: 'errno 44',
-          written: 'wrote 16',
-          suspension,
-          stored: 'from the browser',
-          inCluster: 'from the browser',
-        });
-        assertNoProblems(assert, page);
-        await page.close();
-      });
-    }
-  }
 });
 
 describe('lost connections', () => {
