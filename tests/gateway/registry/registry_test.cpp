@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <iterator>
@@ -169,6 +170,30 @@ TEST_SUITE("load") {
     CHECK(file_bytes(browser / "echo.wasm") == file_bytes(example("echo.wasm")));
     CHECK_FALSE(fs::exists(browser / "echo.async.wasm"));
     CHECK_FALSE(fs::exists(browser / "readme.txt"));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "a function a call waits for is compiled before the ones nobody asked for") {
+    // Distinct binaries (hello.wasm with a custom section naming each), so that none comes from the cache.
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned count = 2 * cores + 3;
+    const Bytes hello = file_bytes(example("hello.wasm"));
+    std::vector<std::string> names;
+    for (unsigned i = 0; i < count; ++i) {
+      names.push_back((i < 10 ? "f0" : "f") + std::to_string(i));
+      Bytes wasm = hello;
+      wasm.insert(wasm.end(), {0, 4, 1, 'n', static_cast<std::uint8_t>(i), 0});
+      write_bytes(functions / (names.back() + ".wasm"), wasm);
+    }
+    open();
+    ready(names.back());
+    std::vector<std::string> started;
+    for (const auto& line : log_lines()) {
+      if (line.starts_with("compiling ")) started.push_back(line.substr(10, 3));
+    }
+    // The compile threads took the first names at once; the next free one must take the waited-for function.
+    const auto position = std::ranges::find(started, names.back()) - started.begin();
+    CHECK_MESSAGE(position <= static_cast<long>(cores), "compile order: ", started.size(), " started, ",
+                  names.back(), " at ", position);
   }
 
   TEST_CASE_FIXTURE(RegistryFixture, "a --functions directory that does not exist stops the open") {

@@ -119,7 +119,12 @@ class Entry final : public RegisteredFunction {
   const std::string& name() const override { return name_; }
   const std::string& sha256() const override { return sha_; }
   fs::path wasm_path() const override { return file(".wasm"); }
-  Expected<aot::CompiledModule> wait_ready() const override { return ready_.get(); }
+  // A call waiting for the module moves it ahead of the functions nobody has asked for yet (compile_loop).
+  Expected<aot::CompiledModule> wait_ready() const override {
+    wanted_.store(true);
+    return ready_.get();
+  }
+  bool wanted() const { return wanted_.load(); }
 
   void finish(Expected<aot::CompiledModule> result) { promise_.set_value(std::move(result)); }
   // NAME.wasm, NAME.async.wasm and NAME.manifest.json live together.
@@ -131,6 +136,7 @@ class Entry final : public RegisteredFunction {
   fs::path dir_;
   std::promise<Expected<aot::CompiledModule>> promise_;
   std::shared_future<Expected<aot::CompiledModule>> ready_;
+  mutable std::atomic<bool> wanted_ = false;
 };
 
 struct Pending {
@@ -341,8 +347,12 @@ class Registry final : public FunctionRegistry {
         // Everything to compile was queued before the threads started: they end when it is done.
         std::lock_guard lock(queue_mutex_);
         if (stopping_ || queue_.empty()) return;
-        pending = std::move(queue_.front());
-        queue_.pop_front();
+        // Name order, but a function a call already waits for first: with many registered, the first call
+        // of the last one would otherwise wait for all the others to compile.
+        auto next = std::ranges::find_if(queue_, [](const Pending& queued) { return queued.entry->wanted(); });
+        if (next == queue_.end()) next = queue_.begin();
+        pending = std::move(*next);
+        queue_.erase(next);
       }
       pending.entry->finish(compile(pending.entry->name(), pending.wasm));
     }

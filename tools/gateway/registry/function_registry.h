@@ -4,8 +4,9 @@
 // also runs faasmjs-asyncify to make the browser variant. Stored under <data>/functions/<name>/, so uploads
 // survive a restart. One namespace for all users, as one app.
 //
-// Registration is quick; compilation runs in the background (one at a time per core), and a call to a
-// function still compiling waits for it (wait_ready). Thread-safe.
+// Registration is quick; compilation runs in the background (one at a time per core, in name order), and a
+// call to a function still compiling waits for it (wait_ready), which moves it ahead of those nobody has asked
+// for yet. Thread-safe.
 #pragma once
 
 #include <cstdint>
