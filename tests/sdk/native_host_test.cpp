@@ -101,6 +101,17 @@ TEST_SUITE("native_host") {
         CHECK_THROWS_AS(__faasm_flag_state_offset_dirty("chunks", 8, 4, 5), HostFault);
     }
 
+    TEST_CASE_FIXTURE(HostFixture, "a chunk past the end of a shorter global value reads as zeros") {
+        host.set_global_value("short", "ab");
+        std::array<unsigned char, 2> tail{9, 9};
+        __faasm_read_state_offset("short", 6, 4, tail.data(), 2);
+        CHECK(tail == std::array<unsigned char, 2>{0, 0});
+        std::array<unsigned char, 6> whole{};
+        CHECK(__faasm_read_state("short", whole.data(), 6) == 6);
+        CHECK(std::memcmp(whole.data(), "ab\0\0\0\0", 6) == 0);
+        CHECK(host.faults().empty());
+    }
+
     TEST_CASE_FIXTURE(HostFixture, "read_state_ptr: one stable pointer per key and host, shared by its calls") {
         __faasm_write_state("shared", data("\0\0\0\0\0\0\0"), 7);
         unsigned char* a = __faasm_read_state_ptr("shared", 7);
@@ -134,13 +145,18 @@ TEST_SUITE("native_host") {
         CHECK(host.local_value("local_only") == bytes_of("zz"));
     }
 
-    TEST_CASE_FIXTURE(HostFixture, "push and partial mask need the key on this host; a mask of another size faults") {
+    TEST_CASE_FIXTURE(HostFixture, "push and partial mask need the key on this host and a mask of its size; only a new key needs a size") {
         CHECK_THROWS_AS(__faasm_push_state("nowhere"), HostFault);
         CHECK_THROWS_AS(__faasm_push_state_partial("nowhere"), HostFault);
         __faasm_write_state("value", data("abcd"), 4);
         __faasm_write_state("mask", data("\1\1"), 2);
         CHECK_THROWS_AS(__faasm_push_state_partial_mask("value", "mask"), HostFault);
-        CHECK_THROWS_AS(__faasm_pull_state("value", 0), HostFault);
+        CHECK_THROWS_WITH_AS(__faasm_pull_state("fresh", 0), "pull_state: state key 'fresh' needs a positive size, got 0",
+                             HostFault);
+        // A key the host has keeps its size, whatever a later call passes (Faasm's State::getKV).
+        host.set_global_value("value", "wxyz");
+        __faasm_pull_state("value", 0);
+        CHECK(host.local_value("value") == bytes_of("wxyz"));
         CHECK_THROWS_AS(__faasm_read_state(nullptr, nullptr, 0), HostFault);
         CHECK_THROWS_AS(__faasm_read_state("", nullptr, 0), HostFault);
     }
@@ -165,6 +181,11 @@ TEST_SUITE("native_host") {
         __faasm_unlock_state_read("k");
         __faasm_lock_state_write("k");
         CHECK_THROWS_AS(__faasm_lock_state_read("k"), HostFault);
+        // A lock is no value: the key has none on this host until a sized call, which sizes it.
+        CHECK_FALSE(host.local_value("k").has_value());
+        CHECK_THROWS_AS(__faasm_push_state("k"), HostFault);
+        __faasm_write_state("k", data("abc"), 3);
+        CHECK(__faasm_read_state("k", nullptr, 0) == 3);
         __faasm_unlock_state_write("k");
         CHECK_THROWS_WITH_AS(__faasm_unlock_state_write("k"), "unlock_state_write: state key 'k' is not write-locked by this host",
                              HostFault);

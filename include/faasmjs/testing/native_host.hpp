@@ -17,21 +17,23 @@
 //     returned at once; await returns the callee's return value, await-with-output also hands over a
 //     malloc'd copy of its output. Calls run when chained (default) or when awaited (ChainExecution), on the
 //     caller's host or on a fresh one (ChainPlacement); calls never awaited still run before invoke returns.
-//   - state: one global tier and a local tier per host. A key's local size is fixed once created; the first
-//     read pulls lazily (a missing key reads as zeros and returns the requested length); the size query is
-//     the local size, else the global size, else 0; writes mark bytes dirty; push sends only when dirty;
-//     push_partial sends only dirty ranges and refreshes the local copy; pull fetches the whole value;
-//     read_state_ptr returns a pointer that stays valid until reset(); append logs live in the global tier;
-//     locks are per host and key, shared or exclusive.
+//   - state: one global tier (in process: it never refuses a call) and a local tier per host, with the rules
+//     of faasmjs/detail/local_tier.hpp, the local tier the embedded cluster runs too. A key's local size is
+//     fixed once created; the first read pulls lazily (a missing key reads as zeros and returns the requested
+//     length); the size query is the local size, else the global size, else 0; writes mark bytes dirty; push
+//     sends only when dirty; push_partial sends only dirty ranges and refreshes the local copy; pull fetches
+//     the whole value; read_state_ptr returns a pointer into the local value, valid until reset(); append logs
+//     live in the global tier; locks are per host and key, shared or exclusive, kept beside the values (a
+//     key can be locked before it has one).
 //   - failures: what Faasm answers with a host exception (a size-less key, a range outside the value, a
 //     buffer too small, a value of another size than the key's...) ends the running invocation with return
 //     value 1 and is recorded in faults(); at the ambient level (SDK code called directly by a test) it is
 //     thrown as HostFault.
-// Deliberate differences, each where Faasm would lose data or corrupt memory: a lazy pull never overwrites
-// bytes written locally and not yet pushed; a full push keeps the global bytes of chunks never pulled; a
-// whole write also marks every byte for a partial push; a write of another size than the key's is a fault
-// rather than an over-read; a lock that would block forever (the native host runs calls one at a time) and
-// an unlock without a lock are faults; locks still held when an invocation ends are released with a warning.
+// Deliberate differences: the local tier's (local_tier.hpp: a lazy pull never overwrites bytes written locally
+// and not yet pushed, a full push keeps the global bytes of chunks never pulled, a buffer too small or a
+// write of another size than the key's is a fault rather than an overrun...); and, for locks, a lock that
+// would block forever (the native host runs calls one at a time) and an unlock without a lock are faults,
+// and locks still held when an invocation ends are released with a warning.
 //
 // Thread safety: none; one test thread drives the host. Functions run synchronously inside invoke().
 #ifndef FAASMJS_TESTING_NATIVE_HOST_HPP
@@ -162,6 +164,8 @@ NativeHost& host();
 // 3.
 #ifdef FAASMJS_NATIVE_HOST_IMPLEMENT
 
+#include "faasmjs/detail/local_tier.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -169,6 +173,8 @@ NativeHost& host();
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <span>
+#include <type_traits>
 #include <utility>
 
 // What a function binary gets from the build when it defines no zygote (cmake/function-support).
@@ -177,19 +183,75 @@ extern "C" __attribute__((weak)) int _faasm_zygote() { return 0; }
 namespace faasmjs::testing {
 
 struct NativeHost::Impl {
-    struct LocalValue {
-        std::unique_ptr<std::uint8_t[]> data; // allocated once: read_state_ptr hands out stable pointers
-        std::size_t size = 0;                 // 0 = created size-less by a lock, sized by the next sized call
-        std::vector<std::uint8_t> dirty_mask;
-        std::vector<std::uint8_t> pulled_mask;
-        bool dirty = false;
-        struct Holder {
-            unsigned invocation;
-            bool exclusive;
-        };
-        std::vector<Holder> holders;
+    // A fault of the local tier, in the table's words; fault() adds the import's name.
+    struct TierFault {
+        std::string message;
     };
-    using Tier = std::map<std::string, LocalValue, std::less<>>;
+    template <class T> using TierResult = ::faasmjs::detail::local_tier::Result<T, TierFault>;
+
+    // The global tier as the local tiers see it: in process, so it never refuses a call.
+    struct GlobalStore {
+        using Error = TierFault;
+        using Range = ::faasmjs::detail::local_tier::Range;
+        using StoredRange = ::faasmjs::detail::local_tier::StoredRange;
+
+        std::map<std::string, Bytes, std::less<>> values;
+        std::map<std::string, std::size_t, std::less<>> pushes;
+
+        TierFault fault(std::string message) { return {std::move(message)}; }
+
+        TierResult<std::size_t> size(std::string_view key) {
+            const auto found = values.find(key);
+            return found == values.end() ? 0 : found->second.size();
+        }
+
+        TierResult<std::optional<StoredRange>> pull(std::string_view key, std::size_t offset, std::size_t length) {
+            const auto found = values.find(key);
+            if (found == values.end()) {
+                return std::optional<StoredRange>();
+            }
+            const Bytes& value = found->second;
+            const std::size_t from = std::min(offset, value.size());
+            const std::size_t to = from + std::min(length, value.size() - from);
+            return std::optional<StoredRange>(StoredRange{value.size(), Bytes(value.begin() + from, value.begin() + to)});
+        }
+
+        TierResult<void> push(std::string_view key, std::size_t size, const std::vector<Range>& ranges) {
+            Bytes& value = values[std::string(key)];
+            value.resize(size, 0);
+            write(value, ranges);
+            pushes[std::string(key)]++;
+            return {};
+        }
+
+        TierResult<Bytes> push_partial(std::string_view key, std::size_t size, const std::vector<Range>& ranges) {
+            Bytes& value = values[std::string(key)];
+            value.resize(std::max(size, value.size()), 0);
+            write(value, ranges);
+            pushes[std::string(key)]++;
+            return value;
+        }
+
+        static void write(Bytes& value, const std::vector<Range>& ranges) {
+            for (const Range& range : ranges) {
+                std::copy(range.bytes.begin(), range.bytes.end(), value.begin() + static_cast<std::ptrdiff_t>(range.offset));
+            }
+        }
+    };
+    using LocalTier = ::faasmjs::detail::local_tier::LocalTier<GlobalStore>;
+    using LocalValue = ::faasmjs::detail::local_tier::LocalValue;
+
+    // Held state locks, apart from the values: a key can be locked before this host has a value of it.
+    struct Holder {
+        unsigned invocation;
+        bool exclusive;
+    };
+
+    struct Host {
+        explicit Host(GlobalStore& global) : tier(global) {}
+        LocalTier tier;
+        std::map<std::string, std::vector<Holder>, std::less<>> locks;
+    };
 
     struct Context {
         Bytes input;
@@ -200,11 +262,9 @@ struct NativeHost::Impl {
 
     static constexpr std::size_t max_depth = 64;
 
-    std::vector<std::unique_ptr<Tier>> tiers;
-    std::size_t ambient_host = 0;
-    std::map<std::string, Bytes, std::less<>> global;
+    GlobalStore global;
+    std::vector<std::unique_ptr<Host>> hosts; // a host's values stay alive until reset(): pointers into them too
     std::map<std::string, std::vector<Bytes>, std::less<>> appended;
-    std::map<std::string, std::size_t, std::less<>> pushes;
     std::map<std::string, Function, std::less<>> registry;
     std::map<std::string, unsigned, std::less<>> conf_flags;
     std::vector<Context> stack;
@@ -220,12 +280,11 @@ struct NativeHost::Impl {
     Impl() { reset(); }
 
     void reset() {
-        tiers.clear();
-        tiers.push_back(std::make_unique<Tier>());
-        ambient_host = 0;
-        global.clear();
+        hosts.clear();
+        global.values.clear();
+        global.pushes.clear();
+        hosts.push_back(std::make_unique<Host>(global));
         appended.clear();
-        pushes.clear();
         registry.clear();
         conf_flags.clear();
         stack.assign(1, Context{});
@@ -240,7 +299,13 @@ struct NativeHost::Impl {
     }
 
     Context& current() { return stack.back(); }
-    Tier& tier() { return *tiers[current().host]; }
+    Host& this_host() { return *hosts[current().host]; }
+    LocalTier& tier() { return this_host().tier; }
+
+    std::size_t new_host() {
+        hosts.push_back(std::make_unique<Host>(global));
+        return hosts.size() - 1;
+    }
 
     [[noreturn]] void fault(const std::string& message) {
         faults.push_back(message);
@@ -320,15 +385,18 @@ struct NativeHost::Impl {
     }
 
     void release_leaked_locks(unsigned invocation) {
-        for (auto& tier_pointer : tiers) {
-            for (auto& [key, value] : *tier_pointer) {
-                const auto leaked = std::remove_if(value.holders.begin(), value.holders.end(),
-                                                   [&](const LocalValue::Holder& h) { return h.invocation == invocation; });
-                if (leaked != value.holders.end()) {
-                    warnings.push_back("a call ended holding a lock on state key " + ::faasmjs::detail::quoted(key) +
+        for (auto& host_pointer : hosts) {
+            auto& locks = host_pointer->locks;
+            for (auto held = locks.begin(); held != locks.end();) {
+                auto& holders = held->second;
+                const auto leaked = std::remove_if(holders.begin(), holders.end(),
+                                                   [&](const Holder& h) { return h.invocation == invocation; });
+                if (leaked != holders.end()) {
+                    warnings.push_back("a call ended holding a lock on state key " + ::faasmjs::detail::quoted(held->first) +
                                        " (released; Faasm would keep it)");
-                    value.holders.erase(leaked, value.holders.end());
+                    holders.erase(leaked, holders.end());
                 }
+                held = holders.empty() ? locks.erase(held) : std::next(held);
             }
         }
     }
@@ -358,8 +426,7 @@ struct NativeHost::Impl {
         calls[index].finished = true;
         std::size_t host_index = calls[index].host;
         if (placement == ChainPlacement::new_host) {
-            tiers.push_back(std::make_unique<Tier>());
-            host_index = tiers.size() - 1;
+            host_index = new_host();
         }
         calls[index].host = host_index;
         Bytes input = calls[index].input;
@@ -410,56 +477,14 @@ struct NativeHost::Impl {
         current().output.assign(output, output + length);
     }
 
-    // ---- State: local values ----
+    // ---- State: local values (the rules are detail/local_tier.hpp's) ----
 
-    LocalValue* find_local(std::string_view key) {
-        const auto found = tier().find(key);
-        return found == tier().end() ? nullptr : &found->second;
-    }
-
-    LocalValue& sized_local(const std::string& key, long size, const char* call) {
-        if (size <= 0) {
-            fault(call, "needsSize", {{"key", key}, {"size", std::to_string(size)}});
+    template <class T> T checked(TierResult<T> result, const char* call) {
+        if (!result) {
+            fault(std::string(call) + ": " + result.error().message);
         }
-        LocalValue& value = tier()[key];
-        if (value.size == 0) {
-            value.size = static_cast<std::size_t>(size);
-            value.data = std::make_unique<std::uint8_t[]>(value.size);
-            value.dirty_mask.assign(value.size, 0);
-            value.pulled_mask.assign(value.size, 0);
-        }
-        return value;
-    }
-
-    LocalValue& existing_local(const std::string& key, const char* call) {
-        LocalValue* value = find_local(key);
-        if (value == nullptr || value->size == 0) {
-            fault(call, "noLocalValue", {{"key", key}});
-        }
-        return *value;
-    }
-
-    void check_chunk(const std::string& key, const LocalValue& value, long offset, long length, const char* call) {
-        if (offset < 0 || length < 0 || static_cast<std::size_t>(offset) > value.size ||
-            static_cast<std::size_t>(length) > value.size - static_cast<std::size_t>(offset)) {
-            fault(call, "outsideValue", {{"key", key}, {"offset", std::to_string(offset)}, {"length", std::to_string(length)},
-                                         {"size", std::to_string(value.size)}});
-        }
-    }
-
-    // Lazy pull of [offset, offset + length): bytes never pulled and not dirty take the global value's.
-    void pull_lazily(const std::string& key, LocalValue& value, std::size_t offset, std::size_t length, const char* call) {
-        const auto found = global.find(key);
-        if (found != global.end() && found->second.size() > value.size) {
-            fault(call, "globalTooBig", {{"key", key}, {"globalSize", std::to_string(found->second.size())},
-                                         {"size", std::to_string(value.size)}});
-        }
-        for (std::size_t i = offset; i < offset + length; i++) {
-            if (value.pulled_mask[i] == 0 && value.dirty_mask[i] == 0 && found != global.end() &&
-                i < found->second.size()) {
-                value.data[i] = found->second[i];
-            }
-            value.pulled_mask[i] = 1;
+        if constexpr (!std::is_void_v<T>) {
+            return std::move(*result);
         }
     }
 
@@ -467,37 +492,29 @@ struct NativeHost::Impl {
         const std::string key = key_of(key_pointer, "read_state");
         check_buffer(buffer, length, "read_state");
         if (length == 0) {
-            if (const LocalValue* value = find_local(key); value != nullptr && value->size != 0) {
-                return static_cast<long>(value->size);
-            }
-            const auto found = global.find(key);
-            return found == global.end() ? 0 : static_cast<long>(found->second.size());
+            return static_cast<long>(checked(tier().size(key), "read_state"));
         }
-        LocalValue& value = sized_local(key, length, "read_state");
-        if (value.size > static_cast<std::size_t>(length)) {
-            fault("read_state", "bufferTooSmall", {{"key", key}, {"length", std::to_string(length)},
-                                                  {"size", std::to_string(value.size)}});
-        }
-        pull_lazily(key, value, 0, value.size, "read_state");
-        std::memcpy(buffer, value.data.get(), value.size);
-        return static_cast<long>(value.size);
+        std::size_t copied = 0;
+        checked(tier().read(key, length,
+                            [&](std::span<std::uint8_t> bytes) {
+                                std::memcpy(buffer, bytes.data(), bytes.size());
+                                copied = bytes.size();
+                            }),
+                "read_state");
+        return static_cast<long>(copied);
     }
 
     unsigned char* read_state_ptr(const char* key_pointer, long total) {
-        const std::string key = key_of(key_pointer, "read_state_ptr");
-        LocalValue& value = sized_local(key, total, "read_state_ptr");
-        check_chunk(key, value, 0, total, "read_state_ptr");
-        pull_lazily(key, value, 0, value.size, "read_state_ptr");
-        return value.data.get();
+        return read_state_offset_ptr(key_pointer, total, 0, total, "read_state_ptr");
     }
 
     unsigned char* read_state_offset_ptr(const char* key_pointer, long total, long offset, long length,
                                          const char* call = "read_state_offset_ptr") {
         const std::string key = key_of(key_pointer, call);
-        LocalValue& value = sized_local(key, total, call);
-        check_chunk(key, value, offset, length, call);
-        pull_lazily(key, value, static_cast<std::size_t>(offset), static_cast<std::size_t>(length), call);
-        return value.data.get() + offset;
+        unsigned char* chunk = nullptr;
+        checked(tier().read_range(key, total, offset, length, [&](std::span<std::uint8_t> bytes) { chunk = bytes.data(); }),
+                call);
+        return chunk;
     }
 
     void read_state_offset(const char* key, long total, long offset, unsigned char* buffer, long length) {
@@ -506,31 +523,17 @@ struct NativeHost::Impl {
         std::memcpy(buffer, chunk, static_cast<std::size_t>(length));
     }
 
-    void mark_dirty(LocalValue& value, std::size_t offset, std::size_t length) {
-        std::fill_n(value.dirty_mask.begin() + static_cast<std::ptrdiff_t>(offset), length, std::uint8_t{1});
-        value.dirty = true;
-    }
-
     void write_state(const char* key_pointer, const unsigned char* data, long length) {
         const std::string key = key_of(key_pointer, "write_state");
         check_buffer(data, length, "write_state");
-        LocalValue& value = sized_local(key, length, "write_state");
-        if (value.size != static_cast<std::size_t>(length)) {
-            fault("write_state", "sizeMismatch", {{"key", key}, {"length", std::to_string(length)},
-                                                 {"size", std::to_string(value.size)}});
-        }
-        std::memcpy(value.data.get(), data, value.size);
-        std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
-        mark_dirty(value, 0, value.size);
+        checked(tier().write(key, std::span<const std::uint8_t>(data, static_cast<std::size_t>(length))), "write_state");
     }
 
     void write_state_offset(const char* key_pointer, long total, long offset, const unsigned char* data, long length) {
         const std::string key = key_of(key_pointer, "write_state_offset");
         check_buffer(data, length, "write_state_offset");
-        LocalValue& value = sized_local(key, total, "write_state_offset");
-        check_chunk(key, value, offset, length, "write_state_offset");
-        std::memcpy(value.data.get() + offset, data, static_cast<std::size_t>(length));
-        mark_dirty(value, static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
+        checked(tier().write_range(key, total, offset, std::span<const std::uint8_t>(data, static_cast<std::size_t>(length))),
+                "write_state_offset");
     }
 
     unsigned write_state_from_file(const char* key_pointer, const char* path) {
@@ -546,93 +549,28 @@ struct NativeHost::Impl {
 
     void flag_dirty(const char* key_pointer, long total, long offset, long length, const char* call) {
         const std::string key = key_of(key_pointer, call);
-        LocalValue& value = sized_local(key, total, call);
-        check_chunk(key, value, offset, length, call);
-        mark_dirty(value, static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
+        checked(tier().flag_dirty(key, total, offset, length), call);
     }
 
     // ---- State: pushes and pulls ----
 
     void push_state(const char* key_pointer) {
-        const std::string key = key_of(key_pointer, "push_state");
-        LocalValue& value = existing_local(key, "push_state");
-        if (!value.dirty) {
-            return;
-        }
-        Bytes& stored = global[key];
-        stored.resize(value.size, 0);
-        for (std::size_t i = 0; i < value.size; i++) {
-            if (value.pulled_mask[i] != 0 || value.dirty_mask[i] != 0) {
-                stored[i] = value.data[i];
-            }
-        }
-        std::fill(value.dirty_mask.begin(), value.dirty_mask.end(), std::uint8_t{0});
-        value.dirty = false;
-        pushes[key]++;
-    }
-
-    void push_ranges(const std::string& key, LocalValue& value, const std::uint8_t* mask) {
-        Bytes& stored = global[key];
-        if (stored.size() < value.size) {
-            stored.resize(value.size, 0);
-        }
-        for (std::size_t i = 0; i < value.size; i++) {
-            if (mask[i] != 0) {
-                stored[i] = value.data[i];
-            }
-        }
-        std::fill(value.dirty_mask.begin(), value.dirty_mask.end(), std::uint8_t{0});
-        value.dirty = false;
-        pushes[key]++;
-        std::memcpy(value.data.get(), stored.data(), value.size);
-        std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
+        checked(tier().push(key_of(key_pointer, "push_state")), "push_state");
     }
 
     void push_state_partial(const char* key_pointer) {
-        const std::string key = key_of(key_pointer, "push_state_partial");
-        LocalValue& value = existing_local(key, "push_state_partial");
-        if (!value.dirty) {
-            return;
-        }
-        const std::vector<std::uint8_t> mask = value.dirty_mask;
-        push_ranges(key, value, mask.data());
+        checked(tier().push_partial(key_of(key_pointer, "push_state_partial")), "push_state_partial");
     }
 
     void push_state_partial_mask(const char* key_pointer, const char* mask_pointer) {
         const std::string key = key_of(key_pointer, "push_state_partial_mask");
         const std::string mask_key = key_of(mask_pointer, "push_state_partial_mask");
-        LocalValue& value = existing_local(key, "push_state_partial_mask");
-        LocalValue& mask = existing_local(mask_key, "push_state_partial_mask");
-        if (mask.size != value.size) {
-            fault("push_state_partial_mask", "maskSize", {{"key", key}, {"maskKey", mask_key},
-                                                         {"maskSize", std::to_string(mask.size)},
-                                                         {"size", std::to_string(value.size)}});
-        }
-        if (!value.dirty) {
-            return;
-        }
-        const std::vector<std::uint8_t> bits(mask.data.get(), mask.data.get() + mask.size);
-        std::fill_n(mask.data.get(), mask.size, std::uint8_t{0});
-        push_ranges(key, value, bits.data());
+        checked(tier().push_partial_mask(key, mask_key), "push_state_partial_mask");
     }
 
     void pull_state(const char* key_pointer, long length) {
-        const std::string key = key_of(key_pointer, "pull_state");
-        LocalValue& value = sized_local(key, length, "pull_state");
-        const auto found = global.find(key);
-        if (found == global.end()) {
-            return;
-        }
-        if (found->second.size() > value.size) {
-            fault("pull_state", "globalTooBig", {{"key", key}, {"globalSize", std::to_string(found->second.size())},
-                                                {"size", std::to_string(value.size)}});
-        }
-        std::memcpy(value.data.get(), found->second.data(), found->second.size());
-        std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
-        std::fill(value.dirty_mask.begin(), value.dirty_mask.end(), std::uint8_t{0});
-        value.dirty = false;
+        checked(tier().pull(key_of(key_pointer, "pull_state"), length), "pull_state");
     }
-
     // ---- State: append logs ----
 
     void append_state(const char* key_pointer, const unsigned char* data, long length) {
@@ -673,23 +611,24 @@ struct NativeHost::Impl {
     void lock(const char* key_pointer, bool exclusive) {
         const char* call = exclusive ? "lock_state_write" : "lock_state_read";
         const std::string key = key_of(key_pointer, call);
-        LocalValue& value = tier()[key];
-        const bool conflict = std::any_of(value.holders.begin(), value.holders.end(),
-                                          [&](const LocalValue::Holder& h) { return exclusive || h.exclusive; });
+        auto& holders = this_host().locks[key];
+        const bool conflict =
+            std::any_of(holders.begin(), holders.end(), [&](const Holder& h) { return exclusive || h.exclusive; });
         if (conflict) {
             fault(call, "wouldWaitForever", {{"key", key}});
         }
-        value.holders.push_back({current().invocation, exclusive});
+        holders.push_back({current().invocation, exclusive});
     }
 
     void unlock(const char* key_pointer, bool exclusive) {
         const char* call = exclusive ? "unlock_state_write" : "unlock_state_read";
         const std::string key = key_of(key_pointer, call);
-        LocalValue* value = find_local(key);
-        if (value != nullptr) {
-            auto& holders = value->holders;
+        auto& locks = this_host().locks;
+        const auto held = locks.find(key);
+        if (held != locks.end()) {
+            auto& holders = held->second;
             auto match = [&](bool same_invocation) {
-                return std::find_if(holders.begin(), holders.end(), [&](const LocalValue::Holder& h) {
+                return std::find_if(holders.begin(), holders.end(), [&](const Holder& h) {
                     return h.exclusive == exclusive && (!same_invocation || h.invocation == current().invocation);
                 });
             };
@@ -699,6 +638,9 @@ struct NativeHost::Impl {
             }
             if (found != holders.end()) {
                 holders.erase(found);
+                if (holders.empty()) {
+                    locks.erase(held);
+                }
                 return;
             }
         }
@@ -733,36 +675,34 @@ void NativeHost::run_pending() { impl_->run_pending(); }
 const std::vector<ChainedCall>& NativeHost::chained_calls() const { return impl_->calls; }
 
 std::optional<Bytes> NativeHost::global_value(std::string_view key) const {
-    const auto found = impl_->global.find(key);
-    return found == impl_->global.end() ? std::nullopt : std::optional<Bytes>(found->second);
+    const auto found = impl_->global.values.find(key);
+    return found == impl_->global.values.end() ? std::nullopt : std::optional<Bytes>(found->second);
 }
 void NativeHost::set_global_value(std::string_view key, Input value) {
-    impl_->global[std::string(key)] = std::move(value.bytes);
+    impl_->global.values[std::string(key)] = std::move(value.bytes);
 }
 std::vector<Bytes> NativeHost::global_appended(std::string_view key) const {
     const auto found = impl_->appended.find(key);
     return found == impl_->appended.end() ? std::vector<Bytes>{} : found->second;
 }
 std::size_t NativeHost::push_count(std::string_view key) const {
-    const auto found = impl_->pushes.find(key);
-    return found == impl_->pushes.end() ? 0 : found->second;
+    const auto found = impl_->global.pushes.find(key);
+    return found == impl_->global.pushes.end() ? 0 : found->second;
 }
 
 std::optional<Bytes> NativeHost::local_value(std::string_view key) const {
-    const Impl::LocalValue* value = impl_->find_local(key);
-    if (value == nullptr || value->size == 0) {
-        return std::nullopt;
-    }
-    return Bytes(value->data.get(), value->data.get() + value->size);
+    std::optional<Bytes> bytes;
+    impl_->tier().visit(key, [&](const Impl::LocalValue& value) {
+        bytes.emplace(value.data.get(), value.data.get() + value.size);
+    });
+    return bytes;
 }
 bool NativeHost::local_dirty(std::string_view key) const {
-    const Impl::LocalValue* value = impl_->find_local(key);
-    return value != nullptr && value->dirty;
+    bool dirty = false;
+    impl_->tier().visit(key, [&](const Impl::LocalValue& value) { dirty = value.dirty; });
+    return dirty;
 }
-void NativeHost::move_to_new_host() {
-    impl_->tiers.push_back(std::make_unique<Impl::Tier>());
-    impl_->stack.front().host = impl_->tiers.size() - 1;
-}
+void NativeHost::move_to_new_host() { impl_->stack.front().host = impl_->new_host(); }
 std::size_t NativeHost::current_host() const { return impl_->stack.back().host; }
 
 const std::vector<std::string>& NativeHost::faults() const { return impl_->faults; }

@@ -58,7 +58,7 @@ class LocalValue {
 
   // A push clears the marks when it leaves, so that a write while it is on its way marks its bytes again; if
   // the global tier refuses it, the marks it took come back and the next push sends them, as in the C++
-  // tiers (tools/gateway/state/host_tier.cpp). restoreDirty rethrows the refusal.
+  // tier (include/faasmjs/detail/local_tier.hpp). restoreDirty rethrows the refusal.
   takeDirty() {
     const marks = this.dirtyMask.slice();
     this.clearDirty();

@@ -39,6 +39,7 @@ class RecordingStore final : public GlobalStore {
   Expected<std::optional<StoredRange>> pull(std::string_view key, std::uint32_t offset,
                                             std::uint32_t length) const override {
     pulls.push_back({std::string(key), offset, length});
+    if (refuse_pulls) return fail(ErrorCode::BadState, "state key holds an append log (test)");
     return real_.pull(key, offset, length);
   }
   Expected<void> push(std::string_view key, std::uint32_t size, const std::vector<Range>& ranges) override {
@@ -69,6 +70,7 @@ class RecordingStore final : public GlobalStore {
   mutable std::vector<Pull> pulls;
   std::vector<Push> pushes;
   bool fail_next = false;
+  bool refuse_pulls = false;
 
  private:
   Expected<void> fail_once() {
@@ -178,6 +180,22 @@ TEST_SUITE("host_tier") {
     CHECK(store.value("u_w") == bytes({4, 6}));
   }
 
+  TEST_CASE_FIXTURE(TierFixture, "a failed masked push keeps the dirty marks and the mask") {
+    REQUIRE(tier->write("u_v", bytes({1, 2, 3, 4})).has_value());
+    REQUIRE(tier->push("u_v").has_value());
+    REQUIRE(tier->write("u_v", bytes({9, 9, 9, 9})).has_value());
+    REQUIRE(tier->write("u_mask", bytes({0, 1, 0, 1})).has_value());
+    store.fail_next = true;
+    auto failed = tier->push_partial_mask("u_v", "u_mask");
+    REQUIRE_FALSE(failed.has_value());
+    CHECK(failed.error().code == ErrorCode::Internal);
+    CHECK(read("u_mask", 4) == bytes({0, 1, 0, 1}));
+    CHECK(store.value("u_v") == bytes({1, 2, 3, 4}));
+    REQUIRE(tier->push_partial_mask("u_v", "u_mask").has_value());
+    CHECK(store.value("u_v") == bytes({1, 9, 3, 9}));
+    CHECK(read("u_mask", 4) == Bytes(4, 0));
+  }
+
   TEST_CASE_FIXTURE(TierFixture, "a full push keeps the global bytes of ranges this host never pulled") {
     REQUIRE(store.set("u_k", bytes({1, 2, 3, 4, 5, 6})).has_value());
     REQUIRE(tier->write_range("u_k", 6, 0, bytes({9})).has_value());
@@ -226,6 +244,14 @@ TEST_SUITE("host_tier") {
     REQUIRE(store.set("u_k", bytes({1, 2})).has_value());
     CHECK(read_range("u_k", 6, 4, 2) == Bytes(2, 0));
     CHECK(read_range("u_k", 6, 0, 6) == bytes({1, 2, 0, 0, 0, 0}));
+  }
+
+  TEST_CASE_FIXTURE(TierFixture, "any other BadState of a pull is the read's error, and the bytes stay unpulled") {
+    REQUIRE(store.set("u_k", bytes({1, 2, 3, 4})).has_value());
+    store.refuse_pulls = true;
+    check_bad_state(tier->read_range("u_k", 4, 1, 2), "holds an append log (test)");
+    store.refuse_pulls = false;
+    CHECK(read_range("u_k", 4, 1, 2) == bytes({2, 3}));
   }
 
   TEST_CASE_FIXTURE(TierFixture, "Faasm's state_offset demo: full push, offset writes, push, pull, offset read") {

@@ -1,21 +1,21 @@
 // The embedded cluster's local tier: the one Faasm host's copy of each key, shared by every call the cluster
-// runs (as all Faaslets on a Faasm host share it), in front of the global store. It follows Faasm's semantics
-// exactly as the browser's local tier does (sdk/js/state/local-tier.js, the reference; docs/js-runtime.md):
+// runs (as all Faaslets on a Faasm host share it), in front of the global store. Its rules (sizes fixed by
+// the first sized call, lazy pulls, dirty marks, full, partial and masked pushes, forced pulls) are those of
+// faasmjs/detail/local_tier.hpp, the one C++ local tier, which the native test host runs too; the browser's
+// (sdk/js/state/local-tier.js, docs/js-runtime.md) follows the same rules.
 //
-//   - a key's local size is fixed by the first sized call; size() answers the local size, else the global
-//     size, else 0;
-//   - reads pull lazily, only bytes never pulled and not written locally (a missing key reads as zeros);
-//   - writes are local and mark bytes dirty; push() sends only when dirty, and a full push keeps the global
-//     bytes of ranges never pulled; push_partial() sends dirty ranges and refreshes the local copy; pull() is
-//     forced and replaces the copy;
-//   - a range beyond a key's local size (or a sized call whose size differs from it, where Faasm would
-//     overflow) is BadState with a message naming the key and the sizes.
+// Errors: a fault of the tier (a size-less first use, a range beyond a key's local size, a sized call whose
+// size differs from it where Faasm would overflow...) is BadState, worded by the shared fault table without
+// the import name (the worker adds it); a store's own error is passed on with its code. A push the store
+// refused keeps the dirty marks (and the mask), so that the next push sends them again.
 //
 // Mapped regions (read_state_ptr) live in each worker's guest memory: the worker publishes bytes the guest
 // changed through the pointer with publish() (no dirty mark, as on Faasm) and refreshes its copy with
-// read_range() whenever the guest calls the host about that key.
+// read_range() whenever the guest calls the host about that key. Locks are not here: cluster calls lock in
+// the global StateLocks (state_locks.h).
 //
-// Keys are global keys (`<user>_<key>`). Thread-safe (worker slot threads call it concurrently).
+// Keys are global keys (`<user>_<key>`). Thread-safe (worker slot threads call it concurrently): calls on one
+// key run one at a time, holding the key's mutex across their store calls; different keys run in parallel.
 #pragma once
 
 #include <cstdint>
