@@ -590,7 +590,7 @@ class Pool final : public Backend {
     auto child = std::make_shared<CallRecord>();
     child->depth = parent->depth + 1;
     child->request = CallRequest{parent->request.user, std::move(function), func_ptr, std::move(input),
-                                 parent->request.cmdline, parent->request.timeout};
+                                 parent->request.cmdline, parent->request.timeout, {}};
     child->parent = parent;
     child->tree = parent->tree;
     const bool known = options_.registry.find(child->request.function) != nullptr;
