@@ -200,11 +200,12 @@ export class LocalTier {
     this.#publish(key, invocation);
     this.#publish(maskKey, invocation);
     if (!value.dirty) return undefined;
-    const bits = mask.data.slice();
-    mask.data.fill(0);
-    this.#refreshRegions(maskKey, 0, mask.size);
-    const ranges = this.#ranges(value, bits);
-    return this.#sendPartial(key, value, ranges, value.takeDirty());
+    // The mask is zeroed only once the global tier took the push: a refused one keeps it for the retry.
+    const ranges = this.#ranges(value, mask.data.slice());
+    return this.#sendPartial(key, value, ranges, value.takeDirty()).then(() => {
+      mask.data.fill(0);
+      this.#refreshRegions(maskKey, 0, mask.size);
+    });
   }
 
   pull(call, key, length, invocation) {
