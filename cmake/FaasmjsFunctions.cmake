@@ -64,6 +64,8 @@ function(_faasmjs_function_link_options out)
         # PRINTF_LONG_DOUBLE: printf("%Lf") at full precision, as clang's -lc-printscan-long-double.
         -sSTANDALONE_WASM -nostartfiles -sPRINTF_LONG_DOUBLE=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=${_faasmjs_max_memory}
         -sTOTAL_STACK=${FAASMJS_STACK_SIZE} -Wl,--stack-first ${exports}
+        # open on WASI, whichever archive member the link fetched first (emscripten/open.c).
+        -Wl,--wrap=__syscall_open
         "--js-library=${_faasmjs_support_dir}/emscripten_host_imports.js"
         "--js-library=${_faasmjs_support_dir}/emscripten/wasi_imports.js")
   else()
