@@ -100,6 +100,21 @@ describe('Emscripten host import declarations', () => {
   });
 });
 
+describe('descriptor duplication', () => {
+  const importsDup = (file) => WebAssembly.Module.imports(new WebAssembly.Module(fs.readFileSync(file)))
+    .some(({ module: name, name: field }) => name === 'env' && field === '__wasi_fd_dup');
+
+  it('is imported by a function that calls dup and fcntl(F_DUPFD)', () => {
+    assert.ok(importsDup(path.join(wasmDir, 'tests/conformance/dup_fcntl.wasm')));
+  });
+
+  it('is not imported by functions that never duplicate a descriptor', () => {
+    const examples = binaries.filter((file) => file.includes(`examples${path.sep}functions`));
+    assert.ok(examples.length > 5, 'no example functions');
+    for (const file of examples) assert.ok(!importsDup(file), `${path.relative(wasmDir, file)} imports env.__wasi_fd_dup`);
+  });
+});
+
 describe('entry protocol', () => {
   it('runs the constructors once, not again from _start', () => {
     const { exitCode, stdout } = runLikeFaasm(path.join(wasmDir, 'tests/toolchain/functions/ctor_once.wasm'));
