@@ -64,6 +64,9 @@ function(_faasmjs_function_link_options out)
         # PRINTF_LONG_DOUBLE: printf("%Lf") at full precision, as clang's -lc-printscan-long-double.
         -sSTANDALONE_WASM -nostartfiles -sPRINTF_LONG_DOUBLE=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=${_faasmjs_max_memory}
         -sTOTAL_STACK=${FAASMJS_STACK_SIZE} -Wl,--stack-first ${exports}
+        # fcntl(F_DUPFD) as Faasm's wasi-libc fork answers it, before musl's fcntl (libc-extras/fcntl.c); open
+        # on WASI, whichever archive member the link fetched first (emscripten/open.c).
+        -Wl,--wrap=fcntl -Wl,--wrap=__syscall_open
         "--js-library=${_faasmjs_support_dir}/emscripten_host_imports.js"
         "--js-library=${_faasmjs_support_dir}/emscripten/wasi_imports.js")
   else()
@@ -106,13 +109,15 @@ endfunction()
 function(_faasmjs_libc_extras out)
   if(NOT TARGET faasmjs_libc_extras)
     set(dir "${_faasmjs_support_dir}/libc-extras")
-    set(sources "${dir}/passwd.c" "${dir}/ids.c" "${dir}/wait.c" "${dir}/pipe.c")
+    set(sources "${dir}/passwd.c" "${dir}/ids.c" "${dir}/wait.c" "${dir}/pipe.c" "${dir}/dup.c" "${dir}/fcntl.c")
     if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
       set(dir "${_faasmjs_support_dir}/emscripten")
       list(APPEND sources "${dir}/preopens.c" "${dir}/open.c" "${dir}/stat.c" "${dir}/access.c" "${dir}/cwd.c"
            "${dir}/readdir.c" "${dir}/entropy.c" "${dir}/sleep.c" "${dir}/uname.c" "${dir}/mmap.c" "${dir}/names.c")
     endif()
     add_library(faasmjs_libc_extras STATIC ${sources})
+    # dup.c calls the host through the one declaration of its import, include/faasmjs/detail/host_abi.h.
+    target_link_libraries(faasmjs_libc_extras PRIVATE faasmjs::sdk)
   endif()
   set(${out} faasmjs_libc_extras PARENT_SCOPE)
 endfunction()

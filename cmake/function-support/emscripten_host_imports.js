@@ -1,7 +1,7 @@
 // Emscripten checks undefined symbols against its JavaScript libraries even when they are declared as wasm
-// imports, so the Faasm host interface is declared here as a library of host functions. In a standalone
-// binary they stay `env` imports, exactly as with clang; only the names matter. Kept equal to
-// include/faasmjs/detail/host_abi.h by tests/toolchain.
+// imports, so the Faasm host interface (and __wasi_fd_dup, Faasm's descriptor duplication) is declared here as
+// a library of host functions. In a standalone binary they stay `env` imports, exactly as with clang; only the
+// names matter. Kept equal to include/faasmjs/detail/host_abi.h by tests/toolchain.
 mergeInto(LibraryManager.library, {
   __faasm_read_input: function() {},
   __faasm_write_output: function() {},
@@ -32,4 +32,5 @@ mergeInto(LibraryManager.library, {
   __faasm_conf_flag: function() {},
   __faasm_backtrace: function() {},
   __faasm_host_interface_test: function() {},
+  __wasi_fd_dup: function() {},
 });

@@ -82,6 +82,7 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
     output: new Uint8Array(0),
     malloc: null,
     readFile: (path) => readRootFile(runtimeRoot, path),
+    duplicateFd: (fd) => wasi.duplicate(fd),
   };
 
   services.progress('instantiating');

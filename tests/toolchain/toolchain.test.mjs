@@ -16,8 +16,10 @@ const wasmDir = process.env.FAASMJS_WASM_DIR;
 assert.ok(wasmDir, 'FAASMJS_WASM_DIR must name a wasm sub-build directory');
 
 const hostAbiHeader = fs.readFileSync(path.join(here, '../../include/faasmjs/detail/host_abi.h'), 'utf8');
-const faasmImports = new Set(hostAbiHeader.match(/(?<=FAASMJS_HOST_FUNC\()__faasm_\w+/g));
-const exceptionImports = new Set(['__cxa_allocate_exception', '__cxa_throw']);
+// Every env import the ABI declares: Faasm's __faasm_* host interface and its __wasi_fd_dup.
+const hostImports = new Set(hostAbiHeader.match(/(?<=^FAASMJS_HOST_FUNC\()\w+/gm));
+const exceptionList = path.join(here, '../../cmake/function-support/cxx_exception_imports.txt');
+const exceptionImports = new Set(fs.readFileSync(exceptionList, 'utf8').split('\n').filter(Boolean));
 const requiredExports = ['memory', '_start', 'malloc', 'free', '__heap_base', '__data_end', '__stack_pointer',
                          '__wasm_call_ctors', '_faasm_zygote', '__indirect_function_table'];
 const stackSize = 4 * 1024 * 1024;
@@ -70,7 +72,7 @@ describe(`functions built in ${path.basename(wasmDir)}`, () => {
       it('imports only the Faasm host interface and WASI preview1', () => {
         for (const { module: name, name: field } of WebAssembly.Module.imports(module)) {
           const allowed = name === 'wasi_snapshot_preview1'
-            || (name === 'env' && (faasmImports.has(field) || exceptionImports.has(field)));
+            || (name === 'env' && (hostImports.has(field) || exceptionImports.has(field)));
           assert.ok(allowed, `unexpected import ${name}.${field}`);
         }
       });
@@ -94,7 +96,22 @@ describe(`functions built in ${path.basename(wasmDir)}`, () => {
 describe('Emscripten host import declarations', () => {
   it('name exactly the host ABI', () => {
     const library = fs.readFileSync(path.join(here, '../../cmake/function-support/emscripten_host_imports.js'), 'utf8');
-    assert.deepEqual(new Set(library.match(/__faasm_\w+(?=:)/g)), faasmImports);
+    assert.deepEqual(new Set(library.match(/(?<=^ {2})\w+(?=: function)/gm)), hostImports);
+  });
+});
+
+describe('descriptor duplication', () => {
+  const importsDup = (file) => WebAssembly.Module.imports(new WebAssembly.Module(fs.readFileSync(file)))
+    .some(({ module: name, name: field }) => name === 'env' && field === '__wasi_fd_dup');
+
+  it('is imported by a function that calls dup and fcntl(F_DUPFD)', () => {
+    assert.ok(importsDup(path.join(wasmDir, 'tests/conformance/dup_fcntl.wasm')));
+  });
+
+  it('is not imported by functions that never duplicate a descriptor', () => {
+    const examples = binaries.filter((file) => file.includes(`examples${path.sep}functions`));
+    assert.ok(examples.length > 5, 'no example functions');
+    for (const file of examples) assert.ok(!importsDup(file), `${path.relative(wasmDir, file)} imports env.__wasi_fd_dup`);
   });
 });
 

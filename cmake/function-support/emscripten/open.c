@@ -49,7 +49,11 @@ static long open_in_preopen(const char* path, long flags) {
     return (long)fd;
 }
 
-long __syscall_open(long path, long flags, ...) { return open_in_preopen((const char*)path, flags); }
+/* Emscripten's standalone library defines a weak __syscall_open of its own (stdio only, EPERM for the rest), and
+ * a weak definition already linked keeps an archive's from being fetched: which one a function got depended on
+ * whether standalone.o came in first (musl's fcntl, for one, brings it). The link wraps the symbol
+ * (--wrap=__syscall_open, faasmjs_add_function), so musl's open and fopen always reach this one. */
+long __wrap___syscall_open(long path, long flags, ...) { return open_in_preopen((const char*)path, flags); }
 
 long __syscall_openat(long dirFd, long path, long flags, ...) {
     if (dirFd != AT_FDCWD && ((const char*)path)[0] != '/') {

@@ -1,21 +1,43 @@
-/* getdents64 (readdir): WASI fd_readdir, its entries rewritten as Linux dirents. The WASI cookie of the next
- * entry is kept per descriptor in d_off, so each call resumes where the last one stopped. Emscripten imports
- * this system call from JavaScript. */
+/* getdents64 (readdir): WASI fd_readdir, its entries rewritten as Linux dirents. Emscripten imports this system
+ * call from JavaScript.
+ *
+ * Hosts read fd_readdir's cookie in two ways. sdk/js resumes at the entry the cookie names. Faasm (and the
+ * embedded cluster's worker, which follows it: faasm src/wamr/filesystem.cpp fd_readdir,
+ * src/storage/FileDescriptor.cpp copyDirentsToWasiBuffer) only tells the start cookie (0) from any other and
+ * walks an iterator of its own, which moves past every complete entry it put in the buffer (and back over one
+ * it had to cut). So no entry a call returns may be dropped: the entries read but not yet handed out wait in
+ * the descriptor's buffer, and the next fd_readdir asks from the cookie of the last complete entry, which is
+ * the same place under both readings. */
 #include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wasi/api.h>
 
 #include "readdir.h"
 
-/* The cookie to resume from per descriptor; one open directory stream at a time per fd, as the kernel has. */
+/* Room for at least one entry with the longest name a dirent holds. */
+#define BUFFER_BYTES 1024
+
+/* One directory stream per fd, as the kernel has: the WASI bytes fetched and how far they are handed out. */
+struct Stream {
+    unsigned char* buffer; /* BUFFER_BYTES, allocated on the descriptor's first read */
+    size_t used;           /* bytes fd_readdir filled */
+    size_t next;           /* offset of the first entry not handed out */
+    __wasi_dircookie_t cookie;
+    int ended; /* the last fill was not full: nothing follows what is in the buffer */
+};
+
 #define MAX_FDS 1024
-static __wasi_dircookie_t nextCookie[MAX_FDS];
+static struct Stream streams[MAX_FDS];
 
 void faasmjs_readdir_restart(int fd) {
     if (fd >= 0 && fd < MAX_FDS) {
-        nextCookie[fd] = 0;
+        struct Stream* stream = &streams[fd];
+        stream->used = stream->next = 0;
+        stream->cookie = 0;
+        stream->ended = 0;
     }
 }
 
@@ -30,25 +52,53 @@ static unsigned char dirent_type(__wasi_filetype_t type) {
     }
 }
 
+/* The complete entry at the stream's `next`, or 0 when the buffer holds none (the rest is a cut-off entry). */
+static int pending_entry(const struct Stream* stream, __wasi_dirent_t* entry) {
+    if (stream->used - stream->next < sizeof *entry) return 0;
+    memcpy(entry, stream->buffer + stream->next, sizeof *entry);
+    return stream->used - stream->next - sizeof *entry >= entry->d_namlen;
+}
+
+/* Fetches the entries after the last one handed out; 0, or a WASI errno. */
+static __wasi_errno_t refill(int fd, struct Stream* stream) {
+    if (stream->buffer == NULL && (stream->buffer = malloc(BUFFER_BYTES)) == NULL) {
+        return __WASI_ERRNO_NOMEM;
+    }
+    __wasi_size_t used;
+    __wasi_errno_t error = __wasi_fd_readdir(fd, stream->buffer, BUFFER_BYTES, stream->cookie, &used);
+    if (error != __WASI_ERRNO_SUCCESS) {
+        stream->used = stream->next = 0;
+        return error;
+    }
+    stream->used = used;
+    stream->next = 0;
+    stream->ended = used < BUFFER_BYTES;
+    return __WASI_ERRNO_SUCCESS;
+}
+
 long __syscall_getdents64(long fd, long dirp, long count) {
     if (fd < 0 || fd >= MAX_FDS) {
         return -EBADF;
     }
+    struct Stream* stream = &streams[fd];
     char* out = (char*)dirp;
     long written = 0;
     for (;;) {
-        /* One WASI entry at a time: its header, then as much of the name as a dirent can hold. */
-        unsigned char raw[sizeof(__wasi_dirent_t) + 256];
-        __wasi_size_t used;
-        __wasi_errno_t error = __wasi_fd_readdir(fd, raw, sizeof raw, nextCookie[fd], &used);
-        if (error != __WASI_ERRNO_SUCCESS) {
-            return written > 0 ? written : -(long)error;
-        }
-        if (used < sizeof(__wasi_dirent_t)) {
-            return written;
-        }
         __wasi_dirent_t entry;
-        memcpy(&entry, raw, sizeof entry);
+        if (!pending_entry(stream, &entry)) {
+            if (stream->ended) {
+                return written;
+            }
+            if (stream->next == 0 && stream->used == BUFFER_BYTES) {
+                /* A full buffer without one complete entry: a name longer than any dirent holds. */
+                return written > 0 ? written : -ENAMETOOLONG;
+            }
+            __wasi_errno_t error = refill((int)fd, stream);
+            if (error != __WASI_ERRNO_SUCCESS) {
+                return written > 0 ? written : -(long)error;
+            }
+            continue;
+        }
         size_t nameLength = entry.d_namlen < 255 ? entry.d_namlen : 255;
         size_t recordLength = (offsetof(struct dirent, d_name) + nameLength + 1 + 7) & ~(size_t)7;
         if (written + (long)recordLength > count) {
@@ -59,9 +109,10 @@ long __syscall_getdents64(long fd, long dirp, long count) {
         record->d_off = (off_t)entry.d_next;
         record->d_reclen = (unsigned short)recordLength;
         record->d_type = dirent_type(entry.d_type);
-        memcpy(record->d_name, raw + sizeof entry, nameLength);
+        memcpy(record->d_name, stream->buffer + stream->next + sizeof entry, nameLength);
         record->d_name[nameLength] = '\0';
         written += (long)recordLength;
-        nextCookie[fd] = entry.d_next;
+        stream->next += sizeof entry + entry.d_namlen;
+        stream->cookie = entry.d_next;
     }
 }

@@ -48,6 +48,7 @@ inline constexpr FaultTemplate kFaultTemplates[] = {
     {"noTable", "the module exports no function table, so it cannot chain by pointer", false},
     {"mallocFailed", "the guest's malloc({size}) returned 0", false},
     {"noFile", "cannot read '{path}' from the function's file system", false},
+    {"noDescriptor", "file descriptor {fd} does not exist", false},
     {"cxxException", "C++ exceptions are not supported in Faasm functions (build without throw: errors are values)", false},
     {"exceptionPropagation",
      "the host threw FunctionMigratedException (Migrating MPI rank), as Faasm's exception propagation test does", false},

@@ -1,5 +1,7 @@
 /*
- * The raw Faasm host ABI: every `__faasm_*` import a faasm.js function may use, declared once.
+ * The raw Faasm host ABI: every `env` import a faasm.js function may use, declared once: Faasm's `__faasm_*`
+ * host interface, and the one call its wasi-libc fork adds to WASI (section 8). The C++ exception entry points
+ * a `throw` compiles to (cmake/function-support/cxx_exception_imports.txt) are the only other `env` imports.
  *
  * Section map
  *   1. Import attribute      FAASMJS_HOST_FUNC
@@ -9,6 +11,7 @@
  *   5. State: append logs    append, read appended, clear appended
  *   6. State: locks          lock/unlock read/write
  *   7. Runtime               conf_flag, backtrace, host_interface_test
+ *   8. File system           __wasi_fd_dup (dup and fcntl F_DUPFD, cmake/function-support/libc-extras)
  *
  * Names, parameter order and wasm signatures are Faasm's (faasm/cpp libfaasm/faasm/host_interface.h): on
  * wasm32 every pointer, `long` and `unsigned int` is an i32, and no import uses i64 or floats. C prototypes
@@ -134,6 +137,13 @@ void __faasm_backtrace(int depth);
 
 FAASMJS_HOST_FUNC(__faasm_host_interface_test)
 void __faasm_host_interface_test(int testNum);
+
+/* 8. File system. WASI cannot duplicate a descriptor; Faasm's wasi-libc fork builds dup and fcntl(F_DUPFD) on
+ *    this import, which Faasm's hosts provide (faasm src/wamr/filesystem.cpp): a new descriptor number for the
+ *    open file `fd`, written to *resultFd, sharing its position. Returns a WASI errno; Faasm fails the call
+ *    when `fd` is not open. A function imports it only when it calls dup or fcntl. */
+FAASMJS_HOST_FUNC(__wasi_fd_dup)
+int __wasi_fd_dup(int fd, int* resultFd);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,7 @@ const MESSAGES = Object.freeze({
   noTable: () => 'the module exports no function table, so it cannot chain by pointer',
   mallocFailed: ({ size }) => `the guest's malloc(${size}) returned 0`,
   noFile: ({ path }) => `cannot read '${path}' from the function's file system`,
+  noDescriptor: ({ fd }) => `file descriptor ${fd} does not exist`,
   cxxException: () => 'C++ exceptions are not supported in Faasm functions (build without throw: errors are values)',
   exceptionPropagation: () =>
     'the host threw FunctionMigratedException (Migrating MPI rank), as Faasm\'s exception propagation test does',

@@ -1,5 +1,5 @@
-// The `env` imports of a Faasm function: one function per import in io.js, chaining.js, state.js and
-// runtime.js, each taking the invocation's context first. This module binds them to one invocation, checks
+// The `env` imports of a Faasm function: one function per import in io.js, chaining.js, state.js, runtime.js
+// and files.js, each taking the invocation's context first. This module binds them to one invocation, checks
 // at every entry and resumption that the call has not been abandoned (closed client, timeout), and reports
 // each suspension, so that the import functions themselves only implement Faasm's semantics.
 //
@@ -10,15 +10,17 @@
 //   chain(target, bytes) → id; awaitCall(id) → Promise<{ returnValue, output }>
 //   tier, invocation     the client's local state tier and this invocation's id in it
 //   confFlags, readFile(path), log(message)
+//   duplicateFd(fd)      → a new descriptor number for the same open file (the WASI layer's Wasi.duplicate)
 //   enter(call)          throws if the call was abandoned
 //   suspend(call, promise) → promise, counted and reported
 import { isThenable } from '../sync-or-async.js';
 import * as chaining from './chaining.js';
+import * as files from './files.js';
 import * as io from './io.js';
 import * as runtime from './runtime.js';
 import * as state from './state.js';
 
-const IMPLEMENTATIONS = Object.freeze({ ...io, ...chaining, ...state, ...runtime });
+const IMPLEMENTATIONS = Object.freeze({ ...io, ...chaining, ...state, ...runtime, ...files });
 
 /** Every env import the browser host provides. */
 export const HOST_IMPORTS = Object.freeze(Object.keys(IMPLEMENTATIONS));

@@ -63,6 +63,12 @@ export declare class Wasi {
   start(instance: WebAssembly.Instance): number;
   /** Hands a last stdout/stderr line that has no newline to onStdout/onStderr. */
   flush(): void;
+  /**
+   * Faasm's descriptor duplication (its hosts' `env.__wasi_fd_dup`, not a preview1 call): a new number for the
+   * same open file, sharing its position. Throws a `WasiError`: BADF when `fd` is not open, MFILE when the
+   * table is full.
+   */
+  duplicate(fd: number): number;
 
   args_get: WasiFunction;
   args_sizes_get: WasiFunction;

@@ -230,6 +230,20 @@ export class Wasi {
     this.#stderr.flush();
   }
 
+  /**
+   * Faasm's descriptor duplication, which its hosts add to WASI as `env.__wasi_fd_dup` for its wasi-libc
+   * fork's dup and fcntl(F_DUPFD): a new number, from the allocator path_open uses, for the same open file, so
+   * that the two share its position. Throws a WasiError: BADF when `fd` is not open, MFILE when no number is
+   * free.
+   * @returns {number}
+   */
+  duplicate(fd) {
+    const file = this.#fd(fd);
+    const number = this.#freeFd();
+    this.#fds.set(number, file);
+    return number;
+  }
+
   args_sizes_get(countPtr, sizePtr) { return this.#sizes(this.#args, countPtr, sizePtr); }
   args_get(pointersPtr, bufferPtr) { return this.#strings(this.#args, pointersPtr, bufferPtr); }
   environ_sizes_get(countPtr, sizePtr) { return this.#sizes(this.#env, countPtr, sizePtr); }

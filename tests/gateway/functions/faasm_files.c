@@ -138,6 +138,17 @@ int main(void) {
     SAY("fd=%d read after close=%zd [%s]; next=%d; ", fd, got, bytes, next);
     errno = 0;
     SAY("open directory=%d errno=%d; ", open("/etc", O_RDONLY), errno);
+  } else if (!strcmp(input, "dup")) {
+    const int fd = open("/etc/hosts", O_RDONLY);
+    const int copy = dup(fd);
+    const int high = fcntl(fd, F_DUPFD, 10);
+    char first[4] = {0}, second[4] = {0};
+    read(copy, first, 3);
+    read(high, second, 3);
+    SAY("fd=%d dup=%d F_DUPFD 10=%d next=%d; [%s][%s]; ", fd, copy, high, open("/etc/hosts", O_RDONLY), first,
+        second);
+  } else if (!strcmp(input, "dup-closed")) {
+    dup(99);
   } else if (!strcmp(input, "shared")) {
     snprintf(path, sizeof path, "faasm://files-%s/in.txt", token);
     show(path);

@@ -1,7 +1,7 @@
 // The worker's file system against what real Faasm gave for the same operations (recorded on the fixture's
 // Faasm with a probe of these cases, ../shared/faasm; this binary itself cannot be compared there yet: see
 // docs/faasm.md, "Files"): the runtime root and its preopens, /tmp kept across
-// calls of one worker, Faasm's open flags, close and rename rules and errnos, shared files pulled from and
+// calls of one worker, Faasm's open flags, close and rename rules and errnos, dup, shared files pulled from and
 // written back to the gateway, seeded files, paths that try to leave the root, the WASI calls Faasm's WAMR host
 // does not implement, and write_state_from_file.
 #include <doctest/doctest.h>
@@ -102,6 +102,16 @@ TEST_SUITE("worker.files") {
     WorkerHarness worker(worker_binary());
     const auto result = worker.run(request(files_module(), "faasm_files", "close"));
     CHECK(text(result.output) == "fd=5 read after close=3 [127]; next=6; open directory=-1 errno=31; ");
+  }
+
+  TEST_CASE("dup and F_DUPFD take the next numbers and share the position; dup of what is not open fails the call") {
+    // Per Faasm's source (FileSystem::dup, FileDescriptor::duplicate: a Linux dup), not yet recorded on the fixture.
+    WorkerHarness worker(worker_binary());
+    auto result = worker.run(request(files_module(), "faasm_files", "dup"));
+    CHECK(text(result.output) == "fd=5 dup=6 F_DUPFD 10=10 next=11; [127][.0.]; ");
+    result = worker.run(request(files_module(), "faasm_files", "dup-closed"));
+    CHECK(result.status == CallStatus::Trapped);
+    CHECK(result.error == "faasm_files: host fault in __wasi_fd_dup: file descriptor 99 does not exist");
   }
 
   TEST_CASE("paths never leave the root: '..' above it stays at it") {

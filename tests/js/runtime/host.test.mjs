@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { resumedValue } from '../../../sdk/js/asyncify.js';
 import { HostFault } from '../../../sdk/js/host/faults.js';
 import { BLOCKING_IMPORTS, HOST_IMPORTS, createHostImports } from '../../../sdk/js/host/index.js';
-import { MAY_SUSPEND as WASI_MAY_SUSPEND } from '../../../sdk/js/wasi/wasi.js';
+import { MAY_SUSPEND as WASI_MAY_SUSPEND, Wasi } from '../../../sdk/js/wasi/wasi.js';
 import { LocalTier } from '../../../sdk/js/state/local-tier.js';
 import { RecordingTier } from './tiers.mjs';
 
@@ -28,6 +28,7 @@ class Host {
     this.chained = [];
     this.suspended = [];
     this.results = new Map();
+    this.wasi = new Wasi();
     let heap = HEAP;
     this.ctx = {
       memory: this.memory,
@@ -46,6 +47,7 @@ class Host {
       invocation,
       confFlags: { MY_FLAG: 5 },
       readFile: (path) => (path === '/data.bin' ? encode('file!') : undefined),
+      duplicateFd: (fd) => this.wasi.duplicate(fd),
       log: () => {},
       enter: () => {},
       suspend: (call, promise) => {
@@ -74,9 +76,9 @@ const faults = (pattern) => (error) => error instanceof HostFault && pattern.tes
 describe('host imports', () => {
   it('provides every import of the ABI header, and only the closed set may block', () => {
     const header = fs.readFileSync(new URL('../../../include/faasmjs/detail/host_abi.h', import.meta.url), 'utf8');
-    const declared = [...header.matchAll(/^FAASMJS_HOST_FUNC\((__faasm_\w+)\)$/gm)].map((match) => match[1]);
+    const declared = [...header.matchAll(/^FAASMJS_HOST_FUNC\((\w+)\)$/gm)].map((match) => match[1]);
     assert.ok(declared.length > 20);
-    assert.deepEqual(HOST_IMPORTS.filter((name) => name.startsWith('__faasm_')).sort(), declared.sort());
+    assert.deepEqual(HOST_IMPORTS.filter((name) => !name.startsWith('__cxa_')).sort(), declared.sort());
     const closedSet = fs.readFileSync(new URL('../../../tools/asyncify/faasm_abi.h', import.meta.url), 'utf8');
     const closed = (module) => [...closedSet.matchAll(new RegExp(`^\\s+\\{${module}, "(\\w+)"\\},$`, 'gm'))].map((m) => m[1]).sort();
     assert.deepEqual([...BLOCKING_IMPORTS].sort(), closed('kHostModule'));
@@ -405,5 +407,19 @@ describe('runtime imports', () => {
     for (const name of ['__cxa_allocate_exception', '__cxa_throw']) {
       assert.throws(() => host.env[name](0, 0, 0), faults(/C\+\+ exceptions are not supported in Faasm functions/));
     }
+  });
+});
+
+describe('file-system imports', () => {
+  it('__wasi_fd_dup writes the new descriptor\'s number and answers success', () => {
+    const host = new Host();
+    assert.equal(host.env.__wasi_fd_dup(1, BUF), 0);
+    assert.equal(host.i32(BUF), 4);
+  });
+
+  it('__wasi_fd_dup fails the call for a descriptor that is not open or a result outside memory, as Faasm', () => {
+    const host = new Host();
+    assert.throws(() => host.env.__wasi_fd_dup(99, BUF), faults(/^__wasi_fd_dup: file descriptor 99 does not exist$/));
+    assert.throws(() => host.env.__wasi_fd_dup(1, PAGE - 2), faults(/^__wasi_fd_dup: result \[65534, \+4\) lies outside/));
   });
 });

@@ -380,6 +380,20 @@ describe('descriptors', () => {
     assert.equal(g.call.fd_renumber(b, 99), ERRNO.BADF);
     assert.equal(g.call.fd_renumber(99, b), ERRNO.BADF);
   });
+
+  it('duplicates to the lowest free number, sharing the position, for Faasm\'s env.__wasi_fd_dup', () => {
+    const g = new Guest();
+    const fd = g.create('f', 'hello world');
+    const copy = g.wasi.duplicate(fd);
+    assert.deepEqual([fd, copy], [4, 5]);
+    assert.deepEqual(g.seek(copy, 6, WHENCE.SET), { errno: SUCCESS, offset: 6n });
+    assert.equal(g.read(fd, 5).text, 'world');
+    assert.equal(g.tell(copy).offset, 11n);
+    assert.equal(g.call.fd_close(fd), SUCCESS);
+    assert.equal(g.pread(copy, 0, 5).text, 'hello');
+    assert.equal(g.wasi.duplicate(copy), 4);
+    assert.throws(() => g.wasi.duplicate(99), (error) => error.errno === ERRNO.BADF);
+  });
 });
 
 describe('MemoryFileSystem for the embedder', () => {

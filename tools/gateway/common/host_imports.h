@@ -1,4 +1,4 @@
-// Every import the worker provides to a function, in one list (env: every __faasm_* import of
+// Every import the worker provides to a function, in one list (env: every import of
 // include/faasmjs/detail/host_abi.h and the C++ exception entry points; wasi_snapshot_preview1: all 46 calls of
 // preview1, as the browser's sdk/js/wasi provides them). It sits below both of its readers: the AOT compiler
 // (aot/module_check.cpp) refuses a binary that imports anything else (naming it, as Faasm's "Missing
@@ -23,6 +23,7 @@
   X(env, __faasm_conf_flag, u32, "i:i", (u32 key), (key))                                                   \
   X(env, __faasm_backtrace, void, "i:", (u32 depth), (depth))                                               \
   X(env, __faasm_host_interface_test, void, "i:", (u32 test), (test))                                       \
+  X(env, __wasi_fd_dup, u32, "ii:i", (u32 fd, u32 result), (fd, result))                                     \
   X(env, __faasm_read_state, u32, "iii:i", (u32 key, u32 buffer, u32 length), (key, buffer, length))        \
   X(env, __faasm_read_state_ptr, u32, "ii:i", (u32 key, u32 total), (key, total))                           \
   X(env, __faasm_read_state_offset, void, "iiiii:", (u32 key, u32 total, u32 offset, u32 buffer, u32 length), \

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "faasmjs/detail/fault_messages.hpp"
 #include "worker/runtime_root.h"
 #include "worker/wasi_errno.h"
 
@@ -108,8 +109,17 @@ Descriptor* FileSystem::find(std::uint32_t fd) {
 
 Descriptor& FileSystem::get(std::uint32_t fd) {
   Descriptor* found = find(fd);
-  if (found == nullptr) throw FileSystemFault("file descriptor " + std::to_string(fd) + " does not exist");
+  if (found == nullptr) {
+    throw FileSystemFault(faasmjs::detail::fault_message("noDescriptor", {{"fd", std::to_string(fd)}}));
+  }
   return *found;
+}
+
+std::uint32_t FileSystem::dup(std::uint32_t fd) {
+  Descriptor duplicate = get(fd);
+  const std::uint32_t number = next_fd_++;
+  descriptors_.emplace(number, std::move(duplicate));
+  return number;
 }
 
 std::uint16_t FileSystem::sync_shared(const std::string& shared) {
@@ -204,10 +214,11 @@ std::int64_t FileSystem::read(Descriptor& fd, std::span<const std::span<std::uin
   const auto& data = fd.node->data;
   std::int64_t total = 0;
   for (const auto& buffer : buffers) {
-    if (fd.offset >= data.size()) break;
-    const std::size_t n = std::min<std::size_t>(buffer.size(), data.size() - fd.offset);
-    std::memcpy(buffer.data(), data.data() + fd.offset, n);
-    fd.offset += n;
+    std::uint64_t& offset = *fd.offset;
+    if (offset >= data.size()) break;
+    const std::size_t n = std::min<std::size_t>(buffer.size(), data.size() - offset);
+    std::memcpy(buffer.data(), data.data() + offset, n);
+    offset += n;
     total += static_cast<std::int64_t>(n);
   }
   fd.node->access_ns = FileTree::now_ns();
@@ -219,11 +230,12 @@ std::uint16_t FileSystem::write(Descriptor& fd, std::span<const std::span<const 
   written = 0;
   if (fd.kind != Descriptor::Kind::File || !fd.writable) return kBadf;
   auto& data = fd.node->data;
-  if (fd.append) fd.offset = data.size();
+  std::uint64_t& offset = *fd.offset;
+  if (fd.append) offset = data.size();
   for (const auto& buffer : buffers) {
-    if (fd.offset + buffer.size() > data.size()) data.resize(fd.offset + buffer.size());
-    std::copy(buffer.begin(), buffer.end(), data.begin() + static_cast<std::ptrdiff_t>(fd.offset));
-    fd.offset += buffer.size();
+    if (offset + buffer.size() > data.size()) data.resize(offset + buffer.size());
+    std::copy(buffer.begin(), buffer.end(), data.begin() + static_cast<std::ptrdiff_t>(offset));
+    offset += buffer.size();
     written += buffer.size();
   }
   FileTree::touch(*fd.node);
@@ -247,11 +259,11 @@ std::uint16_t FileSystem::seek(Descriptor& fd, std::int64_t offset, std::uint32_
       break;
   }
   const std::int64_t from = whence == 0   ? 0
-                            : whence == 1 ? static_cast<std::int64_t>(fd.offset)
+                            : whence == 1 ? static_cast<std::int64_t>(*fd.offset)
                                           : static_cast<std::int64_t>(fd.node->data.size());
   if (from + offset < 0) return kInval;
-  fd.offset = static_cast<std::uint64_t>(from + offset);
-  position = fd.offset;
+  *fd.offset = static_cast<std::uint64_t>(from + offset);
+  position = *fd.offset;
   return kSuccess;
 }
 

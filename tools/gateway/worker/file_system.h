@@ -17,6 +17,9 @@
 //  - a descriptor is writable when its rights hold any write right, and wasi-libc always asks for
 //    PATH_CREATE_FILE, so every open is read-write: opening a directory without O_DIRECTORY is EISDIR;
 //  - a failed open still uses up its descriptor number; close does nothing (the descriptor stays usable);
+//  - dup (env.__wasi_fd_dup, for its wasi-libc fork's dup and fcntl F_DUPFD) takes the next number; the
+//    duplicate shares the file's position, as Faasm's Linux dup of the host file does, and starts from a copy
+//    of the original's directory iterator (FileDescriptor::duplicate);
 //  - a descriptor that does not exist, in any call but fdstat/prestat/close, fails the call (a host
 //    exception), as do the WASI calls Faasm's WAMR host leaves unimplemented (mkdir, rmdir, pread, pwrite,
 //    sync, set_size, set_flags, ...);
@@ -74,7 +77,8 @@ struct Descriptor {
   std::shared_ptr<FileNode> node;
   std::string shared;  // the shared path (without prefix) of a shared copy, else empty
   bool readable = false, writable = false, append = false;
-  std::uint64_t offset = 0;
+  // The position, shared by a descriptor and its duplicates (one Linux open file on Faasm).
+  std::shared_ptr<std::uint64_t> offset = std::make_shared<std::uint64_t>(0);
   // fd_readdir's iterator: Faasm lists a directory once, on the first read, and walks it across calls.
   bool listed = false;
   std::size_t listed_next = 0;
@@ -101,6 +105,9 @@ class FileSystem {
 
   Descriptor* find(std::uint32_t fd);
   Descriptor& get(std::uint32_t fd);  // FileSystemFault when it does not exist
+
+  // Faasm's FileSystem::dup: the new descriptor's number (FileSystemFault when `fd` does not exist).
+  std::uint32_t dup(std::uint32_t fd);
 
   struct Opened {
     std::uint16_t error = 0;

@@ -1,7 +1,8 @@
-// The wasi_snapshot_preview1 imports of a call in the cluster: all 46 calls of preview1. argv and Faasm's
-// environment, clocks, randomness, sleeping, stdout/stderr captured into the call's result, stdin empty and
-// proc_exit as the browser's sdk/js/wasi; descriptors and paths as a Faasm host answers them (file_system.h:
-// Faasm's layout, its rules and its errnos, in the worker's in-memory file system).
+// The wasi_snapshot_preview1 imports of a call in the cluster: all 46 calls of preview1, and env.__wasi_fd_dup,
+// which Faasm adds beside them. argv and Faasm's environment, clocks, randomness, sleeping, stdout/stderr
+// captured into the call's result, stdin empty and proc_exit as the browser's sdk/js/wasi; descriptors and
+// paths as a Faasm host answers them (file_system.h: Faasm's layout, its rules and its errnos, in the worker's
+// in-memory file system).
 //
 // Faasm's WAMR host implements some calls itself (src/wamr/filesystem.cpp) and leaves others to WAMR's
 // built-in libc-wasi, whose own descriptor table knows only stdio (fd_advise, fd_datasync,
@@ -522,6 +523,23 @@ u32 Z_wasi_snapshot_preview1Z_random_get(Wasi* w, u32 buffer, u32 length) {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return u32{kIo};
       done += static_cast<std::size_t>(n);
+    }
+    return u32{kSuccess};
+  });
+}
+
+// The env import Faasm's WAMR host adds beside WASI for its wasi-libc fork's dup and fcntl(F_DUPFD) (faasm
+// src/wamr/filesystem.cpp): it answers success with the new number. As there, a result pointer outside memory
+// (WAMR checks it before the call) and a descriptor that does not exist (Faasm's table throws) fail the call.
+u32 Z_envZ___wasi_fd_dup(Z_env_instance_t* env, u32 fd, u32 result) {
+  Call& call = *env->call;
+  return guarded(call, [&]() -> u32 {
+    GuestMemory guest(call, "__wasi_fd_dup");
+    guest.check(result, 4, "result");
+    try {
+      guest.set_u32(result, call.files->dup(fd), "result");
+    } catch (const FileSystemFault& fault) {
+      throw std::runtime_error(std::string("__wasi_fd_dup: ") + fault.what());
     }
     return u32{kSuccess};
   });

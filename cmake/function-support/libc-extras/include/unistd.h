@@ -1,6 +1,6 @@
 /*
  * <unistd.h> for Faasm functions: wasi-libc's, plus what Faasm's wasi-libc fork declares behind __faasm
- * (user ids, pipe), implemented in this folder on WASI. dup is not: WASI cannot duplicate a descriptor.
+ * (user ids, pipe, dup), implemented in this folder on WASI and, for dup, on the host's env.__wasi_fd_dup.
  */
 #ifndef FAASMJS_LIBC_EXTRAS_UNISTD_H
 #define FAASMJS_LIBC_EXTRAS_UNISTD_H
@@ -19,6 +19,9 @@ gid_t getegid(void);
 
 /* pipe.c: Faasm has no pipes; the call fails the function, as on Faasm. */
 int pipe(int fds[2]);
+
+/* dup.c: a new descriptor for the same open file, sharing its position, as Faasm's host gives it. */
+int dup(int fd);
 
 #ifdef __cplusplus
 }
