@@ -138,10 +138,12 @@ void __faasm_backtrace(int depth);
 FAASMJS_HOST_FUNC(__faasm_host_interface_test)
 void __faasm_host_interface_test(int testNum);
 
-/* 8. File system. WASI cannot duplicate a descriptor; Faasm's wasi-libc fork builds dup and fcntl(F_DUPFD) on
- *    this import, which Faasm's hosts provide (faasm src/wamr/filesystem.cpp): a new descriptor number for the
- *    open file `fd`, written to *resultFd, sharing its position. Returns a WASI errno; Faasm fails the call
- *    when `fd` is not open. A function imports it only when it calls dup or fcntl. */
+/* 8. File system. WASI cannot duplicate a descriptor; Faasm's wasi-libc fork builds fcntl(F_DUPFD) on this
+ *    import (its dup reaches env.dup, the same call without an errno), which Faasm's hosts provide (faasm
+ *    src/wamr/filesystem.cpp): a new descriptor number for the open file `fd`, written to *resultFd, sharing
+ *    its position. Returns a WASI errno; a descriptor that is not open fails the call (Faasm's table throws
+ *    past it). faasm.js builds both dup and fcntl(F_DUPFD) on it, so a function imports it only when it calls
+ *    one of them. */
 FAASMJS_HOST_FUNC(__wasi_fd_dup)
 int __wasi_fd_dup(int fd, int* resultFd);
 
