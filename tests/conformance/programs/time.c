@@ -26,7 +26,7 @@ int main(void) {
     const time_t now = time(NULL);
     struct timeval of_day;
     gettimeofday(&of_day, NULL);
-    printf("time() after 2024 and before 2100: %s\n", now > YEAR_2024 && now < YEAR_2100 ? "yes" : "no");
+    printf("time() after 2024 and before 2100: %s\n", (long long)now > YEAR_2024 && (long long)now < YEAR_2100 ? "yes" : "no");
     printf("realtime within 2 s of time(): %s\n",
            realtime.tv_sec - now <= 2 && now - realtime.tv_sec <= 2 ? "yes" : "no");
     printf("gettimeofday within 2 s of time(): %s\n",

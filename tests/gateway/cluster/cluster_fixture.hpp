@@ -101,7 +101,7 @@ struct ClusterFixture {
                                 std::chrono::milliseconds timeout = 0ms, CallId* id = nullptr) {
     auto promise = std::make_shared<std::promise<CallResult>>();
     auto future = promise->get_future();
-    auto submitted = cluster->submit({"test", function, 0, {input.begin(), input.end()}, "", timeout},
+    auto submitted = cluster->submit({"test", function, 0, {input.begin(), input.end()}, "", timeout, {}},
                                      [promise](CallResult result) { promise->set_value(std::move(result)); });
     REQUIRE(submitted.has_value());
     if (id) *id = *submitted;

@@ -90,7 +90,7 @@ TEST_SUITE("trees") {
                    "\"error\":\"chained call 1 (no_such_function) failed: no function named 'no_such_function' is "
                    "registered\""));
 
-    auto refused = fixture.cluster->submit({"test", "no_such_function", 0, {}, "", 0ms}, [](CallResult) {
+    auto refused = fixture.cluster->submit({"test", "no_such_function", 0, {}, "", 0ms, {}}, [](CallResult) {
       FAIL("done ran for a refused call");
     });
     REQUIRE_FALSE(refused.has_value());
@@ -362,7 +362,7 @@ TEST_SUITE("limits") {
     ClusterFixture fixture({.workers = 2, .limits = {.max_user_calls = 2}});
     std::vector<std::future<CallResult>> running;
     for (int i = 0; i < 2; ++i) running.push_back(fixture.start("sleeper", "k 300"));
-    auto refused = fixture.cluster->submit({"test", "noop", 0, {}, "", 0ms}, [](CallResult) {
+    auto refused = fixture.cluster->submit({"test", "noop", 0, {}, "", 0ms, {}}, [](CallResult) {
       FAIL("done ran for a refused call");
     });
     REQUIRE_FALSE(refused.has_value());
@@ -370,7 +370,7 @@ TEST_SUITE("limits") {
     CHECK(refused.error().message == "user 'test' has 2 calls running or queued, the limit (--max-user-calls)");
     std::promise<CallResult> other;
     auto other_result = other.get_future();
-    REQUIRE(fixture.cluster->submit({"other", "noop", 0, {}, "", 0ms}, [&](CallResult r) { other.set_value(r); }).has_value());
+    REQUIRE(fixture.cluster->submit({"other", "noop", 0, {}, "", 0ms, {}}, [&](CallResult r) { other.set_value(r); }).has_value());
     CHECK(ClusterFixture::wait(other_result).status == CallStatus::Finished);
     for (auto& call : running) CHECK(ClusterFixture::wait(call).status == CallStatus::Finished);
     // Finished calls make room again.
