@@ -162,9 +162,8 @@ export class Client extends EventTarget {
   #placement;
   #threadLag;
   #browserRunning = 0;
-  #ranHereSinceSample = false;
+  #ranHereAt = -Infinity;
   #clusterRunning = 0;
-  #pinging = false;
 
   /**
    * Use connect(). With a `connection` (transport/connection.js) the client works with that gateway;
@@ -181,11 +180,7 @@ export class Client extends EventTarget {
     this.#chain = chain;
     this.#placement = placement;
     this.#threadLag = new ThreadLag((ms) => placement.recordLag(ms), {
-      busy: () => {
-        const ran = this.#ranHereSinceSample || this.#browserRunning > 0;
-        this.#ranHereSinceSample = false;
-        return ran;
-      },
+      busy: (due) => this.#browserRunning > 0 || this.#ranHereAt > due,
     });
     globalTier ??= connection === null ? new BrowserGlobalTier() : new RemoteGlobalTier(connection, user);
     sharedFiles ??= connection === null ? new BrowserSharedFiles() : new RemoteSharedFiles(connection);
@@ -300,17 +295,9 @@ export class Client extends EventTarget {
 
   // where: 'auto': the placement policy's choice, from what it measured and this client's calls in flight.
   #place(name, bytes) {
-    const connection = this.#connection;
     this.#threadLag.start();
-    if (this.#placement.needsRtt() && !this.#pinging) {
-      this.#pinging = true;
-      const sentAt = performance.now();
-      connection.request(TYPE.PING, {}, { label: 'round-trip measurement' })
-        .then(() => this.#placement.recordRtt(performance.now() - sentAt), () => {})
-        .finally(() => { this.#pinging = false; });
-    }
     const decision = this.#placement.choose(name, bytes.length, {
-      browserRunning: this.#browserRunning, clusterRunning: this.#clusterRunning, workers: connection.welcome?.workers ?? 1,
+      browserRunning: this.#browserRunning, clusterRunning: this.#clusterRunning, workers: this.#connection.welcome?.workers ?? 1,
     });
     this.#placement.started(name, bytes.length, decision.where);
     return decision;
@@ -324,7 +311,8 @@ export class Client extends EventTarget {
       this.#placement.recordBrowser(trace.function, bytes.length, { runMs: root.finishedAt - root.runStartedAt, placed });
     } else {
       this.#placement.recordCluster(trace.function, bytes.length, {
-        wallMs: trace.durationMs, queuedMs: trace.queuedUs / 1000, runMs: trace.runUs / 1000, outputBytes: result.output.length, placed,
+        wallMs: trace.durationMs, queuedMs: trace.queuedUs / 1000, runMs: trace.runUs / 1000, outputBytes: result.output.length,
+        chained: trace.chained.length > 0 || trace.omitted !== undefined, placed,
       });
     }
   }
@@ -439,7 +427,6 @@ export class Client extends EventTarget {
     // The run time where: 'auto' compares starts here: a cold load is paid once, not per call.
     record.runStartedAt = timestamp();
     this.#browserRunning += 1;
-    this.#ranHereSinceSample = true;
     let result;
     try {
       result = await runInvocation({
@@ -448,6 +435,7 @@ export class Client extends EventTarget {
       });
     } finally {
       this.#browserRunning -= 1;
+      this.#ranHereAt = performance.now();
     }
     // Calls that were chained and never awaited still belong to this call's result, and so do the uploads
     // of the shared files it wrote: one that failed fails the call, as a failed upload in a write does on Faasm.

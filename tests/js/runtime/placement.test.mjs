@@ -33,32 +33,46 @@ function places(policy, name, inputBytes, costs, calls, load) {
 }
 
 describe('where: auto, the policy', () => {
-  it('explores each place `samples` times first, the browser first', () => {
+  it('explores each place `samples` times after a cold start, the browser first', () => {
     const policy = new Placement({ now: () => 0 });
     const costs = { browserMs: 1, cluster: clusterCall({ rttMs: 2, runMs: 0.1 }) };
-    const first = places(policy, 'echo', 10, costs, 4);
-    assert.deepEqual(first.map((d) => d.where), ['browser', 'cluster', 'browser', 'cluster']);
+    const first = places(policy, 'echo', 10, costs, 6);
+    assert.deepEqual(first.map((d) => d.where), ['browser', 'cluster', 'browser', 'cluster', 'browser', 'cluster']);
     assert.ok(first.every((d) => d.reason === 'explore'));
-    assert.match(first[0].detail, /0 run\(s\) here and 0 in the cluster of 2 each/);
+    assert.match(first[0].detail, /0 call\(s\) here and 0 in the cluster of 3 each \(the first a cold start\)/);
     const next = run(policy, 'echo', 10, costs);
     assert.equal(next.reason, 'cheaper');
+  });
+
+  it('takes no measurement from a cold start: a first call that loaded or compiled the binary', () => {
+    const policy = new Placement({ now: () => 0 });
+    policy.recordBrowser('pi', 8, { runMs: 900 });
+    policy.recordCluster('pi', 8, clusterCall({ rttMs: 1500, runMs: 9 }));
+    assert.equal(policy.rttMs, null);
+    for (let i = 0; i < 2; i += 1) {
+      policy.recordBrowser('pi', 8, { runMs: 20 });
+      policy.recordCluster('pi', 8, clusterCall({ rttMs: 1, runMs: 9 }));
+    }
+    const { estimates } = policy.choose('pi', 8);
+    assert.equal(estimates.browserMs, 20);
+    assert.equal(estimates.clusterMs, 10);
   });
 
   it('spreads concurrent explorations over both places', () => {
     const policy = new Placement({ now: () => 0 });
     const decisions = [];
-    for (let i = 0; i < 4; i += 1) {
+    for (let i = 0; i < 6; i += 1) {
       const decision = policy.choose('pi', 10);
       policy.started('pi', 10, decision.where);
       decisions.push(decision.where);
     }
-    assert.deepEqual(decisions.sort(), ['browser', 'browser', 'cluster', 'cluster']);
+    assert.deepEqual(decisions.sort(), ['browser', 'browser', 'browser', 'cluster', 'cluster', 'cluster']);
   });
 
   it('runs a tiny call here: the round trip costs more than running it', () => {
     const policy = new Placement({ now: () => 0 });
     const costs = { browserMs: 0.3, cluster: clusterCall({ rttMs: 1.5, runMs: 0.2 }) };
-    const decisions = places(policy, 'noop', 0, costs, 20).slice(4);
+    const decisions = places(policy, 'noop', 0, costs, 20).slice(6);
     assert.ok(decisions.every((d) => d.where === 'browser' && d.reason === 'cheaper'), JSON.stringify(decisions.map((d) => d.where)));
     const { estimates } = decisions.at(-1);
     assert.equal(estimates.browserMs, 0.3);
@@ -69,7 +83,7 @@ describe('where: auto, the policy', () => {
   it('runs a compute-heavy call in the cluster when it is faster there, round trip included', () => {
     const policy = new Placement({ now: () => 0 });
     const costs = { browserMs: 200, cluster: clusterCall({ rttMs: 2, runMs: 60 }) };
-    const decisions = places(policy, 'pi', 8, costs, 20).slice(4);
+    const decisions = places(policy, 'pi', 8, costs, 20).slice(6);
     assert.ok(decisions.every((d) => d.where === 'cluster' && d.reason === 'cheaper'));
     assert.match(decisions[0].detail, /cluster 62\.0 ms \(rtt 2\.00 \+ transfer 0\.00 \+ run 60\.0 \+ queue 0\.00\) vs here 200\.0 ms/);
   });
@@ -78,7 +92,7 @@ describe('where: auto, the policy', () => {
     const policy = new Placement({ now: () => 0 });
     // 4 MiB in and out at 10 MiB/s: 800 ms on the wire against 30 ms here.
     const cluster = clusterCall({ rttMs: 5, bytesPerSecond: 10 * MiB, inputBytes: 4 * MiB, outputBytes: 4 * MiB, runMs: 10 });
-    const decisions = places(policy, 'echo', 4 * MiB, { browserMs: 30, cluster }, 20).slice(4);
+    const decisions = places(policy, 'echo', 4 * MiB, { browserMs: 30, cluster }, 20).slice(6);
     assert.ok(decisions.every((d) => d.where === 'browser'), JSON.stringify(decisions.map((d) => d.where)));
     const { estimates } = decisions[0];
     // No small call measured the round trip, so the whole overhead counts as transfer: 8 MiB in 805 ms.
@@ -89,6 +103,9 @@ describe('where: auto, the policy', () => {
 
   it('learns the link from small calls and large ones together: the round trip from the small, the bandwidth from the large', () => {
     const policy = new Placement({ now: () => 0, alpha: 1 });
+    // First calls are cold starts, no measurements.
+    policy.recordCluster('noop', 0, clusterCall({ rttMs: 400, runMs: 0.1 }));
+    policy.recordCluster('echo', MiB, clusterCall({ rttMs: 400, runMs: 1 }));
     policy.recordCluster('noop', 0, clusterCall({ rttMs: 4, runMs: 0.1 }));
     assert.ok(Math.abs(policy.rttMs - 4) < 1e-9);
     policy.recordCluster('echo', MiB, clusterCall({ rttMs: 4, bytesPerSecond: 50 * MiB, inputBytes: MiB, outputBytes: MiB, runMs: 1 }));
@@ -105,8 +122,8 @@ describe('where: auto, the policy', () => {
     const policy = new Placement({ now: () => 0 });
     const small = { browserMs: 50, cluster: clusterCall({ rttMs: 1, runMs: 10 }) };
     const large = { browserMs: 60, cluster: clusterCall({ rttMs: 1, bytesPerSecond: 5 * MiB, inputBytes: 2 * MiB, outputBytes: 2 * MiB, runMs: 10 }) };
-    places(policy, 'echo', 10, small, 4);
-    places(policy, 'echo', 2 * MiB, large, 4);
+    places(policy, 'echo', 10, small, 6);
+    places(policy, 'echo', 2 * MiB, large, 6);
     assert.equal(run(policy, 'echo', 10, small).where, 'cluster');
     assert.equal(run(policy, 'echo', 2 * MiB, large).where, 'browser');
   });
@@ -114,7 +131,7 @@ describe('where: auto, the policy', () => {
   it('sends a busy page\'s calls to the cluster: its calls already running here, or other work delaying its timers', () => {
     const policy = new Placement({ now: () => 0 });
     const costs = { browserMs: 20, cluster: clusterCall({ rttMs: 2, runMs: 25 }) };
-    places(policy, 'pi', 8, costs, 4);
+    places(policy, 'pi', 8, costs, 6);
     assert.equal(run(policy, 'pi', 8, costs).where, 'browser');
     const crowded = run(policy, 'pi', 8, costs, { browserRunning: 3 });
     assert.equal(crowded.where, 'cluster');
@@ -128,7 +145,7 @@ describe('where: auto, the policy', () => {
   it('counts the cluster\'s queue when more calls are in flight there than it has workers', () => {
     const policy = new Placement({ now: () => 0 });
     const costs = { browserMs: 30, cluster: clusterCall({ rttMs: 1, runMs: 20 }) };
-    places(policy, 'pi', 8, costs, 4);
+    places(policy, 'pi', 8, costs, 6);
     assert.equal(run(policy, 'pi', 8, costs, { clusterRunning: 1, workers: 2 }).where, 'cluster');
     const queued = run(policy, 'pi', 8, costs, { clusterRunning: 4, workers: 2 });
     assert.equal(queued.where, 'browser');
@@ -138,10 +155,11 @@ describe('where: auto, the policy', () => {
   it('re-explores the losing place within its budget, and notices a changed situation', () => {
     const policy = new Placement({ now: () => 0 });
     const fast = { browserMs: 100, cluster: clusterCall({ rttMs: 2, runMs: 8 }) };
-    const decisions = places(policy, 'pi', 8, fast, 4 + 1000).slice(4);
+    const decisions = places(policy, 'pi', 8, fast, 6 + 3000).slice(6);
     const reexplored = decisions.filter((d) => d.reason === 'reexplore');
     assert.ok(reexplored.length > 0 && reexplored.every((d) => d.where === 'browser'));
-    // Exploring costs about `budget` of the time spent, however far apart the places are.
+    // In the long run exploring costs about `budget` of the time spent, however far apart the places are
+    // (more at first, while the loser's estimate rests on fewer than `window` samples).
     const spentMs = decisions.reduce((sum, d) => sum + (d.where === 'browser' ? 100 : 10), 0);
     const exploringMs = reexplored.length * 100;
     assert.ok(exploringMs / spentMs <= PLACEMENT_DEFAULTS.budget * 1.1, `${exploringMs} of ${spentMs} ms exploring`);
@@ -153,14 +171,24 @@ describe('where: auto, the policy', () => {
     assert.equal(after.at(-1).reason, 'cheaper');
   });
 
-  it('asks for a round trip when it has none, or only an old one', () => {
+  it('lets an old lateness of the thread fade: half of it after lagHalfLifeMs without a sample', () => {
     let now = 0;
     const policy = new Placement({ now: () => now });
-    assert.equal(policy.needsRtt(), true);
-    policy.recordRtt(3);
-    assert.equal(policy.needsRtt(), false);
-    now += PLACEMENT_DEFAULTS.rttRefreshMs;
-    assert.equal(policy.needsRtt(), true);
+    policy.recordLag(40);
+    assert.equal(policy.lagMs, 40);
+    now += PLACEMENT_DEFAULTS.lagHalfLifeMs;
+    assert.equal(policy.lagMs, 20);
+  });
+
+  it('counts the time of what a call chained in the cluster as the cluster\'s, not as the link\'s', () => {
+    const policy = new Placement({ now: () => 0, alpha: 1 });
+    for (let i = 0; i < 2; i += 1) policy.recordCluster('noop', 0, clusterCall({ rttMs: 1, runMs: 0.1 }));
+    // pi's root runs 1 ms itself; its chained worker 99 ms more, which only the wall time shows.
+    for (let i = 0; i < 2; i += 1) policy.recordCluster('pi', 8, { wallMs: 101, queuedMs: 0, runMs: 1, outputBytes: 40, chained: true });
+    assert.ok(Math.abs(policy.rttMs - 1) < 1e-9);
+    const { estimates } = policy.choose('pi', 8);
+    assert.equal(estimates.clusterRunMs, 100);
+    assert.equal(estimates.clusterMs, 101);
   });
 
   it('is deterministic: the same measurements, the same choices and traces', () => {

@@ -57,9 +57,11 @@ describe('where: auto against the gateway', () => {
         placements.push(checkPlaced(result.trace, `echo call ${i}`));
       }
       const samples = PLACEMENT_DEFAULTS.samples;
-      assert.deepEqual(placements.slice(0, 2 * samples).map((p) => [p.where, p.reason]),
-        Array.from({ length: 2 * samples }, (_, i) => [i % 2 === 0 ? 'browser' : 'cluster', 'explore']));
-      const settled = placements.slice(2 * samples);
+      // Each place: a cold start, then `samples` measurements.
+      const exploring = 2 * (samples + 1);
+      assert.deepEqual(placements.slice(0, exploring).map((p) => [p.where, p.reason]),
+        Array.from({ length: exploring }, (_, i) => [i % 2 === 0 ? 'browser' : 'cluster', 'explore']));
+      const settled = placements.slice(exploring);
       assert.ok(settled.every((p) => p.reason !== 'explore'), JSON.stringify(settled.map((p) => p.reason)));
       const last = settled.at(-1).estimates;
       // Measured, not assumed: both run times, and the round trip from the small calls in the cluster.
@@ -71,7 +73,7 @@ describe('where: auto against the gateway', () => {
   it('takes where: auto per call, and a compute-heavy call\'s trace carries the cluster\'s own timings when it ran there', async () => {
     await withClient({}, async (client) => {
       const results = [];
-      for (let i = 0; i < 2 * PLACEMENT_DEFAULTS.samples; i += 1) {
+      for (let i = 0; i < 2 * (PLACEMENT_DEFAULTS.samples + 1); i += 1) {
         results.push(await client.invoke('pi', '1 2000000', { where: 'auto', chain: 'browser' }));
       }
       for (const [i, result] of results.entries()) {
@@ -80,7 +82,7 @@ describe('where: auto against the gateway', () => {
         checkPlaced(result.trace, `pi call ${i}`);
       }
       const inCluster = results.filter((r) => r.trace.where === 'cluster');
-      assert.equal(inCluster.length, PLACEMENT_DEFAULTS.samples);
+      assert.equal(inCluster.length, PLACEMENT_DEFAULTS.samples + 1);
       assert.ok(inCluster.every((r) => r.trace.runUs > 0));
       // A call with a fixed place has no placement to explain.
       const fixed = await client.invoke('echo', 'x');
