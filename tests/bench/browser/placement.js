@@ -10,6 +10,12 @@ import { PLACEMENT_DEFAULTS } from '/sdk/js/placement.js';
 const gatewayUrl = () => `ws://${location.host}/ws`;
 const MODES = ['browser', 'cluster', 'auto'];
 
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function inputOf({ input, bytes }) {
   if (bytes === undefined) return input;
   const data = new Uint8Array(bytes);
@@ -25,14 +31,15 @@ async function call(client, workload, input, where) {
 }
 
 /**
- * For each workload { label, function, input | bytes, calls }: ms per call of each mode (the mean over
- * every measured call), what 'auto' chose in them and its last placement (trace.placement).
+ * For each workload { label, function, input | bytes, calls }: ms per call of each mode (the median over the
+ * rounds of a block's mean, so that one round hit by the machine's other work does not decide), what 'auto'
+ * chose in them and its last placement (trace.placement).
  */
 export async function sweep({ workloads, warmup, rounds }) {
   const rows = [];
   for (const workload of workloads) {
     const input = inputOf(workload);
-    const totals = { browser: 0, cluster: 0, auto: 0 };
+    const blocks = { browser: [], cluster: [], auto: [] };
     const chosen = { browser: 0, cluster: 0, reexplore: 0 };
     const calls = Math.ceil(workload.calls / rounds);
     let last = null;
@@ -51,13 +58,13 @@ export async function sweep({ workloads, warmup, rounds }) {
             chosen[trace.where] += 1;
             if (last.reason === 'reexplore') chosen.reexplore += 1;
           }
-          totals[mode] += performance.now() - started;
+          blocks[mode].push((performance.now() - started) / calls);
         } finally {
           await client.close();
         }
       }
     }
-    const ms = Object.fromEntries(MODES.map((mode) => [mode, totals[mode] / (calls * rounds)]));
+    const ms = Object.fromEntries(MODES.map((mode) => [mode, median(blocks[mode])]));
     rows.push({ label: workload.label, calls: calls * rounds, ms, chosen, last });
   }
   return rows;
