@@ -17,6 +17,7 @@ import { BrowserSharedFiles, checkSharedPath } from './files/shared-store.js';
 import { FunctionLoader } from './function-loader.js';
 import { HostFault } from './host/faults.js';
 import { returnedMessage, runInvocation } from './invocation.js';
+import { Placement, ThreadLag } from './placement.js';
 import { BrowserGlobalTier } from './state/global-tier.js';
 import { LocalTier } from './state/local-tier.js';
 import { RemoteGlobalTier } from './state/remote-tier.js';
@@ -29,6 +30,8 @@ import { WasiError } from './wasi/errors.js';
 
 const STDOUT_MODES = Object.freeze(['capture', 'console', 'both']);
 const PLACES = Object.freeze(['browser', 'cluster']);
+// Where a top-level call may run: 'auto' lets the client choose per call (placement.js).
+const ROOT_PLACES = Object.freeze([...PLACES, 'auto']);
 const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 'stdout', 'confFlags', 'where', 'chain',
   'webSocket', 'token', 'reconnect', 'keepAlive']);
 const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension', 'where', 'chain', 'files']);
@@ -52,9 +55,10 @@ function checkKeys(options, allowed, where) {
   }
 }
 
-function checkPlace(value, where) {
-  if (value !== undefined && !PLACES.includes(value)) {
-    throw new TypeError(`${where} must be 'browser' or 'cluster', got ${String(value)}`);
+function checkPlace(value, where, places = PLACES) {
+  if (value !== undefined && !places.includes(value)) {
+    const names = places.map((place) => `'${place}'`);
+    throw new TypeError(`${where} must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got ${String(value)}`);
   }
 }
 
@@ -82,10 +86,10 @@ export function connectOptions(options = {}, url = undefined) {
     stdout = 'capture', confFlags = {}, where = 'browser', chain = connected ? 'cluster' : 'browser', webSocket, token = '',
     reconnect = {}, keepAlive = {},
   } = options;
-  checkPlace(where, 'connect options.where');
+  checkPlace(where, 'connect options.where', ROOT_PLACES);
   checkPlace(chain, 'connect options.chain');
-  if (!connected && (where === 'cluster' || chain === 'cluster')) {
-    throw new TypeError('connect options.where and .chain can only be \'cluster\' when connecting to a gateway URL');
+  if (!connected && (where !== 'browser' || chain === 'cluster')) {
+    throw new TypeError('connect options.where can only be \'cluster\' or \'auto\', and .chain \'cluster\', when connecting to a gateway URL');
   }
   if (typeof user !== 'string' || user === '' || user.includes('\0')) {
     throw new TypeError('connect options.user must be a non-empty string');
@@ -131,7 +135,7 @@ export function invokeOptions(options = {}) {
   checkKeys(options, INVOKE_OPTIONS, 'invoke options');
   const { cmdline = '', timeoutMs, suspension, where, chain } = options;
   const files = seededFiles(options.files);
-  checkPlace(where, 'invoke options.where');
+  checkPlace(where, 'invoke options.where', ROOT_PLACES);
   checkPlace(chain, 'invoke options.chain');
   if (typeof cmdline !== 'string') throw new TypeError('invoke options.cmdline must be a string');
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
@@ -155,19 +159,29 @@ export class Client extends EventTarget {
   #connection;
   #where;
   #chain;
+  #placement;
+  #threadLag;
+  #browserRunning = 0;
+  #ranHereAt = -Infinity;
+  #clusterRunning = 0;
 
   /**
    * Use connect(). With a `connection` (transport/connection.js) the client works with that gateway;
    * `globalTier` replaces the global tier with any GlobalTier (state/global-tier.d.ts), e.g. an instrumented
    * one in tests; `sharedFiles` the store of shared files with any SharedFileStore (files/shared-store.d.ts):
-   * by default the browser-local one, or the gateway's (transport/remote-shared-files.js) when connected.
+   * by default the browser-local one, or the gateway's (transport/remote-shared-files.js) when connected;
+   * `placement` the policy of where: 'auto' (placement.js) with one made with other options or a fake clock.
    */
-  constructor(options, { connection = null, globalTier, sharedFiles } = {}) {
+  constructor(options, { connection = null, globalTier, sharedFiles, placement = new Placement() } = {}) {
     super();
     const { user, functions, suspension, stdout, confFlags, where, chain } = connectOptions(options, connection?.url);
     this.#connection = connection;
     this.#where = where;
     this.#chain = chain;
+    this.#placement = placement;
+    this.#threadLag = new ThreadLag((ms) => placement.recordLag(ms), {
+      busy: (due) => this.#browserRunning > 0 || this.#ranHereAt > due,
+    });
     globalTier ??= connection === null ? new BrowserGlobalTier() : new RemoteGlobalTier(connection, user);
     sharedFiles ??= connection === null ? new BrowserSharedFiles() : new RemoteSharedFiles(connection);
     connection?.addEventListener('connection', ({ detail }) => dispatchLater(this, 'connection', detail));
@@ -243,16 +257,19 @@ export class Client extends EventTarget {
   async invoke(name, input, options = {}) {
     if (this.#closed) throw new ClientClosed(`invoke('${name}'): the client is closed`);
     const {
-      cmdline, timeoutMs, suspension: requested, where = this.#where, chain = this.#chain, files,
+      cmdline, timeoutMs, suspension: requested, where: requestedWhere = this.#where, chain = this.#chain, files,
     } = invokeOptions(options);
-    if (where === 'cluster' || chain === 'cluster') this.#needConnection(`invoke('${name}') in the cluster`);
+    if (requestedWhere !== 'browser' || chain === 'cluster') this.#needConnection(`invoke('${name}') in the cluster`);
+    const bytes = inputBytes(input);
+    const placement = requestedWhere === 'auto' ? this.#place(name, bytes) : null;
+    const where = placement?.where ?? requestedWhere;
     // A call in the cluster takes its files in INVOKE (the host that runs it seeds them); a browser call's
     // go into this host's runtime root.
     if (where === 'browser') this.#seed(files, name);
     const suspension = requested === undefined ? this.#suspension : chooseSuspension(requested, 'invoke options.suspension');
     const root = this.#start({
-      name, entry: { kind: 'start' }, input: inputBytes(input), cmdline, suspension, where, chain, timeoutMs,
-      files: where === 'cluster' ? files : [],
+      name, entry: { kind: 'start' }, input: bytes, cmdline, suspension, where, chain, timeoutMs,
+      files: where === 'cluster' ? files : [], placement,
     }, null);
     this.#roots.add(root);
     let timer;
@@ -262,13 +279,41 @@ export class Client extends EventTarget {
       const wait = where === 'cluster' ? timeoutMs + CLUSTER_RESULT_GRACE_MS : timeoutMs;
       timer = setTimeout(() => root.abandon(new Timeout(`${name} did not finish within ${timeoutMs} ms`)), wait);
     }
+    let measured = false;
     try {
       const result = await Promise.race([root.finished, root.abandoned]);
+      this.#measured(root, bytes, result, placement !== null);
+      measured = true;
       dispatchLater(this, 'trace', root.trace);
       return { ...result, trace: root.trace };
     } finally {
       clearTimeout(timer);
       this.#roots.delete(root);
+      if (!measured && placement !== null) this.#placement.abandoned(name, bytes.length, where);
+    }
+  }
+
+  // where: 'auto': the placement policy's choice, from what it measured and this client's calls in flight.
+  #place(name, bytes) {
+    this.#threadLag.start();
+    const decision = this.#placement.choose(name, bytes.length, {
+      browserRunning: this.#browserRunning, clusterRunning: this.#clusterRunning, workers: this.#connection.welcome?.workers ?? 1,
+    });
+    this.#placement.started(name, bytes.length, decision.where);
+    return decision;
+  }
+
+  // Every finished top-level call teaches the placement policy, whichever way it was placed.
+  #measured(root, bytes, result, placed) {
+    const { trace } = root;
+    if (trace.where === 'browser') {
+      if (root.runStartedAt === undefined) return;
+      this.#placement.recordBrowser(trace.function, bytes.length, { runMs: root.finishedAt - root.runStartedAt, placed });
+    } else {
+      this.#placement.recordCluster(trace.function, bytes.length, {
+        wallMs: trace.durationMs, queuedMs: trace.queuedUs / 1000, runMs: trace.runUs / 1000, outputBytes: result.output.length,
+        chained: trace.chained.length > 0 || trace.omitted !== undefined, placed,
+      });
     }
   }
 
@@ -290,6 +335,7 @@ export class Client extends EventTarget {
   async close() {
     if (this.#closed) return;
     this.#closed = true;
+    this.#threadLag.stop();
     for (const root of this.#roots) root.abandon(new ClientClosed(`${root.trace.function}: the client was closed during the call`));
     this.#connection?.close();
   }
@@ -302,6 +348,10 @@ export class Client extends EventTarget {
       function: name, id, where, suspension: where === 'browser' ? spec.suspension : null, startedAt: timestamp(),
       durationMs: 0, suspensions: 0, chained: [],
     };
+    if (spec.placement) {
+      const { where: placed, reason, detail, estimates } = spec.placement;
+      trace.placement = { where: placed, reason, detail, estimates };
+    }
     const record = { id, trace, children: [], calls: null, root: null, abandonedBy: null };
     if (parent === null) {
       record.root = record;
@@ -339,6 +389,7 @@ export class Client extends EventTarget {
     };
     const label = entry.kind === 'pointer' ? `call ${record.id} (${name}, function pointer ${entry.index})` : `call ${record.id} (${name})`;
     let result;
+    this.#clusterRunning += 1;
     try {
       result = await this.#connection.request(TYPE.INVOKE, fields, { label, signal: record.root.stop.signal });
     } catch (error) {
@@ -346,6 +397,8 @@ export class Client extends EventTarget {
         throw new FunctionNotFound(`no function named '${name}' in the gateway's cluster (${error.message})`, { cause: error });
       }
       throw error;
+    } finally {
+      this.#clusterRunning -= 1;
     }
     const gatewayTrace = parseClusterTrace(result.trace, label);
     const outputText = fromUtf8.decode(result.output);
@@ -371,10 +424,19 @@ export class Client extends EventTarget {
     progress('loading');
     const fn = loaded ?? await this.#loader.load(name, variantFor(suspension));
     this.#checkAbandoned(record, 'loading');
-    const result = await runInvocation({
-      loaded: fn, suspension, entry, input, cmdline, stdout: this.#stdout,
-      services: this.#services(record, fn, { cmdline, suspension, progress, chain }),
-    });
+    // The run time where: 'auto' compares starts here: a cold load is paid once, not per call.
+    record.runStartedAt = timestamp();
+    this.#browserRunning += 1;
+    let result;
+    try {
+      result = await runInvocation({
+        loaded: fn, suspension, entry, input, cmdline, stdout: this.#stdout,
+        services: this.#services(record, fn, { cmdline, suspension, progress, chain }),
+      });
+    } finally {
+      this.#browserRunning -= 1;
+      this.#ranHereAt = performance.now();
+    }
     // Calls that were chained and never awaited still belong to this call's result, and so do the uploads
     // of the shared files it wrote: one that failed fails the call, as a failed upload in a write does on Faasm.
     await Promise.all(record.children.map((child) => child.finished));
@@ -383,7 +445,8 @@ export class Client extends EventTarget {
       result.returnValue = 1;
       result.error = `${name}: ${failedUploads.map((error) => error.message).join('; ')}`;
     }
-    record.trace.durationMs = timestamp() - record.trace.startedAt;
+    record.finishedAt = timestamp();
+    record.trace.durationMs = record.finishedAt - record.trace.startedAt;
     record.trace.returnValue = result.returnValue;
     record.trace.error = result.error;
     progress('done');

@@ -33,8 +33,11 @@ export interface ConnectOptions {
    * one it defaults to the gateway's http(s)://host:port/functions/.
    */
   functions?: string | Record<string, FunctionFiles>;
-  /** Where top-level invokes run unless a call says otherwise. Default 'browser'. */
-  where?: Place;
+  /**
+   * Where top-level invokes run unless a call says otherwise. Default 'browser'. 'auto' (with a gateway, like
+   * 'cluster'): the client chooses per call from what it measured (docs/js-runtime.md, "Automatic placement").
+   */
+  where?: Place | 'auto';
   /** Where calls chained by functions running here go. Default 'cluster' with a gateway, else 'browser'. */
   chain?: Place;
   /** The WebSocket constructor (Node 20: the ws package's WebSocket). Default globalThis.WebSocket. */
@@ -69,8 +72,8 @@ export interface InvokeOptions {
   timeoutMs?: number;
   /** This call (and the calls it chains) suspends this way instead of the client's. */
   suspension?: 'auto' | Suspension;
-  /** Where this call runs (default: the client's `where`). */
-  where?: Place;
+  /** Where this call runs (default: the client's `where`); 'auto': the client chooses (needs a gateway). */
+  where?: Place | 'auto';
   /** Where the calls it chains go, when it runs here (default: the client's `chain`). */
   chain?: Place;
   /**
@@ -108,6 +111,49 @@ export interface Trace {
   worker?: number;
   /** In the cluster: chained calls the gateway's trace had no room to list (a wide fork-join). */
   omitted?: number;
+  /** A top-level call made with where: 'auto': where the client placed it and why. */
+  placement?: Placement;
+}
+
+/** Why a where: 'auto' call ran where it did (sdk/js/placement.js). */
+export interface Placement {
+  where: Place;
+  /**
+   * 'explore': measuring both places first (a cold start, then `samples` calls each); 'cheaper': the
+   * estimates say this place costs less; 'reexplore': re-measuring the place that looked slower, within a
+   * budget of about 5% of the time.
+   */
+  reason: 'explore' | 'cheaper' | 'reexplore';
+  /** The comparison in words, e.g. "cluster 62.0 ms (rtt 2.00 + transfer 0.00 + run 60.0 + queue 0.00) vs here 200.0 ms (…)". */
+  detail: string;
+  /** The estimates at the moment of the choice, in ms (null: not measured yet). */
+  estimates: PlacementEstimates;
+}
+
+export interface PlacementEstimates {
+  /** Cost here: browserRunMs × (1 + browserRunning) + lagMs. */
+  browserMs: number | null;
+  /** Cost in the cluster: rttMs + transferMs + clusterRunMs + queueMs. */
+  clusterMs: number | null;
+  /** Median of this function's last run times here (for inputs of this size class). */
+  browserRunMs: number | null;
+  /** Median of its last times in the cluster beyond what the link explains (its chained calls included). */
+  clusterRunMs: number | null;
+  /** The round trip of a small call: median overhead of the last small calls in the cluster. */
+  rttMs: number | null;
+  /** Input + expected output bytes over bytesPerSecond. */
+  transferMs: number;
+  /** Waiting for a gateway worker when more calls are in flight than it has workers. */
+  queueMs: number;
+  /** Bytes per second to and from the gateway, from large calls; null before one. */
+  bytesPerSecond: number | null;
+  /** How late a timer fires on this thread when no call of this client runs here (fading with age). */
+  lagMs: number;
+  /** Calls of this client running here, and in flight to the cluster, when the call was placed. */
+  browserRunning: number;
+  clusterRunning: number;
+  /** Measurements so far of this function (and input size class) in each place, cold starts not counted. */
+  samples: { browser: number; cluster: number };
 }
 
 export interface InvokeResult {

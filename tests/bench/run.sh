@@ -34,6 +34,10 @@ export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
   echo
   node "$here/gateway_browser.mjs" "$build_dir"
   echo
+  echo "## where: 'auto' against the better fixed place (headless Chromium)"
+  echo
+  node "$here/auto_placement.mjs" "$build_dir"
+  echo
   echo "## Embedded cluster: compute against native code"
   echo
   node "$here/cluster_compute.mjs" "$build_dir"

@@ -71,7 +71,8 @@ describe('connect', () => {
   });
 
   it('keeps where and chain for clients connected to a gateway', async () => {
-    await assert.rejects(connect(undefined, { functions: '.', where: 'cluster' }), /only be 'cluster' when connecting to a gateway/);
+    await assert.rejects(connect(undefined, { functions: '.', where: 'cluster' }), /where can only be 'cluster' or 'auto'.* when connecting to a gateway/);
+    await assert.rejects(connect(undefined, { functions: '.', where: 'auto' }), /where can only be 'cluster' or 'auto'.* when connecting to a gateway/);
     await assert.rejects(connect(undefined, { functions: '.', chain: 'elsewhere' }), /options.chain must be 'browser' or 'cluster'/);
   });
 
