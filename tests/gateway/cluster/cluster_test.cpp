@@ -358,6 +358,29 @@ TEST_SUITE("limits") {
     CHECK(eventually([] { return workers_of_this_process().size() <= 2; }, 10s));
   }
 
+  TEST_CASE("a call submitted the moment the previous one finished reuses its process") {
+    ClusterFixture fixture({.workers = 1});
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+    // Each next call is submitted from the previous one's completion callback, before that call's slot is
+    // back in its wait, and the callback then takes a moment (as a busy client's does): the slot must count as
+    // idle already, or the next call makes a slot of its own, which starts a second process for it.
+    constexpr int kCalls = 20;
+    std::promise<int> all_done;
+    std::function<void(int)> next = [&](int left) {
+      auto submitted = fixture.cluster->submit({"test", "hello", 0, {}, "", 0ms, {}}, [&, left](CallResult result) {
+        if (result.status != CallStatus::Finished || left == 1) return all_done.set_value(left);
+        next(left - 1);
+        std::this_thread::sleep_for(5ms);
+      });
+      if (!submitted) all_done.set_value(-left);
+    };
+    next(kCalls);
+    auto finished = all_done.get_future();
+    REQUIRE(finished.wait_for(120s) == std::future_status::ready);
+    CHECK(finished.get() == 1);
+    CHECK(workers_of_this_process().size() == 1);
+  }
+
   TEST_CASE("calls of one user at once are bounded; other users are not") {
     ClusterFixture fixture({.workers = 2, .limits = {.max_user_calls = 2}});
     std::vector<std::future<CallResult>> running;

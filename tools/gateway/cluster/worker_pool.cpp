@@ -214,8 +214,13 @@ class Pool final : public Backend {
       --idle_slots_;
       tokens_.take_for_new_call();
       spawn_slot_if_needed();
-      run(record, process, lock);
+      Finished finished = run(record, process, lock);
+      // Idle before the result leaves: a caller that submits its next call the moment it has this one's
+      // finds this slot (and its warm process) instead of making another.
       ++idle_slots_;
+      lock.unlock();
+      deliver(finished);
+      lock.lock();
     }
     --idle_slots_;
   }
@@ -232,7 +237,8 @@ class Pool final : public Backend {
 
   // --- running one call (the slot's thread; `lock` held on entry and exit) ---
 
-  void run(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
+  // Runs the call to its end; what finished with it is returned, delivered by the caller outside mutex_.
+  Finished run(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
     record->started = Clock::now();
     CallResult result = execute(record, process, lock);
     tokens_.give_back(changed_);
@@ -250,9 +256,7 @@ class Pool final : public Backend {
     record->function_done = true;
     Finished finished;
     maybe_finish(record, finished);
-    lock.unlock();
-    deliver(finished);
-    lock.lock();
+    return finished;
   }
 
   CallResult execute(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
