@@ -536,6 +536,8 @@ function clusterCall(call, startedAt) {
 }
 
 // In front of Faasm the gateway names the backend and the host that executed each call (docs/protocol.md).
+// What the backend adds: Faasm names its host; the embedded cluster whether the worker made the call's instance.
 function backendFields(call) {
-  return call.backend === undefined ? {} : { backend: call.backend, host: call.host ?? null };
+  if (call.backend !== undefined) return { backend: call.backend, host: call.host ?? null };
+  return call.instance === undefined ? {} : { instance: call.instance };
 }

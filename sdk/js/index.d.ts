@@ -109,6 +109,9 @@ export interface Trace {
   queuedUs?: number;
   runUs?: number;
   worker?: number;
+  /** In the embedded cluster, for a call that ran: whether its worker made its instance ('new') or ran it on one
+   * kept from an earlier call of the function and reset to its snapshot ('reset'). */
+  instance?: 'new' | 'reset';
   /** In the cluster: chained calls the gateway's trace had no room to list (a wide fork-join). */
   omitted?: number;
   /** A top-level call made with where: 'auto': where the client placed it and why. */

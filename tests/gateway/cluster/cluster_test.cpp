@@ -107,6 +107,9 @@ TEST_SUITE("trees") {
   }
 }
 
+// What residue finds in an instance no call has touched (tests/gateway/cluster/functions/residue.cpp).
+const std::string kUntouched = "data 7 bss 0 constructed 1 kept none memory unmarked pages ";
+
 TEST_SUITE("isolation") {
   TEST_CASE("traps, loops and memory bombs end their call; the cluster keeps serving") {
     ClusterFixture fixture({.timeout = 5000ms});
@@ -128,6 +131,43 @@ TEST_SUITE("isolation") {
     CHECK(bomb.status == CallStatus::MemoryExceeded);
     CHECK(bomb.return_value == 1);
     CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+  }
+
+  TEST_CASE("calls on a kept instance find nothing of the calls before them, trapped or not") {
+    ClusterFixture fixture({.workers = 1});
+    const auto first = fixture.call("residue");
+    REQUIRE(first.status == CallStatus::Finished);
+    CHECK(contains(first.trace_json, "\"instance\":\"new\""));
+    const std::string fresh = text(first);
+    CHECK(fresh.substr(0, kUntouched.size()) == kUntouched);
+    for (const std::string input : {"", "trap", "", "trap", ""}) {
+      CAPTURE(input);
+      const auto next = fixture.call("residue", input);
+      CHECK(next.status == (input == "trap" ? CallStatus::Trapped : CallStatus::Finished));
+      CHECK(text(next) == fresh);
+      CHECK(contains(next.trace_json, "\"instance\":\"reset\""));
+    }
+    CHECK(workers_of_this_process().size() == 1);
+  }
+
+  TEST_CASE("a function whose constructors call an import gets a new instance for every call") {
+    ClusterFixture fixture({.workers = 1});
+    for (int i = 0; i < 3; ++i) {
+      const auto call = fixture.call("residue_clock");
+      CHECK(text(call).substr(0, kUntouched.size()) == kUntouched);
+      CHECK(contains(call.trace_json, "\"instance\":\"new\""));
+    }
+  }
+
+  TEST_CASE("the memory limit holds on a kept instance, and a call over it leaves the instance usable") {
+    ClusterFixture fixture({.workers = 1});
+    CHECK(text(fixture.call("runaway", "ok")) == "ok");
+    const auto bomb = fixture.call("runaway", "memory");
+    CHECK(bomb.status == CallStatus::MemoryExceeded);
+    CHECK(contains(bomb.trace_json, "\"instance\":\"reset\""));
+    const auto after = fixture.call("runaway", "ok");
+    CHECK(text(after) == "ok");
+    CHECK(contains(after.trace_json, "\"instance\":\"reset\""));
   }
 
   TEST_CASE("a worker killed while running crashes its call only; one killed while idle is replaced") {

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "aot/module_abi.h"
 #include "aot/module_check.h"
 #include "common/host_imports.h"
 #include "common/sha256.h"
@@ -47,7 +48,7 @@ TEST_SUITE("aot.cache") {
     // Only the finished module is left: no build directory or half-written file.
     std::vector<std::string> left;
     for (const auto& entry : fs::directory_iterator(dir)) left.push_back(entry.path().filename().string());
-    CHECK(left == std::vector<std::string>{sha256_hex(noop) + "-abi1-checks" + std::to_string(aot::kChecksVersion) + ".so"});
+    CHECK(left == std::vector<std::string>{sha256_hex(noop) + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + "-checks" + std::to_string(aot::kChecksVersion) + ".so"});
 
     // A second compiler on the same cache directory (a gateway restart) compiles nothing.
     auto restarted = aot::Compiler::create(compiler_options(dir));

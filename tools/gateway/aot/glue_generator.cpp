@@ -94,7 +94,7 @@ static uint32_t glue_call(void* instance, uint32_t index, uint32_t arg) {
 }
 
 static const struct faasmjs_module glue = {
-  FAASMJS_MODULE_ABI_VERSION, sizeof(Z_fn_instance_t), glue_init, glue_instantiate, glue_free, glue_memory,
+  FAASMJS_MODULE_ABI_VERSION, sizeof(Z_fn_instance_t), )" << (shape.resettable ? 1 : 0) << R"(, glue_init, glue_instantiate, glue_free, glue_memory,
   )" << (has ? "glue_table" : "0") << R"(, glue_ctors, )"
     << (shape.function_exports.contains("_faasm_zygote") ? "glue_zygote" : "0") << R"(, glue_start, glue_malloc,
   glue_arity, glue_call,

@@ -19,11 +19,14 @@
 extern "C" {
 #endif
 
-#define FAASMJS_MODULE_ABI_VERSION 1
+#define FAASMJS_MODULE_ABI_VERSION 2
 
 struct faasmjs_module {
   uint32_t abi_version;
   size_t instance_size;
+  /* 1 when the instance struct, the one memory and the table (if any) are all of an instance's state, so that
+   * copying them back resets it (module_check.h, ModuleShape::resettable). */
+  int resettable;
   /* Once per process, before the first instantiate. */
   void (*init_module)(void);
   /* env and wasi are the host contexts handed to every import of that module. */

@@ -112,6 +112,8 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const Mod
     }
   }
   if (!shape.exports_memory) return fail(ErrorCode::BadWasm, "exports no memory: not a Faasm function");
+  // Imports are functions only (checked above), so no memory, table or global lives outside the instance.
+  shape.resettable = module.memories.size() == 1 && module.tables.size() == (shape.exports_table ? 1u : 0u);
   return shape;
 }
 
@@ -120,6 +122,7 @@ std::string shape_text(const ModuleShape& shape) {
   for (const auto& name : shape.function_exports) text += "export " + name + "\n";
   if (shape.exports_memory) text += "memory\n";
   if (shape.exports_table) text += "table\n";
+  if (shape.resettable) text += "resettable\n";
   return text;
 }
 
@@ -133,6 +136,8 @@ Expected<ModuleShape> parse_shape(const std::string& text) {
       shape.exports_memory = true;
     } else if (line == "table") {
       shape.exports_table = true;
+    } else if (line == "resettable") {
+      shape.resettable = true;
     } else {
       return fail(ErrorCode::Internal, "the module checker's answer has an unexpected line");
     }

@@ -26,6 +26,9 @@ struct ModuleShape {
   std::set<std::string> function_exports;
   bool exports_memory = false;
   bool exports_table = false;
+  // All of an instance's state is its wasm2c instance struct, its one memory and the exported function table,
+  // so the worker may keep one instance and reset it to a snapshot between calls (worker/warm_instance.h).
+  bool resettable = false;
 };
 
 Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const ModuleLimits& limits = kModuleLimits);

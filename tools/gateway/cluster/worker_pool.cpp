@@ -54,6 +54,7 @@ struct CallRecord {
   Clock::time_point started{};
   Clock::duration executed{};
   pid_t worker = 0;
+  bool reset_instance = false;  // its worker ran it on a kept instance (worker/warm_instances.h)
   bool queued = false;
   bool function_done = false;
   bool finished = false;
@@ -380,6 +381,7 @@ class Pool final : public Backend {
         } else {
           result.return_value = ran->return_value;
           result.status = ran->status;
+          record->reset_instance = ran->reset_instance;
           result.error = std::move(ran->error);
           result.stdout_text = std::move(ran->stdout_text);
           result.stderr_text = std::move(ran->stderr_text);
@@ -749,7 +751,8 @@ class Pool final : public Backend {
     for (const auto& child : record->children) chained.push_back(child->trace_json);
     record->trace_json = trace_json(TraceFields{record->request.function, record->tree_id, record->worker,
                                                 record->result.queued_us, record->result.run_us,
-                                                record->result.return_value, record->result.status, record->result.error},
+                                                record->result.return_value, record->result.status, record->result.error,
+                                                {}, {}, record->reset_instance},
                                     chained);
     record->result.trace_json = record->trace_json;
     changed_.notify_all();

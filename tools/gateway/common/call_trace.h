@@ -24,6 +24,7 @@ struct TraceFields {
   const std::string& error;
   std::string_view backend = {};  // "faasm"; empty: the embedded cluster, which writes no such field
   std::string_view host = {};     // the Faasm host that executed the call
+  bool reset_instance = false;    // the embedded cluster's: it ran on a kept instance reset to its snapshot
 };
 
 inline const char* status_name(CallStatus status) {
@@ -55,6 +56,7 @@ inline std::string trace_json(const TraceFields& f, const std::vector<std::strin
   if (!f.host.empty()) json += ",\"host\":" + json_string(f.host);
   json += ",\"function\":" + json_string(f.function) + ",\"id\":" + std::to_string(f.id);
   if (f.backend.empty()) json += ",\"worker\":" + std::to_string(f.worker);
+  if (f.backend.empty() && f.worker != 0) json += std::string(",\"instance\":\"") + (f.reset_instance ? "reset" : "new") + "\"";
   json += ",\"queuedUs\":" + std::to_string(f.queued_us) + ",\"runUs\":" + std::to_string(f.run_us) +
           ",\"returnValue\":" + std::to_string(f.return_value) + ",\"status\":\"" + status_name(f.status) + "\"";
   if (!f.error.empty()) json += ",\"error\":" + json_string(f.error);

@@ -55,6 +55,10 @@ struct Call {
   // How the call ended early, set just before the worker unwinds out of the guest.
   std::optional<std::uint32_t> exit_code;
   std::optional<std::string> fault;
+
+  // Whether the guest has called an import (call_of): an instance whose constructors and zygote called none
+  // holds nothing of its first call, so its snapshot may serve every call (warm_instance.h).
+  bool imported = false;
 };
 
 }  // namespace faasmjs::gateway::worker
@@ -66,3 +70,14 @@ struct Z_env_instance_t {
 struct Z_wasi_snapshot_preview1_instance_t {
   faasmjs::gateway::worker::Call* call;
 };
+
+namespace faasmjs::gateway::worker {
+
+// The running call, as every import reaches it from the context wasm2c hands it.
+template <class ImportModule>
+Call& call_of(ImportModule* context) {
+  context->call->imported = true;
+  return *context->call;
+}
+
+}  // namespace faasmjs::gateway::worker

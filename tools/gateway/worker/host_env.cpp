@@ -226,23 +226,22 @@ void unlock(Call& call, HostCall kind, const char* import, u32 key_ptr, bool exc
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::worker;
 
-#define FAASMJS_CALL(env) (*(env)->call)
 
 extern "C" {
 
 u32 Z_envZ___faasm_read_input(Z_env_instance_t* env, u32 buffer, u32 length) {
-  return guarded(FAASMJS_CALL(env), [&] { return read_input(FAASMJS_CALL(env), buffer, length); });
+  return guarded(call_of(env), [&] { return read_input(call_of(env), buffer, length); });
 }
 
 void Z_envZ___faasm_write_output(Z_env_instance_t* env, u32 ptr, u32 length) {
-  guarded(FAASMJS_CALL(env), [&] {
-    FAASMJS_CALL(env).output = GuestMemory(FAASMJS_CALL(env), "write_output").copy(ptr, length, "output");
+  guarded(call_of(env), [&] {
+    call_of(env).output = GuestMemory(call_of(env), "write_output").copy(ptr, length, "output");
   });
 }
 
 u32 Z_envZ___faasm_chain_name(Z_env_instance_t* env, u32 name, u32 input, u32 length) {
-  return guarded(FAASMJS_CALL(env), [&] {
-    Call& call = FAASMJS_CALL(env);
+  return guarded(call_of(env), [&] {
+    Call& call = call_of(env);
     GuestMemory guest(call, "chain_name");
     const std::string function = guest.c_string(name, "function name");
     auto bytes = guest.copy(input, length, "input");
@@ -252,12 +251,12 @@ u32 Z_envZ___faasm_chain_name(Z_env_instance_t* env, u32 name, u32 input, u32 le
 }
 
 u32 Z_envZ___faasm_chain_ptr(Z_env_instance_t* env, u32 index, u32 input, u32 length) {
-  return guarded(FAASMJS_CALL(env), [&] { return chain_ptr(FAASMJS_CALL(env), index, input, length); });
+  return guarded(call_of(env), [&] { return chain_ptr(call_of(env), index, input, length); });
 }
 
 u32 Z_envZ___faasm_await_call(Z_env_instance_t* env, u32 id) {
-  return guarded(FAASMJS_CALL(env), [&] {
-    GatewayLink link(FAASMJS_CALL(env).channel, HostCall::Await, "await_call");
+  return guarded(call_of(env), [&] {
+    GatewayLink link(call_of(env).channel, HostCall::Await, "await_call");
     link.request().u32(id);
     link.request().u8(0);
     return static_cast<u32>(link.send().i32());
@@ -265,12 +264,12 @@ u32 Z_envZ___faasm_await_call(Z_env_instance_t* env, u32 id) {
 }
 
 u32 Z_envZ___faasm_await_call_output(Z_env_instance_t* env, u32 id, u32 output_ptr, u32 length_ptr) {
-  return guarded(FAASMJS_CALL(env), [&] { return await_output(FAASMJS_CALL(env), id, output_ptr, length_ptr); });
+  return guarded(call_of(env), [&] { return await_output(call_of(env), id, output_ptr, length_ptr); });
 }
 
 u32 Z_envZ___faasm_conf_flag(Z_env_instance_t* env, u32 key) {
-  return guarded(FAASMJS_CALL(env), [&] {
-    const std::string name = GuestMemory(FAASMJS_CALL(env), "conf_flag").c_string(key, "flag name");
+  return guarded(call_of(env), [&] {
+    const std::string name = GuestMemory(call_of(env), "conf_flag").c_string(key, "flag name");
     return name == "ALWAYS_ON" ? 1u : 0u;
   });
 }
@@ -281,7 +280,7 @@ void Z_envZ___faasm_backtrace(Z_env_instance_t*, u32) {}
 // Faasm's hook (faasm src/wasm/host_interface_test.cpp): test 1 throws from the host, as a migrated call does;
 // every other number is an unrecognised test, which throws too. Either way the call fails.
 void Z_envZ___faasm_host_interface_test(Z_env_instance_t* env, u32 test) {
-  guarded(FAASMJS_CALL(env), [&] {
+  guarded(call_of(env), [&] {
     throw HostFault("host_interface_test: " +
                     (test == 1 ? faasmjs::detail::fault_message("exceptionPropagation")
                                : faasmjs::detail::fault_message("unknownHostInterfaceTest",
@@ -290,32 +289,32 @@ void Z_envZ___faasm_host_interface_test(Z_env_instance_t* env, u32 test) {
 }
 
 u32 Z_envZ___faasm_read_state(Z_env_instance_t* env, u32 key, u32 buffer, u32 length) {
-  return guarded(FAASMJS_CALL(env), [&] { return read_state(FAASMJS_CALL(env), key, buffer, length); });
+  return guarded(call_of(env), [&] { return read_state(call_of(env), key, buffer, length); });
 }
 
 u32 Z_envZ___faasm_read_state_ptr(Z_env_instance_t* env, u32 key, u32 total) {
-  return guarded(FAASMJS_CALL(env), [&] { return map_state(FAASMJS_CALL(env), "read_state_ptr", key, total, 0, total); });
+  return guarded(call_of(env), [&] { return map_state(call_of(env), "read_state_ptr", key, total, 0, total); });
 }
 
 void Z_envZ___faasm_read_state_offset(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 buffer, u32 length) {
-  guarded(FAASMJS_CALL(env), [&] { read_state_offset(FAASMJS_CALL(env), key, total, offset, buffer, length); });
+  guarded(call_of(env), [&] { read_state_offset(call_of(env), key, total, offset, buffer, length); });
 }
 
 u32 Z_envZ___faasm_read_state_offset_ptr(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 length) {
-  return guarded(FAASMJS_CALL(env), [&] {
-    return map_state(FAASMJS_CALL(env), "read_state_offset_ptr", key, total, offset, length);
+  return guarded(call_of(env), [&] {
+    return map_state(call_of(env), "read_state_offset_ptr", key, total, offset, length);
   });
 }
 
 void Z_envZ___faasm_write_state(Z_env_instance_t* env, u32 key, u32 data, u32 length) {
-  guarded(FAASMJS_CALL(env), [&] {
-    write_state(FAASMJS_CALL(env), HostCall::StateWrite, "write_state", key, 0, 0, data, length);
+  guarded(call_of(env), [&] {
+    write_state(call_of(env), HostCall::StateWrite, "write_state", key, 0, 0, data, length);
   });
 }
 
 void Z_envZ___faasm_write_state_offset(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 data, u32 length) {
-  guarded(FAASMJS_CALL(env), [&] {
-    write_state(FAASMJS_CALL(env), HostCall::StateWriteRange, "write_state_offset", key, total, offset, data, length);
+  guarded(call_of(env), [&] {
+    write_state(call_of(env), HostCall::StateWriteRange, "write_state_offset", key, total, offset, data, length);
   });
 }
 
@@ -324,8 +323,8 @@ void Z_envZ___faasm_write_state_offset(Z_env_instance_t* env, u32 key, u32 total
 // returns its length. A file that does not exist, or an empty one (Faasm cannot make a value of size 0),
 // fails the call as Faasm's host exceptions do.
 u32 Z_envZ___faasm_write_state_from_file(Z_env_instance_t* env, u32 key, u32 path) {
-  return guarded(FAASMJS_CALL(env), [&]() -> u32 {
-    Call& call = FAASMJS_CALL(env);
+  return guarded(call_of(env), [&]() -> u32 {
+    Call& call = call_of(env);
     const std::string name = state_key(call, key, "write_state_from_file");
     GuestMemory guest(call, "write_state_from_file");
     const std::string file = guest.c_string(path, "file path");
@@ -340,8 +339,8 @@ u32 Z_envZ___faasm_write_state_from_file(Z_env_instance_t* env, u32 key, u32 pat
 }
 
 void Z_envZ___faasm_flag_state_dirty(Z_env_instance_t* env, u32 key, u32 total) {
-  guarded(FAASMJS_CALL(env), [&] {
-    keyed_state_call(FAASMJS_CALL(env), HostCall::StateFlagDirty, "flag_state_dirty", key, [&](ByteWriter& w) {
+  guarded(call_of(env), [&] {
+    keyed_state_call(call_of(env), HostCall::StateFlagDirty, "flag_state_dirty", key, [&](ByteWriter& w) {
       w.u32(total);
       w.u32(0);
       w.u32(total);
@@ -350,8 +349,8 @@ void Z_envZ___faasm_flag_state_dirty(Z_env_instance_t* env, u32 key, u32 total) 
 }
 
 void Z_envZ___faasm_flag_state_offset_dirty(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 length) {
-  guarded(FAASMJS_CALL(env), [&] {
-    keyed_state_call(FAASMJS_CALL(env), HostCall::StateFlagDirty, "flag_state_offset_dirty", key, [&](ByteWriter& w) {
+  guarded(call_of(env), [&] {
+    keyed_state_call(call_of(env), HostCall::StateFlagDirty, "flag_state_offset_dirty", key, [&](ByteWriter& w) {
       w.u32(total);
       w.u32(offset);
       w.u32(length);
@@ -360,20 +359,20 @@ void Z_envZ___faasm_flag_state_offset_dirty(Z_env_instance_t* env, u32 key, u32 
 }
 
 void Z_envZ___faasm_push_state(Z_env_instance_t* env, u32 key) {
-  guarded(FAASMJS_CALL(env), [&] {
-    keyed_state_call(FAASMJS_CALL(env), HostCall::StatePush, "push_state", key, no_fields);
+  guarded(call_of(env), [&] {
+    keyed_state_call(call_of(env), HostCall::StatePush, "push_state", key, no_fields);
   });
 }
 
 void Z_envZ___faasm_push_state_partial(Z_env_instance_t* env, u32 key) {
-  guarded(FAASMJS_CALL(env), [&] {
-    keyed_state_call(FAASMJS_CALL(env), HostCall::StatePushPartial, "push_state_partial", key, no_fields);
+  guarded(call_of(env), [&] {
+    keyed_state_call(call_of(env), HostCall::StatePushPartial, "push_state_partial", key, no_fields);
   });
 }
 
 void Z_envZ___faasm_push_state_partial_mask(Z_env_instance_t* env, u32 key, u32 mask_key) {
-  guarded(FAASMJS_CALL(env), [&] {
-    Call& call = FAASMJS_CALL(env);
+  guarded(call_of(env), [&] {
+    Call& call = call_of(env);
     const char* import = "push_state_partial_mask";
     const std::string name = state_key(call, key, import);
     const std::string mask = state_key(call, mask_key, import);
@@ -384,14 +383,14 @@ void Z_envZ___faasm_push_state_partial_mask(Z_env_instance_t* env, u32 key, u32 
 }
 
 void Z_envZ___faasm_pull_state(Z_env_instance_t* env, u32 key, u32 length) {
-  guarded(FAASMJS_CALL(env), [&] {
-    keyed_state_call(FAASMJS_CALL(env), HostCall::StatePull, "pull_state", key, [&](ByteWriter& w) { w.u32(length); });
+  guarded(call_of(env), [&] {
+    keyed_state_call(call_of(env), HostCall::StatePull, "pull_state", key, [&](ByteWriter& w) { w.u32(length); });
   });
 }
 
 void Z_envZ___faasm_append_state(Z_env_instance_t* env, u32 key, u32 data, u32 length) {
-  guarded(FAASMJS_CALL(env), [&] {
-    Call& call = FAASMJS_CALL(env);
+  guarded(call_of(env), [&] {
+    Call& call = call_of(env);
     const char* import = "append_state";
     const std::string name = state_key(call, key, import);
     auto bytes = GuestMemory(call, import).copy(data, length, "data");
@@ -401,41 +400,41 @@ void Z_envZ___faasm_append_state(Z_env_instance_t* env, u32 key, u32 data, u32 l
 }
 
 void Z_envZ___faasm_read_appended_state(Z_env_instance_t* env, u32 key, u32 buffer, u32 length, u32 count) {
-  guarded(FAASMJS_CALL(env), [&] { read_appended(FAASMJS_CALL(env), key, buffer, length, count); });
+  guarded(call_of(env), [&] { read_appended(call_of(env), key, buffer, length, count); });
 }
 
 void Z_envZ___faasm_clear_appended_state(Z_env_instance_t* env, u32 key) {
-  guarded(FAASMJS_CALL(env), [&] {
-    keyed_state_call(FAASMJS_CALL(env), HostCall::StateClearAppended, "clear_appended_state", key, no_fields);
+  guarded(call_of(env), [&] {
+    keyed_state_call(call_of(env), HostCall::StateClearAppended, "clear_appended_state", key, no_fields);
   });
 }
 
 void Z_envZ___faasm_lock_state_read(Z_env_instance_t* env, u32 key) {
-  guarded(FAASMJS_CALL(env), [&] {
-    keyed_state_call(FAASMJS_CALL(env), HostCall::StateLock, "lock_state_read", key, [](ByteWriter& w) { w.u8(0); });
+  guarded(call_of(env), [&] {
+    keyed_state_call(call_of(env), HostCall::StateLock, "lock_state_read", key, [](ByteWriter& w) { w.u8(0); });
   });
 }
 
 void Z_envZ___faasm_lock_state_write(Z_env_instance_t* env, u32 key) {
-  guarded(FAASMJS_CALL(env), [&] {
-    keyed_state_call(FAASMJS_CALL(env), HostCall::StateLock, "lock_state_write", key, [](ByteWriter& w) { w.u8(1); });
+  guarded(call_of(env), [&] {
+    keyed_state_call(call_of(env), HostCall::StateLock, "lock_state_write", key, [](ByteWriter& w) { w.u8(1); });
   });
 }
 
 void Z_envZ___faasm_unlock_state_read(Z_env_instance_t* env, u32 key) {
-  guarded(FAASMJS_CALL(env), [&] { unlock(FAASMJS_CALL(env), HostCall::StateUnlock, "unlock_state_read", key, false); });
+  guarded(call_of(env), [&] { unlock(call_of(env), HostCall::StateUnlock, "unlock_state_read", key, false); });
 }
 
 void Z_envZ___faasm_unlock_state_write(Z_env_instance_t* env, u32 key) {
-  guarded(FAASMJS_CALL(env), [&] { unlock(FAASMJS_CALL(env), HostCall::StateUnlock, "unlock_state_write", key, true); });
+  guarded(call_of(env), [&] { unlock(call_of(env), HostCall::StateUnlock, "unlock_state_write", key, true); });
 }
 
 u32 Z_envZ___cxa_allocate_exception(Z_env_instance_t* env, u32) {
-  return guarded(FAASMJS_CALL(env), []() -> u32 { cxx_exception("__cxa_allocate_exception"); });
+  return guarded(call_of(env), []() -> u32 { cxx_exception("__cxa_allocate_exception"); });
 }
 
 void Z_envZ___cxa_throw(Z_env_instance_t* env, u32, u32, u32) {
-  guarded(FAASMJS_CALL(env), [] { cxx_exception("__cxa_throw"); });
+  guarded(call_of(env), [] { cxx_exception("__cxa_throw"); });
 }
 
 }  // extern "C"

@@ -252,22 +252,21 @@ u32 poll_oneoff(Call& call, u32 in, u32 out, u32 count, u32 events) {
 
 using namespace faasmjs::gateway::worker;
 
-#define FAASMJS_CALL(wasi) (*(wasi)->call)
 using Wasi = Z_wasi_snapshot_preview1_instance_t;
 
 extern "C" {
 
 u32 Z_wasi_snapshot_preview1Z_args_sizes_get(Wasi* w, u32 count, u32 size) {
-  return sizes(FAASMJS_CALL(w), FAASMJS_CALL(w).args, count, size);
+  return sizes(call_of(w), call_of(w).args, count, size);
 }
 u32 Z_wasi_snapshot_preview1Z_args_get(Wasi* w, u32 argv, u32 buffer) {
-  return strings(FAASMJS_CALL(w), FAASMJS_CALL(w).args, argv, buffer);
+  return strings(call_of(w), call_of(w).args, argv, buffer);
 }
 u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(Wasi* w, u32 count, u32 size) {
-  return sizes(FAASMJS_CALL(w), kEnvironment, count, size);
+  return sizes(call_of(w), kEnvironment, count, size);
 }
 u32 Z_wasi_snapshot_preview1Z_environ_get(Wasi* w, u32 environ, u32 buffer) {
-  return strings(FAASMJS_CALL(w), kEnvironment, environ, buffer);
+  return strings(call_of(w), kEnvironment, environ, buffer);
 }
 
 u32 Z_wasi_snapshot_preview1Z_clock_res_get(Wasi* w, u32 id, u32 resolution) {
@@ -276,7 +275,7 @@ u32 Z_wasi_snapshot_preview1Z_clock_res_get(Wasi* w, u32 id, u32 resolution) {
   return wasi([&] {
     timespec ts{};
     clock_getres(clock, &ts);
-    GuestMemory(FAASMJS_CALL(w), "clock_res_get")
+    GuestMemory(call_of(w), "clock_res_get")
         .set_u64(resolution, static_cast<u64>(ts.tv_sec) * 1'000'000'000ull + static_cast<u64>(ts.tv_nsec), "time");
     return u32{kSuccess};
   });
@@ -286,19 +285,19 @@ u32 Z_wasi_snapshot_preview1Z_clock_time_get(Wasi* w, u32 id, u64, u32 time) {
   clockid_t clock;
   if (!clock_of(id, clock)) return kInval;
   return wasi([&] {
-    GuestMemory(FAASMJS_CALL(w), "clock_time_get").set_u64(time, now_ns(clock), "time");
+    GuestMemory(call_of(w), "clock_time_get").set_u64(time, now_ns(clock), "time");
     return u32{kSuccess};
   });
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_write(Wasi* w, u32 fd, u32 iovs, u32 count, u32 written) {
-  return fd_write(FAASMJS_CALL(w), fd, iovs, count, written);
+  return fd_write(call_of(w), fd, iovs, count, written);
 }
 
 // stdin is empty: every read is at its end. A descriptor that cannot be read answers -1 bytes, as Faasm's
 // readv does.
 u32 Z_wasi_snapshot_preview1Z_fd_read(Wasi* w, u32 fd, u32 iovs, u32 count, u32 read) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "fd_read", [&]() -> u32 {
     GuestMemory guest(call, "fd_read");
     Descriptor& from = call.files->get(fd);
@@ -317,7 +316,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_renumber(Wasi*, u32 fd, u32 to) {
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_seek(Wasi* w, u32 fd, u64 offset, u32 whence, u32 result) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "fd_seek", [&]() -> u32 {
     GuestMemory guest(call, "fd_seek");
     guest.check(result, 8, "offset");
@@ -330,7 +329,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_seek(Wasi* w, u32 fd, u64 offset, u32 whence, u
 
 // Faasm writes the offset through a 32-bit pointer: 4 bytes, -1 where lseek fails (stdio).
 u32 Z_wasi_snapshot_preview1Z_fd_tell(Wasi* w, u32 fd, u32 result) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "fd_tell", [&]() -> u32 {
     GuestMemory guest(call, "fd_tell");
     u64 position = 0;
@@ -347,7 +346,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_datasync(Wasi*, u32 fd) { FAASMJS_ON_STDIO(kInv
 u32 Z_wasi_snapshot_preview1Z_fd_filestat_set_times(Wasi*, u32 fd, u64, u64, u32) { FAASMJS_ON_STDIO(kNotsup); }
 #undef FAASMJS_ON_STDIO
 
-#define FAASMJS_UNIMPLEMENTED(name) return unimplemented(FAASMJS_CALL(w), #name)
+#define FAASMJS_UNIMPLEMENTED(name) return unimplemented(call_of(w), #name)
 u32 Z_wasi_snapshot_preview1Z_fd_pread(Wasi* w, u32, u32, u32, u64, u32) { FAASMJS_UNIMPLEMENTED(fd_pread); }
 u32 Z_wasi_snapshot_preview1Z_fd_pwrite(Wasi* w, u32, u32, u32, u64, u32) { FAASMJS_UNIMPLEMENTED(fd_pwrite); }
 u32 Z_wasi_snapshot_preview1Z_fd_sync(Wasi* w, u32) { FAASMJS_UNIMPLEMENTED(fd_sync); }
@@ -372,7 +371,7 @@ u32 Z_wasi_snapshot_preview1Z_path_symlink(Wasi* w, u32, u32, u32, u32, u32) { F
 
 // Flags are always 0, as Faasm leaves them.
 u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(Wasi* w, u32 fd, u32 stat) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   Descriptor* of = call.files->find(fd);
   if (of == nullptr) return kBadf;
   return file_call(call, "fd_fdstat_get", [&]() -> u32 {
@@ -388,7 +387,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(Wasi* w, u32 fd, u32 stat) {
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_filestat_get(Wasi* w, u32 fd, u32 stat) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "fd_filestat_get", [&]() -> u32 {
     FileStat status;
     if (const auto error = call.files->stat(call.files->get(fd), "", status); error != kSuccess) return u32{error};
@@ -401,7 +400,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_filestat_get(Wasi* w, u32 fd, u32 stat) {
 // Every descriptor answers as a preopened directory named by its path (Faasm's preopen type is 0 for all);
 // wasi-libc's scan from fd 3 stops at 5, the first that does not exist.
 u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(Wasi* w, u32 fd, u32 prestat) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   Descriptor* of = call.files->find(fd);
   if (of == nullptr) return kBadf;
   return wasi([&] {
@@ -414,7 +413,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(Wasi* w, u32 fd, u32 prestat) {
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(Wasi* w, u32 fd, u32 path, u32 length) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   Descriptor* of = call.files->find(fd);
   if (of == nullptr) return kBadf;
   return wasi([&] {
@@ -426,7 +425,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(Wasi* w, u32 fd, u32 path, u32
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_readdir(Wasi* w, u32 fd, u32 buffer, u32 length, u64 cookie, u32 used) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "fd_readdir", [&]() -> u32 {
     GuestMemory guest(call, "fd_readdir");
     Descriptor& of = call.files->get(fd);
@@ -441,7 +440,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_readdir(Wasi* w, u32 fd, u32 buffer, u32 length
 
 u32 Z_wasi_snapshot_preview1Z_path_open(Wasi* w, u32 fd, u32, u32 path, u32 length, u32 oflags, u64 rights,
                                         u64 inheriting, u32 fdflags, u32 opened) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "path_open", [&]() -> u32 {
     GuestMemory guest(call, "path_open");
     const std::string name = guest_path(guest, path, length);
@@ -454,7 +453,7 @@ u32 Z_wasi_snapshot_preview1Z_path_open(Wasi* w, u32 fd, u32, u32 path, u32 leng
 }
 
 u32 Z_wasi_snapshot_preview1Z_path_filestat_get(Wasi* w, u32 fd, u32, u32 path, u32 length, u32 stat) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "path_filestat_get", [&]() -> u32 {
     GuestMemory guest(call, "path_filestat_get");
     const std::string name = guest_path(guest, path, length);
@@ -468,7 +467,7 @@ u32 Z_wasi_snapshot_preview1Z_path_filestat_get(Wasi* w, u32 fd, u32, u32 path, 
 }
 
 u32 Z_wasi_snapshot_preview1Z_path_unlink_file(Wasi* w, u32 fd, u32 path, u32 length) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "path_unlink_file", [&]() -> u32 {
     GuestMemory guest(call, "path_unlink_file");
     return u32{call.files->unlink(call.files->get(fd), guest_path(guest, path, length))};
@@ -477,7 +476,7 @@ u32 Z_wasi_snapshot_preview1Z_path_unlink_file(Wasi* w, u32 fd, u32 path, u32 le
 
 // There are no symbolic links: readlink fails, and Faasm reports the -1 of readlink as the length used.
 u32 Z_wasi_snapshot_preview1Z_path_readlink(Wasi* w, u32 fd, u32, u32, u32, u32, u32 used) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "path_readlink", [&]() -> u32 {
     call.files->get(fd);
     GuestMemory(call, "path_readlink").set_u32(used, UINT32_MAX, "count");
@@ -487,7 +486,7 @@ u32 Z_wasi_snapshot_preview1Z_path_readlink(Wasi* w, u32 fd, u32, u32, u32, u32,
 
 u32 Z_wasi_snapshot_preview1Z_path_rename(Wasi* w, u32 fd, u32 old_path, u32 old_length, u32 new_fd, u32 new_path,
                                           u32 new_length) {
-  Call& call = FAASMJS_CALL(w);
+  Call& call = call_of(w);
   return file_call(call, "path_rename", [&]() -> u32 {
     GuestMemory guest(call, "path_rename");
     const std::string from = guest_path(guest, old_path, old_length);
@@ -505,11 +504,11 @@ u32 Z_wasi_snapshot_preview1Z_sock_send(Wasi*, u32, u32, u32, u32, u32) { return
 u32 Z_wasi_snapshot_preview1Z_sock_shutdown(Wasi*, u32, u32) { return kNosys; }
 
 u32 Z_wasi_snapshot_preview1Z_poll_oneoff(Wasi* w, u32 in, u32 out, u32 count, u32 events) {
-  return poll_oneoff(FAASMJS_CALL(w), in, out, count, events);
+  return poll_oneoff(call_of(w), in, out, count, events);
 }
 
 void Z_wasi_snapshot_preview1Z_proc_exit(Wasi* w, u32 code) {
-  FAASMJS_CALL(w).exit_code = code;
+  call_of(w).exit_code = code;
   leave_guest();
 }
 
@@ -517,7 +516,7 @@ u32 Z_wasi_snapshot_preview1Z_sched_yield(Wasi*) { return kSuccess; }
 
 u32 Z_wasi_snapshot_preview1Z_random_get(Wasi* w, u32 buffer, u32 length) {
   return wasi([&] {
-    auto target = GuestMemory(FAASMJS_CALL(w), "random_get").span(buffer, length, "buffer");
+    auto target = GuestMemory(call_of(w), "random_get").span(buffer, length, "buffer");
     for (std::size_t done = 0; done < target.size();) {
       const ssize_t n = getrandom(target.data() + done, target.size() - done, 0);
       if (n < 0 && errno == EINTR) continue;
@@ -532,7 +531,7 @@ u32 Z_wasi_snapshot_preview1Z_random_get(Wasi* w, u32 buffer, u32 length) {
 // src/wamr/filesystem.cpp): it answers success with the new number. As there, a result pointer outside memory
 // (WAMR checks it before the call) and a descriptor that does not exist (Faasm's table throws) fail the call.
 u32 Z_envZ___wasi_fd_dup(Z_env_instance_t* env, u32 fd, u32 result) {
-  Call& call = *env->call;
+  Call& call = call_of(env);
   return guarded(call, [&]() -> u32 {
     GuestMemory guest(call, "__wasi_fd_dup");
     guest.check(result, 4, "result");

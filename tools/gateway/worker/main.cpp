@@ -1,12 +1,14 @@
 // faasmjs-worker: runs calls of the embedded cluster, one at a time, for the gateway's worker pool, which
 // starts it with its end of a socketpair on fd 3 (worker_protocol.h). A process per running call is what
 // isolates calls: wasm2c keeps its trap state per process, a looping call can only be stopped by killing its
-// process, and a crash takes only this process with it. The process is sandboxed (sandbox.h) before it says
+// process, and a crash takes only this process with it. Calls one after another share the instances it keeps
+// (warm_instances.h), each reset to its snapshot first, so that nothing of one call reaches the next. The process is sandboxed (sandbox.h) before it says
 // READY, and confined to its module folder and a few system calls before it loads the first module (or it
 // runs nothing).
 //
 //   faasmjs-worker                                  serve the gateway on fd 3
 //   faasmjs-worker --bench-instantiate <so> <n>     µs per fresh instance (instantiate, ctors, zygote, free)
+//                                                   and per reset of a kept one (warm_instances.h), as JSON
 //   faasmjs-worker --write-runtime-root <dir>       writes the embedded runtime root there (for real Faasm's
 //                                                   workers: tests/gateway/faasm/fixture.sh)
 #include <cstdio>
@@ -22,6 +24,7 @@
 #include "worker/run_call.h"
 #include "worker/runtime_root.h"
 #include "worker/sandbox.h"
+#include "worker/warm_instances.h"
 #include "worker/worker_protocol.h"
 
 using namespace faasmjs::gateway;
@@ -65,6 +68,8 @@ int serve() {
     }
     const auto body = encode_result(run_call(*request, kChannelFd));
     if (!send_message(kChannelFd, Op::Result, body)) return 0;
+    // While the gateway reads the result and picks the next call, not on that call's time.
+    warm_instances().reset_used();
   }
 }
 
@@ -91,12 +96,15 @@ int write_runtime_root(const std::filesystem::path& into) {
 int main(int argc, char** argv) {
   wasm_rt_init();
   if (argc == 4 && std::strcmp(argv[1], "--bench-instantiate") == 0) {
-    const double us = measure_instantiation(argv[2], std::atoi(argv[3]));
-    if (us < 0) {
+    const auto cost = measure_instantiation(argv[2], std::atoi(argv[3]));
+    if (!cost) {
       std::fprintf(stderr, "faasmjs-worker: cannot load %s, or its constructors trap\n", argv[2]);
       return 1;
     }
-    std::printf("%.2f\n", us);
+    std::printf("{\"scratchUs\":%.3f,\"resettable\":%s,\"resetUs\":%.3f,\"snapshotBytes\":%llu,\"residentBytes\":%llu}\n",
+                cost->scratch_us, cost->resettable ? "true" : "false", cost->reset_us,
+                static_cast<unsigned long long>(cost->snapshot_bytes),
+                static_cast<unsigned long long>(cost->resident_bytes));
     return 0;
   }
   if (argc == 3 && std::strcmp(argv[1], "--write-runtime-root") == 0) return write_runtime_root(argv[2]);

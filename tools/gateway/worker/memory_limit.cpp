@@ -4,7 +4,6 @@
 
 #include <sys/mman.h>
 
-#include <algorithm>
 #include <cstdlib>
 
 extern "C" {
@@ -63,12 +62,6 @@ void allocate_table(Table* table, std::uint32_t elements, std::uint32_t max_elem
   if (table->data != nullptr) table->size = elements;
 }
 
-template <class Table>
-void free_table(Table* table) {
-  used -= std::min<std::uint64_t>(used, std::uint64_t{table->size} * sizeof(*table->data));
-  std::free(table->data);
-}
-
 }  // namespace
 
 void begin_call_memory(std::uint64_t limit_bytes) {
@@ -77,6 +70,12 @@ void begin_call_memory(std::uint64_t limit_bytes) {
   initial = 0;
   over_at_start = false;
   hit = false;
+}
+
+void count_initial_memory(std::uint64_t bytes) {
+  used += bytes;
+  initial += bytes;
+  if (limit != 0 && used > limit) over_at_start = true;
 }
 
 std::uint64_t initial_memory_bytes() { return initial; }
@@ -95,10 +94,7 @@ using namespace faasmjs::gateway::worker;
 extern "C" {
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t* memory, std::uint32_t initial_pages, std::uint32_t max_pages) {
-  const std::uint64_t bytes = initial_pages * kPageBytes;
-  used += bytes;
-  initial += bytes;
-  if (limit != 0 && used > limit) over_at_start = true;
+  count_initial_memory(initial_pages * kPageBytes);
   // Reserved and made accessible, not touched: an over-limit memory costs address space only, and the call
   // is refused before any of its code runs.
   faasmjs_wasm_rt_allocate_memory_unlimited(memory, initial_pages, max_pages);
@@ -108,9 +104,10 @@ std::uint32_t wasm_rt_grow_memory(wasm_rt_memory_t* memory, std::uint32_t delta)
   return grow_within_limit(delta * kPageBytes, [&] { return faasmjs_wasm_rt_grow_memory_unlimited(memory, delta); });
 }
 
+// Frees count nothing back: begin_call_memory starts every call's count afresh, and an instance freed while a
+// call runs (warm_instances.h making room) was not that call's.
 void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
   if (memory->data == nullptr) return;  // never allocated: instantiation trapped before it
-  used -= std::min<std::uint64_t>(used, memory->size);
   munmap(memory->data, kReservation);
 }
 
@@ -122,8 +119,8 @@ void wasm_rt_allocate_externref_table(wasm_rt_externref_table_t* table, std::uin
   allocate_table(table, elements, max);
 }
 
-void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t* table) { free_table(table); }
-void wasm_rt_free_externref_table(wasm_rt_externref_table_t* table) { free_table(table); }
+void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t* table) { std::free(table->data); }
+void wasm_rt_free_externref_table(wasm_rt_externref_table_t* table) { std::free(table->data); }
 
 std::uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t* table, std::uint32_t delta, wasm_rt_funcref_t init) {
   return grow_within_limit(std::uint64_t{delta} * sizeof(*table->data),

@@ -16,6 +16,9 @@ namespace faasmjs::gateway::worker {
 
 // Before an instance is made: the limit of the call about to run (0: none), and no refusal yet.
 void begin_call_memory(std::uint64_t limit_bytes);
+// An instance reset to its snapshot instead of made (warm_instance.h): its memory and table at the snapshot
+// count as made now, as wasm_rt_allocate_memory and the table allocations count a fresh instance's.
+void count_initial_memory(std::uint64_t bytes);
 // What the instance's memories and tables took when they were made (their initial sizes), in bytes.
 std::uint64_t initial_memory_bytes();
 // Whether those initial sizes alone exceed the limit: the module cannot run under it (its tables were then

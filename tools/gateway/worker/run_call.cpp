@@ -8,14 +8,24 @@
 #include <regex>
 #include <sstream>
 
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "common/byte_io.h"
 #include "wasm-rt-impl.h"
 #include "worker/call_context.h"
 #include "worker/import_guard.h"
+#include "worker/instance_snapshot.h"
+#include "worker/instance.h"
 #include "worker/memory_limit.h"
 #include "worker/module_loader.h"
 #include "worker/shared_file_link.h"
 #include "worker/state_regions.h"
 #include "worker/trap_messages.h"
+#include "worker/warm_instances.h"
 
 namespace faasmjs::gateway::worker {
 
@@ -42,34 +52,6 @@ int enter_guest(Entry& entry) {
   entry.run(entry);
   return 0;
 }
-
-// Owns one instance's storage; frees the instance (its memory and tables) on every path.
-class Instance {
- public:
-  // Zeroed, so that freeing an instance whose instantiation trapped half-way frees only what it allocated
-  // (wasm2c allocates memories and tables before it writes any segment, the only step that can trap).
-  explicit Instance(const faasmjs_module* module)
-      : module_(module), storage_(static_cast<std::byte*>(std::aligned_alloc(64, round_up(module->instance_size)))) {
-    std::memset(storage_.get(), 0, round_up(module->instance_size));
-  }
-  ~Instance() {
-    if (instantiated_) module_->free_instance(storage_.get());
-  }
-  Instance(const Instance&) = delete;
-  Instance& operator=(const Instance&) = delete;
-
-  void* get() const { return storage_.get(); }
-  void mark_instantiated() { instantiated_ = true; }
-
- private:
-  static std::size_t round_up(std::size_t n) { return (n + 63) / 64 * 64; }
-  struct Free {
-    void operator()(std::byte* p) const { std::free(p); }
-  };
-  const faasmjs_module* module_;
-  std::unique_ptr<std::byte, Free> storage_;
-  bool instantiated_ = false;
-};
 
 std::vector<std::string> faasm_args(const std::string& cmdline) {
   std::vector<std::string> args{"function.wasm"};
@@ -105,6 +87,14 @@ FileSystem& host_files() {
 struct Outcome {
   int trap = 0;
 };
+
+// What the call's imports reach of its instance.
+void bind(Call& call, const Instance& instance) {
+  call.instance = instance.get();
+  call.memory = instance.memory();
+  call.table = instance.table();
+  call.guest_malloc = instance.module()->malloc;
+}
 
 Outcome run_entry(Entry& entry, Call& call) {
   call.exit_code.reset();
@@ -152,6 +142,35 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
   return result;
 }
 
+// A gateway for the benchmark that refuses every host call (REPLY ok = 0), so that a function which chains or
+// uses state ends there as a call whose host call failed, instead of the worker exiting for want of a gateway.
+class RefusingGateway {
+ public:
+  RefusingGateway() {
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds_) != 0) fds_[0] = fds_[1] = -1;
+    refuser_ = std::thread([fd = fds_[1]] {
+      while (receive_message(fd)) {
+        std::vector<std::uint8_t> reply;
+        ByteWriter out(reply);
+        out.u8(0);
+        out.str("the benchmark has no gateway");
+        if (!send_message(fd, Op::Reply, reply)) return;
+      }
+    });
+  }
+  ~RefusingGateway() {
+    shutdown(fds_[0], SHUT_RDWR);
+    refuser_.join();
+    close(fds_[0]);
+    close(fds_[1]);
+  }
+  int channel() const { return fds_[0]; }
+
+ private:
+  int fds_[2];
+  std::thread refuser_;
+};
+
 }  // namespace
 
 RunResult failed(const std::string& message) {
@@ -183,43 +202,51 @@ RunResult run_call(const RunRequest& request, int channel) {
       return failed(request.function + ": seeded file '" + file.path + "': a directory of its path is a file");
     }
   }
-  Z_env_instance_t env{&call};
-  Z_wasi_snapshot_preview1_instance_t wasi{&call};
-
   const std::uint64_t limit_bytes = request.memory_limit_bytes;
   begin_call_memory(limit_bytes);
-  Instance instance(module);
-  Entry entry{nullptr, module, instance.get(), &env, &wasi};
-  // Instantiation writes data segments and may trap (a segment outside memory): it runs behind the handler too.
-  entry.run = [](Entry& e) { e.module->instantiate(e.instance, e.env, e.wasi); };
-  instance.mark_instantiated();
-  const int instantiation_trap = enter_guest(entry);
-  // Checked first: a table left empty for being over the limit makes the element segments trap.
-  if (initial_memory_over_limit()) {
+  auto over_limit = [&] {
     RunResult result = failed(request.function + " needs " + std::to_string(initial_memory_bytes() >> 20) +
                               " MiB of memory and tables from the start, more than the memory limit of " +
                               describe_limit(limit_bytes) + " per call");
     result.status = CallStatus::MemoryExceeded;
     return result;
-  }
-  if (instantiation_trap != 0) {
-    return failed(request.function + ": cannot instantiate: " +
-                  trap_message(static_cast<wasm_rt_trap_t>(instantiation_trap)));
-  }
-  call.instance = instance.get();
-  call.memory = module->memory(instance.get());
-  call.table = module->table != nullptr ? module->table(instance.get()) : nullptr;
-  call.guest_malloc = module->malloc;
-
-  entry.run = [](Entry& e) { e.module->call_ctors(e.instance); };
-  Outcome outcome = run_entry(entry, call);
-  if (outcome.trap == 0 && module->zygote != nullptr) {
-    entry.run = [](Entry& e) { e.result = e.module->zygote(e.instance); };
-    outcome = run_entry(entry, call);
-    if (outcome.trap == 0 && entry.result != 0) {
-      return failed(request.function + ": zygote failed (_faasm_zygote returned " + std::to_string(entry.result) + ")");
+  };
+  std::unique_ptr<Instance> fresh;
+  Instance* instance = warm_instances().take(module);
+  const bool reset_instance = instance != nullptr;
+  Outcome outcome;
+  if (reset_instance) {
+    instance->attach(call);
+    if (initial_memory_over_limit()) return over_limit();
+  } else {
+    fresh = std::make_unique<Instance>(module);
+    instance = fresh.get();
+    instance->attach(call);
+    Entry entry{nullptr, module, instance->get(), instance->env(), instance->wasi()};
+    // Instantiation writes data segments and may trap (a segment outside memory): it runs behind the handler too.
+    entry.run = [](Entry& e) { e.module->instantiate(e.instance, e.env, e.wasi); };
+    instance->mark_instantiated();
+    const int instantiation_trap = enter_guest(entry);
+    // Checked first: a table left empty for being over the limit makes the element segments trap.
+    if (initial_memory_over_limit()) return over_limit();
+    if (instantiation_trap != 0) {
+      return failed(request.function + ": cannot instantiate: " +
+                    trap_message(static_cast<wasm_rt_trap_t>(instantiation_trap)));
     }
+    bind(call, *instance);
+    entry.run = [](Entry& e) { e.module->call_ctors(e.instance); };
+    outcome = run_entry(entry, call);
+    if (outcome.trap == 0 && module->zygote != nullptr) {
+      entry.run = [](Entry& e) { e.result = e.module->zygote(e.instance); };
+      outcome = run_entry(entry, call);
+      if (outcome.trap == 0 && entry.result != 0) {
+        return failed(request.function + ": zygote failed (_faasm_zygote returned " + std::to_string(entry.result) + ")");
+      }
+    }
+    if (outcome.trap == 0 && module->resettable && !call.imported) instance = warm_instances().keep(std::move(fresh));
   }
+  bind(call, *instance);
+  Entry entry{nullptr, module, instance->get(), instance->env(), instance->wasi()};
   std::uint32_t pointer_result = 0;
   if (outcome.trap == 0) {
     if (request.func_ptr == 0) {
@@ -230,7 +257,7 @@ RunResult run_call(const RunRequest& request, int channel) {
       if (call.table == nullptr) {
         return failed(request.function + ": the module exports no function table, so it cannot be called by pointer");
       }
-      const int arity = module->table_entry_arity(instance.get(), request.func_ptr);
+      const int arity = module->table_entry_arity(instance->get(), request.func_ptr);
       if (arity == -1) {
         return failed(request.function + ": " + label + " names no function (the table has " +
                       std::to_string(call.table->size) + " entries)");
@@ -254,40 +281,68 @@ RunResult run_call(const RunRequest& request, int channel) {
   } catch (const HostFault& fault) {
     call.stderr_text += std::string("faasm.js: mapped state not published at the end of the call: ") + fault.what() + "\n";
   }
-  return finish(request, call, outcome.trap, pointer_result, limit_bytes);
+  RunResult result = finish(request, call, outcome.trap, pointer_result, limit_bytes);
+  result.reset_instance = reset_instance;
+  return result;
 }
 
-double measure_instantiation(const std::string& shared_object, int count) {
+std::optional<InstantiationCost> measure_instantiation(const std::string& shared_object, int count) {
   auto loaded = load_module(shared_object);
-  if (!loaded) return -1;
+  if (!loaded) return std::nullopt;
   const faasmjs_module* module = *loaded;
+  RefusingGateway gateway;
   Call call;
-  SharedFileLink no_gateway(-1);
+  call.channel = gateway.channel();
+  SharedFileLink no_gateway(gateway.channel());
   call.files = &host_files();
   call.files->begin_call(no_gateway);
-  Z_env_instance_t env{&call};
-  Z_wasi_snapshot_preview1_instance_t wasi{&call};
-  double total_us = 0;
+  // As run_call makes one, behind the trap handler: a module whose constructors trap is not measured.
+  auto make = [&]() -> std::unique_ptr<Instance> {
+    auto instance = std::make_unique<Instance>(module);
+    instance->attach(call);
+    Entry entry{nullptr, module, instance->get(), instance->env(), instance->wasi()};
+    entry.run = [](Entry& e) {
+      e.module->instantiate(e.instance, e.env, e.wasi);
+      e.module->call_ctors(e.instance);
+      if (e.module->zygote != nullptr) e.module->zygote(e.instance);
+    };
+    instance->mark_instantiated();
+    bind(call, *instance);
+    if (enter_guest(entry) != 0) return nullptr;
+    return instance;
+  };
+  using Micros = std::chrono::duration<double, std::micro>;
+  InstantiationCost cost;
   for (int i = 0; i <= count; ++i) {
     const auto started = std::chrono::steady_clock::now();
-    {
-      Instance instance(module);
-      Entry entry{nullptr, module, instance.get(), &env, &wasi};
-      call.instance = instance.get();
-      // As run_call does, behind the trap handler: a module whose constructors trap is not measured.
-      entry.run = [](Entry& e) {
-        e.module->instantiate(e.instance, e.env, e.wasi);
-        static_cast<Z_env_instance_t*>(e.env)->call->memory = e.module->memory(e.instance);
-        e.module->call_ctors(e.instance);
-        if (e.module->zygote != nullptr) e.module->zygote(e.instance);
-      };
-      instance.mark_instantiated();
-      if (enter_guest(entry) != 0) return -1;
-    }
-    const std::chrono::duration<double, std::micro> took = std::chrono::steady_clock::now() - started;
-    if (i > 0) total_us += took.count();
+    if (make() == nullptr) return std::nullopt;
+    if (i > 0) cost.scratch_us += Micros(std::chrono::steady_clock::now() - started).count() / count;
   }
-  return count > 0 ? total_us / count : 0;
+  cost.resettable = module->resettable != 0 && !call.imported;
+  if (!cost.resettable) return cost;
+
+  auto kept = make();
+  InstanceSnapshot snapshot(*kept);
+  cost.snapshot_bytes = snapshot.kept_bytes();
+  // Before each reset, a call: `_start` with no input, its host calls refused, so that a function that chains
+  // or uses state ends at that host call, having touched what a call of it touches until then.
+  Entry entry{[](Entry& e) { e.module->start(e.instance); }, module, kept->get(), nullptr, nullptr};
+  for (int i = 0; i <= count; ++i) {
+    call.files->begin_call(no_gateway);
+    run_entry(entry, call);
+    call.output.clear();
+    call.stdout_text.clear();
+    call.stderr_text.clear();
+    const auto started = std::chrono::steady_clock::now();
+    if (!snapshot.restore(*kept)) return std::nullopt;
+    if (i > 0) cost.reset_us += Micros(std::chrono::steady_clock::now() - started).count() / count;
+  }
+  wasm_rt_memory_t* memory = kept->memory();
+  std::vector<unsigned char> resident((memory->size + 4095) / 4096);
+  if (mincore(memory->data, memory->size, resident.data()) == 0) {
+    for (unsigned char page : resident) cost.resident_bytes += (page & 1) * 4096;
+  }
+  return cost;
 }
 
 }  // namespace faasmjs::gateway::worker

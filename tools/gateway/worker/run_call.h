@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,17 @@ RunResult run_call(const RunRequest& request, int channel);
 // The result of a call that did not run (Failed, return value 1), with `message` as its error.
 RunResult failed(const std::string& message);
 
-// Instantiates and frees a fresh instance (with ctors and zygote) `count` times: µs per instance after the
-// first, for the benchmark of the cost of a fresh instance per call.
-double measure_instantiation(const std::string& shared_object, int count);
+// For the benchmark of what an instance per call costs: µs per fresh instance (instantiate, ctors, zygote,
+// free) and, for a module whose instances are kept (warm_instances.h), per reset of one to its snapshot, each
+// averaged over `count` after a first; and what a kept instance holds. Nothing when the module does not load
+// or its constructors trap.
+struct InstantiationCost {
+  double scratch_us = 0;
+  bool resettable = false;
+  double reset_us = 0;
+  std::uint64_t snapshot_bytes = 0;  // the snapshot's copies
+  std::uint64_t resident_bytes = 0;  // the kept instance's memory pages in RAM after a reset
+};
+std::optional<InstantiationCost> measure_instantiation(const std::string& shared_object, int count);
 
 }  // namespace faasmjs::gateway::worker

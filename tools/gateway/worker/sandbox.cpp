@@ -8,6 +8,7 @@
 //   write, writev, sendto, sendmsg        the channel (HOST_CALL, RESULT: send with MSG_NOSIGNAL), stderr
 //   mmap, munmap, mprotect, madvise,      linear memory (an 8 GiB reservation, made readable page by page as
 //   mremap, brk                           it grows), the heap, and the loader mapping a module's segments
+//   mincore                               which pages of a kept instance a call touched (instance_snapshot.h)
 //   openat (only O_RDONLY|O_CLOEXEC)      dlopen() of a module; Landlock lets it see only the module folder
 //   newfstatat (only AT_EMPTY_PATH),      dlopen() looks at the file it opened, by descriptor, never by path
 //   fstat, pread64, lseek, close
@@ -44,6 +45,7 @@
 
 #include "common/confinement.h"
 #include "common/sanitizer.h"
+#include "worker/warm_instances.h"
 
 namespace faasmjs::gateway::worker {
 
@@ -57,8 +59,8 @@ constexpr std::uint32_t kArch = AUDIT_ARCH_AARCH64;
 #error "the worker's system call filter knows x86_64 and aarch64 only"
 #endif
 
-// wasm2c reserves 8 GiB of address space per linear memory (guard pages make bounds checks free), and one
-// instance lives at a time; a call's tables (heap, counted against its memory limit) and the worker itself
+// wasm2c reserves 8 GiB of address space per linear memory (guard pages make bounds checks free), for each
+// instance kept and the one a call makes; a call's tables (heap, counted against its memory limit) and the worker itself
 // (its libraries, heap, stacks) come on top.
 constexpr std::uint64_t kReservation = 8ull << 30;
 constexpr std::uint64_t kWorkerItself = 1ull << 30;
@@ -173,7 +175,7 @@ Expected<void> install_syscall_filter() {
   Filter filter;
   for (long nr : {
            SYS_read, SYS_readv, SYS_recvfrom, SYS_recvmsg, SYS_write, SYS_writev, SYS_sendto, SYS_sendmsg,
-           SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_brk,
+           SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_brk, SYS_mincore,
            SYS_fstat, SYS_pread64, SYS_lseek, SYS_close,
            SYS_rt_sigreturn, SYS_rt_sigprocmask, SYS_rt_sigaction, SYS_sigaltstack, SYS_futex,
            SYS_clock_gettime, SYS_clock_getres, SYS_gettimeofday,
@@ -196,7 +198,9 @@ Expected<void> confine(const std::filesystem::path& module_dir, std::uint64_t me
   if (kAddressSanitizer) return {};
   if (memory_limit_bytes != 0) {
     ResourceLimits limits;
-    limits.address_space = kReservation + memory_limit_bytes + kWorkerItself;
+    // The running call's instance, the kept ones (one of them made while all are kept, before the oldest goes),
+    // the call's memory and the worker's own.
+    limits.address_space = (kWarmInstances + 1) * kReservation + memory_limit_bytes + kWorkerItself;
     if (auto applied = apply_resource_limits(limits); !applied) return applied;
   }
   if (auto files = restrict_files(module_dir); !files) return files;

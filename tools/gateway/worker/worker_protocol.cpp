@@ -116,6 +116,7 @@ std::vector<std::uint8_t> encode_result(const RunResult& result) {
   ByteWriter out(body);
   out.i32(result.return_value);
   out.u8(static_cast<std::uint8_t>(result.status));
+  out.u8(result.reset_instance ? 1 : 0);
   out.str(result.error);
   out.bytes(result.stdout_text);
   out.bytes(result.stderr_text);
@@ -128,14 +129,16 @@ std::optional<RunResult> decode_result(std::span<const std::uint8_t> body) {
   RunResult result;
   result.return_value = in.i32();
   const std::uint8_t status = in.u8();
+  const std::uint8_t reset_instance = in.u8();
   result.error = in.str();
   auto out = in.bytes();
   result.stdout_text.assign(out.begin(), out.end());
   auto err = in.bytes();
   result.stderr_text.assign(err.begin(), err.end());
   result.output = in.bytes_copy();
-  if (!in.done() || status > static_cast<std::uint8_t>(CallStatus::Failed)) return std::nullopt;
+  if (!in.done() || status > static_cast<std::uint8_t>(CallStatus::Failed) || reset_instance > 1) return std::nullopt;
   result.status = static_cast<CallStatus>(status);
+  result.reset_instance = reset_instance == 1;
   return result;
 }
 

@@ -11,8 +11,8 @@
 //                                u64 memory_limit_bytes, bytes input, u32 count, count × (str path, bytes data)
 //   worker  → gateway   HOST_CALL u8 HostCall, fields below            any number, each answered by REPLY
 //   gateway → worker    REPLY    u8 ok, then the fields below (ok = 1) or str error (ok = 0)
-//   worker  → gateway   RESULT   i32 return_value, u8 CallStatus, str error, bytes stdout, bytes stderr,
-//                                bytes output
+//   worker  → gateway   RESULT   i32 return_value, u8 CallStatus, u8 reset_instance, str error, bytes stdout,
+//                                bytes stderr, bytes output
 //
 // RUN's files are INVOKE's seeded files: the worker writes them into its file system (file_system.h) before
 // the call starts, as a call on that host could have. A REPLY with ok = 0 ends the call as Faasm ends it when a host call throws: the worker traps with that
@@ -89,6 +89,7 @@ struct RunRequest {
 struct RunResult {
   std::int32_t return_value = 0;
   CallStatus status = CallStatus::Finished;
+  bool reset_instance = false;  // it ran on a kept instance reset to its snapshot (warm_instances.h), not a new one
   std::string error;
   std::string stdout_text;
   std::string stderr_text;
