@@ -1,6 +1,6 @@
 // stencil: Jacobi iterations of the 5-point Laplace stencil on an n×n grid of doubles (top edge held at 1,
 // the other edges at 0), a compute kernel of the cluster-vs-native benchmark (tests/bench/cluster_compute.mjs).
-// Input: "<n> <iterations>" (default "1024 300"). Output: the sizes and the sum of the final grid.
+// Input: "<n> <iterations>" (default "256 6000"). Output: the sizes and the sum of the final grid.
 #include "kernel_input.hpp"
 
 #include <cstdio>
@@ -10,7 +10,7 @@
 namespace {
 
 faasmjs::Result<std::string> relax(const std::string& input) {
-    FAASMJS_TRY_ASSIGN(const auto sizes, bench::parse_sizes<2>(input, {{{"n", 1024, 8192}, {"iterations", 300, 100000}}}));
+    FAASMJS_TRY_ASSIGN(const auto sizes, bench::parse_sizes<2>(input, {{{"n", 256, 8192}, {"iterations", 6000, 100000}}}));
     const std::size_t n = sizes[0];
     const std::uint64_t iterations = sizes[1];
     std::vector<double> grid(n * n, 0.0);
