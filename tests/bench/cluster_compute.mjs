@@ -83,7 +83,13 @@ for (const { kernel, nativeMs, clusterMs } of rows) {
   console.log(`| ${kernel.what} | ${nativeMs.toFixed(1)} | ${clusterMs.toFixed(1)} | ${ratio.toFixed(2)}× | ${ratio <= GOAL ? 'met' : 'missed'} |`);
 }
 console.log();
-console.log(`Best of ${RUNS} runs each, native and cluster runs alternating. Native: the same source built by this build's \`c++\` at -O2 `
-  + '(tests/bench/native, the in-process host); cluster: clang to wasm, then wasm2c and `cc -O2` in the gateway\'s AOT compiler, '
-  + 'the call\'s run time in its faasmjs-worker (a fresh instance). Each kernel printed the same output natively and in the '
-  + `cluster, e.g. "${rows[1].outputs.values().next().value}".`);
+console.log(`Best of ${RUNS} runs each, native and cluster runs alternating. Native: the same source built by this build's C++ compiler at -O2 `
+  + '(tests/bench/native, the in-process host; GCC on the dev machine, as the AOT compiler\'s `cc`); cluster: clang to wasm, then wasm2c and `cc -O2` in the gateway\'s AOT compiler, '
+  + 'the run time of the call (and of pi\'s chained worker) in its faasmjs-worker, a fresh instance each. Each kernel printed the '
+  + `same output natively and in the cluster, e.g. "${rows[1].outputs.values().next().value}".`);
+console.log();
+console.log('What wasm2c\'s C costs on loops of loads and stores: every load helper keeps a barrier (an empty asm taking the loaded '
+  + 'value) so that a load whose value is unused still faults on the guard pages and traps, as wasm requires; the AOT compiler '
+  + 'keeps it, with floats in SSE registers (tools/gateway/aot/load_barrier.cpp measures the alternatives: none, not conforming, '
+  + 'gains little more). And every store is a memcpy that may, for the C compiler, overwrite the memory\'s base pointer, '
+  + 'which it then reloads after each store.');

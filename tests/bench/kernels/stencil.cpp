@@ -10,7 +10,8 @@
 namespace {
 
 faasmjs::Result<std::string> relax(const std::string& input) {
-    FAASMJS_TRY_ASSIGN(const auto sizes, bench::parse_sizes<2>(input, {{{"n", 256, 8192}, {"iterations", 6000, 100000}}}));
+    FAASMJS_TRY_ASSIGN(const auto sizes,
+                       bench::parse_sizes<2>(input, {{{"n", 256, 8192}, {"iterations", 6000, 100000}}}));
     const std::size_t n = sizes[0];
     const std::uint64_t iterations = sizes[1];
     std::vector<double> grid(n * n, 0.0);

@@ -210,7 +210,8 @@ class CachingCompiler final : public Compiler {
     if (auto rewritten = retarget_load_barriers(work / "fn.c"); !rewritten) return std::unexpected(rewritten.error());
     if (auto w = write_file(work / kLoadBarrierHeaderName, kLoadBarrierHeader); !w) return std::unexpected(w.error());
     if (auto compiled = run("cc", {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden",
-                                   "-w", "-I", ".", "-include", std::string(kLoadBarrierHeaderName), "fn.c", "glue.c", "-o", "fn.so"},
+                                   "-w", "-I", ".", "-include", std::string(kLoadBarrierHeaderName), "fn.c", "glue.c",
+                                   "-o", "fn.so"},
                             work, deadline);
         !compiled) {
       return keep_log(work, sha, compiled.error());

@@ -10,18 +10,21 @@
 // The "r" asks for a general-purpose register, for f32 and f64 too: every float load then pays a move from
 // an SSE register to an integer one, on the critical path of matrix and stencil loops. wabt later made the
 // float operand "x"/"w" (WebAssembly/wabt#2808); this rewrite does the same for 1.0.32's output. Measured
-// (tests/bench/cluster_compute.mjs, a busy 2-core machine, ratio to the same source built natively):
+// (tests/bench/cluster_compute.mjs with each variant, best of 5 on a 2-core machine busy with other work,
+// 2026-12-04; cluster worker run time over the same source built natively by GCC 12 at -O2):
 //
-//     barrier                      matmul  stencil  sort   hash   pi
-//     wasm2c 1.0.32 ("r" always)   1.82×   2.07×    1.25×  1.07×  1.05×
-//     this rewrite ("x" floats)    1.62×   1.41×    1.14×  1.01×  1.10×
-//     none (not conforming)        1.47×   1.34×    1.22×  1.08×  1.06×
-//     explicit bounds checks       2.06×   2.17×    1.24×  1.01×  1.12×
+//     the load barrier                    matmul  stencil  sort
+//     wasm2c 1.0.32's ("r" always)        1.84×   3.00×    1.26×
+//     this rewrite ("x" for floats)       1.61×   1.40×    1.12×
+//     none (not conforming)               1.43×   1.25×    1.14×
+//     explicit bounds checks instead      2.14×   2.33×    1.22×
 //
-// Dropping the barrier gains little more and lets `drop (i32.load ...)` past the end of memory run on where
-// the browser traps; explicit checks (wasm2c's other mode, no barrier needed) cost more than they save. The
-// rest of the gap is not the barrier: wasm2c's helpers reload the memory's base after every store (a
-// memcpy may write anywhere) and do 32-bit address arithmetic.
+// pi and hash (integer loads, few of them) are 1.00–1.12× in each. Dropping the barrier would gain little
+// more and let `drop (i32.load ...)` past the end of memory run on where the browser traps; explicit checks
+// (wasm2c's other mode, which needs no barrier) cost more than they save. A cost of the same size on matmul
+// is not the barrier's: wasm2c's stores are memcpys that may, for the C compiler, overwrite the memory's base
+// pointer, so it reloads the base after every store (stores that cannot, typed ones, which break C's aliasing
+// rules between wasm's mixed-type accesses, give matmul 1.45×, stencil 1.36× with this barrier).
 //
 // The rewrite keeps the text's length, so it is done in place and touches only the template wasm2c writes
 // before anything taken from the module (the first use of the helpers ends it).
@@ -32,7 +35,8 @@
 
 namespace faasmjs::gateway::aot {
 
-const std::string_view kLoadBarrierHeader = R"(/* faasmjs-gateway's AOT compiler: the barrier of wasm2c's load helpers (aot/load_barrier.cpp). */
+const std::string_view kLoadBarrierHeader =
+    R"(/* faasmjs-gateway's AOT compiler: the barrier of wasm2c's load helpers (load_barrier.cpp). */
 #if defined(__x86_64__)
 #define FAASMJS_FLOAT_REGISTER "x"
 #elif defined(__aarch64__)
@@ -59,7 +63,8 @@ static_assert(kWasm2cBarrier.size() == kBarrier.size(), "rewritten in place");
 constexpr std::string_view kTemplateEnd = "DEFINE_LOAD(i32_load,";
 constexpr std::size_t kTemplateMaxBytes = 64 << 10;
 
-constexpr const char* kUnexpected = "wasm2c's output has no load helpers where wasm2c 1.0.32 writes them (another wasm2c?)";
+constexpr const char* kUnexpected =
+    "wasm2c's output has no load helpers where wasm2c 1.0.32 writes them (another wasm2c?)";
 
 }  // namespace
 

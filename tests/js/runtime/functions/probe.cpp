@@ -84,7 +84,9 @@ int main(int argc, char** argv) {
     // Loads whose value nothing uses must trap as the used one does (the cluster's AOT compiler keeps them:
     // tools/gateway/aot/load_barrier.cpp). Written in wasm: from C++, clang would delete them first.
     if (what == "unused_load") {
-        __asm__ volatile("local.get %0\n\ti32.load 0\n\tdrop\n\tlocal.get %0\n\tf64.load 0\n\tdrop" : : "r"(0xfffffff0u));
+        __asm__ volatile("local.get %0\n\ti32.load 0\n\tdrop\n\tlocal.get %0\n\tf64.load 0\n\tdrop"
+                         :
+                         : "r"(0xfffffff0u));
         output("the unused loads did not trap");
         return 0;
     }
