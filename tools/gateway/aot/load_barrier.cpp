@@ -70,6 +70,7 @@ constexpr const char* kUnexpected =
 
 Expected<void> retarget_load_barriers(const std::filesystem::path& c_file) {
   std::fstream file(c_file, std::ios::in | std::ios::out | std::ios::binary);
+  if (!file.is_open()) return fail(ErrorCode::Internal, "cannot open wasm2c's output to rewrite its load helpers");
   std::string head(kTemplateMaxBytes, '\0');
   file.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(file.gcount()));
