@@ -119,6 +119,13 @@ TEST_SUITE("isolation") {
     CHECK(trap.error != "");
     const auto stack = fixture.call("runaway", "stack");
     CHECK(stack.status == CallStatus::Trapped);
+    // Out of bounds, as in the browser, whether the loaded value is used or not (aot/load_barrier.cpp).
+    for (const std::string input : {"used_load", "unused_load"}) {
+      CAPTURE(input);
+      const auto load = fixture.call("probe", input);
+      CHECK(load.status == CallStatus::Trapped);
+      CHECK(load.error == "probe trapped: memory access out of bounds");
+    }
 
     const auto loop = fixture.call("runaway", "loop", 1000ms);
     CHECK(loop.status == CallStatus::TimedOut);

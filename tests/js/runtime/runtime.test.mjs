@@ -48,6 +48,15 @@ for (const { label, dir } of wasmDirs) {
       assert.equal(result.error, 'probe trapped: unreachable');
     });
 
+    // As in the cluster, whose compiler must keep the load nothing uses (tests/gateway/cluster, isolation).
+    for (const input of ['used_load', 'unused_load']) {
+      it(`a load past the end of memory traps: ${input}`, async () => {
+        const result = await probe(input);
+        assert.equal(result.returnValue, 1);
+        assert.equal(result.error, 'probe trapped: memory access out of bounds');
+      });
+    }
+
     it('a throw traps with a clear message', async () => {
       const result = await probe('throw');
       assert.equal(result.returnValue, 1);

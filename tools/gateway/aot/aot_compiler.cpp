@@ -16,6 +16,7 @@
 #include "aot/build_folder.h"
 #include "aot/compile_sandbox.h"
 #include "aot/glue_generator.h"
+#include "aot/load_barrier.h"
 #include "aot/module_abi.h"
 #include "aot/module_check.h"
 #include "aot/module_scan.h"
@@ -204,14 +205,13 @@ class CachingCompiler final : public Compiler {
         !w) {
       return std::unexpected(w.error());
     }
-    // wasm2c's load helpers end with `wasm_asm("" ::"r"(result))`, an empty asm that forces every load to
-    // happen. Kept on purpose (DESIGN.md measured ~2x on a matrix multiply without it): wasm2c's default
-    // runtime checks bounds with guard pages and a SIGSEGV handler (MEMCHECK is empty), so an out-of-bounds
-    // load traps only if it is executed; without the asm the C compiler deletes a load whose value is unused,
-    // and a wasm `i32.load` + `drop` past the end of memory would run on instead of trapping as in the
-    // browser. tests/gateway/worker (traps: "an unused out-of-bounds load still traps") holds this in place.
+    // The barrier that keeps an unused out-of-bounds load trapping, made cheaper for floats (load_barrier.cpp;
+    // tests/gateway/worker, traps: "an unused out-of-bounds load still traps", holds it in place).
+    if (auto rewritten = retarget_load_barriers(work / "fn.c"); !rewritten) return std::unexpected(rewritten.error());
+    if (auto w = write_file(work / kLoadBarrierHeaderName, kLoadBarrierHeader); !w) return std::unexpected(w.error());
     if (auto compiled = run("cc", {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden",
-                                   "-w", "-I", ".", "fn.c", "glue.c", "-o", "fn.so"},
+                                   "-w", "-I", ".", "-include", std::string(kLoadBarrierHeaderName), "fn.c", "glue.c",
+                                   "-o", "fn.so"},
                             work, deadline);
         !compiled) {
       return keep_log(work, sha, compiled.error());

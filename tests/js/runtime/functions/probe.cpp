@@ -10,6 +10,8 @@
 //   "await_unknown"  awaits an id never chained          → output "await returned N"
 //   "argv"           output = argv and PYTHONHASHSEED, space separated; prints "hello stdout" to stdout
 //   "state_size"     output = read_state size query of "probe_missing", then a 4-byte read's length and bytes
+//   "unused_load"    an i32.load and an f64.load past the end of memory, their values dropped → 1, out of bounds
+//   "used_load"      an i32.load past the end of memory whose value is output → 1, out of bounds
 #include <faasmjs/detail/host_abi.h>
 
 #include <cstdio>
@@ -77,6 +79,19 @@ int main(int argc, char** argv) {
         const long read = __faasm_read_state("probe_missing", buffer, sizeof(buffer));
         output(std::to_string(size) + " " + std::to_string(read) + " " + std::to_string(buffer[0]) +
                std::to_string(buffer[1]) + std::to_string(buffer[2]) + std::to_string(buffer[3]));
+        return 0;
+    }
+    // Loads whose value nothing uses must trap as the used one does (the cluster's AOT compiler keeps them:
+    // tools/gateway/aot/load_barrier.cpp). Written in wasm: from C++, clang would delete them first.
+    if (what == "unused_load") {
+        __asm__ volatile("local.get %0\n\ti32.load 0\n\tdrop\n\tlocal.get %0\n\tf64.load 0\n\tdrop"
+                         :
+                         : "r"(0xfffffff0u));
+        output("the unused loads did not trap");
+        return 0;
+    }
+    if (what == "used_load") {
+        output(std::to_string(*reinterpret_cast<const volatile int*>(0xfffffff0u)));
         return 0;
     }
     output("unknown probe " + what);
