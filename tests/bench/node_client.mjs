@@ -217,5 +217,6 @@ console.log(`Goal ≥ 100,000 calls/s: ${fork.rate >= GOAL ? 'met' : 'missed'} (
             + `The trace lists ${fork.listed} of the chained calls (the rest are counted as omitted): their mean run time `
             + `(RUN to RESULT as the pool sees it: the worker round trip and a fresh instance) is ${fork.runUs.toFixed(0)} µs and `
             + `mean wait for a worker ${(fork.queuedUs / 1000).toFixed(1)} ms; \`fanout\` itself ran ${(fork.rootRunUs / 1000).toFixed(1)} ms `
-            + 'outside its waits. The gap between the two rates is the pool\'s own cost per call (slot threads, queue, '
-            + 'host calls for each chain and await).');
+            + 'outside its waits. The gap between the two rates is time in which the worker slots run no chained call: '
+            + '`fanout`\'s own chain and await host calls (it holds a slot while it chains) and the pool\'s hand-offs '
+            + 'between calls (slot threads, queue, wake-ups).');
