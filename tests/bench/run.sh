@@ -34,6 +34,10 @@ export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
   echo
   node "$here/gateway_browser.mjs" "$build_dir"
   echo
+  echo "## Gateway: pipelined calls from Node against a raw echo, and the cluster's own fork-join"
+  echo
+  node "$here/node_client.mjs" "$build_dir"
+  echo
   echo "## where: 'auto' against the better fixed place (headless Chromium)"
   echo
   node "$here/auto_placement.mjs" "$build_dir"
