@@ -25,6 +25,11 @@ inline Bytes read_bytes(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+inline std::string read_text(const fs::path& path) {
+  const Bytes bytes = read_bytes(path);
+  return {bytes.begin(), bytes.end()};
+}
+
 struct AotFixture {
   AotFixture() {
     std::string pattern = (fs::temp_directory_path() / "faasmjs-aot-XXXXXX").string();

@@ -11,11 +11,6 @@ using namespace faasmjs::gateway::testing;
 
 namespace {
 
-std::string read_text(const fs::path& path) {
-  const Bytes bytes = read_bytes(path);
-  return {bytes.begin(), bytes.end()};
-}
-
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 }  // namespace

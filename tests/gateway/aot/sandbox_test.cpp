@@ -19,11 +19,6 @@ using namespace faasmjs::gateway::testing;
 
 namespace {
 
-std::string read_text(const fs::path& path) {
-  const Bytes bytes = read_bytes(path);
-  return {bytes.begin(), bytes.end()};
-}
-
 aot::SandboxRun shell(const AotFixture& fixture, const std::string& script) {
   aot::SandboxRun run;
   run.argv = {"bash", "-c", script};
