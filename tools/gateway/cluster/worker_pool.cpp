@@ -108,6 +108,7 @@ class Pool final : public Backend {
       threads.splice(threads.end(), retired_);
     }
     changed_.notify_all();
+    work_.notify_all();
     for (auto& thread : threads) thread.join();
   }
 
@@ -171,7 +172,7 @@ class Pool final : public Backend {
     record->queued = true;
     queue_.push_back(record);
     spawn_slot_if_needed();
-    changed_.notify_all();
+    work_.notify_one();
   }
 
   std::size_t unblocked_slots() const { return slots_.size() - waiting_slots_; }
@@ -195,7 +196,7 @@ class Pool final : public Backend {
     std::unique_lock lock(mutex_);
     for (;;) {
       join_retired(lock);
-      const bool woken = changed_.wait_for(lock, options_.idle_retire, [&] {
+      const bool woken = work_.wait_for(lock, options_.idle_retire, [&] {
         return stopping_ || (!queue_.empty() && tokens_.free_for_new_call()) || unblocked_slots() > max_processes_;
       });
       if (stopping_) break;
@@ -226,6 +227,18 @@ class Pool final : public Backend {
     --idle_slots_;
   }
 
+  // A token freed wakes one idle slot for a queued call, and every call waiting to resume (one of them gets it).
+  void give_back_token() {
+    tokens_.give_back(changed_);
+    work_.notify_one();
+  }
+
+  // A call resuming takes a token ahead of new calls: once it has, a new call may start if one is still free.
+  void take_token_to_resume(std::unique_lock<std::mutex>& lock) {
+    tokens_.take_to_resume(lock, changed_, [this] { return stopping_; });
+    if (tokens_.free_for_new_call()) work_.notify_one();
+  }
+
   // Retired slots' threads have nothing left to do under mutex_: joined here with it released.
   void join_retired(std::unique_lock<std::mutex>& lock) {
     if (retired_.empty()) return;
@@ -242,7 +255,7 @@ class Pool final : public Backend {
   Finished run(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
     record->started = Clock::now();
     CallResult result = execute(record, process, lock);
-    tokens_.give_back(changed_);
+    give_back_token();
     // Outside mutex_: releasing grants the lock to a waiter, whose callback takes mutex_.
     lock.unlock();
     const std::size_t held = options_.locks.release_all(record->lock_owner);
@@ -270,7 +283,7 @@ class Pool final : public Backend {
     // A function still compiling may take seconds: its call waits without a token, as for an await.
     const bool compiled = compiled_.contains(function->sha256());
     if (!compiled) {
-      tokens_.give_back(changed_);
+      give_back_token();
       spawn_slot_if_needed();
     }
     lock.unlock();
@@ -278,7 +291,7 @@ class Pool final : public Backend {
     lock.lock();
     if (!compiled) {
       if (module) compiled_.insert(function->sha256());
-      tokens_.take_to_resume(lock, changed_, [this] { return stopping_; });
+      take_token_to_resume(lock);
     }
     if (!module) return failed(CallStatus::Failed, name + ": " + module.error().message);
 
@@ -722,13 +735,13 @@ class Pool final : public Backend {
   template <class Ready>
   void wait_releasing_token(std::unique_lock<std::mutex>& lock, Ready ready) {
     if (ready()) return;
-    tokens_.give_back(changed_);
+    give_back_token();
     ++waiting_slots_;
     spawn_slot_if_needed();
     changed_.wait(lock, [&] { return ready() || stopping_; });
     --waiting_slots_;
-    changed_.notify_all();  // idle slots may now be above the cap
-    tokens_.take_to_resume(lock, changed_, [this] { return stopping_; });
+    work_.notify_all();  // idle slots may now be above the cap
+    take_token_to_resume(lock);
   }
 
   // --- finishing and cancelling (under mutex_) ---
@@ -790,7 +803,8 @@ class Pool final : public Backend {
   RunTokens tokens_;
   const std::size_t max_processes_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;  // calls waiting for their chained calls, a lock or a token to resume
+  std::condition_variable work_;     // idle slots: woken one per call or token there is, so not all at once
   std::deque<Record> queue_;
   std::map<CallId, Record> all_;       // every unfinished call
   std::map<CallId, pid_t> running_in_;  // the worker of each call that has one, until it is reaped
