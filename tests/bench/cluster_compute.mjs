@@ -12,8 +12,8 @@ import WebSocket from 'ws';
 
 import { connect } from '../../sdk/js/index.js';
 import { functionsDirOf } from '../../tools/devserver/server.mjs';
-import { gatewayBinary, startGateway } from '../../tools/demo/gateway.mjs';
-import { buildDirArgument } from './browser/session.mjs';
+import { gatewayBinary } from '../../tools/demo/gateway.mjs';
+import { buildDirArgument, withGateway } from './browser/session.mjs';
 
 const GOAL = 1.15;
 const RUNS = 5;
@@ -46,10 +46,7 @@ async function runCluster(client, kernel) {
 }
 
 const rows = KERNELS.map((kernel) => ({ kernel, nativeMs: Infinity, clusterMs: Infinity, outputs: new Set() }));
-const gateway = await startGateway({
-  binary: gatewayBinary(buildDir), functionDirs: [functionsDirOf(buildDir), kernelsDir],
-});
-try {
+await withGateway({ binary: gatewayBinary(buildDir), functionDirs: [functionsDirOf(buildDir), kernelsDir] }, async (gateway) => {
   const client = await connect(gateway.wsUrl, { token: gateway.token('bench'), webSocket: WebSocket });
   try {
     // Waits for each function's compile, so that no timed call does.
@@ -66,12 +63,7 @@ try {
   } finally {
     await client.close();
   }
-} catch (error) {
-  console.error(gateway.log);
-  throw error;
-} finally {
-  await gateway.close();
-}
+});
 for (const row of rows) {
   if (row.outputs.size !== 1) throw new Error(`${row.kernel.name}: outputs differ: ${[...row.outputs].join(' | ')}`);
 }

@@ -21,8 +21,8 @@ import WebSocket from 'ws';
 import { connect } from '../../sdk/js/index.js';
 import { TYPE } from '../../sdk/js/transport/codec.js';
 import { Connection } from '../../sdk/js/transport/connection.js';
-import { gatewayBinary, startGateway } from '../../tools/demo/gateway.mjs';
-import { benchFunctionDirs, buildDirArgument } from './browser/session.mjs';
+import { gatewayBinary } from '../../tools/demo/gateway.mjs';
+import { benchFunctionDirs, buildDirArgument, withGateway } from './browser/session.mjs';
 
 const RUNS = 5;
 const WINDOW = 256;
@@ -145,41 +145,42 @@ async function untilReady(gateway, names) {
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-node-client-'));
-const gateway = await startGateway({ binary: gatewayBinary(buildDir), functionDirs: [benchFunctions(path.join(scratch, 'functions'))] });
-// Whatever hangs, the script ends, and takes its gateway with it.
-const bound = setTimeout(async () => {
-  console.error(`node_client.mjs: not done within ${BOUND_MS} ms\n${gateway.log}`);
-  await gateway.close();
-  process.exit(1);
-}, BOUND_MS);
 const best = new Map();  // label → best rate
 const keep = (label, value) => best.set(label, Math.max(value, best.get(label) ?? 0));
 let fork;
 let workers;
 try {
-  await untilReady(gateway, ['noop', 'fanout']);
-  const client = await connect(gateway.wsUrl, { token: gateway.token(USER), webSocket: WebSocket, where: 'cluster' });
-  try {
-    workers = client.gateway.workers;
-    await client.invoke('fanout', '100');
-    for (let run = 0; run < RUNS; run += 1) {
-      for (const each of CLIENTS) {
-        for (const connections of CONNECTIONS) {
-          for (const kind of ['echo', 'noop']) keep(`${each.name} ${kind} ${connections}`, await measure(gateway, each, kind, connections));
+  await withGateway({ binary: gatewayBinary(buildDir), functionDirs: [benchFunctions(path.join(scratch, 'functions'))] },
+    async (gateway) => {
+      // Whatever hangs, the script ends, and takes its gateway with it.
+      const bound = setTimeout(async () => {
+        console.error(`node_client.mjs: not done within ${BOUND_MS} ms\n${gateway.log}`);
+        await gateway.close();
+        process.exit(1);
+      }, BOUND_MS);
+      try {
+        await untilReady(gateway, ['noop', 'fanout']);
+        const client = await connect(gateway.wsUrl, { token: gateway.token(USER), webSocket: WebSocket, where: 'cluster' });
+        try {
+          workers = client.gateway.workers;
+          await client.invoke('fanout', '100');
+          for (let run = 0; run < RUNS; run += 1) {
+            for (const each of CLIENTS) {
+              for (const connections of CONNECTIONS) {
+                for (const kind of ['echo', 'noop']) keep(`${each.name} ${kind} ${connections}`, await measure(gateway, each, kind, connections));
+              }
+            }
+            const one = await forkJoin(client);
+            if (fork === undefined || one.rate > fork.rate) fork = one;
+          }
+        } finally {
+          await client.close();
         }
+      } finally {
+        clearTimeout(bound);
       }
-      const one = await forkJoin(client);
-      if (fork === undefined || one.rate > fork.rate) fork = one;
-    }
-  } finally {
-    await client.close();
-  }
-} catch (error) {
-  console.error(gateway.log);
-  throw error;
+    });
 } finally {
-  clearTimeout(bound);
-  await gateway.close();
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 

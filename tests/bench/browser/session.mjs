@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { startGateway } from '../../../tools/demo/gateway.mjs';
 import { functionsDirOf } from '../../../tools/devserver/server.mjs';
 import { startGatewaySession, startSession } from '../../browser/support.mjs';
 
@@ -37,6 +38,26 @@ export async function openBenchPage(buildDir, extra = {}, { gateway = false, fun
   } catch (error) {
     await session.close();
     throw error;
+  }
+}
+
+/**
+ * Runs `body(gateway)` against a faasmjs-gateway started with `options` (tools/demo/gateway.mjs): its log goes
+ * to stderr if the body fails, and the gateway is closed whatever happens.
+ * @template T
+ * @param {object} options startGateway's
+ * @param {(gateway: object) => Promise<T>} body
+ * @returns {Promise<T>}
+ */
+export async function withGateway(options, body) {
+  const gateway = await startGateway(options);
+  try {
+    return await body(gateway);
+  } catch (error) {
+    console.error(gateway.log);
+    throw error;
+  } finally {
+    await gateway.close();
   }
 }
 
