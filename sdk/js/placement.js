@@ -8,9 +8,10 @@
 //   browser  run time here: the median of the last `window` measured run times (a median, since one garbage
 //            collection or one busy moment makes a spike that an average would carry for many calls), from the
 //            instance's start (the binary already loaded: a cold load is paid once) to the call's end;
-//   cluster  the time the call took there: its wall time here less what the link explains (rtt and
-//            transfer below), so that the time of the calls it chained there counts (a median as above); and
-//            its output's size (an exponentially weighted moving average, EWMA);
+//   cluster  the time the call took there: the gateway's run time of it or, when it chained calls, its wall
+//            time here less what the link explains (rtt and transfer below), so that the time of the calls it
+//            chained there counts (a median as above; the wall time alone would put a run shorter than the
+//            link's jitter at 0); and its output's size (an exponentially weighted moving average, EWMA);
 // And per connection:
 //   rtt      the fixed cost of one call's round trip, from call replies: the median overhead (wall time minus
 //            the gateway's queue and run times) of the last small calls in the cluster that chained nothing;
@@ -165,7 +166,7 @@ export class Placement {
         this.#transferMs = this.#transferMs * keep + overheadMs - (this.#rtt.value ?? 0);
       }
     }
-    place.runMs.add(Math.max(0, wallMs - (this.#rtt.value ?? 0) - this.#transferOf(bytes)));
+    place.runMs.add(chained ? Math.max(0, wallMs - (this.#rtt.value ?? 0) - this.#transferOf(bytes)) : runMs);
   }
 
   #transferOf(bytes) {
