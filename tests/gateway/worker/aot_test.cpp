@@ -94,6 +94,19 @@ TEST_SUITE("aot.refusals") {
           "exports no malloc function: not a Faasm function");
   }
 
+  TEST_CASE("a module is resettable when its one memory and its exported function table are all its state") {
+    auto resettable = [](const std::string& more) {
+      auto shape = aot::check_module(wat("(module " + kFaasmExports + more + ")"));
+      REQUIRE(shape.has_value());
+      return shape->resettable;
+    };
+    CHECK(resettable(""));
+    CHECK(resettable(R"( (table (export "__indirect_function_table") 1 funcref))"));
+    // A table the worker cannot see (not exported) would keep what a call wrote into it across a reset.
+    CHECK_FALSE(resettable(" (table 1 funcref)"));
+    CHECK_FALSE(resettable(R"( (table (export "__indirect_function_table") 1 funcref) (table 1 externref))"));
+  }
+
   TEST_CASE("checks env imports against exactly the host ABI that include/faasmjs/detail/host_abi.h declares") {
     std::ifstream header(FAASMJS_SOURCE_DIR "/include/faasmjs/detail/host_abi.h");
     REQUIRE(header);
