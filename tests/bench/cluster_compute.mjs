@@ -77,7 +77,7 @@ for (const { kernel, nativeMs, clusterMs } of rows) {
 console.log();
 console.log(`Best of ${RUNS} runs each, native and cluster runs alternating. Native: the same source built by this build's C++ compiler at -O2 `
   + '(tests/bench/native, the in-process host; GCC on the dev machine, as the AOT compiler\'s `cc`); cluster: clang to wasm, then wasm2c and `cc -O2` in the gateway\'s AOT compiler, '
-  + 'the run time of the call (and of pi\'s chained worker) in its faasmjs-worker, a fresh instance each. Each kernel printed the '
+  + 'the run time of the call (and of pi\'s chained worker) in its faasmjs-worker, on the instance the worker keeps, reset to its snapshot. Each kernel printed the '
   + `same output natively and in the cluster, e.g. "${rows[1].outputs.values().next().value}".`);
 console.log();
 console.log('What wasm2c\'s C costs on loops of loads and stores: every load helper keeps a barrier (an empty asm taking the loaded '

@@ -63,7 +63,7 @@ console.log(`${kept.length} of ${rows.length} functions are kept warm; their wor
             + 'for the worst instance from scratch. A reset copies back the pages of memory that were not zero after the '
             + 'constructors and zygote, zeroes the others (clearing those the first call touched, discarding the rest), '
             + 'takes back what the call grew, and restores the instance struct and the table. Before each reset the '
-            + 'instance runs `_start` with no input and no gateway (a function that chains or uses state stops at that '
+            + 'instance runs `_start` with no input and its host calls refused (a function that chains or uses state stops at that '
             + `host call). Averages over ${COUNT} instances after a first, in one faasmjs-worker process. "Snapshot copy" is `
             + 'what a kept instance adds to the worker beyond its own memory; "resident pages" is that memory in RAM '
             + 'after a reset (Faasm reports ~90 KB PSS per Proto-Faaslet). A function is not kept when its constructors '

@@ -57,7 +57,7 @@ console.log(`| fork-join from a browser function (\`fanout ${THROUGHPUT_CALLS}\`
 console.log(`| ${THROUGHPUT_CALLS} \`invoke\`s from the page at once, each run in the cluster | ${Math.round(throughput.pageInvokes)} |`);
 console.log(`| the same fork-join run wholly in the cluster (no browser on the path: the cluster's own rate) | ${Math.round(throughput.inCluster)} |`);
 console.log();
-console.log(`Goal ≥ 20,000 calls/s. Best of ${RUNS} runs; every call runs \`noop\` in a fresh instance in a `
+console.log(`Goal ≥ 20,000 calls/s. Best of ${RUNS} runs; every call runs \`noop\` in a kept instance, reset to its snapshot, in a `
             + 'worker process of the embedded cluster.');
 console.log();
 console.log('### State transfer');

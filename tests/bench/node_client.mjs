@@ -3,7 +3,7 @@
 // Against one real faasmjs-gateway (loopback, registering only `noop` and `fanout`, so that no compile of
 // other functions runs meanwhile), from this Node process with the ws package:
 //   - a raw PING/PONG echo through the gateway (it executes nothing): messages per second, the baseline;
-//   - no-op INVOKEs, each run in a fresh instance in the embedded cluster: calls per second and their ratio to
+//   - no-op INVOKEs, each run in the embedded cluster on a kept instance reset to its snapshot: calls per second and their ratio to
 //     the echo over the same client, window and connections.
 // Both are pipelined: WINDOW requests in flight in all, spread over 1 or 8 connections, each measured through
 // sdk/js (client.invoke, and the PING of its own transport/connection.js) and through the protocol tests'
@@ -199,7 +199,7 @@ for (const each of CLIENTS) {
 console.log();
 console.log(`${WINDOW} requests in flight in all, spread over the connections, from one Node process (${process.version}, ws); `
             + `best of ${RUNS} runs of ${MESSAGES.echo.toLocaleString('en')} echoes (16-byte payload) and `
-            + `${MESSAGES.noop.toLocaleString('en')} calls, each \`noop\` in a fresh instance in a worker process of the `
+            + `${MESSAGES.noop.toLocaleString('en')} calls, each \`noop\` on a kept instance, reset to its snapshot, in a worker process of the `
             + `embedded cluster (${workers} worker slot(s)). sdk/js is \`client.invoke('noop')\` with where: 'cluster' and `
             + 'the PING of its own connection (requests of one event-loop turn share a frame); the harness sends one frame '
             + 'per request. The client shares the machine\'s cores with the gateway.');
@@ -216,7 +216,7 @@ console.log();
 console.log(`Goal ≥ 100,000 calls/s: ${fork.rate >= GOAL ? 'met' : 'missed'} (${rate(fork.rate)} calls/s). One INVOKE of \`fanout ${FANOUT}\` `
             + `(chains ${FANOUT} \`noop\`s by name, then awaits each), best of ${RUNS}; its RESULT arrives once all finished. `
             + `The trace lists ${fork.listed} of the chained calls (the rest are counted as omitted): their mean run time `
-            + `(RUN to RESULT as the pool sees it: the worker round trip and a fresh instance) is ${fork.runUs.toFixed(0)} µs and `
+            + `(RUN to RESULT as the pool sees it: the worker round trip and an instance reset to its snapshot) is ${fork.runUs.toFixed(0)} µs and `
             + `mean wait for a worker ${(fork.queuedUs / 1000).toFixed(1)} ms; \`fanout\` itself ran ${(fork.rootRunUs / 1000).toFixed(1)} ms `
             + 'outside its waits. The gap between the two rates is time in which the worker slots run no chained call: '
             + '`fanout`\'s own chain and await host calls (it holds a slot while it chains) and the pool\'s hand-offs '

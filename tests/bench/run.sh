@@ -46,7 +46,7 @@ export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
   echo
   node "$here/cluster_compute.mjs" "$build_dir"
   echo
-  echo "## Embedded cluster: a fresh instance per call"
+  echo "## Embedded cluster: an instance per call, new or reset from its snapshot"
   echo
   node "$here/fresh_instance.mjs" "$build_dir"
   echo
