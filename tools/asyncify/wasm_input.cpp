@@ -50,7 +50,9 @@ wabt::Features supportedFeatures() {
 constexpr wabt::Index kMaxNesting = 10000;
 
 // Reads every function body with wabt's event reader, which keeps no tree (it cannot overflow), counting
-// how deep blocks, loops, ifs and trys nest.
+// how deep blocks, loops, ifs and trys nest; and every constant expression (a global's initializer, a
+// segment's offset), where any of them is invalid and makes wabt 1.0.32's tree reader fail an assertion
+// (found by fuzz.asyncify_input: tests/fuzz/corpus/asyncify_input/regression-block-in-constant-expression.wasm).
 class NestingCheck : public wabt::BinaryReaderNop {
  public:
   wabt::Result BeginFunctionBody(wabt::Index index, wabt::Offset) override {
@@ -65,16 +67,36 @@ class NestingCheck : public wabt::BinaryReaderNop {
   wabt::Result OnEndExpr() override { return leave(); }
   wabt::Result OnDelegateExpr(wabt::Index) override { return leave(); }
 
-  // Problems other than the depth are parseModule's to report, in its words.
+  wabt::Result BeginGlobalInitExpr(wabt::Index) override { return beginConstant(); }
+  wabt::Result EndGlobalInitExpr(wabt::Index) override { return endConstant(); }
+  wabt::Result BeginElemSegmentInitExpr(wabt::Index) override { return beginConstant(); }
+  wabt::Result EndElemSegmentInitExpr(wabt::Index) override { return endConstant(); }
+  wabt::Result BeginDataSegmentInitExpr(wabt::Index) override { return beginConstant(); }
+  wabt::Result EndDataSegmentInitExpr(wabt::Index) override { return endConstant(); }
+
+  // Problems other than these are parseModule's to report, in its words.
   bool OnError(const wabt::Error&) override { return true; }
 
   std::optional<wabt::Index> tooDeep() const { return tooDeep_; }
+  bool blockInConstant() const { return blockInConstant_; }
 
  private:
   wabt::Result enter() {
+    if (inConstant_) {
+      blockInConstant_ = true;
+      return wabt::Result::Error;
+    }
     if (++depth_ <= kMaxNesting) return wabt::Result::Ok;
     tooDeep_ = function_;
     return wabt::Result::Error;
+  }
+  wabt::Result beginConstant() {
+    inConstant_ = true;
+    return wabt::Result::Ok;
+  }
+  wabt::Result endConstant() {
+    inConstant_ = false;
+    return wabt::Result::Ok;
   }
   wabt::Result leave() {
     if (depth_ > 0) --depth_;
@@ -83,6 +105,8 @@ class NestingCheck : public wabt::BinaryReaderNop {
   wabt::Index function_ = 0;
   wabt::Index depth_ = 0;
   std::optional<wabt::Index> tooDeep_;
+  bool inConstant_ = false;
+  bool blockInConstant_ = false;
 };
 
 Status checkNesting(const std::vector<std::uint8_t>& bytes, const std::string& label) {
@@ -93,6 +117,10 @@ Status checkNesting(const std::vector<std::uint8_t>& bytes, const std::string& l
   if (const auto function = check.tooDeep()) {
     return Error{label + ": function " + std::to_string(*function) + " nests blocks more than " +
                  std::to_string(kMaxNesting) + " deep (the limit of nested blocks, loops, ifs and trys)"};
+  }
+  if (check.blockInConstant()) {
+    return Error{label + ": not a valid wasm module: a constant expression (a global's initializer or a "
+                         "segment's offset) holds a block, loop, if or try"};
   }
   return ok();
 }
