@@ -13,9 +13,9 @@ export declare const TYPE: Readonly<{
   HELLO: 0x01; INVOKE: 0x02; AWAIT: 0x03; CANCEL: 0x04;
   STATE_SIZE: 0x10; STATE_PULL: 0x11; STATE_PUSH: 0x12; STATE_SET: 0x13; STATE_APPEND: 0x14;
   STATE_READ_APPENDED: 0x15; STATE_CLEAR_APPENDED: 0x16; STATE_LOCK: 0x17; STATE_UNLOCK: 0x18; STATE_KEYS: 0x19;
-  UPLOAD: 0x20; FILE_UPLOAD: 0x21; FILE_GET: 0x22; PING: 0x30; CONTINUE: 0x7F;
+  UPLOAD: 0x20; FILE_UPLOAD: 0x21; FILE_GET: 0x22; FUNCTIONS: 0x23; PING: 0x30; CONTINUE: 0x7F;
   WELCOME: 0x81; RESULT: 0x82; ACK: 0x83; STATE_SIZE_IS: 0x84; STATE_VALUE: 0x85; STATE_APPENDED: 0x86;
-  STATE_KEY_LIST: 0x87; UPLOADED: 0x88; FILE_DATA: 0x89; PONG: 0x8F; ERROR: 0xEE;
+  STATE_KEY_LIST: 0x87; UPLOADED: 0x88; FILE_DATA: 0x89; FUNCTION_LIST: 0x8A; PONG: 0x8F; ERROR: 0xEE;
 }>;
 export declare const TYPE_NAME: Readonly<Record<number, string>>;
 export declare const ERROR_CODES: Readonly<Record<number, string>>;
@@ -45,6 +45,7 @@ export interface ClientFields {
   [0x20]: { function: string; wasm: Uint8Array };
   [0x21]: { path: string; data: Uint8Array };
   [0x22]: { path: string };
+  [0x23]: Record<string, never>;
   [0x30]: { payload?: Uint8Array };
 }
 
@@ -64,10 +65,12 @@ export interface StateKeyList { type: 0x87; keys: string[]; }
 export interface Uploaded { type: 0x88; function: string; sha256: string; compileMs: number; }
 /** A shared file read back (FILE_GET); exists false when there is none. */
 export interface FileData { type: 0x89; exists: boolean; data: Uint8Array; }
+/** The registered functions (FUNCTIONS), by name. */
+export interface FunctionList { type: 0x8A; functions: { name: string; sha256: string }[]; }
 export interface Pong { type: 0x8F; payload: Uint8Array; }
 export interface ErrorMessage { type: 0xEE; code: string; number: number; message: string; }
 export type ServerMessage = Welcome | Result | Ack | StateSizeIs | StateValue | StateAppended | StateKeyList | Uploaded | FileData
-  | Pong | ErrorMessage;
+  | FunctionList | Pong | ErrorMessage;
 
 /** The body of a client message. */
 export declare function encode<T extends keyof ClientFields>(type: T, fields: ClientFields[T]): Uint8Array;

@@ -24,9 +24,9 @@ export const TYPE = Object.freeze({
   HELLO: 0x01, INVOKE: 0x02, AWAIT: 0x03, CANCEL: 0x04,
   STATE_SIZE: 0x10, STATE_PULL: 0x11, STATE_PUSH: 0x12, STATE_SET: 0x13, STATE_APPEND: 0x14,
   STATE_READ_APPENDED: 0x15, STATE_CLEAR_APPENDED: 0x16, STATE_LOCK: 0x17, STATE_UNLOCK: 0x18, STATE_KEYS: 0x19,
-  UPLOAD: 0x20, FILE_UPLOAD: 0x21, FILE_GET: 0x22, PING: 0x30, CONTINUE: 0x7F,
+  UPLOAD: 0x20, FILE_UPLOAD: 0x21, FILE_GET: 0x22, FUNCTIONS: 0x23, PING: 0x30, CONTINUE: 0x7F,
   WELCOME: 0x81, RESULT: 0x82, ACK: 0x83, STATE_SIZE_IS: 0x84, STATE_VALUE: 0x85, STATE_APPENDED: 0x86,
-  STATE_KEY_LIST: 0x87, UPLOADED: 0x88, FILE_DATA: 0x89, PONG: 0x8F, ERROR: 0xEE,
+  STATE_KEY_LIST: 0x87, UPLOADED: 0x88, FILE_DATA: 0x89, FUNCTION_LIST: 0x8A, PONG: 0x8F, ERROR: 0xEE,
 });
 
 /** A message type's name by number, e.g. 0x82 → 'RESULT'. */
@@ -202,6 +202,7 @@ const ENCODERS = Object.freeze({
   [TYPE.UPLOAD]: (w, f) => w.str(f.function, 'function').bytes(f.wasm, 'wasm'),
   [TYPE.FILE_UPLOAD]: (w, f) => w.str(f.path, 'path').bytes(f.data, 'data'),
   [TYPE.FILE_GET]: (w, f) => w.str(f.path, 'path'),
+  [TYPE.FUNCTIONS]: (w) => w,
   [TYPE.PING]: (w, f) => w.bytes(f.payload ?? new Uint8Array(0), 'payload'),
 });
 
@@ -257,6 +258,9 @@ const DECODERS = Object.freeze({
   [TYPE.STATE_KEY_LIST]: (r) => ({ keys: list(r.u32('count'), (i) => r.str(`key ${i}`)) }),
   [TYPE.UPLOADED]: (r) => ({ function: r.str('function'), sha256: r.str('sha256'), compileMs: r.u32('compileMs') }),
   [TYPE.FILE_DATA]: (r) => ({ exists: r.flag('exists'), data: r.bytes('data') }),
+  [TYPE.FUNCTION_LIST]: (r) => ({
+    functions: list(r.u32('count'), (i) => ({ name: r.str(`function ${i}'s name`), sha256: r.str(`function ${i}'s sha256`) })),
+  }),
   [TYPE.PONG]: (r) => ({ payload: r.bytes('payload') }),
   [TYPE.ERROR]: (r) => {
     const number = r.u16('code');

@@ -49,7 +49,7 @@ const REPLIES = Object.freeze({
   [TYPE.STATE_READ_APPENDED]: [TYPE.STATE_APPENDED], [TYPE.STATE_CLEAR_APPENDED]: [TYPE.ACK],
   [TYPE.STATE_LOCK]: [TYPE.ACK], [TYPE.STATE_UNLOCK]: [TYPE.ACK], [TYPE.STATE_KEYS]: [TYPE.STATE_KEY_LIST],
   [TYPE.UPLOAD]: [TYPE.UPLOADED], [TYPE.FILE_UPLOAD]: [TYPE.ACK], [TYPE.FILE_GET]: [TYPE.FILE_DATA],
-  [TYPE.PING]: [TYPE.PONG],
+  [TYPE.FUNCTIONS]: [TYPE.FUNCTION_LIST], [TYPE.PING]: [TYPE.PONG],
 });
 
 // Requests that may go to a new session although the old one may have carried them out: reads, writes of
@@ -58,7 +58,7 @@ const REPLIES = Object.freeze({
 // session), STATE_APPEND (it would append twice) or STATE_CLEAR_APPENDED (it would clear appends made since).
 const SAFE_AFTER_LOSS = new Set([TYPE.CANCEL, TYPE.STATE_SIZE, TYPE.STATE_PULL, TYPE.STATE_PUSH,
   TYPE.STATE_SET, TYPE.STATE_READ_APPENDED, TYPE.STATE_LOCK, TYPE.STATE_UNLOCK, TYPE.STATE_KEYS, TYPE.UPLOAD,
-  TYPE.FILE_UPLOAD, TYPE.FILE_GET, TYPE.PING]);
+  TYPE.FILE_UPLOAD, TYPE.FILE_GET, TYPE.FUNCTIONS, TYPE.PING]);
 
 function positive(value, what) {
   if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`${what} must be a positive number, got ${String(value)}`);

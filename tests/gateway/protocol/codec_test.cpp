@@ -32,6 +32,7 @@ std::vector<ClientMessage> client_samples() {
       Upload{"fn", bytes_of("\0asm\x01\0\0\0")},
       FileUpload{"data/hello.txt", bytes_of("file \0 bytes")},
       FileGet{"data/hello.txt"},
+      Functions{},
       Ping{bytes_of("p")},
   };
 }
@@ -49,6 +50,8 @@ std::vector<ServerMessage> server_samples() {
       Uploaded{"fn", std::string(64, 'f'), 1234},
       FileData{true, bytes_of("contents")},
       FileData{false, bytes_of("")},
+      FunctionList{{{"hello", std::string(64, 'a')}, {"pi", std::string(64, 'b')}}},
+      FunctionList{},
       Pong{bytes_of("p")},
       ErrorReply{ErrorCode::DuplicateId, "request 3 was already used"},
       ErrorReply{ErrorCode::Forbidden, "function 'f' belongs to user 'alice'"},

@@ -152,13 +152,19 @@ describe('gateway calls', { timeout: 600_000 }, () => {
     await unknown.close();
   });
 
-  test('UPLOAD registers a function that INVOKE then runs; a bad binary is BadWasm', async () => {
+  test('UPLOAD registers a function that INVOKE then runs and FUNCTIONS lists; a bad binary is BadWasm', async () => {
     const client = await Client.connect(gateway.wsUrl, { user: 'uploader' });
+    const listed = async () => (await client.request(TYPE.FUNCTIONS, {})).functions;
+    assert.deepEqual((await listed()).map((f) => f.name), ['echo', 'hello', 'sleeper']);
     const wasm = readFileSync(join(functions, 'echo.wasm'));
     const uploaded = await client.request(TYPE.UPLOAD, { function: 'echo_copy', wasm }, { ms: CALL_MS });
     assert.equal(uploaded.type, TYPE.UPLOADED, uploaded.message);
     assert.equal(uploaded.function, 'echo_copy');
     assert.match(uploaded.sha256, /^[0-9a-f]{64}$/);
+    const after = await listed();
+    assert.deepEqual(after.map((f) => f.name), ['echo', 'echo_copy', 'hello', 'sleeper']);
+    assert.equal(after[1].sha256, uploaded.sha256);
+    assert.equal(after[0].sha256, after[1].sha256, 'the same binary');
     const result = await client.request(TYPE.INVOKE, { function: 'echo_copy', input: bytes('copied') }, { ms: CALL_MS });
     assert.equal(text(result.output), 'copied');
     const bad = await client.request(TYPE.UPLOAD, { function: 'broken', wasm: bytes('not wasm at all') }, { ms: CALL_MS });

@@ -58,6 +58,7 @@ describe('encoding client messages', () => {
       [TYPE.UPLOAD, { function: 'f', wasm: data }, [str('f'), blob(data)]],
       [TYPE.FILE_UPLOAD, { path: 'd/x', data }, [str('d/x'), blob(data)]],
       [TYPE.FILE_GET, { path: 'd/x' }, [str('d/x')]],
+      [TYPE.FUNCTIONS, {}, []],
       [TYPE.PING, { payload: data }, [blob(data)]],
       [TYPE.PING, {}, [blob(new Uint8Array(0))]],
     ];
@@ -167,6 +168,8 @@ describe('decoding server messages', () => {
     assert.deepEqual(one(TYPE.STATE_KEY_LIST, [u32(2), str('a'), str('b')]), { type: TYPE.STATE_KEY_LIST, keys: ['a', 'b'] });
     assert.deepEqual(one(TYPE.UPLOADED, [str('f'), str('ab12'), u32(900)]), { type: TYPE.UPLOADED, function: 'f', sha256: 'ab12', compileMs: 900 });
     assert.deepEqual(one(TYPE.FILE_DATA, [1, blob(bytes(7))]), { type: TYPE.FILE_DATA, exists: true, data: bytes(7) });
+    assert.deepEqual(one(TYPE.FUNCTION_LIST, [u32(2), str('a'), str('11'), str('b'), str('22')]),
+      { type: TYPE.FUNCTION_LIST, functions: [{ name: 'a', sha256: '11' }, { name: 'b', sha256: '22' }] });
     assert.deepEqual(one(TYPE.PONG, [blob(bytes(7, 7))]), { type: TYPE.PONG, payload: bytes(7, 7) });
     assert.deepEqual(one(TYPE.ERROR, [u16(9), str('no function f')]), { type: TYPE.ERROR, code: 'UnknownFunction', number: 9, message: 'no function f' });
     assert.deepEqual(one(TYPE.ERROR, [u16(99), str('new')]), { type: TYPE.ERROR, code: 'Error99', number: 99, message: 'new' });
@@ -221,6 +224,7 @@ describe('decoding server messages', () => {
       [TYPE.STATE_VALUE, [2, u32(0), u32(0), blob('')], /STATE_VALUE has exists 2; it must be 0 or 1/],
       [TYPE.STATE_APPENDED, [u32(3), blob('a')], /STATE_APPENDED ends inside its element 1's length/],
       [TYPE.STATE_KEY_LIST, [u32(0xFFFFFFFF)], /STATE_KEY_LIST ends inside its key 0's length/],
+      [TYPE.FUNCTION_LIST, [u32(1), str('a')], /FUNCTION_LIST ends inside its function 0's sha256's length/],
       [TYPE.WELCOME, [u16(1), u64(0n), 0, u32(100), u32(10), u32(10), u32(1), str('g')], /session 0/],
       [TYPE.WELCOME, [u16(1), u64(5n), 0, u32(12), u32(10), u32(10), u32(1), str('g')], /maxFrame 12 and chunkSize 10: no message body would fit/],
       [TYPE.WELCOME, [u16(1), u64(5n), 0, u32(100), u32(0), u32(10), u32(1), str('g')], /chunkSize 0/],

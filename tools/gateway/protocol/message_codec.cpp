@@ -44,6 +44,7 @@ std::string type_name(Type type) {
     case Type::Upload: return "UPLOAD";
     case Type::FileUpload: return "FILE_UPLOAD";
     case Type::FileGet: return "FILE_GET";
+    case Type::Functions: return "FUNCTIONS";
     case Type::Ping: return "PING";
     case Type::Continue: return "CONTINUE";
     case Type::Welcome: return "WELCOME";
@@ -55,6 +56,7 @@ std::string type_name(Type type) {
     case Type::StateKeyList: return "STATE_KEY_LIST";
     case Type::Uploaded: return "UPLOADED";
     case Type::FileData: return "FILE_DATA";
+    case Type::FunctionList: return "FUNCTION_LIST";
     case Type::Pong: return "PONG";
     case Type::Error: return "ERROR";
   }

@@ -41,6 +41,7 @@ enum class Type : std::uint8_t {
   Upload = 0x20,
   FileUpload = 0x21,
   FileGet = 0x22,
+  Functions = 0x23,
   Ping = 0x30,
   Continue = 0x7F,
   Welcome = 0x81,
@@ -52,6 +53,7 @@ enum class Type : std::uint8_t {
   StateKeyList = 0x87,
   Uploaded = 0x88,
   FileData = 0x89,
+  FunctionList = 0x8A,
   Pong = 0x8F,
   Error = 0xEE,
 };
@@ -216,6 +218,13 @@ struct FileGet {
   bool operator==(const FileGet&) const = default;
 };
 
+// The registered functions, for a command line or an operator's page; browsers load them by name.
+struct Functions {
+  static constexpr Type kType = Type::Functions;
+  static auto fields(auto&) { return std::tie(); }
+  bool operator==(const Functions&) const = default;
+};
+
 struct Ping {
   static constexpr Type kType = Type::Ping;
   Bytes payload;
@@ -314,6 +323,20 @@ struct FileData {
   bool operator==(const FileData&) const = default;
 };
 
+struct FunctionEntry {
+  std::string name;
+  std::string sha256;
+  static auto fields(auto& m) { return std::tie(m.name, m.sha256); }
+  bool operator==(const FunctionEntry&) const = default;
+};
+
+struct FunctionList {
+  static constexpr Type kType = Type::FunctionList;
+  std::vector<FunctionEntry> functions;  // by name
+  static auto fields(auto& m) { return std::tie(m.functions); }
+  bool operator==(const FunctionList&) const = default;
+};
+
 struct Pong {
   static constexpr Type kType = Type::Pong;
   Bytes payload;
@@ -332,8 +355,8 @@ struct ErrorReply {
 
 using ClientMessage = std::variant<Hello, Invoke, Await, Cancel, StateSize, StatePull, StatePush, StateSet, StateAppend,
                                    StateReadAppended, StateClearAppended, StateLock, StateUnlock, StateKeys, Upload, FileUpload,
-                                   FileGet, Ping>;
+                                   FileGet, Functions, Ping>;
 using ServerMessage = std::variant<Welcome, Result, Ack, StateSizeIs, StateValue, StateAppended, StateKeyList, Uploaded,
-                                   FileData, Pong, ErrorReply>;
+                                   FileData, FunctionList, Pong, ErrorReply>;
 
 }  // namespace faasmjs::gateway::protocol

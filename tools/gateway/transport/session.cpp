@@ -214,6 +214,15 @@ void Session::run(std::uint32_t id, FileGet& get) {
   });
 }
 
+// The registry answers from memory (it holds every registered function, whichever backend runs them).
+void Session::run(std::uint32_t id, Functions&) {
+  FunctionList list;
+  for (const std::string& name : services_.registry.names()) {
+    if (auto function = services_.registry.find(name)) list.functions.push_back({name, function->sha256()});
+  }
+  complete(id, encode(id, list));
+}
+
 template <typename M>
 void Session::run(std::uint32_t id, M& request) {
   static_assert(is_state_request<M>);

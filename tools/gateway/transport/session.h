@@ -123,6 +123,7 @@ class Session {
   void run(std::uint32_t id, protocol::Upload& upload);
   void run(std::uint32_t id, protocol::FileUpload& upload);
   void run(std::uint32_t id, protocol::FileGet& get);
+  void run(std::uint32_t id, protocol::Functions& functions);
   void run(std::uint32_t id, protocol::Ping& ping);
   void run(std::uint32_t id, protocol::Hello& hello);
   // Every STATE_* request, on the I/O pool.
