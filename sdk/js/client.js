@@ -449,8 +449,11 @@ export class Client extends EventTarget {
     record.trace.durationMs = record.finishedAt - record.trace.startedAt;
     record.trace.returnValue = result.returnValue;
     record.trace.error = result.error;
+    // How the call ended belongs to its trace, as a call in the cluster has it; a failed upload fails it.
+    const { status, ...finished } = result;
+    record.trace.status = failedUploads.length > 0 ? 'failed' : status;
     progress('done');
-    return result;
+    return finished;
   }
 
   // A chained call that could not even start (unknown function, bad binary) fails as Faasm fails it.
@@ -459,6 +462,7 @@ export class Client extends EventTarget {
     record.trace.durationMs = timestamp() - record.trace.startedAt;
     record.trace.returnValue = 1;
     record.trace.error = message;
+    record.trace.status = 'failed';
     return { output: new Uint8Array(0), outputText: '', returnValue: 1, stdout: '', stderr: '', error: message };
   }
 

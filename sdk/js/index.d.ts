@@ -104,8 +104,10 @@ export interface Trace {
   returnValue?: number;
   /** Why it failed (as InvokeResult.error), once finished. */
   error?: string | null;
-  /** In the cluster: how it ended, the µs it waited for a worker and ran, and which worker ran it. */
+  /** How it ended, once finished: here 'finished' (ran to its end, whatever it returned), 'trapped' or 'failed'
+   * (a host fault, a chained call that could not start); in the cluster any of these. */
   status?: 'finished' | 'trapped' | 'timedOut' | 'memoryExceeded' | 'cancelled' | 'crashed' | 'failed';
+  /** In the cluster: the µs it waited for a worker and ran, and which worker ran it. */
   queuedUs?: number;
   runUs?: number;
   worker?: number;

@@ -56,7 +56,7 @@ export function returnedMessage(name, returnValue, outputText) {
  *   confFlags, enter, suspend, progress, log; and the host's file system: runtimeRoot (a MemoryFileSystem)
  *   and sharedFiles (files/host-shared-files.js)
  * @returns {Promise<{ output: Uint8Array, outputText: string, returnValue: number, stdout: string,
- *   stderr: string, error: string | null }>}
+ *   stderr: string, error: string | null, status: 'finished' | 'trapped' | 'failed' }>}
  */
 export async function runInvocation({ loaded, suspension, entry, input, cmdline, stdout, services }) {
   const toConsole = stdout !== 'capture';
@@ -96,6 +96,7 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
   services.progress('running');
   let returnValue;
   let error = null;
+  let status = 'finished';
   try {
     returnValue = await enter(runner, entry, input);
   } catch (failure) {
@@ -105,6 +106,7 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
     } else {
       returnValue = 1;
       error = failureMessage(loaded.name, failure);
+      status = failure instanceof WebAssembly.RuntimeError ? 'trapped' : 'failed';
     }
   } finally {
     wasi.flush();
@@ -119,6 +121,7 @@ export async function runInvocation({ loaded, suspension, entry, input, cmdline,
     stdout: stdout === 'console' ? '' : utf8.decode(wasi.stdout),
     stderr: stdout === 'console' ? '' : utf8.decode(wasi.stderr),
     error,
+    status,
   };
 }
 
