@@ -90,12 +90,13 @@ export async function startGateway(options) {
     // Compiled functions are worth sharing between gateways of one build (tests set FAASMJS_AOT_CACHE).
     cacheDir: options.cacheDir ?? process.env.FAASMJS_AOT_CACHE,
     key: null,
+    keyFile: null,
   };
   if (!settings.args.includes('--allow-anonymous')) {
     settings.key = randomBytes(32).toString('hex');
-    const keyFile = path.join(scratch, 'token.key');
-    fs.writeFileSync(keyFile, `${settings.key}\n`, { mode: 0o600 });
-    settings.args = ['--token-key-file', keyFile, ...settings.args];
+    settings.keyFile = path.join(scratch, 'token.key');
+    fs.writeFileSync(settings.keyFile, `${settings.key}\n`, { mode: 0o600 });
+    settings.args = ['--token-key-file', settings.keyFile, ...settings.args];
   }
   const port = options.port ?? await freePort();
   const gateway = new Gateway(settings, port, scratch);
@@ -119,6 +120,9 @@ export class Gateway {
   }
 
   get dataDir() { return this.#settings.dataDir; }
+
+  /** The --token-key-file it verifies tokens with (null with --allow-anonymous), for tools that mint their own. */
+  get keyFile() { return this.#settings.keyFile; }
 
   /** A token for `user` signed with this gateway's key (sdk/js/auth/mint-token.js). */
   token(user, role = 'upload') {

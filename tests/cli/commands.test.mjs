@@ -1,0 +1,229 @@
+// faasmjs (tools/cli) as a person or a script runs it: a subprocess of the real command against a real
+// faasmjs-gateway (FAASMJS_GATEWAY_BINARY) with its embedded cluster, on a free 127.0.0.1 port. The gateway
+// address reaches the command through FAASMJS_GATEWAY, tokens through --token, --token-file and --key-file.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { Connection } from '../../sdk/js/transport/connection.js';
+import { TYPE } from '../../sdk/js/transport/codec.js';
+import { repoRoot, startGateway } from '../../tools/demo/gateway.mjs';
+import { WebSocket } from 'ws';
+
+const CLI = path.join(repoRoot, 'tools', 'cli', 'faasmjs.js');
+const wasmDir = process.env.FAASMJS_WASM_DIR;
+const binary = process.env.FAASMJS_GATEWAY_BINARY;
+if (!wasmDir || !binary) throw new Error('run through ctest: FAASMJS_WASM_DIR and FAASMJS_GATEWAY_BINARY are needed');
+const FUNCTION_DIRS = ['examples/functions', 'tests/gateway/functions', 'tests/js/runtime/functions'].map((dir) => path.join(wasmDir, dir));
+// A first run compiles the functions: a call may wait that long.
+const CALL_MS = 300_000;
+
+let gateway;
+let scratch;
+before(async () => {
+  gateway = await startGateway({ binary, functionDirs: FUNCTION_DIRS, args: ['--call-timeout', '60000'] });
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-cli-'));
+});
+after(async () => {
+  await gateway?.close();
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+/**
+ * Runs faasmjs; resolves with its exit status and what it printed.
+ * @param {string[]} args
+ * @param {{ input?: string | Uint8Array, env?: object, token?: boolean }} [options] token: add a minted
+ *   --token (role upload) unless false
+ */
+function faasmjs(args, { input, env = {}, token = true } = {}) {
+  const child = spawn(process.execPath, [CLI, ...(token ? ['--token', gateway.token('cli')] : []), ...args], {
+    env: { PATH: process.env.PATH, FAASMJS_GATEWAY: gateway.wsUrl, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out = [];
+  const err = [];
+  child.stdout.on('data', (chunk) => out.push(chunk));
+  child.stderr.on('data', (chunk) => err.push(chunk));
+  child.stdin.end(input);
+  const timer = setTimeout(() => child.kill('SIGKILL'), CALL_MS);
+  return new Promise((resolve) => {
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out);
+      resolve({ status, stdoutBytes: stdout, stdout: stdout.toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+/** A failure must be exactly one line on stderr, `faasmjs: …`, and exit status 2. */
+function oneLineError(result, pattern, what) {
+  assert.equal(result.status, 2, `${what}: ${result.stderr}`);
+  assert.equal(result.stdout, '', what);
+  assert.match(result.stderr, /^faasmjs: [^\n]+\n$/, what);
+  assert.match(result.stderr, pattern, what);
+}
+
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('faasmjs', { timeout: 900_000 }, () => {
+  it('says how to use it: --help, COMMAND --help and --version exit 0', async () => {
+    const help = await faasmjs(['--help'], { token: false });
+    assert.equal(help.status, 0);
+    for (const word of ['upload', 'invoke', 'state get', 'state set', 'state append', 'state keys', 'functions', 'files put',
+      'files get', '--gateway', '--token', '--json', '--progress', 'FAASMJS_GATEWAY', '125']) {
+      assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
+    }
+    const invokeHelp = await faasmjs(['invoke', '--help'], { token: false });
+    assert.equal(invokeHelp.status, 0);
+    for (const word of ['--where', '--cmdline', '--timeout', '--input-file']) assert.ok(invokeHelp.stdout.includes(word), word);
+    assert.match((await faasmjs(['--version'], { token: false })).stdout, /^faasmjs \d+\.\d+\.\d+\n$/);
+  });
+
+  it('lists the registered functions with their sha256, as text and as JSON', async () => {
+    const text = await faasmjs(['functions']);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^hello +[0-9a-f]{64}$/m);
+    const { functions } = JSON.parse((await faasmjs(['functions', '--json'])).stdout);
+    assert.ok(functions.some((f) => f.name === 'probe'));
+    assert.deepEqual(functions.map((f) => f.name), [...functions.map((f) => f.name)].sort());
+  });
+
+  it('uploads a binary with progress, then lists and invokes it', async () => {
+    const wasm = path.join(wasmDir, 'examples', 'functions', 'echo.wasm');
+    const uploaded = await faasmjs(['upload', 'echo_cli', wasm, '--progress']);
+    assert.equal(uploaded.status, 0, uploaded.stderr);
+    assert.match(uploaded.stdout, /^echo_cli: uploaded [\d.]+ kB in \d+ ms, compiled in \d+ ms; sha256 [0-9a-f]{64}\n$/);
+    assert.match(uploaded.stderr, /^faasmjs: sending echo\.wasm \([\d.]+ kB\) to ws:\/\/127\.0\.0\.1:\d+\/ws$/m);
+    const json = JSON.parse((await faasmjs(['upload', 'echo_cli', wasm, '--json'])).stdout);
+    assert.equal(json.function, 'echo_cli');
+    assert.equal(json.bytes, fs.statSync(wasm).size);
+    const { functions } = JSON.parse((await faasmjs(['functions', '--json'])).stdout);
+    assert.equal(functions.find((f) => f.name === 'echo_cli').sha256, json.sha256);
+    const called = await faasmjs(['invoke', 'echo_cli', 'uploaded and called']);
+    assert.equal(called.status, 0, called.stderr);
+    assert.equal(called.stdout, 'uploaded and called');
+    assert.match(called.stderr, /^faasmjs: echo_cli returned 0 in the cluster \(queued [\d.]+ ms, ran [\d.]+ ms, worker \d+/m);
+  });
+
+  it('takes the input from an argument, stdin or a file, bytes as they are', async () => {
+    assert.equal((await faasmjs(['invoke', 'echo', 'from an argument'])).stdout, 'from an argument');
+    assert.equal((await faasmjs(['invoke', 'echo', '-'], { input: 'from stdin' })).stdout, 'from stdin');
+    const binaryInput = new Uint8Array([0, 1, 2, 0xFF, 0xFE, 10]);
+    const file = path.join(scratch, 'input.bin');
+    fs.writeFileSync(file, binaryInput);
+    const fromFile = await faasmjs(['invoke', 'echo', '--input-file', file, '-q']);
+    assert.deepEqual(new Uint8Array(fromFile.stdoutBytes), binaryInput);
+    assert.equal(fromFile.stderr, '', '--quiet leaves the trace out');
+    const json = JSON.parse((await faasmjs(['invoke', 'echo', '--input-file', '-', '--json'], { input: binaryInput })).stdout);
+    assert.equal(json.output, null);
+    assert.deepEqual(new Uint8Array(Buffer.from(json.outputBase64, 'base64')), binaryInput);
+    oneLineError(await faasmjs(['invoke', 'echo', 'x', '--input-file', file]), /not both/, 'two inputs');
+  });
+
+  it('exits with the return value, 125 for a call that did not finish, and says so in --json', async () => {
+    const exited = await faasmjs(['invoke', 'probe', 'exit']);
+    assert.equal(exited.status, 7, exited.stderr);
+    assert.match(exited.stderr, /probe returned 7 in the cluster/);
+    assert.equal((await faasmjs(['invoke', 'probe', 'return'])).status, 3);
+    const trapped = await faasmjs(['invoke', 'probe', 'trap', '--json']);
+    assert.equal(trapped.status, 125);
+    const result = JSON.parse(trapped.stdout);
+    assert.deepEqual({ status: result.status, returnValue: result.returnValue, where: result.where },
+      { status: 'trapped', returnValue: 1, where: 'cluster' });
+    assert.match(result.error, /probe/);
+    assert.equal(result.trace.status, 'trapped');
+    const looped = await faasmjs(['invoke', 'runaway', 'loop', '--timeout', '1s']);
+    assert.equal(looped.status, 125, looped.stderr);
+    assert.match(looped.stderr, /runaway timedOut in the cluster/);
+  });
+
+  it('runs a call here with --where browser, and passes --cmdline on', async () => {
+    const here = await faasmjs(['invoke', 'hello', 'Ada', '--where', 'browser', '--json']);
+    assert.equal(here.status, 0, here.stderr);
+    const result = JSON.parse(here.stdout);
+    assert.equal(result.output, 'Hello Ada!');
+    assert.equal(result.where, 'browser');
+    assert.equal(result.status, 'finished');
+    assert.equal((await faasmjs(['invoke', 'probe', 'trap', '--where', 'browser'])).status, 125);
+    const chained = await faasmjs(['invoke', 'chain']);
+    assert.equal(chained.status, 0, chained.stderr);
+    assert.match(chained.stderr, /^faasmjs: {3}chain_worker #\d+ returned 0 in the cluster/m, 'the chained calls are in the trace');
+    for (const where of ['cluster', 'browser']) {
+      const argv = JSON.parse((await faasmjs(['invoke', 'probe', 'argv', '--cmdline', 'one two', '--where', where, '--json'])).stdout);
+      assert.match(argv.output, /one.*two/, `${where}: ${JSON.stringify(argv)}`);
+    }
+  });
+
+  it('sets, gets, appends to and lists state in the user\'s namespace', async () => {
+    const user = { token: false };
+    const as = (name) => ['--key-file', gateway.keyFile, '--user', name];
+    const set = await faasmjs([...as('cli-state'), 'state', 'set', 'greeting', 'hello'], user);
+    assert.deepEqual([set.status, set.stdout, set.stderr], [0, '', '']);
+    assert.equal((await faasmjs([...as('cli-state'), 'state', 'get', 'greeting'], user)).stdout, 'hello');
+    await faasmjs([...as('cli-state'), 'state', 'set', 'counts', '-'], { ...user, input: new Uint8Array([1, 0, 0, 0]) });
+    assert.deepEqual(JSON.parse((await faasmjs([...as('cli-state'), 'state', 'keys', '--json'], user)).stdout).keys, ['counts', 'greeting']);
+    assert.equal((await faasmjs([...as('cli-state'), 'state', 'keys', 'gr'], user)).stdout, 'greeting\n');
+    const value = JSON.parse((await faasmjs([...as('cli-state'), 'state', 'get', 'counts', '--json'], user)).stdout);
+    assert.deepEqual(value, { key: 'counts', exists: true, size: 4, value: '\u0001\u0000\u0000\u0000' });
+    const missing = await faasmjs([...as('cli-state'), 'state', 'get', 'nothing'], user);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^faasmjs: state key 'nothing' of user cli-state has no value\n$/);
+    assert.equal((await faasmjs([...as('cli-other'), 'state', 'get', 'greeting'], user)).status, 1, 'another user\'s namespace');
+    for (const element of ['one', 'two']) {
+      assert.equal((await faasmjs([...as('cli-state'), 'state', 'append', 'log', element], user)).status, 0);
+    }
+    // The append log, read back with the SDK's own connection as a function would read it.
+    const connection = new Connection(gateway.wsUrl, { user: 'cli-state', token: gateway.token('cli-state'), webSocket: WebSocket });
+    await connection.open();
+    const { elements } = await connection.request(TYPE.STATE_READ_APPENDED, { key: 'log', count: 2 });
+    connection.close();
+    assert.deepEqual(elements.map((element) => Buffer.from(element).toString()), ['one', 'two']);
+  });
+
+  it('stores and reads back shared files, faasm://PATH or PATH', async () => {
+    const file = path.join(scratch, 'shared.txt');
+    fs.writeFileSync(file, 'shared contents');
+    const put = await faasmjs(['files', 'put', 'faasm://cli/shared.txt', file, '--json']);
+    assert.deepEqual(JSON.parse(put.stdout), { path: 'cli/shared.txt', size: 15 });
+    assert.equal((await faasmjs(['files', 'get', 'cli/shared.txt'])).stdout, 'shared contents');
+    assert.equal((await faasmjs(['files', 'put', 'cli/stdin.bin', '-'], { input: 'piped' })).status, 0);
+    assert.equal((await faasmjs(['files', 'get', 'faasm://cli/stdin.bin'])).stdout, 'piped');
+    const missing = await faasmjs(['files', 'get', 'cli/none', '--json']);
+    assert.equal(missing.status, 1);
+    assert.deepEqual(JSON.parse(missing.stdout), { path: 'cli/none', exists: false, size: 0 });
+    oneLineError(await faasmjs(['files', 'get', '../escape']), /BadState|\.\./, 'a path out of the store');
+  });
+
+  it('fails in one line with status 2: bad arguments, unknown function, no gateway, no token, a role too small', async () => {
+    oneLineError(await faasmjs(['invoke']), /missing NAME; see faasmjs invoke --help/, 'no function');
+    oneLineError(await faasmjs(['frobnicate']), /unknown command 'frobnicate'/, 'unknown command');
+    oneLineError(await faasmjs(['invoke', 'hello', '--colour']), /unknown option --colour/, 'unknown option');
+    oneLineError(await faasmjs(['invoke', 'hello', '--timeout', 'soon']), /--timeout must be a positive duration/, 'bad timeout');
+    oneLineError(await faasmjs(['invoke', 'hello', '--where', 'moon']), /--where must be cluster, browser or auto/, 'bad place');
+    oneLineError(await faasmjs(['state']), /state needs a subcommand: get, set, append, keys/, 'no subcommand');
+    oneLineError(await faasmjs(['state', 'set', 'k']), /give the value/, 'no value');
+    oneLineError(await faasmjs(['invoke', 'no_such_function']), /no function named 'no_such_function'/, 'unknown function');
+    const down = `127.0.0.1:${await freePort()}`;
+    oneLineError(await faasmjs(['functions', '--gateway', down]), /cannot connect to the gateway at ws:\/\/127\.0\.0\.1:\d+\/ws/, 'gateway down');
+    oneLineError(await faasmjs(['functions'], { env: { FAASMJS_GATEWAY: down } }), /cannot connect/, 'gateway down, from the environment');
+    oneLineError(await faasmjs(['functions', '--gateway', 'ftp://x']), /not a gateway address/, 'bad address');
+    oneLineError(await faasmjs(['functions'], { token: false }), /needs a token.*--token/, 'no token');
+    const tokenFile = path.join(scratch, 'invoke.token');
+    fs.writeFileSync(tokenFile, `${gateway.token('cli', 'invoke')}\n`);
+    const invoker = ['--token-file', tokenFile];
+    assert.equal((await faasmjs([...invoker, 'invoke', 'hello'], { token: false })).status, 0, 'role invoke may call');
+    oneLineError(await faasmjs([...invoker, 'upload', 'x', path.join(wasmDir, 'examples', 'functions', 'echo.wasm')], { token: false }),
+      /needs a token with role upload or admin/, 'role invoke may not upload');
+    oneLineError(await faasmjs(['upload', 'broken', gateway.keyFile]), /upload of broken: /, 'not a wasm binary');
+  });
+});
