@@ -14,8 +14,8 @@ endfunction()
 run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
 
 # The gateway runs from the prefix and finds what it serves there.
-foreach(file bin/faasmjs-gateway bin/faasmjs-worker bin/faasmjs-asyncify share/faasmjs/sdk/js/index.js
-             share/faasmjs/webapp/index.html)
+foreach(file bin/faasmjs-gateway bin/faasmjs-worker bin/faasmjs-asyncify bin/faasmjs share/faasmjs/sdk/js/index.js
+             share/faasmjs/cli/faasmjs.js share/faasmjs/webapp/index.html)
   if(NOT EXISTS "${prefix}/${file}")
     message(FATAL_ERROR "the install has no ${file}")
   endif()
@@ -23,6 +23,16 @@ endforeach()
 execute_process(COMMAND "${prefix}/bin/faasmjs-gateway" --help OUTPUT_VARIABLE help RESULT_VARIABLE result)
 if(NOT result EQUAL 0 OR NOT help MATCHES "share/faasmjs|--functions")
   message(FATAL_ERROR "the installed faasmjs-gateway --help failed (${result}): ${help}")
+endif()
+
+# The command line runs from the prefix on the SDK installed there, and talks to the installed gateway.
+execute_process(COMMAND "${prefix}/bin/faasmjs" --version OUTPUT_VARIABLE version ERROR_VARIABLE version RESULT_VARIABLE result)
+if(NOT result EQUAL 0 OR NOT version MATCHES "^faasmjs [0-9]")
+  message(FATAL_ERROR "the installed faasmjs --version failed (${result}): ${version}")
+endif()
+if(WASM_DIR)
+  run("${NODE}" "${CMAKE_CURRENT_LIST_DIR}/cli_roundtrip.mjs" "${prefix}" "${WASM_DIR}/examples/functions/hello.wasm")
+  message(STATUS "the installed faasmjs uploaded and invoked a function through the installed gateway")
 endif()
 
 foreach(toolchain wasm32-wasi-clang wasm32-emscripten)
