@@ -28,9 +28,8 @@ async function run() {
   if (typeof globalThis.WebSocket !== 'function') return rerunWithWebSocket();
   let UsageError;
   try {
-    let main;
-    ({ main } = await import('./main.js'));
     ({ UsageError } = await import('./args.js'));
+    const { main } = await import('./main.js');
     return await main(process.argv.slice(2));
   } catch (error) {
     const message = String(error?.message ?? error).replace(/\s*\n\s*/g, ' ');

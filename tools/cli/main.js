@@ -109,8 +109,9 @@ export async function main(argv) {
     throw new UsageError('no command given');
   }
   const words = before.positionals;
-  // `faasmjs state --help` asks about the group: its subcommands are in the main help.
-  if (GROUPS.includes(words[0]) && (words[1] === undefined || words[1].startsWith('-')) && (before.options.help || words.includes('--help') || words.includes('-h'))) {
+  // `faasmjs state --help` asks about a group: its subcommands are in the main help.
+  const groupHelp = before.options.help || words[1] === '--help' || words[1] === '-h';
+  if (GROUPS.includes(words[0]) && (words[1] === undefined || words[1].startsWith('-')) && groupHelp) {
     process.stdout.write(mainHelp());
     return EXIT.ok;
   }

@@ -16,12 +16,12 @@ function wireBytes(bodyBytes, { chunkSize, maxFrame }) {
 
 /**
  * @param {import('./gateway.js').Session} session
- * @param {{ type: number, fields: object, bodyBytes: number, label: string, what: string, then: string }} request
- *   what: named in the sending phase ("hello.wasm"); then: the phase after it ("the gateway is compiling hello")
+ * @param {{ type: number, fields: object, bodyBytes: number, label: string, what: string, after: string }} request
+ *   what: named in the sending phase ("hello.wasm"); after: the phase after it ("the gateway is compiling hello")
  * @param {import('./progress.js').Progress} progress
  * @returns {Promise<{ reply: object, sendMs: number, totalMs: number, bytes: number }>}
  */
-export async function sendWithProgress(session, { type, fields, bodyBytes, label, what, then }, progress) {
+export async function sendWithProgress(session, { type, fields, bodyBytes, label, what, after }, progress) {
   const total = wireBytes(bodyBytes, session.connection.welcome);
   const start = Date.now();
   const before = session.bytesSent;
@@ -32,7 +32,7 @@ export async function sendWithProgress(session, { type, fields, bodyBytes, label
     if (sent() < total) return;
     sendMs = Date.now() - start;
     clearInterval(watch);
-    progress.phase(`sent ${formatBytes(total)} in ${formatSeconds(sendMs)}; ${then}`);
+    progress.phase(`sent ${formatBytes(total)} in ${formatSeconds(sendMs)}; ${after}`);
   }, POLL_MS);
   try {
     const reply = await session.request(type, fields, label);

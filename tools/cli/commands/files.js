@@ -24,7 +24,7 @@ export const filesPut = {
       await sendWithProgress(session, {
         type: TYPE.FILE_UPLOAD, fields: { path, data }, bodyBytes: 6 + Buffer.byteLength(path) + data.length,
         label: `upload of shared file '${path}'`, what: `${formatBytes(data.length)} as faasm://${path}`,
-        then: 'the gateway is storing it',
+        after: 'the gateway is storing it',
       }, progress);
     } finally {
       await session.close();

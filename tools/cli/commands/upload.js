@@ -24,7 +24,7 @@ export const upload = {
       const { reply, sendMs, totalMs } = await sendWithProgress(session, {
         type: TYPE.UPLOAD, fields: { function: name, wasm }, bodyBytes: 6 + Buffer.byteLength(name) + wasm.length,
         label: `upload of ${name}`, what: `${file === '-' ? 'stdin' : basename(file)} (${formatBytes(wasm.length)})`,
-        then: `the gateway is compiling ${name}`,
+        after: `the gateway is compiling ${name}`,
       }, progress);
       const done = { function: reply.function, sha256: reply.sha256, compileMs: reply.compileMs, bytes: wasm.length, sendMs, totalMs };
       if (json) await printJson(done);
