@@ -1,5 +1,5 @@
 // The gateway ↔ worker protocol as the receiving side sees it: this input is the byte stream on the
-// socket (written into a real socketpair), read message by message with receive_message until it ends or
+// socket (written into a real socketpair), read message by message by a Channel until it ends or
 // breaks; every body goes through both strict decoders. A body that decodes encodes back to exactly its
 // bytes.
 #include <sys/socket.h>
@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(size == 0 || ::send(fds[1], data, size, MSG_NOSIGNAL) == static_cast<ssize_t>(size));
   ::close(fds[1]);
   std::size_t messages = 0;
-  while (const auto message = worker::receive_message(fds[0])) {
+  worker::Channel channel(fds[0]);
+  while (const auto message = channel.receive()) {
     check_body(message->body);
     require(++messages <= size / 5);
   }

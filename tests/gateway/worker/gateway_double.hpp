@@ -50,10 +50,19 @@ class GatewayDouble {
 
   worker::RunResult run_at(std::size_t depth, const worker::RunRequest& request) {
     while (workers_.size() <= depth) workers_.push_back(std::make_unique<WorkerHarness>(worker_));
-    return workers_[depth]->run(request, [&](worker::HostCall kind, ByteReader& in, ByteWriter& out) {
-      asked.push_back(kind);
-      answer(depth, request.function, kind, in, out);
-    });
+    return workers_[depth]->run(
+        request,
+        [&](worker::HostCall kind, ByteReader& in, ByteWriter& out) {
+          asked.push_back(kind);
+          answer(depth, kind, in, out);
+        },
+        [&](ByteReader& in) {
+          const std::uint32_t id = in.u32();
+          std::string function = in.str();
+          const std::uint32_t func_ptr = in.u32();
+          auto input = in.bytes_copy();
+          pending_.emplace(id, Pending{function.empty() ? request.function : function, func_ptr, std::move(input)});
+        });
   }
 
   static void refuse(ByteWriter& out, const std::string& why) {
@@ -68,21 +77,20 @@ class GatewayDouble {
     return it->second;
   }
 
-  void answer(std::size_t depth, const std::string& caller, worker::HostCall kind, ByteReader& in, ByteWriter& out) {
+  void answer(std::size_t depth, worker::HostCall kind, ByteReader& in, ByteWriter& out) {
     using worker::HostCall;
     switch (kind) {
-      case HostCall::Chain: {
-        std::string function = in.str();
-        const std::uint32_t func_ptr = in.u32();
-        auto input = in.bytes_copy();
-        pending_.emplace(next_id_, Pending{function.empty() ? caller : function, func_ptr, std::move(input)});
+      case HostCall::ChainIds: {
+        const std::uint32_t wanted = in.u32();
         out.u8(1);
-        out.u32(next_id_++);
+        out.u32(next_id_);
+        out.u32(wanted);
+        next_id_ += wanted;
         return;
       }
       case HostCall::Await: {
         const std::uint32_t id = in.u32();
-        in.u8();  // want_output: the reply carries the output either way
+        const bool want_output = in.u8() != 0;
         auto found = pending_.find(id);
         if (found == pending_.end()) return refuse(out, "no call " + std::to_string(id) + " to await");
         const Pending call = found->second;
@@ -90,7 +98,8 @@ class GatewayDouble {
         out.u8(1);
         if (!functions_.contains(call.function)) {
           out.i32(1);
-          out.bytes(std::string("function ") + call.function + " is not deployed");
+          if (want_output) out.bytes(std::string("function ") + call.function + " is not deployed");
+          out.u32(0);  // no other finished calls to pass on: chained calls run only when awaited
           return;
         }
         worker::RunRequest chained;
@@ -101,7 +110,8 @@ class GatewayDouble {
         chained.input = call.input;
         const auto result = run_at(depth + 1, chained);
         out.i32(result.return_value);
-        out.bytes(result.output);
+        if (want_output) out.bytes(result.output);
+        out.u32(0);
         return;
       }
       case HostCall::StateSize: {

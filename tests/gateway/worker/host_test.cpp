@@ -91,6 +91,7 @@ TEST_SUITE("worker.host") {
       out.u8(1);
       out.i32(0);
       out.bytes(std::string("chained output"));
+      out.u32(0);
     };
     auto result = worker.run(request(probe_module(), "t", "a"), answer);
     CHECK(result.status == CallStatus::Finished);
@@ -100,5 +101,49 @@ TEST_SUITE("worker.host") {
     CHECK(result.status == CallStatus::Trapped);
     CHECK(result.error == "t trapped: unreachable");
     CHECK(text(worker.run(request(probe_module(), "t", "a"), answer).output) == "chained output");
+  }
+
+  TEST_CASE("an Await's REPLY passes on other finished calls: awaiting one with its output asks the gateway nothing") {
+    WorkerHarness worker(worker_binary());
+    std::vector<std::uint32_t> asked;
+    auto answer = [&](bool six_with_output) {
+      return [&, six_with_output](worker::HostCall kind, ByteReader& in, ByteWriter& out) {
+        REQUIRE(kind == worker::HostCall::Await);
+        const std::uint32_t id = in.u32();
+        asked.push_back(id);
+        CHECK(in.u8() == 1);
+        out.u8(1);
+        out.i32(0);
+        out.bytes(std::string(id == 5 ? "five" : "six asked"));
+        if (id == 5) {
+          out.u32(1);
+          worker::write_finished(out, {6, 0, six_with_output ? std::optional(std::vector<std::uint8_t>{'s', 'i', 'x'}) : std::nullopt});
+        } else {
+          out.u32(0);
+        }
+      };
+    };
+    auto result = worker.run(request(probe_module(), "t", "w"), answer(true));
+    CHECK(text(result.output) == "six");
+    CHECK(asked == std::vector<std::uint32_t>{5});
+    // Passed on without its output (too large to pass), call 6 is awaited from the gateway.
+    asked.clear();
+    result = worker.run(request(probe_module(), "t", "w"), answer(false));
+    CHECK(text(result.output) == "six asked");
+    CHECK(asked == std::vector<std::uint32_t>{5, 6});
+  }
+
+  TEST_CASE("a REPLY whose passed-on calls do not decode ends the worker, not the call's guest") {
+    WorkerHarness worker(worker_binary());
+    auto answer = [](worker::HostCall, ByteReader&, ByteWriter& out) {
+      out.u8(1);
+      out.i32(0);
+      out.bytes(std::string("five"));
+      out.u32(1);
+      out.u32(6);
+      out.i32(0);
+      out.u8(7);  // neither 0 nor 1
+    };
+    CHECK_THROWS_WITH(worker.run(request(probe_module(), "t", "w"), answer), "the worker died");
   }
 }

@@ -26,7 +26,7 @@ struct Ending {
 Ending run_in_new_worker(const fs::path& module, const std::string& input) {
   auto process = cluster::WorkerProcess::start(worker_binary());
   REQUIRE(process.has_value());
-  REQUIRE(worker::send_message(process->channel(), worker::Op::Run, worker::encode_run(request(module, "hostile", input))));
+  REQUIRE(process->channel().send(worker::Op::Run, worker::encode_run(request(module, "hostile", input))));
   bool timed_out = false;
   auto message = process->receive(std::chrono::steady_clock::now() + std::chrono::seconds(30), timed_out);
   REQUIRE_FALSE(timed_out);

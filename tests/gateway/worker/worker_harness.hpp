@@ -21,6 +21,7 @@
 namespace faasmjs::gateway::testing {
 
 using HostAnswer = std::function<void(worker::HostCall, ByteReader&, ByteWriter&)>;
+using ChainSink = std::function<void(ByteReader&)>;  // a CHAIN's fields
 
 class WorkerHarness {
  public:
@@ -34,29 +35,35 @@ class WorkerHarness {
       _exit(127);
     }
     close(fds[1]);
-    fd_ = fds[0];
-    auto ready = worker::receive_message(fd_);
+    channel_ = worker::Channel(fds[0]);
+    auto ready = channel_.receive();
     if (!ready || ready->op != worker::Op::Ready) throw std::runtime_error("the worker did not say READY");
   }
   ~WorkerHarness() {
-    close(fd_);
+    close(channel_.fd());
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
 
   pid_t pid() const { return pid_; }
 
-  worker::RunResult run(const worker::RunRequest& request, const HostAnswer& answer = {}) {
+  // A CHAIN without `chained` fails the test's run: the function was not expected to chain.
+  worker::RunResult run(const worker::RunRequest& request, const HostAnswer& answer = {}, const ChainSink& chained = {}) {
     const auto body = worker::encode_run(request);
-    if (!worker::send_message(fd_, worker::Op::Run, body)) throw std::runtime_error("the worker is gone");
+    if (!channel_.send(worker::Op::Run, body)) throw std::runtime_error("the worker is gone");
     for (;;) {
-      auto message = worker::receive_message(fd_);
+      auto message = channel_.receive();
       if (!message) throw std::runtime_error("the worker died");
       ByteReader in(message->body);
       if (message->op == worker::Op::Result) {
         auto result = worker::decode_result(message->body);
         if (!result) throw std::runtime_error("the worker sent a malformed RESULT");
         return std::move(*result);
+      }
+      if (message->op == worker::Op::Chain) {
+        if (!chained) throw std::runtime_error("the worker chained a call in a test without chains");
+        chained(in);
+        continue;
       }
       const auto kind = static_cast<worker::HostCall>(in.u8());
       std::vector<std::uint8_t> reply;
@@ -67,13 +74,13 @@ class WorkerHarness {
         writer.u8(0);
         writer.str("no host calls in this test");
       }
-      worker::send_message(fd_, worker::Op::Reply, reply);
+      channel_.send(worker::Op::Reply, reply);
     }
   }
 
  private:
   pid_t pid_ = -1;
-  int fd_ = -1;
+  worker::Channel channel_{-1};
 };
 
 inline std::filesystem::path env_path(const char* name) {

@@ -34,7 +34,8 @@ struct CallRecord;
 
 // The calls of one tree (a top-level call and everything it chained, transitively): the ids its guests see.
 struct Tree {
-  std::uint32_t next_id = 0;
+  std::uint32_t next_id = 0;   // the last id leased
+  std::size_t leased = 0;      // ids leased to its calls, chained or not yet: what counts against the tree limit
   std::map<std::uint32_t, std::weak_ptr<CallRecord>> calls;
 };
 
@@ -50,6 +51,12 @@ struct CallRecord {
   std::shared_ptr<Tree> tree;
   std::weak_ptr<CallRecord> parent;
   std::vector<std::shared_ptr<CallRecord>> children;
+  // Its lease of tree ids (worker_protocol.h, ChainIds): the next CHAIN must name lease_next, below lease_end.
+  std::uint32_t lease_next = 0;
+  std::uint32_t lease_end = 0;
+  // Its chained calls that finished since its worker last heard: passed on with its next Await's REPLY.
+  std::vector<std::shared_ptr<CallRecord>> unreported;
+  bool awaited = false;  // a call waits for it to finish (only then does its finishing wake anyone)
   Clock::time_point submitted = Clock::now();
   Clock::time_point started{};
   Clock::duration executed{};
@@ -255,6 +262,8 @@ class Pool final : public Backend {
   Finished run(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
     record->started = Clock::now();
     CallResult result = execute(record, process, lock);
+    return_lease(record);
+    record->unreported.clear();
     give_back_token();
     // Outside mutex_: releasing grants the lock to a waiter, whose callback takes mutex_.
     lock.unlock();
@@ -317,7 +326,7 @@ class Pool final : public Backend {
       record->worker = process->pid();
       running_in_[record->id] = process->pid();
       lock.unlock();
-      if (worker::send_message(process->channel(), worker::Op::Run, run)) break;
+      if (process->channel().send(worker::Op::Run, run)) break;
       const std::string how = end_process(record, process, lock);
       if (record->cancelled) return cancelled_result(*record);
       if (attempt > 0) return failed(CallStatus::Crashed, name + ": its worker process died (" + how + ")");
@@ -411,12 +420,16 @@ class Pool final : public Backend {
         }
         return result;
       }
+      if (message->op == worker::Op::Chain) {
+        if (!chain(record, in, lock)) return broken_protocol(record, process, lock);
+        continue;
+      }
       Bytes reply;
       ByteWriter writer(reply);
       if (message->op != worker::Op::HostCall || !serve_host_call(record, in, writer, lock)) {
         return broken_protocol(record, process, lock);
       }
-      if (!worker::send_message(process->channel(), worker::Op::Reply, reply)) return lost_worker(record, process, lock);
+      if (!process->channel().send(worker::Op::Reply, reply)) return lost_worker(record, process, lock);
     }
   }
 
@@ -446,15 +459,17 @@ class Pool final : public Backend {
       out.bytes(*bytes);
     };
     switch (kind) {
-      case HostCall::Chain: {
-        std::string function = in.str();
-        const std::uint32_t func_ptr = in.u32();
-        Bytes input = in.bytes_copy();
-        if (!in.done()) return false;
-        auto chained = chain(record, function.empty() ? record->request.function : function, func_ptr, std::move(input), lock);
-        if (!chained) return refuse(chained.error().message), true;
+      case HostCall::ChainIds: {
+        const std::uint32_t wanted = in.u32();
+        // Only its slot's thread touches a call's lease: read here without mutex_.
+        if (!in.done() || wanted == 0 || wanted > worker::kMaxChainLease || record->lease_next != record->lease_end) {
+          return false;
+        }
+        auto leased = lease_ids(record, wanted);
+        if (!leased) return refuse(leased.error().message), true;
         ok();
-        out.u32(*chained);
+        out.u32(record->lease_next);
+        out.u32(*leased);
         return true;
       }
       case HostCall::Await: {
@@ -597,15 +612,48 @@ class Pool final : public Backend {
     return false;
   }
 
-  // The chained call's id in its tree, or why the tree may not grow (the guest's chain call fails).
-  Expected<std::uint32_t> chain(const Record& parent, std::string function, std::uint32_t func_ptr, Bytes input,
-                                std::unique_lock<std::mutex>& lock) {
+  // Leases `record` up to `wanted` more ids of its tree (how many), or says why the tree may not grow: the
+  // limits a chain is held to, checked here, since the CHAINs of a lease need no reply.
+  Expected<std::uint32_t> lease_ids(const Record& record, std::uint32_t wanted) {
     const auto& limits = options_.limits;
-    if (parent->depth + 1 > limits.max_chain_depth) {
-      return fail(ErrorCode::LimitExceeded, parent->request.function + " may not chain: the call would be " +
-                                                std::to_string(parent->depth + 1) + " chains deep, over the limit of " +
+    if (record->depth + 1 > limits.max_chain_depth) {
+      return fail(ErrorCode::LimitExceeded, record->request.function + " may not chain: the call would be " +
+                                                std::to_string(record->depth + 1) + " chains deep, over the limit of " +
                                                 std::to_string(limits.max_chain_depth) + " (--max-chain-depth)");
     }
+    std::lock_guard guard(mutex_);
+    Tree& tree = *record->tree;
+    // Its calls and the ids leased for more; the top-level call is one more.
+    const std::size_t calls = tree.leased + 1;
+    if (calls >= limits.max_tree_calls) {
+      return fail(ErrorCode::LimitExceeded, record->request.function + " may not chain: its call tree has " +
+                                                std::to_string(calls) + " calls, the limit (--max-tree-calls)");
+    }
+    const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(wanted, limits.max_tree_calls - calls));
+    record->lease_next = tree.next_id + 1;
+    record->lease_end = record->lease_next + count;
+    tree.next_id += count;
+    tree.leased += count;
+    return count;
+  }
+
+  // What `record` leased and did not chain goes back to its tree (under mutex_): the tree limit counts calls.
+  void return_lease(const Record& record) {
+    Tree& tree = *record->tree;
+    const std::uint32_t unused = record->lease_end - record->lease_next;
+    tree.leased -= unused;
+    if (tree.next_id == record->lease_end - 1 && unused > 0) tree.next_id = record->lease_next - 1;
+    record->lease_next = record->lease_end = 0;
+  }
+
+  // A CHAIN (unlocked on entry and exit): the next id of the parent's lease, or false (the protocol broken).
+  bool chain(const Record& parent, ByteReader& in, std::unique_lock<std::mutex>& lock) {
+    const std::uint32_t id = in.u32();
+    std::string function = in.str();
+    const std::uint32_t func_ptr = in.u32();
+    Bytes input = in.bytes_copy();
+    if (!in.done()) return false;
+    if (function.empty()) function = parent->request.function;
     auto child = std::make_shared<CallRecord>();
     child->depth = parent->depth + 1;
     child->request = CallRequest{parent->request.user, std::move(function), func_ptr, std::move(input),
@@ -615,14 +663,13 @@ class Pool final : public Backend {
     const bool known = options_.registry.find(child->request.function) != nullptr;
     Finished finished;
     lock.lock();
-    // next_id counts the tree's chained calls; the top-level call is one more.
-    if (const std::size_t calls = child->tree->next_id + 1; calls >= limits.max_tree_calls) {
+    if (id != parent->lease_next || id >= parent->lease_end) {
       lock.unlock();
-      return fail(ErrorCode::LimitExceeded, parent->request.function + " may not chain: its call tree has " +
-                                                std::to_string(calls) + " calls, the limit (--max-tree-calls)");
+      return false;
     }
-    child->tree_id = ++child->tree->next_id;
-    child->tree->calls[child->tree_id] = child;
+    ++parent->lease_next;
+    child->tree_id = id;
+    child->tree->calls[id] = child;
     parent->children.push_back(child);
     ++parent->pending_children;
     all_[child->id] = child;
@@ -641,10 +688,9 @@ class Pool final : public Backend {
     } else {
       enqueue(child);
     }
-    const std::uint32_t id = child->tree_id;
     lock.unlock();
     deliver(finished);
-    return id;
+    return true;
   }
 
   static bool is_ancestor(const Record& maybe_ancestor, const Record& of) {
@@ -668,6 +714,7 @@ class Pool final : public Backend {
       out.u8(1);
       out.i32(1);
       if (want_output) out.bytes(Bytes());
+      out.u32(0);
       return;
     }
     if (!callee->finished && waiting_is_full()) {
@@ -676,6 +723,7 @@ class Pool final : public Backend {
       out.str(record->request.function + " may not wait for call " + std::to_string(id) + ": " + waiting_full_text());
       return;
     }
+    callee->awaited = true;
     wait_releasing_token(lock, [&] { return callee->finished || record->cancelled; });
     if (!callee->finished) {
       lock.unlock();
@@ -683,12 +731,27 @@ class Pool final : public Backend {
       out.str(record->request.function + " was cancelled while awaiting call " + std::to_string(id));
       return;
     }
-    const std::int32_t return_value = callee->result.return_value;
-    Bytes output = want_output ? callee->result.output : Bytes();
-    lock.unlock();
     out.u8(1);
-    out.i32(return_value);
-    if (want_output) out.bytes(output);
+    out.i32(callee->result.return_value);
+    if (want_output) out.bytes(callee->result.output);
+    pass_on_finished(record, out);
+    lock.unlock();
+  }
+
+  // The REPLY's list of the caller's chained calls that finished since its last Await (under mutex_), with
+  // the small outputs, up to kPassedOutputsPerReply of them.
+  void pass_on_finished(const Record& record, ByteWriter& out) {
+    out.u32(static_cast<std::uint32_t>(record->unreported.size()));
+    std::size_t passed_bytes = 0;
+    for (const auto& child : record->unreported) {
+      const Bytes& output = child->result.output;
+      const bool with_output =
+          output.size() <= worker::kPassedOutputBytes && passed_bytes + output.size() <= worker::kPassedOutputsPerReply;
+      if (with_output) passed_bytes += output.size();
+      worker::write_finished(out, {child->tree_id, child->result.return_value,
+                                   with_output ? std::optional<Bytes>(output) : std::nullopt});
+    }
+    record->unreported.clear();
   }
 
   // A lock wait counts as execution time: it ends at the call's time limit at the latest.
@@ -768,9 +831,10 @@ class Pool final : public Backend {
                                                 {}, {}, record->reset_instance},
                                     chained);
     record->result.trace_json = record->trace_json;
-    changed_.notify_all();
+    if (record->awaited) changed_.notify_all();
     if (record->done) finished.emplace_back(std::move(record->done), record->result);
     if (auto parent = record->parent.lock()) {
+      if (!parent->function_done) parent->unreported.push_back(record);
       --parent->pending_children;
       maybe_finish(parent, finished);
     } else if (auto user = user_calls_.find(record->request.user); user != user_calls_.end() && --user->second == 0) {

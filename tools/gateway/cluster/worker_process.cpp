@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace faasmjs::gateway::cluster {
 
@@ -60,18 +61,14 @@ Expected<WorkerProcess> WorkerProcess::start(const std::filesystem::path& binary
   return process;
 }
 
-WorkerProcess::WorkerProcess(WorkerProcess&& other) noexcept : pid_(other.pid_), fd_(other.fd_) {
-  other.pid_ = -1;
-  other.fd_ = -1;
-}
+WorkerProcess::WorkerProcess(WorkerProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)), channel_(std::exchange(other.channel_, worker::Channel(-1))) {}
 
 WorkerProcess& WorkerProcess::operator=(WorkerProcess&& other) noexcept {
   if (this != &other) {
     if (pid_ > 0) kill_and_reap();
-    pid_ = other.pid_;
-    fd_ = other.fd_;
-    other.pid_ = -1;
-    other.fd_ = -1;
+    pid_ = std::exchange(other.pid_, -1);
+    channel_ = std::exchange(other.channel_, worker::Channel(-1));
   }
   return *this;
 }
@@ -83,17 +80,18 @@ WorkerProcess::~WorkerProcess() {
 std::optional<worker::Message> WorkerProcess::receive(std::chrono::steady_clock::time_point deadline, bool& timed_out) {
   timed_out = false;
   for (;;) {
+    if (auto message = channel_.buffered()) return message;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       return std::nullopt;
     }
-    pollfd ready{fd_, POLLIN, 0};
+    pollfd ready{channel_.fd(), POLLIN, 0};
     const int n = poll(&ready, 1, static_cast<int>(std::min<long long>(left.count() + 1, 1'000'000'000)));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return std::nullopt;
     if (n == 0) continue;
-    return worker::receive_message(fd_);
+    if (!channel_.read_more()) return std::nullopt;
   }
 }
 
@@ -104,9 +102,9 @@ std::string WorkerProcess::kill_and_reap() {
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
-  close(fd_);
+  close(channel_.fd());
   pid_ = -1;
-  fd_ = -1;
+  channel_ = worker::Channel(-1);
   return describe(status);
 }
 

@@ -23,7 +23,7 @@ class WorkerProcess {
   ~WorkerProcess();
 
   pid_t pid() const { return pid_; }
-  int channel() const { return fd_; }
+  worker::Channel& channel() { return channel_; }
 
   // The next message, or nullopt at `deadline` (timed_out set) or when the process is gone.
   std::optional<worker::Message> receive(std::chrono::steady_clock::time_point deadline, bool& timed_out);
@@ -31,9 +31,9 @@ class WorkerProcess {
   std::string kill_and_reap();
 
  private:
-  WorkerProcess(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+  WorkerProcess(pid_t pid, int fd) : pid_(pid), channel_(fd) {}
   pid_t pid_ = -1;
-  int fd_ = -1;
+  worker::Channel channel_{-1};
 };
 
 }  // namespace faasmjs::gateway::cluster

@@ -8,10 +8,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "wasm-rt.h"
 #include "worker/file_system.h"
+#include "worker/worker_protocol.h"
 
 namespace faasmjs::gateway::worker {
 
@@ -32,8 +34,15 @@ struct MappedRegion {
   std::vector<std::uint8_t> shadow;  // what the guest was last given: its changes are the differences
 };
 
+// The ids of its tree a call may give the calls it chains (worker_protocol.h, CHAIN): [next, end).
+struct ChainLease {
+  std::uint32_t next = 0;
+  std::uint32_t end = 0;
+  std::uint32_t size = 0;  // of the last lease asked for: the next one asks for twice as many
+};
+
 struct Call {
-  int channel = -1;  // to the gateway (worker_protocol.h)
+  Channel* channel = nullptr;  // to the gateway (worker_protocol.h)
   std::string function;
   std::string user;
   std::vector<std::uint8_t> input;
@@ -55,6 +64,10 @@ struct Call {
   // How the call ended early, set just before the worker unwinds out of the guest.
   std::optional<std::uint32_t> exit_code;
   std::optional<std::string> fault;
+
+  ChainLease chain_ids;
+  // Chained calls of this call that finished, as Await REPLYs passed them on: awaited without a round trip.
+  std::unordered_map<std::uint32_t, FinishedCall> finished_calls;
 
   // Whether the guest has called an import (call_of): an instance whose constructors and zygote called none
   // holds nothing of its first call, so its snapshot may serve every call (warm_instance.h).

@@ -8,17 +8,26 @@
 
 namespace faasmjs::gateway::worker {
 
-GatewayLink::GatewayLink(int channel, HostCall kind, const char* import)
+void tell_gateway(Channel& channel, Op op, std::span<const std::uint8_t> body, const char* import) {
+  if (!channel.send(op, body)) {
+    std::fprintf(stderr, "faasmjs-worker: the gateway went away during %s\n", import);
+    std::_Exit(3);
+  }
+}
+
+void unreadable_reply(const char* import) {
+  std::fprintf(stderr, "faasmjs-worker: the gateway's reply to %s does not decode\n", import);
+  std::_Exit(3);
+}
+
+GatewayLink::GatewayLink(Channel& channel, HostCall kind, const char* import)
     : channel_(channel), import_(import), writer_(body_) {
   writer_.u8(static_cast<std::uint8_t>(kind));
 }
 
 ByteReader GatewayLink::send() {
-  if (!send_message(channel_, Op::HostCall, body_)) {
-    std::fprintf(stderr, "faasmjs-worker: the gateway went away during %s\n", import_);
-    std::_Exit(3);
-  }
-  auto reply = receive_message(channel_);
+  tell_gateway(channel_, Op::HostCall, body_, import_);
+  auto reply = channel_.receive();
   if (!reply || reply->op != Op::Reply) {
     std::fprintf(stderr, "faasmjs-worker: no reply from the gateway to %s\n", import_);
     std::_Exit(3);

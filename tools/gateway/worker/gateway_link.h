@@ -11,15 +11,20 @@
 
 namespace faasmjs::gateway::worker {
 
+// A message that needs no reply (CHAIN): sent whole, or the worker ends as for a lost gateway.
+void tell_gateway(Channel& channel, Op op, std::span<const std::uint8_t> body, const char* import);
+// A reply that does not decode: the gateway is not one this worker can go on with.
+[[noreturn]] void unreadable_reply(const char* import);
+
 class GatewayLink {
  public:
-  GatewayLink(int channel, HostCall kind, const char* import);
+  GatewayLink(Channel& channel, HostCall kind, const char* import);
   ByteWriter& request() { return writer_; }
   // Sends the request and waits for its reply: a reader positioned at the reply's fields.
   ByteReader send();
 
  private:
-  int channel_;
+  Channel& channel_;
   const char* import_;
   std::vector<std::uint8_t> body_;
   ByteWriter writer_;

@@ -52,7 +52,7 @@ ByteReader state_call(Call& call, const char* import, const std::string& key, Fi
 template <class Fill>
 void keyed_state_call(Call& call, HostCall kind, const char* import, u32 key_ptr, Fill fill) {
   const std::string key = state_key(call, key_ptr, import);
-  GatewayLink link(call.channel, kind, import);
+  GatewayLink link(*call.channel, kind, import);
   state_call(call, import, key, fill, link);
   refresh_regions(call, key, import);
 }
@@ -68,13 +68,62 @@ u32 read_input(Call& call, u32 buffer, u32 length) {
   return static_cast<u32>(count);
 }
 
+// The next id of the call's lease; a used-up lease is followed by one twice as long (worker_protocol.h). The
+// gateway refuses a lease beyond the depth or tree limit, which fails this chain in the calling function.
+u32 next_chain_id(Call& call, const char* import) {
+  ChainLease& lease = call.chain_ids;
+  if (lease.next == lease.end) {
+    lease.size = std::clamp<u32>(lease.size * 2, 1, kMaxChainLease);
+    GatewayLink link(*call.channel, HostCall::ChainIds, import);
+    link.request().u32(lease.size);
+    ByteReader reply = link.send();
+    const u32 first = reply.u32();
+    const u32 count = reply.u32();
+    if (!reply.done() || count == 0 || count > lease.size || first + count < first) unreadable_reply(import);
+    lease.next = first;
+    lease.end = first + count;
+  }
+  return lease.next++;
+}
+
 u32 chain(Call& call, const std::string& function, u32 index, const std::vector<std::uint8_t>& input,
           const char* import) {
-  GatewayLink link(call.channel, HostCall::Chain, import);
-  link.request().str(function);
-  link.request().u32(index);
-  link.request().bytes(input);
-  return link.send().u32();
+  const u32 id = next_chain_id(call, import);
+  std::vector<std::uint8_t> body;
+  ByteWriter out(body);
+  out.u32(id);
+  out.str(function);
+  out.u32(index);
+  out.bytes(input);
+  tell_gateway(*call.channel, Op::Chain, body, import);
+  return id;
+}
+
+struct Awaited {
+  std::int32_t return_value = 0;
+  std::vector<std::uint8_t> output;
+};
+
+// A chained call's result: passed on by an earlier Await's REPLY when it has finished since, else asked for
+// (and that REPLY passes on the others that finished meanwhile).
+Awaited await_result(Call& call, u32 id, bool want_output, const char* import) {
+  if (auto known = call.finished_calls.find(id);
+      known != call.finished_calls.end() && (!want_output || known->second.output)) {
+    return {known->second.return_value, want_output ? *known->second.output : std::vector<std::uint8_t>()};
+  }
+  GatewayLink link(*call.channel, HostCall::Await, import);
+  link.request().u32(id);
+  link.request().u8(want_output ? 1 : 0);
+  ByteReader reply = link.send();
+  Awaited awaited{reply.i32(), want_output ? reply.bytes_copy() : std::vector<std::uint8_t>()};
+  const u32 passed = reply.u32();
+  for (u32 i = 0; i < passed; ++i) {
+    auto finished = read_finished(reply);
+    if (!finished) unreadable_reply(import);
+    call.finished_calls.insert_or_assign(finished->id, std::move(*finished));
+  }
+  if (!reply.done()) unreadable_reply(import);
+  return awaited;
 }
 
 u32 chain_ptr(Call& call, u32 index, u32 input, u32 length) {
@@ -95,12 +144,9 @@ u32 await_output(Call& call, u32 id, u32 output_ptr, u32 length_ptr) {
     guest.check(output_ptr, 4, "output pointer");
     guest.check(length_ptr, 4, "output length pointer");
   }
-  GatewayLink link(call.channel, HostCall::Await, import);
-  link.request().u32(id);
-  link.request().u8(1);
-  ByteReader reply = link.send();
-  const u32 return_value = static_cast<u32>(reply.i32());
-  const auto output = reply.bytes();
+  const Awaited awaited = await_result(call, id, true, import);
+  const auto& output = awaited.output;
+  const u32 return_value = static_cast<u32>(awaited.return_value);
   const u32 address = guest_alloc(call, static_cast<u32>(output.size()), import);
   // malloc may have grown memory: the guest view is made after it.
   GuestMemory guest(call, import);
@@ -115,10 +161,10 @@ u32 read_state(Call& call, u32 key_ptr, u32 buffer, u32 length) {
   const std::string key = state_key(call, key_ptr, import);
   GuestMemory(call, import).check(buffer, length, "buffer");
   if (length == 0) {
-    GatewayLink link(call.channel, HostCall::StateSize, import);
+    GatewayLink link(*call.channel, HostCall::StateSize, import);
     return state_call(call, import, key, [](ByteWriter&) {}, link).u32();
   }
-  GatewayLink link(call.channel, HostCall::StateRead, import);
+  GatewayLink link(*call.channel, HostCall::StateRead, import);
   ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u32(length); }, link);
   const auto value = reply.bytes();
   GuestMemory guest(call, import);
@@ -133,7 +179,7 @@ u32 read_state(Call& call, u32 key_ptr, u32 buffer, u32 length) {
 
 std::vector<std::uint8_t> read_range(Call& call, const char* import, const std::string& key, u32 total, u32 offset,
                                      u32 length) {
-  GatewayLink link(call.channel, HostCall::StateReadRange, import);
+  GatewayLink link(*call.channel, HostCall::StateReadRange, import);
   ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) {
     w.u32(total);
     w.u32(offset);
@@ -167,7 +213,7 @@ void write_state(Call& call, HostCall kind, const char* import, u32 key_ptr, u32
                  u32 length) {
   const std::string key = state_key(call, key_ptr, import);
   auto bytes = GuestMemory(call, import).copy(data, length, "data");
-  GatewayLink link(call.channel, kind, import);
+  GatewayLink link(*call.channel, kind, import);
   state_call(call, import, key, [&](ByteWriter& w) {
     if (kind == HostCall::StateWriteRange) {
       w.u32(total);
@@ -186,7 +232,7 @@ void read_appended(Call& call, u32 key_ptr, u32 buffer, u32 length, u32 count) {
     GuestMemory(call, import).fail(faasmjs::detail::fault_message(
         "negativeLength", {{"what", "element count"}, {"length", std::to_string(static_cast<std::int32_t>(count))}}));
   }
-  GatewayLink link(call.channel, HostCall::StateReadAppended, import);
+  GatewayLink link(*call.channel, HostCall::StateReadAppended, import);
   ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u32(count); }, link);
   const u32 elements = reply.u32();
   std::vector<std::uint8_t> joined;
@@ -206,7 +252,7 @@ void read_appended(Call& call, u32 key_ptr, u32 buffer, u32 length, u32 count) {
 
 void unlock(Call& call, HostCall kind, const char* import, u32 key_ptr, bool exclusive) {
   const std::string key = state_key(call, key_ptr, import);
-  GatewayLink link(call.channel, kind, import);
+  GatewayLink link(*call.channel, kind, import);
   ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u8(exclusive ? 1 : 0); }, link);
   if (reply.u8() == 0) {
     GuestMemory(call, import).fail(
@@ -256,10 +302,7 @@ u32 Z_envZ___faasm_chain_ptr(Z_env_instance_t* env, u32 index, u32 input, u32 le
 
 u32 Z_envZ___faasm_await_call(Z_env_instance_t* env, u32 id) {
   return guarded(call_of(env), [&] {
-    GatewayLink link(call_of(env).channel, HostCall::Await, "await_call");
-    link.request().u32(id);
-    link.request().u8(0);
-    return static_cast<u32>(link.send().i32());
+    return static_cast<u32>(await_result(call_of(env), id, false, "await_call").return_value);
   });
 }
 
@@ -331,7 +374,7 @@ u32 Z_envZ___faasm_write_state_from_file(Z_env_instance_t* env, u32 key, u32 pat
     auto bytes = call.files->read_file(file);
     if (!bytes) guest.fail("couldn't open file " + file);
     if (bytes->empty()) guest.fail("must specify size for creating key-value " + call.user + "_" + name);
-    GatewayLink link(call.channel, HostCall::StateWrite, "write_state_from_file");
+    GatewayLink link(*call.channel, HostCall::StateWrite, "write_state_from_file");
     state_call(call, "write_state_from_file", name, [&](ByteWriter& w) { w.bytes(*bytes); }, link);
     refresh_regions(call, name, "write_state_from_file");
     return static_cast<u32>(bytes->size());
@@ -376,7 +419,7 @@ void Z_envZ___faasm_push_state_partial_mask(Z_env_instance_t* env, u32 key, u32 
     const char* import = "push_state_partial_mask";
     const std::string name = state_key(call, key, import);
     const std::string mask = state_key(call, mask_key, import);
-    GatewayLink link(call.channel, HostCall::StatePushPartialMask, import);
+    GatewayLink link(*call.channel, HostCall::StatePushPartialMask, import);
     state_call(call, import, name, [&](ByteWriter& w) { w.str(mask); }, link);
     refresh_regions(call, name, import);
   });
@@ -394,7 +437,7 @@ void Z_envZ___faasm_append_state(Z_env_instance_t* env, u32 key, u32 data, u32 l
     const char* import = "append_state";
     const std::string name = state_key(call, key, import);
     auto bytes = GuestMemory(call, import).copy(data, length, "data");
-    GatewayLink link(call.channel, HostCall::StateAppend, import);
+    GatewayLink link(*call.channel, HostCall::StateAppend, import);
     state_call(call, import, name, [&](ByteWriter& w) { w.bytes(bytes); }, link);
   });
 }

@@ -40,9 +40,10 @@ int serve() {
   bool confined = false;
   std::vector<std::uint8_t> ready;
   ByteWriter(ready).u32(static_cast<std::uint32_t>(getpid()));
-  if (!send_message(kChannelFd, Op::Ready, ready)) return 1;
+  Channel channel(kChannelFd);
+  if (!channel.send(Op::Ready, ready)) return 1;
   for (;;) {
-    auto message = receive_message(kChannelFd);
+    auto message = channel.receive();
     if (!message) return 0;  // the gateway closed the channel: nothing more to run
     if (message->op != Op::Run) {
       std::fprintf(stderr, "faasmjs-worker: expected RUN, got op %d\n", static_cast<int>(message->op));
@@ -61,13 +62,13 @@ int serve() {
       if (!sandboxed) {
         const auto refused =
             failed(request->function + ": the worker cannot confine itself (" + sandboxed.error().message + ")");
-        if (!send_message(kChannelFd, Op::Result, encode_result(refused))) return 0;
+        if (!channel.send(Op::Result, encode_result(refused))) return 0;
         continue;
       }
       confined = true;
     }
-    const auto body = encode_result(run_call(*request, kChannelFd));
-    if (!send_message(kChannelFd, Op::Result, body)) return 0;
+    const auto body = encode_result(run_call(*request, channel));
+    if (!channel.send(Op::Result, body)) return 0;
     // While the gateway reads the result and picks the next call, not on that call's time.
     warm_instances().reset_used();
   }

@@ -148,8 +148,10 @@ class RefusingGateway {
  public:
   RefusingGateway() {
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds_) != 0) fds_[0] = fds_[1] = -1;
+    channel_.emplace(fds_[0]);
     refuser_ = std::thread([fd = fds_[1]] {
-      while (receive_message(fd)) {
+      Channel channel(fd);
+      while (channel.receive()) {
         std::vector<std::uint8_t> reply;
         ByteWriter out(reply);
         out.u8(0);
@@ -164,10 +166,11 @@ class RefusingGateway {
     close(fds_[0]);
     close(fds_[1]);
   }
-  int channel() const { return fds_[0]; }
+  Channel& channel() { return *channel_; }
 
  private:
   int fds_[2];
+  std::optional<Channel> channel_;
   std::thread refuser_;
 };
 
@@ -183,13 +186,13 @@ RunResult failed(const std::string& message) {
 
 void leave_guest(wasm_rt_trap_t trap) { wasm_rt_trap(trap); }
 
-RunResult run_call(const RunRequest& request, int channel) {
+RunResult run_call(const RunRequest& request, Channel& channel) {
   auto loaded = load_module(request.shared_object);
   if (!loaded) return failed(request.function + ": " + loaded.error().message);
   const faasmjs_module* module = *loaded;
 
   Call call;
-  call.channel = channel;
+  call.channel = &channel;
   call.function = request.function;
   call.user = request.user;
   call.input = request.input;
@@ -292,7 +295,7 @@ std::optional<InstantiationCost> measure_instantiation(const std::string& shared
   const faasmjs_module* module = *loaded;
   RefusingGateway gateway;
   Call call;
-  call.channel = gateway.channel();
+  call.channel = &gateway.channel();
   SharedFileLink no_gateway(gateway.channel());
   call.files = &host_files();
   call.files->begin_call(no_gateway);

@@ -13,7 +13,7 @@
 
 namespace faasmjs::gateway::worker {
 
-RunResult run_call(const RunRequest& request, int channel);
+RunResult run_call(const RunRequest& request, Channel& channel);
 
 // The result of a call that did not run (Failed, return value 1), with `message` as its error.
 RunResult failed(const std::string& message);

@@ -5,18 +5,19 @@
 #pragma once
 
 #include "worker/file_system.h"
+#include "worker/worker_protocol.h"
 
 namespace faasmjs::gateway::worker {
 
 class SharedFileLink : public SharedFileSource {
  public:
-  explicit SharedFileLink(int channel) : channel_(channel) {}
+  explicit SharedFileLink(Channel& channel) : channel_(channel) {}
   std::optional<std::vector<std::uint8_t>> fetch(const std::string& path) override;
   void store(const std::string& path, std::span<const std::uint8_t> bytes) override;
   void remove(const std::string& path) override;
 
  private:
-  int channel_;
+  Channel& channel_;
 };
 
 }  // namespace faasmjs::gateway::worker

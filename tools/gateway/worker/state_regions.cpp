@@ -28,7 +28,7 @@ void publish(Call& call, MappedRegion& region, const char* import) {
     }
     std::uint32_t end = i;
     while (end < region.length && now[end] != region.shadow[end]) ++end;
-    GatewayLink link(call.channel, HostCall::StatePublish, import);
+    GatewayLink link(*call.channel, HostCall::StatePublish, import);
     link.request().str(region.key);
     link.request().u32(region.total);
     link.request().u32(region.offset + i);
@@ -50,7 +50,7 @@ void publish_regions(Call& call, const std::string& key, const char* import) {
 void refresh_regions(Call& call, const std::string& key, const char* import) {
   for (auto& region : call.regions) {
     if (region.key != key) continue;
-    GatewayLink link(call.channel, HostCall::StateReadRange, import);
+    GatewayLink link(*call.channel, HostCall::StateReadRange, import);
     link.request().str(region.key);
     link.request().u32(region.total);
     link.request().u32(region.offset);

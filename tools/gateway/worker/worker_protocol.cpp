@@ -25,17 +25,6 @@ bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
   return true;
 }
 
-bool read_all(int fd, std::uint8_t* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::read(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 }  // namespace
 
 bool send_message(int fd, Op op, std::span<const std::uint8_t> body) {
@@ -53,22 +42,57 @@ bool send_message(int fd, Op op, std::span<const std::uint8_t> body) {
   return write_all(fd, header, 5) && write_all(fd, body.data(), body.size());
 }
 
-std::optional<Message> receive_message(int fd) {
-  std::uint8_t header[5];
-  if (!read_all(fd, header, 5)) return std::nullopt;
+std::optional<Message> Channel::buffered() {
+  if (broken_ || pending() < 5) return std::nullopt;
+  const std::uint8_t* at = buffer_.data() + start_;
   std::uint32_t length = 0;
-  for (int i = 0; i < 4; ++i) length |= static_cast<std::uint32_t>(header[i]) << (8 * i);
-  if (length > kMaxMessage) return std::nullopt;
-  // The body grows as its bytes arrive: a header alone (from a broken or hijacked peer) must not make this
-  // side allocate kMaxMessage bytes.
-  constexpr std::size_t kPiece = 1u << 20;
-  Message message{static_cast<Op>(header[4]), {}};
-  while (message.body.size() < length) {
-    const std::size_t have = message.body.size();
-    message.body.resize(have + std::min<std::size_t>(length - have, kPiece));
-    if (!read_all(fd, message.body.data() + have, message.body.size() - have)) return std::nullopt;
+  for (int i = 0; i < 4; ++i) length |= static_cast<std::uint32_t>(at[i]) << (8 * i);
+  if (length > kMaxMessage) {
+    broken_ = true;
+    return std::nullopt;
+  }
+  if (pending() < 5 + std::size_t{length}) return std::nullopt;
+  Message message{static_cast<Op>(at[4]), std::vector<std::uint8_t>(at + 5, at + 5 + length)};
+  start_ += 5 + length;
+  if (start_ == end_) {
+    start_ = end_ = 0;
+    if (buffer_.size() > (4u << 20)) buffer_ = {};  // a long message's room goes back once it is consumed
   }
   return message;
+}
+
+bool Channel::read_more() {
+  if (broken_) return false;
+  constexpr std::size_t kPiece = 64u << 10;
+  constexpr std::size_t kLongPiece = 1u << 20;
+  // Room for what the buffered message still lacks (by pieces of at most kLongPiece), or a piece of messages.
+  std::size_t want = kPiece;
+  if (pending() >= 5) {
+    std::uint32_t length = 0;
+    for (int i = 0; i < 4; ++i) length |= static_cast<std::uint32_t>(buffer_[start_ + i]) << (8 * i);
+    if (length > kMaxMessage) return broken_ = true, false;
+    want = std::max(want, std::min<std::size_t>(5 + std::size_t{length} - pending(), kLongPiece));
+  }
+  if (start_ > 0 && buffer_.size() - end_ < want) {
+    std::memmove(buffer_.data(), buffer_.data() + start_, pending());
+    end_ -= start_;
+    start_ = 0;
+  }
+  if (buffer_.size() - end_ < want) buffer_.resize(end_ + want);
+  for (;;) {
+    const ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    end_ += static_cast<std::size_t>(n);
+    return true;
+  }
+}
+
+std::optional<Message> Channel::receive() {
+  for (;;) {
+    if (auto message = buffered()) return message;
+    if (!read_more()) return std::nullopt;
+  }
 }
 
 std::vector<std::uint8_t> encode_run(const RunRequest& request) {
@@ -140,6 +164,24 @@ std::optional<RunResult> decode_result(std::span<const std::uint8_t> body) {
   result.status = static_cast<CallStatus>(status);
   result.reset_instance = reset_instance == 1;
   return result;
+}
+
+void write_finished(ByteWriter& out, const FinishedCall& call) {
+  out.u32(call.id);
+  out.i32(call.return_value);
+  out.u8(call.output ? 1 : 0);
+  if (call.output) out.bytes(*call.output);
+}
+
+std::optional<FinishedCall> read_finished(ByteReader& in) {
+  FinishedCall call;
+  call.id = in.u32();
+  call.return_value = in.i32();
+  const std::uint8_t has_output = in.u8();
+  if (has_output > 1) return std::nullopt;
+  if (has_output == 1) call.output = in.bytes_copy();
+  if (!in.ok()) return std::nullopt;
+  return call;
 }
 
 }  // namespace faasmjs::gateway::worker

@@ -11,8 +11,18 @@
 //                                u64 memory_limit_bytes, bytes input, u32 count, count × (str path, bytes data)
 //   worker  → gateway   HOST_CALL u8 HostCall, fields below            any number, each answered by REPLY
 //   gateway → worker    REPLY    u8 ok, then the fields below (ok = 1) or str error (ok = 0)
+//   worker  → gateway   CHAIN    u32 id, str function (empty: the caller's own), u32 func_ptr, bytes input
+//                                                                      any number, never answered
 //   worker  → gateway   RESULT   i32 return_value, u8 CallStatus, u8 reset_instance, str error, bytes stdout,
 //                                bytes stderr, bytes output
+//
+// Chains need no reply, so a fork-join's chains cost no round trip: the gateway leases the call a run of ids
+// of its tree (HOST_CALL ChainIds, the lease growing 1, 2, 4, ... while the call keeps chaining, and never
+// beyond what the tree's limit leaves), and each CHAIN names the next id of the lease, in order; one outside
+// it breaks the protocol. The depth and tree limits are checked when a lease is asked for, so a chain beyond
+// them still fails in the calling function. What a call leased and did not use goes back to its tree when
+// the call returns. An Await's REPLY also carries the results of the caller's other chained calls that have
+// finished since its last Await, so that awaiting them needs no round trip either.
 //
 // RUN's files are INVOKE's seeded files: the worker writes them into its file system (file_system.h) before
 // the call starts, as a call on that host could have. A REPLY with ok = 0 ends the call as Faasm ends it when a host call throws: the worker traps with that
@@ -28,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "common/byte_io.h"
 #include "common/calls.h"
 
 namespace faasmjs::gateway::worker {
@@ -41,12 +52,14 @@ enum class Op : std::uint8_t {
   HostCall = 3,
   Reply = 4,
   Result = 5,
+  Chain = 6,
 };
 
 // HOST_CALL kinds: fields sent → REPLY fields when ok.
 enum class HostCall : std::uint8_t {
-  Chain = 1,                 // str function (empty: the caller's own), u32 func_ptr, bytes input → u32 call id
-  Await = 2,                 // u32 call id, u8 want_output → i32 return_value, bytes output
+  Await = 2,                 // u32 call id, u8 want_output → i32 return_value, bytes output (want_output),
+                             //   u32 n, n × FinishedCall (the caller's chained calls finished since)
+  ChainIds = 3,              // u32 wanted → u32 first id, u32 count (at least 1)
   StateSize = 10,            // str key → u32 size
   StateRead = 11,            // str key, u32 length → bytes value
   StateReadRange = 12,       // str key, u32 total, u32 offset, u32 length → bytes chunk
@@ -72,6 +85,18 @@ struct Message {
   Op op;
   std::vector<std::uint8_t> body;
 };
+
+// A finished chained call as an Await's REPLY passes it on: u32 id, i32 return_value, u8 has_output, then
+// bytes output when has_output. Small outputs travel with it; a larger one is fetched by its own Await, so
+// that a fan-out of large outputs does not pile up in the worker.
+struct FinishedCall {
+  std::uint32_t id = 0;
+  std::int32_t return_value = 0;
+  std::optional<std::vector<std::uint8_t>> output;
+};
+inline constexpr std::size_t kPassedOutputBytes = 4096;      // the largest output passed on
+inline constexpr std::size_t kPassedOutputsPerReply = 256u << 10;
+inline constexpr std::uint32_t kMaxChainLease = 1024;
 
 // RUN's body.
 struct RunRequest {
@@ -99,13 +124,38 @@ struct RunResult {
 // The two bodies every side of a run writes and reads; decoding is strict (nullopt for a body that does not
 // decode exactly, or a status out of range).
 std::vector<std::uint8_t> encode_run(const RunRequest& request);
+void write_finished(ByteWriter& out, const FinishedCall& call);
+std::optional<FinishedCall> read_finished(ByteReader& in);  // nullopt when it does not decode
 std::optional<RunRequest> decode_run(std::span<const std::uint8_t> body);
 std::vector<std::uint8_t> encode_result(const RunResult& result);
 std::optional<RunResult> decode_result(std::span<const std::uint8_t> body);
 
-// Blocking, whole-message I/O on a stream socket; EINTR is retried. send returns false when the peer is
-// gone; receive returns nullopt on EOF, a broken peer or a length over kMaxMessage.
+// Blocking, whole-message write on a stream socket; EINTR is retried; false when the peer is gone.
 bool send_message(int fd, Op op, std::span<const std::uint8_t> body);
-std::optional<Message> receive_message(int fd);
+
+// One end of the channel. Messages are read in large pieces, so that one read(2) brings every message the
+// peer has sent meanwhile (a burst of CHAINs, the RESULTs of calls run back to back), each returned in turn.
+// A read never asks for more than it has reason to: a header alone (from a broken or hijacked peer) must not
+// make this side allocate kMaxMessage bytes, so a long body is read as its bytes arrive.
+class Channel {
+ public:
+  explicit Channel(int fd) : fd_(fd) {}
+  int fd() const { return fd_; }
+  bool send(Op op, std::span<const std::uint8_t> body) { return send_message(fd_, op, body); }
+  // The next message, waiting for it; nullopt on EOF, a broken peer or a length over kMaxMessage.
+  std::optional<Message> receive();
+  // A whole message already read, if there is one: never blocks.
+  std::optional<Message> buffered();
+  // One read(2) (blocking) into the buffer; false on EOF, an error or a length over kMaxMessage.
+  bool read_more();
+
+ private:
+  std::size_t pending() const { return end_ - start_; }
+  int fd_;
+  std::vector<std::uint8_t> buffer_;
+  std::size_t start_ = 0;
+  std::size_t end_ = 0;
+  bool broken_ = false;
+};
 
 }  // namespace faasmjs::gateway::worker
