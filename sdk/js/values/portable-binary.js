@@ -149,7 +149,7 @@ class Writer {
     if (size === 8) {
       if (typeof value === 'number' && !Number.isSafeInteger(value)) {
         this.#fail(Number.isInteger(value) ? RangeError : TypeError, Number.isInteger(value)
-          ? `${value} is not a safe integer: give a ${s.kind} beyond ±2^53 as a BigInt`
+          ? `${value} is not a safe integer: give ${s.kind} values beyond ±2^53 as BigInts`
           : `expected an integer for ${s.kind}, got ${value}`);
       }
       if (typeof value !== 'number' && typeof value !== 'bigint') this.#expected(`a BigInt or a safe integer (${s.kind})`, value);
