@@ -221,6 +221,13 @@ describe('the package', () => {
     assert.ok(pkg.files.includes('values/*.js') && pkg.files.includes('values/*.d.ts'));
   });
 
+  it('imports nothing from Node: it runs in a page as it is', () => {
+    for (const file of fs.readdirSync(path.join(sdkDir, 'values')).filter((name) => name.endsWith('.js'))) {
+      const text = fs.readFileSync(path.join(sdkDir, 'values', file), 'utf8');
+      assert.doesNotMatch(text, /from 'node:|require\(|process\.|(?<!Array)Buffer/, file);
+    }
+  });
+
   it('declares every export', async () => {
     const declared = fs.readFileSync(path.join(sdkDir, 'values/index.d.ts'), 'utf8');
     for (const name of Object.keys(await import('../../../sdk/js/values/index.js'))) {
