@@ -5,8 +5,8 @@
 // they are cereal like everything else. Outputs are one step more (output_encoding.hpp): a typed output that
 // is not raw is its cereal bytes in the UTF-8-safe encoding (utf8-safe.js). Inputs and state are not.
 import { DecodeError } from '../errors.js';
-import { deserialize, serialize } from './portable-binary.js';
-import { checkSchema, typeName } from './schema.js';
+import { checkBytes, deserialize, serialize } from './portable-binary.js';
+import { checkSchema } from './schema.js';
 import { decodeUtf8Safe, encodeUtf8Safe } from './utf8-safe.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -16,10 +16,6 @@ const CEREAL_PREFIX = 9;
 /** True when the C++ SDK sends a value of this schema raw: std::string and Bytes (std::vector<std::uint8_t>). */
 export function travelsRaw(schema) {
   return schema.kind === 'string' || schema.kind === 'bytes' || (schema.kind === 'vector' && schema.element.kind === 'u8');
-}
-
-function checkBytes(bytes, where) {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${where}: expected a Uint8Array to decode, got ${typeName(bytes)}`);
 }
 
 /** A value as the C++ SDK's encode<T> writes it: an input or a state value. */

@@ -393,8 +393,14 @@ export function serialize(value, schema, where = 'value') {
   return writer.finish();
 }
 
+/** A TypeError unless `bytes` is a Uint8Array. */
+export function checkBytes(bytes, where) {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${where}: expected a Uint8Array to decode, got ${typeName(bytes)}`);
+}
+
 /** The value `bytes` hold, which must be exactly one value of `schema` in cereal portable binary. */
 export function deserialize(bytes, schema, where = 'value') {
+  checkBytes(bytes, where);
   const reader = new Reader(bytes, where);
   reader.endianness();
   const value = reader.value(schema);
