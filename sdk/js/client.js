@@ -25,6 +25,7 @@ import { RemoteSharedFiles } from './transport/remote-shared-files.js';
 import { chooseSuspension, variantFor } from './suspension.js';
 import { connectionOptions } from './transport/connection.js';
 import { TYPE } from './transport/codec.js';
+import { invokeTyped, typedState } from './typed-calls.js';
 import { ERRNO } from './wasi/defs.js';
 import { WasiError } from './wasi/errors.js';
 
@@ -204,8 +205,11 @@ export class Client extends EventTarget {
     });
     const tier = this.#tier;
     const prefix = `${user}_`;
-    /** The global tier (browser-local, or the gateway's), for inspection: what functions have pushed. */
-    this.state = Object.freeze({
+    /**
+     * The global tier (browser-local, or the gateway's), for inspection: what functions have pushed. A schema
+     * (faasmjs/values) as the last argument reads or writes a typed value instead of bytes.
+     */
+    this.state = typedState({
       async get(key) {
         const stored = await tier.global.pull(tier.globalKey(key));
         return stored === null ? null : stored.bytes;
@@ -252,9 +256,15 @@ export class Client extends EventTarget {
 
   /**
    * Runs a function. Resolves with its result even when it fails (returnValue != 0, `error` set); rejects
-   * only when it cannot be run (FunctionNotFound, LoadError, ClientClosed, Timeout, Unsupported).
+   * only when it cannot be run (FunctionNotFound, LoadError, ClientClosed, Timeout, Unsupported), or when
+   * options.output's schema does not decode a successful call's output (DecodeError).
    */
-  async invoke(name, input, options = {}) {
+  invoke(name, input, options = {}) {
+    return invokeTyped((...call) => this.#invokeBytes(...call), name, input, options);
+  }
+
+  // invoke without options.input and options.output: input and output as bytes.
+  async #invokeBytes(name, input, options) {
     if (this.#closed) throw new ClientClosed(`invoke('${name}'): the client is closed`);
     const {
       cmdline, timeoutMs, suspension: requested, where: requestedWhere = this.#where, chain = this.#chain, files,

@@ -9,7 +9,7 @@ export declare class FaasmError extends Error {
 }
 
 export type ErrorCode = 'FunctionNotFound' | 'LoadError' | 'ClientClosed' | 'ReentrantCall' | 'Timeout' | 'Unsupported'
-  | 'ConnectionLost' | 'GatewayError' | 'ProtocolError';
+  | 'ConnectionLost' | 'GatewayError' | 'ProtocolError' | 'DecodeError';
 
 /** Fetching, reading or compiling failed (not WebAssembly, HTTP error), or a required export or import is wrong. */
 export declare class LoadError extends FaasmError { readonly code: 'LoadError' | 'FunctionNotFound'; }
@@ -44,6 +44,20 @@ export type GatewayErrorCode = 'BadFrame' | 'FrameTooLarge' | 'BodyTooLarge' | '
   | 'DuplicateId' | 'Internal' | 'Forbidden' | 'LimitExceeded' | `Error${number}`;
 /** The gateway sent something that does not follow faasmjs.v1: a bug on one side. */
 export declare class ProtocolError extends FaasmError { readonly code: 'ProtocolError'; }
+
+/**
+ * Bytes that are not the value a schema describes (faasmjs/values): a state value read with a schema, or the
+ * output of a call that succeeded, read with options.output. Encoding a value that does not fit its schema is a
+ * TypeError or RangeError instead.
+ */
+export declare class DecodeError extends FaasmError {
+  constructor(message: string, options?: { path?: string; offset?: number; cause?: unknown });
+  readonly code: 'DecodeError';
+  /** Where decoding stopped: '' for the value itself, else a field path such as '.tags[2]' or '.scores["a"]'. */
+  readonly path: string;
+  /** The byte offset where decoding stopped: into the cereal bytes, or for a UTF-8-safe error into the output as it came. */
+  readonly offset: number | undefined;
+}
 
 /** A structured-clone-safe form of an error, for postMessage. */
 export declare function errorToJSON(error: unknown): { code: string | null; name: string; message: string; gatewayCode?: string };

@@ -49,8 +49,21 @@ export class GatewayError extends FaasmError {
 /** The gateway sent something that does not follow faasmjs.v1 (docs/protocol.md): a bug on one side. */
 export class ProtocolError extends FaasmError {}
 
+/**
+ * Bytes that are not the value a schema describes (faasmjs/values): a state value, or an output the call
+ * returned successfully. `path` is the field path where decoding stopped ('' for the value itself, else e.g.
+ * '.tags[2]'), `offset` the byte offset into the decoded bytes.
+ */
+export class DecodeError extends FaasmError {
+  constructor(message, { path = '', offset, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.path = path;
+    this.offset = offset;
+  }
+}
+
 const CLASSES = new Map([FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported, ConnectionLost,
-  GatewayError, ProtocolError].map((type) => [type.name, type]));
+  GatewayError, ProtocolError, DecodeError].map((type) => [type.name, type]));
 
 /** A structured-clone-safe form of an error, for postMessage. */
 export function errorToJSON(error) {

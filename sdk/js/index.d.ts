@@ -2,8 +2,9 @@
 // Worker, or in Node. Reference: docs/js-runtime.md.
 export {
   FaasmError, ErrorCode, FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported,
-  ConnectionLost, GatewayError, GatewayErrorCode, ProtocolError,
+  ConnectionLost, GatewayError, GatewayErrorCode, ProtocolError, DecodeError,
 } from './errors.js';
+import type { InputOf, Schema, ValueOf } from './values/index.js';
 
 /** How a function waits on a blocking host call without blocking the thread. */
 export type Suspension = 'jspi' | 'asyncify';
@@ -62,7 +63,15 @@ export interface ConnectOptions {
   confFlags?: Record<string, number>;
 }
 
-export interface InvokeOptions {
+export interface InvokeOptions<In extends Schema<any, any> | undefined = Schema<any, any> | undefined,
+  Out extends Schema<any, any> | undefined = Schema<any, any> | undefined> {
+  /** The schema (faasmjs/values) the input is a value of: it is encoded as the C++ SDK's input<T>() reads it. */
+  input?: In;
+  /**
+   * The schema the output is decoded with, as the C++ SDK's set_output wrote it: the result's `value` (undefined
+   * when returnValue != 0). An output that does not decode rejects the invoke with DecodeError.
+   */
+  output?: Out;
   /** Command line: argv = ["function.wasm", ...cmdline.split(' ')]. Propagated to chained calls, as Faasm does. */
   cmdline?: string;
   /**
@@ -176,6 +185,12 @@ export interface InvokeResult {
   trace: Trace;
 }
 
+/** The result of an invoke with options.output: also the decoded output. */
+export interface TypedInvokeResult<V> extends InvokeResult {
+  /** The output decoded with options.output; undefined when returnValue != 0 (the output is then the error's text). */
+  value: V | undefined;
+}
+
 export type Phase = 'loading' | 'instantiating' | 'running' | 'suspended' | 'resumed' | 'done' | 'sent';
 
 export interface ProgressDetail {
@@ -215,8 +230,12 @@ export interface GatewayInfo {
 export interface StateInspector {
   /** The global value of key in this client's namespace, or null. */
   get(key: string): Promise<Uint8Array | null>;
+  /** The global value decoded as the C++ SDK's state::Value<T> reads it, or null; DecodeError for other bytes. */
+  get<S extends Schema<any, any>>(key: string, schema: S): Promise<ValueOf<S> | null>;
   /** Replaces the global value (a string is UTF-8) and drops this client's clean local copy, so the next read pulls it. */
   set(key: string, bytes: Uint8Array | string): Promise<void>;
+  /** As set, with the value encoded as the C++ SDK's state::Value<T> writes it. */
+  set<S extends Schema<any, any>>(key: string, value: InputOf<S>, schema: S): Promise<void>;
   /** Keys with a global value, sorted. */
   keys(): Promise<string[]>;
 }
@@ -243,9 +262,16 @@ export interface FaasmClient extends EventTarget {
   readonly gateway: GatewayInfo | null;
   /**
    * Runs a function. Resolves even when the function fails (returnValue != 0, error set); rejects only when it
-   * cannot run it: FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported.
+   * cannot run it: FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported; or with DecodeError
+   * when options.output does not decode the output of a call that succeeded.
    */
-  invoke(name: string, input?: string | Uint8Array, options?: InvokeOptions): Promise<InvokeResult>;
+  invoke<In extends Schema<any, any>, Out extends Schema<any, any>>(name: string, input: InputOf<In>,
+    options: InvokeOptions<In, Out> & { input: In; output: Out }): Promise<TypedInvokeResult<ValueOf<Out>>>;
+  invoke<In extends Schema<any, any>>(name: string, input: InputOf<In>,
+    options: InvokeOptions<In, undefined> & { input: In }): Promise<InvokeResult>;
+  invoke<Out extends Schema<any, any>>(name: string, input: string | Uint8Array | undefined,
+    options: InvokeOptions<undefined, Out> & { output: Out }): Promise<TypedInvokeResult<ValueOf<Out>>>;
+  invoke(name: string, input?: string | Uint8Array, options?: InvokeOptions<undefined, undefined>): Promise<InvokeResult>;
   /**
    * Registers (or replaces) a function in the gateway's cluster; resolves once the gateway has compiled it.
    * Rejects with GatewayError (BadWasm...) or, without a gateway, TypeError.

@@ -4,8 +4,8 @@ import { createClient } from './client-factory.js';
 import { connectOptions } from './client.js';
 
 export {
-  ClientClosed, ConnectionLost, FaasmError, FunctionNotFound, GatewayError, LoadError, ProtocolError, ReentrantCall,
-  Timeout, Unsupported,
+  ClientClosed, ConnectionLost, DecodeError, FaasmError, FunctionNotFound, GatewayError, LoadError, ProtocolError,
+  ReentrantCall, Timeout, Unsupported,
 } from './errors.js';
 export { jspiAvailable } from './suspension.js';
 

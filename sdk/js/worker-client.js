@@ -2,6 +2,7 @@
 // module Web Worker (worker.js). Requests and answers travel by postMessage (protocol in worker.js); events
 // are forwarded and dispatched here.
 import { ClientClosed, LoadError, Unsupported, errorFromJSON } from './errors.js';
+import { invokeTyped, typedState } from './typed-calls.js';
 import { PROTOCOL_VERSION } from './worker.js';
 
 /** options.functions as the worker must see it: URLs made absolute against this page. */
@@ -35,7 +36,7 @@ export class WorkerClient extends EventTarget {
     port.addEventListener('error', (event) => this.#failAll(new LoadError(`the faasm.js worker failed: ${event.message ?? 'it could not start'}`)));
     port.start?.();
     const request = (op, key, bytes) => this.#request({ type: 'state', op, key, bytes });
-    this.state = Object.freeze({
+    this.state = typedState({
       get: (key) => request('get', key),
       set: (key, bytes) => request('set', key, bytes),
       keys: () => request('keys'),
@@ -68,8 +69,10 @@ export class WorkerClient extends EventTarget {
     return this.#request({ type: 'upload', name, wasm });
   }
 
+  // Typed inputs and outputs are encoded and decoded here: a schema stays on the page.
   invoke(name, input, options = {}) {
-    return this.#request({ type: 'invoke', name, input, options });
+    return invokeTyped((callName, bytes, rest) => this.#request({ type: 'invoke', name: callName, input: bytes, options: rest }),
+      name, input, options);
   }
 
   async close() {

@@ -1,5 +1,5 @@
 // Every example function in headless Chromium, through JSPI on NAME.wasm and through Asyncify on
-// NAME.async.wasm, against the expected outputs in examples/functions/README.md.
+// NAME.async.wasm, against the expected outputs in examples/functions/README.md; and one typed call.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -60,6 +60,22 @@ for (const suspension of SUSPENSIONS) {
       assert.equal(worker.returnValue, 1);
       assert.match(worker.outputText, /^decode_failed: input: /);
       assert.match(worker.error, /chain_worker returned 1/);
+      await page.close();
+    });
+
+    it(`calls chain_worker with typed values (faasmjs/values, as the page imports it) with ${suspension}`, async () => {
+      const page = await browser.open();
+      const value = await page.evaluate(async (chosen) => {
+        const { connect } = await import('/sdk/js/index.js');
+        const { t } = await import('/sdk/js/values/index.js');
+        const client = await connect(undefined, { functions: '/wasm/', suspension: chosen });
+        const result = await client.invoke('chain_worker', { text: 'typed in a page' },
+          { input: t.struct({ text: t.string }), output: t.struct({ words: t.u32, letters: t.u32 }) });
+        await client.close();
+        return result.value;
+      }, suspension);
+      assert.deepEqual(value, { words: 4, letters: 12 });
+      assertNoProblems(assert, page);
       await page.close();
     });
   });

@@ -1,8 +1,9 @@
 // sdk/js connected to a REAL faasmjs-gateway (FAASMJS_GATEWAY, started by tools/demo/gateway.mjs on a free
 // 127.0.0.1 port with a data directory of its own), in Node with the ws package's WebSocket: calls in the
 // cluster, chained calls from a function running here into the cluster (by name, by pointer, a fork-join in
-// one frame), state handed back and forth, uploads, worker mode owning the connection, and lost connections
-// (a cut mid-call that resumes, a restart that fails the call clearly).
+// one frame), state handed back and forth, typed values (faasmjs/values) with C++ in the cluster, uploads, worker
+// mode owning the connection, and lost connections (a cut mid-call that resumes, a restart that fails the call
+// clearly).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { WorkerClient } from '../../../sdk/js/worker-client.js';
 import { serve } from '../../../sdk/js/worker.js';
 import { expectedOutputs } from '../../../tools/demo/expected.mjs';
 import { startGateway } from '../../../tools/demo/gateway.mjs';
+import { FIXED, OTHER, Sample, echoed } from '../runtime/values-sample.mjs';
 import { WebSocket, splitFrame, startTcpProxy } from './support.mjs';
 
 const wasmDir = process.env.FAASMJS_WASM_DIR;
@@ -168,6 +170,20 @@ describe('state shared with the cluster', () => {
         assert.equal(result.returnValue, 0, `${where}: ${result.error}`);
         if (output !== undefined) assert.equal(result.outputText, output, where);
       }
+    });
+  });
+});
+
+describe('typed values with the cluster', () => {
+  it('hands faasmjs/values values to C++ in the cluster and decodes what it returns and stores', async () => {
+    await withClient({}, async (client) => {
+      await client.state.set('values_from_js', FIXED, Sample);
+      const fixed = await client.invoke('values_fixed', FIXED, { input: Sample, output: Sample, where: 'cluster' });
+      assert.equal(fixed.error, null);
+      assert.deepEqual(fixed.value, FIXED);
+      assert.deepEqual(await client.state.get('values_from_cpp', Sample), FIXED);
+      const echo = await client.invoke('values_echo', OTHER, { input: Sample, output: Sample, where: 'cluster' });
+      assert.deepEqual(echo.value, echoed(OTHER));
     });
   });
 });
