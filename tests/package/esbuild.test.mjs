@@ -57,7 +57,7 @@ it('refuses the Node-only token minting in a browser bundle', async () => {
 it('runs hello on the page, in the cluster and in a module worker (workerUrl: the worker entry)', async () => {
   const page = await session.open();
   const workers = await checkApp(session, page, { workerUrl: '/faasmjs-worker.js' });
-  assert.equal(workers[0].url, '/faasmjs-worker.js');
+  assert.deepEqual(workers, [{ url: '/faasmjs-worker.js', type: 'module' }]);
   await page.close();
 });
 
