@@ -37,7 +37,7 @@ export class WorkerClient extends EventTarget {
     port.addEventListener('error', (event) => this.#failAll(new LoadError(event.message
       ? `the faasm.js worker (${script}) failed: ${event.message}`
       : `the faasm.js worker script ${script} could not be loaded: is it served there? (connect options.workerUrl `
-        + 'says where it is; docs/js-runtime.md, "Bundlers")')));
+        + 'says where it is; docs/js-runtime.md, "Packages and bundlers")')));
     port.start?.();
     const request = (op, key, bytes) => this.#request({ type: 'state', op, key, bytes });
     this.state = Object.freeze({
@@ -123,7 +123,7 @@ export async function connectWorker(options, url) {
     throw new Unsupported('connect options.worker needs Web Workers (in Node, run functions in this thread)');
   }
   // The default is spelled as bundlers look for it: webpack and Vite see `new Worker(new URL('./…',
-  // import.meta.url))` and bundle worker.js as a worker of its own (docs/js-runtime.md, "Bundlers").
+  // import.meta.url))` and bundle worker.js as a worker of its own (docs/js-runtime.md, "Packages and bundlers").
   const worker = options.workerUrl === undefined
     ? new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'faasm.js' })
     : new Worker(options.workerUrl, { type: 'module', name: 'faasm.js' });

@@ -1,7 +1,7 @@
 // The packed sdk/js bundled by esbuild for the browser: no node: module reaches a browser bundle from any
-// export, and an app built from main.js and the worker entry (faasmjs/worker, as docs/js-runtime.md,
-// "Bundlers", says: esbuild does not follow `new URL('./worker.js', import.meta.url)`) runs hello here, in the
-// cluster and in a module worker. Without the worker entry, worker mode's error names the script's URL.
+// export, and an app built from main.js and the worker entry faasmjs/worker (docs/js-runtime.md, "Packages and
+// bundlers": esbuild does not follow `new URL('./worker.js', import.meta.url)`) runs hello here, in the cluster
+// and in a module worker. Without the worker entry, worker mode's error names the script's URL.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
