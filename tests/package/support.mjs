@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium, newPage } from '../../tools/demo/chromium.mjs';
 import { expectedOutputs } from '../../tools/demo/expected.mjs';
 import { repoRoot, startGateway } from '../../tools/demo/gateway.mjs';
+import { assertNoProblems, recordWorkers } from '../browser/support.mjs';
 
 export const sdkDir = path.join(repoRoot, 'sdk', 'js');
 const APP_SOURCE = fileURLToPath(new URL('./app/', import.meta.url));
@@ -97,28 +98,11 @@ export function runHello(session, page, options = {}) {
 }
 
 /** Asserts that hello ran, and where. */
-export function assertHello(outcome, where) {
+function assertHello(outcome, where) {
   assert.equal(outcome.rejected, undefined, JSON.stringify(outcome.rejected));
   assert.equal(outcome.outputText, HELLO);
   assert.equal(outcome.returnValue, 0);
   assert.equal(outcome.where, where);
-}
-
-/**
- * The Workers the page starts from now on, recorded in window.startedWorkers: tells worker mode from a silent
- * fallback to the page's thread.
- */
-export function recordWorkers(page) {
-  return page.evaluate(() => {
-    window.startedWorkers = [];
-    const PageWorker = window.Worker;
-    window.Worker = class extends PageWorker {
-      constructor(url, options) {
-        super(url, options);
-        window.startedWorkers.push({ url: String(url), type: options?.type });
-      }
-    };
-  });
 }
 
 /**
@@ -128,10 +112,10 @@ export function recordWorkers(page) {
 export async function checkApp(session, page, workerOptions = {}) {
   assertHello(await runHello(session, page), 'browser');
   assertHello(await runHello(session, page, { where: 'cluster' }), 'cluster');
-  await recordWorkers(page);
+  await page.evaluate(recordWorkers);
   assertHello(await runHello(session, page, { worker: true, ...workerOptions }), 'browser');
   const workers = await page.evaluate(() => window.startedWorkers);
   assert.equal(workers.length, 1, 'worker mode started no Worker');
-  assert.deepEqual(page.problems, [], 'the page reported errors');
+  assertNoProblems(assert, page);
   return workers;
 }
