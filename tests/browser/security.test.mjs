@@ -1,7 +1,8 @@
 // The gateway's Origin check and TLS as a browser meets them: a page served by another server (another
 // origin) cannot open the gateway's WebSocket unless --allow-origin names it, while the gateway's own pages
 // can; and a gateway with --tls-cert serves its pages over https:// and the SDK over wss:// to Chromium (a
-// page-relative connect('/ws') too), which trusts the test's generated certificate by its public key (--ignore-certificate-errors-spki-list).
+// page-relative connect('/ws') too), which trusts the test's generated certificate by its public key
+// (--ignore-certificate-errors-spki-list).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
