@@ -33,8 +33,8 @@ const STDOUT_MODES = Object.freeze(['capture', 'console', 'both']);
 const PLACES = Object.freeze(['browser', 'cluster']);
 // Where a top-level call may run: 'auto' lets the client choose per call (placement.js).
 const ROOT_PLACES = Object.freeze([...PLACES, 'auto']);
-const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 'stdout', 'confFlags', 'where', 'chain',
-  'webSocket', 'token', 'reconnect', 'keepAlive']);
+const CONNECT_OPTIONS = new Set(['user', 'functions', 'suspension', 'worker', 'workerUrl', 'stdout', 'confFlags', 'where',
+  'chain', 'webSocket', 'token', 'reconnect', 'keepAlive']);
 const INVOKE_OPTIONS = new Set(['cmdline', 'timeoutMs', 'suspension', 'where', 'chain', 'files']);
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -84,7 +84,7 @@ export function connectOptions(options = {}, url = undefined) {
   const connected = url !== undefined;
   const {
     user = userOfToken(options.token) ?? 'faasmjs', functions = connected ? functionsOf(url) : undefined, suspension = 'auto', worker = false,
-    stdout = 'capture', confFlags = {}, where = 'browser', chain = connected ? 'cluster' : 'browser', webSocket, token = '',
+    workerUrl, stdout = 'capture', confFlags = {}, where = 'browser', chain = connected ? 'cluster' : 'browser', webSocket, token = '',
     reconnect = {}, keepAlive = {},
   } = options;
   checkPlace(where, 'connect options.where', ROOT_PLACES);
@@ -100,13 +100,17 @@ export function connectOptions(options = {}, url = undefined) {
     throw new TypeError(`connect options.stdout must be one of ${STDOUT_MODES.join(', ')}, got ${String(stdout)}`);
   }
   if (typeof worker !== 'boolean') throw new TypeError('connect options.worker must be a boolean');
+  if (workerUrl !== undefined && !(typeof workerUrl === 'string' || workerUrl instanceof URL)) {
+    throw new TypeError(`connect options.workerUrl must be a URL (a string or URL) of faasm.js's worker script, got ${String(workerUrl)}`);
+  }
+  if (workerUrl !== undefined && !worker) throw new TypeError('connect options.workerUrl needs worker: true');
   if (typeof confFlags !== 'object' || confFlags === null
       || Object.values(confFlags).some((value) => !Number.isInteger(value))) {
     throw new TypeError('connect options.confFlags must map flag names to integers');
   }
   if (typeof token !== 'string') throw new TypeError('connect options.token must be a string');
   connectionOptions({ reconnect, keepAlive });
-  return { user, functions, suspension, worker, stdout, confFlags, where, chain, webSocket, token, reconnect, keepAlive };
+  return { user, functions, suspension, worker, workerUrl, stdout, confFlags, where, chain, webSocket, token, reconnect, keepAlive };
 }
 
 /** File contents as bytes: a string is UTF-8. */

@@ -28,12 +28,12 @@ const isNode = typeof globalThis.process?.versions?.node === 'string';
 
 class Missing extends Error {}
 
-/** Reads a URL with fetch, or in Node a path or file: URL from the file system. */
+/** Reads a URL with fetch, or in Node a path or file: URL from the file system (read-path.node.js). */
 async function readLocation(location) {
   if (isNode && !/^(https?|data|blob):/i.test(location)) {
-    const [{ readFile }, { fileURLToPath }] = await Promise.all([import('node:fs/promises'), import('node:url')]);
+    const { readPath } = await import('#read-path');
     try {
-      return new Uint8Array(await readFile(location.startsWith('file:') ? fileURLToPath(location) : location));
+      return await readPath(location);
     } catch (error) {
       if (error.code === 'ENOENT') throw new Missing(`${location} does not exist`);
       throw new LoadError(`cannot read ${location}: ${error.message}`, { cause: error });

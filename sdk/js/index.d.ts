@@ -57,6 +57,12 @@ export interface ConnectOptions {
   suspension?: 'auto' | Suspension;
   /** Run functions in a dedicated module Web Worker (browsers). Default false. */
   worker?: boolean;
+  /**
+   * With worker: the URL (relative to the page) of the worker script, faasmjs/worker as built for the page.
+   * Default: worker.js beside the package's modules, which webpack and Vite bundle by themselves; esbuild needs
+   * faasmjs/worker as an entry point and this option (docs/js-runtime.md, "Packages and bundlers").
+   */
+  workerUrl?: string | URL;
   /** Where guest stdout/stderr go: into the result ('capture', default), to the console, or both. */
   stdout?: 'capture' | 'console' | 'both';
   /** Values __faasm_conf_flag answers besides Faasm's fixed ALWAYS_ON (1) and ALWAYS_OFF (0); others are 0. */
@@ -287,11 +293,12 @@ export interface FaasmClient extends EventTarget {
 
 /**
  * A client. url undefined runs everything here (browser-local); a gateway's ws:// or wss:// URL connects to
- * it (one WebSocket, subprotocol faasmjs.v1): calls may run in its cluster, chained calls go there by default,
+ * it (one WebSocket, subprotocol faasmjs.v1), and so does, in a page, a URL relative to it such as '/ws'
+ * (ws: on an http page, wss: on an https one): calls may run in its cluster, chained calls go there by default,
  * and state is shared with it. Rejects with Unsupported (no WebSocket), GatewayError (BadUser, BadToken...) or
  * ConnectionLost (cannot connect).
  */
-export declare function connect(url: string | undefined, options: ConnectOptions): Promise<FaasmClient>;
+export declare function connect(url: string | URL | undefined, options: ConnectOptions): Promise<FaasmClient>;
 
 /** True when the engine has JSPI (WebAssembly.Suspending and WebAssembly.promising). */
 export declare function jspiAvailable(): boolean;

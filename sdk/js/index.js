@@ -2,6 +2,7 @@
 // Node. See docs/js-runtime.md.
 import { createClient } from './client-factory.js';
 import { connectOptions } from './client.js';
+import { gatewayUrl } from './gateway-url.js';
 
 export {
   ClientClosed, ConnectionLost, DecodeError, FaasmError, FunctionNotFound, GatewayError, LoadError, ProtocolError,
@@ -11,18 +12,16 @@ export { jspiAvailable } from './suspension.js';
 
 /**
  * A client for running functions.
- * @param {string | undefined} url undefined: everything runs here (browser-local); a gateway's
- *   ws://host:port/ws: calls may also run in its cluster, which shares state with this client
+ * @param {string | URL | undefined} url undefined: everything runs here (browser-local); a gateway's
+ *   ws://host:port/ws, or in a page '/ws': calls may also run in its cluster, which shares state with this client
  * @param {object} options see docs/js-runtime.md
  */
 export async function connect(url, options = {}) {
-  if (url !== undefined && !(typeof url === 'string' && /^wss?:\/\//i.test(url))) {
-    throw new TypeError(`connect: url must be undefined (browser-local) or a gateway's ws:// or wss:// URL, got ${String(url)}`);
-  }
-  const checked = connectOptions(options, url);
+  const gateway = url === undefined ? undefined : gatewayUrl(url);
+  const checked = connectOptions(options, gateway);
   if (checked.worker) {
     const { connectWorker } = await import('./worker-client.js');
-    return connectWorker(checked, url);
+    return connectWorker(checked, gateway);
   }
-  return createClient(url, checked);
+  return createClient(gateway, checked);
 }

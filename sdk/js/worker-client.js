@@ -27,13 +27,18 @@ export class WorkerClient extends EventTarget {
   /**
    * @param {MessagePort | Worker} port where worker.js's serve() answers
    * @param {() => void} [terminate] ends the worker once closed
+   * @param {string} [script] the worker's script URL, for errors
    */
-  constructor(port, terminate = () => port.close?.()) {
+  constructor(port, terminate = () => port.close?.(), script = 'worker.js') {
     super();
     this.#port = port;
     this.#terminate = terminate;
     port.addEventListener('message', ({ data }) => this.#receive(data));
-    port.addEventListener('error', (event) => this.#failAll(new LoadError(`the faasm.js worker failed: ${event.message ?? 'it could not start'}`)));
+    // A script that fails to load (a 404, an HTML page) gives an error event without a message.
+    port.addEventListener('error', (event) => this.#failAll(new LoadError(event.message
+      ? `the faasm.js worker (${script}) failed: ${event.message}`
+      : `the faasm.js worker script ${script} could not be loaded: is it served there? (connect options.workerUrl `
+        + 'says where it is; docs/js-runtime.md, "Packages and bundlers")')));
     port.start?.();
     const request = (op, key, bytes) => this.#request({ type: 'state', op, key, bytes });
     this.state = typedState({
@@ -50,7 +55,7 @@ export class WorkerClient extends EventTarget {
   /** Sends the options (and the gateway's URL, if any); resolves once the worker's client exists. */
   async connect(options, url) {
     // A WebSocket constructor cannot travel by postMessage: the worker uses its own.
-    const { webSocket, ...portable } = options;
+    const { webSocket, workerUrl, ...portable } = options;
     const { suspension, user, gateway } = await this.#request({
       type: 'connect', protocol: PROTOCOL_VERSION, url,
       options: { ...portable, functions: forWorker(options.functions), worker: false },
@@ -112,13 +117,23 @@ export class WorkerClient extends EventTarget {
   }
 }
 
-/** Starts the dedicated module worker and its client (connected to the gateway at url, if any). */
+/**
+ * Starts the dedicated module worker (options.workerUrl, else worker.js beside this file) and its client
+ * (connected to the gateway at url, if any).
+ */
 export async function connectWorker(options, url) {
   if (typeof Worker !== 'function') {
     throw new Unsupported('connect options.worker needs Web Workers (in Node, run functions in this thread)');
   }
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'faasm.js' });
-  const client = new WorkerClient(worker, () => worker.terminate());
+  // The default is spelled as bundlers look for it: webpack and Vite see `new Worker(new URL('./…',
+  // import.meta.url))` and bundle worker.js as a worker of its own (docs/js-runtime.md, "Packages and bundlers").
+  const worker = options.workerUrl === undefined
+    ? new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'faasm.js' })
+    : new Worker(options.workerUrl, { type: 'module', name: 'faasm.js' });
+  // For messages only, and spelled otherwise, lest bundlers take it for a second reference to bundle.
+  const moduleUrl = import.meta.url;
+  const script = new URL(options.workerUrl ?? new URL('worker.js', moduleUrl), globalThis.location?.href).href;
+  const client = new WorkerClient(worker, () => worker.terminate(), script);
   try {
     return await client.connect(options, url);
   } catch (error) {

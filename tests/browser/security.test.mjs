@@ -1,7 +1,8 @@
 // The gateway's Origin check and TLS as a browser meets them: a page served by another server (another
 // origin) cannot open the gateway's WebSocket unless --allow-origin names it, while the gateway's own pages
-// can; and a gateway with --tls-cert serves its pages over https:// and the SDK over wss:// to Chromium,
-// which trusts the test's generated certificate by its public key (--ignore-certificate-errors-spki-list).
+// can; and a gateway with --tls-cert serves its pages over https:// and the SDK over wss:// to Chromium (a
+// page-relative connect('/ws') too), which trusts the test's generated certificate by its public key
+// (--ignore-certificate-errors-spki-list).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -110,6 +111,32 @@ describe('TLS in the browser', { timeout: 240_000 }, () => {
       }
     }, { url: gateway.wsUrl, token: gateway.token('tls-browser', 'invoke') });
     assert.deepEqual(outcome, { user: 'tls-browser', output: 'Hello TLS!', secure: true });
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  });
+
+  it('connects an https:// page\'s connect(\'/ws\') over wss://', async () => {
+    const page = await newPage(browser.context);
+    await page.goto(`${gateway.url}blank.html`);
+    const outcome = await page.evaluate(async (token) => {
+      const opened = [];
+      const PageWebSocket = window.WebSocket;
+      window.WebSocket = class extends PageWebSocket {
+        constructor(url, protocols) {
+          super(url, protocols);
+          opened.push(String(url));
+        }
+      };
+      const { connect } = await import('/sdk/js/index.js');
+      const client = await connect('/ws', { token });
+      try {
+        const result = await client.invoke('hello', 'TLS', { where: 'cluster' });
+        return { opened, output: result.outputText };
+      } finally {
+        await client.close();
+      }
+    }, gateway.token('tls-browser', 'invoke'));
+    assert.deepEqual(outcome, { opened: [gateway.wsUrl], output: 'Hello TLS!' });
     assert.deepEqual(page.problems, []);
     await page.close();
   });

@@ -132,6 +132,21 @@ export function invokeAll(page, options, calls, url = undefined) {
   }, { options, calls, url });
 }
 
+/**
+ * Run in a page (page.evaluate(recordWorkers)): records the Workers it starts from then on in
+ * window.startedWorkers ({ url, type }), to tell worker mode from a silent fallback to the page's thread.
+ */
+export function recordWorkers() {
+  window.startedWorkers = [];
+  const PageWorker = window.Worker;
+  window.Worker = class extends PageWorker {
+    constructor(url, options) {
+      super(url, options);
+      window.startedWorkers.push({ url: String(url), type: options?.type });
+    }
+  };
+}
+
 /** Fails with what the page reported (uncaught errors, console errors) besides the expected ones. */
 export function assertNoProblems(assert, page, allowed = []) {
   const unexpected = page.problems.filter((problem) => !allowed.some((pattern) => pattern.test(problem)));

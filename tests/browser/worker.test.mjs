@@ -4,21 +4,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 
 import { expectedOutputs } from '../../tools/demo/expected.mjs';
-import { SUSPENSIONS, assertNoProblems, invokeAll, useBrowser } from './support.mjs';
+import { SUSPENSIONS, assertNoProblems, invokeAll, recordWorkers, useBrowser } from './support.mjs';
 
 const browser = useBrowser();
-
-// Records the Workers the page starts, to tell worker mode from a silent fallback to the page's thread.
-function recordWorkers() {
-  window.startedWorkers = [];
-  const PageWorker = window.Worker;
-  window.Worker = class extends PageWorker {
-    constructor(url, options) {
-      super(url, options);
-      window.startedWorkers.push({ url: String(url), type: options?.type });
-    }
-  };
-}
 
 for (const suspension of SUSPENSIONS) {
   it(`runs every example of the README in a module Worker (${suspension})`, async () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   FunctionNotFound, LoadError, Unsupported, connect, jspiAvailable,
 } from '../../../sdk/js/index.js';
+import { gatewayUrl } from '../../../sdk/js/gateway-url.js';
 import { examplesDir, wasmDirs } from './support.mjs';
 
 const { dir } = wasmDirs[0];
@@ -76,8 +77,20 @@ describe('connect', () => {
     await assert.rejects(connect(undefined, { functions: '.', chain: 'elsewhere' }), /options.chain must be 'browser' or 'cluster'/);
   });
 
+  it('resolves a page-relative gateway URL against the page, wss: on an https page', () => {
+    assert.equal(gatewayUrl('/ws', 'http://localhost:5173/app/'), 'ws://localhost:5173/ws');
+    assert.equal(gatewayUrl('ws', 'https://app.example/app/index.html'), 'wss://app.example/app/ws');
+    assert.equal(gatewayUrl('https://gateway.example:8443/ws', 'http://localhost/'), 'wss://gateway.example:8443/ws');
+    assert.equal(gatewayUrl(new URL('wss://gateway.example/ws')), 'wss://gateway.example/ws');
+    assert.equal(gatewayUrl('ws://127.0.0.1:8080/ws', undefined), 'ws://127.0.0.1:8080/ws');
+    assert.throws(() => gatewayUrl('/ws', 'file:///page.html'), /url must be .* a URL relative to it such as '\/ws', got \/ws/);
+  });
+
   it('rejects other URLs, unknown options and bad option values, naming them', async () => {
     await assert.rejects(connect('http://x', { functions: '.' }), TypeError);
+    await assert.rejects(connect('/ws', { functions: '.' }), /in a page, a URL relative to it such as '\/ws', got \/ws/);
+    await assert.rejects(connect(undefined, { functions: '.', workerUrl: '/w.js' }), /options.workerUrl needs worker: true/);
+    await assert.rejects(connect(undefined, { functions: '.', worker: true, workerUrl: 3 }), /options.workerUrl must be a URL/);
     await assert.rejects(connect(undefined, { functions: '.', color: 'red' }), /unknown option color/);
     await assert.rejects(connect(undefined, {}), /options.functions is required/);
     await assert.rejects(connect(undefined, { functions: '.', stdout: 'file' }), /options.stdout must be one of/);
