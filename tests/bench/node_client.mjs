@@ -216,8 +216,10 @@ console.log();
 console.log(`Goal ≥ 100,000 calls/s: ${fork.rate >= GOAL ? 'met' : 'missed'} (${rate(fork.rate)} calls/s). One INVOKE of \`fanout ${FANOUT}\` `
             + `(chains ${FANOUT} \`noop\`s by name, then awaits each), best of ${RUNS}; its RESULT arrives once all finished. `
             + `The trace lists ${fork.listed} of the chained calls (the rest are counted as omitted): their mean run time `
-            + `(RUN to RESULT as the pool sees it: the worker round trip and an instance reset to its snapshot) is ${fork.runUs.toFixed(0)} µs and `
+            + `(as the pool sees it: from its RUN, or the RESULT of the call ahead of it in a pipelined worker, to its RESULT; `
+            + `an instance reset to its snapshot included) is ${fork.runUs.toFixed(0)} µs and `
             + `mean wait for a worker ${(fork.queuedUs / 1000).toFixed(1)} ms; \`fanout\` itself ran ${(fork.rootRunUs / 1000).toFixed(1)} ms `
-            + 'outside its waits. The gap between the two rates is time in which the worker slots run no chained call: '
-            + '`fanout`\'s own chain and await host calls (it holds a slot while it chains) and the pool\'s hand-offs '
-            + 'between calls (slot threads, queue, wake-ups).');
+            + 'outside its waits. Chains need no reply (a lease of tree ids), awaits are answered in batches, and RUNs are '
+            + 'pipelined behind the running call, so each chained call is one RUN and one RESULT message; the gap between the '
+            + 'two rates is the gateway\'s share of the 2 cores beside the workers: its slot threads, the pool\'s one mutex, '
+            + 'a trace per call and a system call per message (tools/gateway/cluster/README.md).');

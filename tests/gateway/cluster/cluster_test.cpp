@@ -341,6 +341,65 @@ TEST_SUITE("state") {
   }
 }
 
+// A call's RUN may follow the running one's to its worker when no other slot could start it (worker_pool.cpp,
+// send_behind): it starts there the moment the one ahead has returned, or goes back to the queue when that one
+// makes a host call first or its worker ends.
+TEST_SUITE("pipelining") {
+  TEST_CASE("calls sent behind calls that make host calls run once each") {
+    ClusterFixture fixture({.workers = 1});
+    // Each function once first: a call whose function the pool has not seen compiled yet waits for it without a
+    // token, and the calls queued behind it may start in a process of their own meanwhile.
+    REQUIRE(text(fixture.call("hello")) == "Hello Faasm!");
+    REQUIRE(text(fixture.call("state_relay", "clear pipelined")) == "ok");
+    constexpr int kPairs = 20;
+    std::vector<std::future<CallResult>> appends, hellos;
+    for (int i = 0; i < kPairs; ++i) {
+      appends.push_back(fixture.start("state_relay", "append pipelined x"));
+      hellos.push_back(fixture.start("hello"));
+    }
+    for (auto& append : appends) CHECK(text(ClusterFixture::wait(append)) == "ok");
+    for (auto& hello : hellos) CHECK(text(ClusterFixture::wait(hello)) == "Hello Faasm!");
+    // Each append ran exactly once: the log holds kPairs elements, no more.
+    std::string log;
+    for (int i = 0; i < kPairs; ++i) log += "x.......";
+    CHECK(text(fixture.call("state_relay", "log pipelined " + std::to_string(kPairs))) == log);
+    const auto appended = fixture.store->read_appended("test_pipelined", kPairs + 1);
+    REQUIRE(appended.has_value());
+    CHECK(appended->size() == kPairs);
+    CHECK(workers_of_this_process().size() == 1);
+  }
+
+  TEST_CASE("calls sent behind one that times out, traps or is cancelled still run, and only once") {
+    ClusterFixture fixture({.workers = 1});
+    REQUIRE(text(fixture.call("hello")) == "Hello Faasm!");
+    auto loop = fixture.start("runaway", "loop", 500ms);
+    std::vector<std::future<CallResult>> behind_loop;
+    for (int i = 0; i < 5; ++i) behind_loop.push_back(fixture.start("hello"));
+    auto trap = fixture.start("probe", "trap");
+    std::vector<std::future<CallResult>> behind_trap;
+    for (int i = 0; i < 5; ++i) behind_trap.push_back(fixture.start("hello"));
+    CHECK(ClusterFixture::wait(loop).status == CallStatus::TimedOut);
+    for (auto& hello : behind_loop) CHECK(text(ClusterFixture::wait(hello)) == "Hello Faasm!");
+    CHECK(ClusterFixture::wait(trap).status == CallStatus::Trapped);
+    for (auto& hello : behind_trap) CHECK(text(ClusterFixture::wait(hello)) == "Hello Faasm!");
+
+    // Cancelling calls queued or sent behind a running one ends them, never the one running ahead. (One sent
+    // behind counts as started: its worker may have begun it when the cancel ends it, as for a running call.)
+    auto sleeping = fixture.start("sleeper", "pipelined_sleeps 300");
+    std::vector<CallId> ids(10);
+    std::vector<std::future<CallResult>> waiting;
+    for (auto& id : ids) waiting.push_back(fixture.start("hello", "", 0ms, &id));
+    for (std::size_t i = 0; i < ids.size(); i += 2) CHECK(fixture.cluster->cancel(ids[i]));
+    CHECK(text(ClusterFixture::wait(sleeping)) == "run #1");
+    for (std::size_t i = 0; i < waiting.size(); ++i) {
+      CAPTURE(i);
+      const auto result = ClusterFixture::wait(waiting[i]);
+      CHECK(result.status == (i % 2 == 0 ? CallStatus::Cancelled : CallStatus::Finished));
+    }
+    CHECK(text(fixture.call("hello")) == "Hello Faasm!");
+  }
+}
+
 TEST_SUITE("limits") {
   TEST_CASE("a chain bomb stops at the tree's limit, its processes under the hard cap, and the cluster serves on") {
     ClusterFixture fixture({.workers = 2, .max_processes = 4, .max_waiting = 8, .limits = {.max_tree_calls = 100}});

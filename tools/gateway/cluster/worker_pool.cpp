@@ -62,6 +62,10 @@ struct CallRecord {
   std::vector<std::shared_ptr<CallRecord>> unreported;
   bool awaited = false;  // a call waits for it to finish (only then does its finishing wake anyone)
   bool gathering = false;  // it waits, its awaited call finished, for more of its chained calls to pass on
+  // Pipelining (Pool::send_behind): the call whose RUN was sent to this call's worker behind it, to start
+  // there the moment this one's RESULT leaves; and, on that one, that its RUN is out.
+  std::shared_ptr<CallRecord> behind;
+  bool run_sent = false;
   Clock::time_point submitted = Clock::now();
   Clock::time_point started{};
   Clock::duration executed{};
@@ -229,6 +233,14 @@ class Pool final : public Backend {
       tokens_.take_for_new_call();
       spawn_slot_if_needed();
       Finished finished = run(record, process, lock);
+      // The call sent behind it is running already: it takes over the token.
+      while (Record next = std::exchange(record->behind, nullptr)) {
+        lock.unlock();
+        deliver(finished);
+        lock.lock();
+        record = next;
+        finished = run(record, process, lock);
+      }
       // Idle before the result leaves: a caller that submits its next call the moment it has this one's
       // finds this slot (and its warm process) instead of making another.
       ++idle_slots_;
@@ -269,7 +281,10 @@ class Pool final : public Backend {
     CallResult result = execute(record, process, lock);
     return_lease(record);
     record->unreported.clear();
-    give_back_token();
+    // The call sent behind it runs next in the same process, or, when that process is gone, goes back.
+    Finished finished;
+    if (record->behind && !process) requeue(std::exchange(record->behind, nullptr), finished);
+    if (!record->behind) give_back_token();
     // Outside mutex_: releasing grants the lock to a waiter, whose callback takes mutex_.
     lock.unlock();
     const std::size_t held = options_.locks.release_all(record->lock_owner);
@@ -282,13 +297,85 @@ class Pool final : public Backend {
     }
     record->result = std::move(result);
     record->function_done = true;
-    Finished finished;
     maybe_finish(record, finished);
     return finished;
   }
 
+  // A call sent behind another that will not run there goes back to the front of the queue (under mutex_); a
+  // call cancelled meanwhile ends, as a queued one does.
+  void requeue(const Record& record, Finished& finished) {
+    record->run_sent = false;
+    if (record->cancelled) {
+      record->result = cancelled_result(*record);
+      record->function_done = true;
+      maybe_finish(record, finished);
+      return;
+    }
+    record->queued = true;
+    queue_.push_front(record);
+    spawn_slot_if_needed();
+    work_.notify_one();
+  }
+
+  // Pipelining (lock held on entry and exit). When every token is taken, so that no other slot could start the
+  // queue's next call now, its RUN follows the running call's to this worker: the worker starts it the moment
+  // it has sent the running one's RESULT, without a round trip through this thread between them. Only a
+  // compiled function's call goes so. A call whose RUN was sent has not started until the one ahead of it
+  // returned: if that one makes a host call first (it might wait, on a chain of its own or a lock), the worker
+  // drops the RUNs it receives while it waits for the REPLY (gateway_link.cpp) and the call goes back to the
+  // queue (converse); if its process ends, it goes back too (run).
+  void send_behind(const Record& record, WorkerProcess& process, std::unique_lock<std::mutex>& lock) {
+    if (queue_.empty() || tokens_.free_for_new_call() || queue_.front()->cancelled) return;
+    Record next = queue_.front();
+    queue_.pop_front();
+    next->queued = false;
+    next->run_sent = true;
+    record->behind = next;
+    lock.unlock();
+    auto function = options_.registry.find(next->request.function);
+    lock.lock();
+    if (!function || !compiled_.contains(function->sha256())) {
+      Finished finished;
+      requeue(std::exchange(record->behind, nullptr), finished);
+      lock.unlock();
+      deliver(finished);
+      lock.lock();
+      return;
+    }
+    lock.unlock();
+    auto module = function->wait_ready();
+    const bool sent = module && process.channel().send(worker::Op::Run, run_body(*next, *module));
+    lock.lock();
+    if (!sent) {
+      Finished finished;
+      requeue(std::exchange(record->behind, nullptr), finished);
+      lock.unlock();
+      deliver(finished);
+      lock.lock();
+    }
+  }
+
+  Bytes run_body(const CallRecord& record, const aot::CompiledModule& module) const {
+    return worker::encode_run({module.shared_object.string(), record.request.function, record.request.user,
+                               record.request.func_ptr, record.request.cmdline, options_.limits.memory_limit_bytes,
+                               record.request.input, record.request.files});
+  }
+
   CallResult execute(const Record& record, std::optional<WorkerProcess>& process, std::unique_lock<std::mutex>& lock) {
     const std::string& name = record->request.function;
+    if (record->run_sent) {
+      // Its worker starts it of its own accord: cancelled meanwhile, it is stopped as a running call is.
+      record->worker = process->pid();
+      running_in_[record->id] = process->pid();
+      if (record->cancelled) {
+        lock.unlock();
+        end_process(record, process, lock);
+        return cancelled_result(*record);
+      }
+      send_behind(record, *process, lock);
+      lock.unlock();
+      return converse(record, process, timeout_of(record->request), lock);
+    }
     if (record->cancelled) return cancelled_result(*record);
     lock.unlock();  // the registry has locks of its own: never taken under mutex_
     auto function = options_.registry.find(name);
@@ -309,10 +396,7 @@ class Pool final : public Backend {
     }
     if (!module) return failed(CallStatus::Failed, name + ": " + module.error().message);
 
-    const Bytes run = worker::encode_run({module->shared_object.string(), name, record->request.user,
-                                          record->request.func_ptr, record->request.cmdline,
-                                          options_.limits.memory_limit_bytes, record->request.input,
-                                          record->request.files});
+    const Bytes run = run_body(*record, *module);
 
     // A kept worker may have died while idle (killed from outside): it is replaced once, here.
     for (int attempt = 0;; ++attempt) {
@@ -331,7 +415,12 @@ class Pool final : public Backend {
       record->worker = process->pid();
       running_in_[record->id] = process->pid();
       lock.unlock();
-      if (process->channel().send(worker::Op::Run, run)) break;
+      if (process->channel().send(worker::Op::Run, run)) {
+        lock.lock();
+        send_behind(record, *process, lock);
+        lock.unlock();
+        break;
+      }
       const std::string how = end_process(record, process, lock);
       if (record->cancelled) return cancelled_result(*record);
       if (attempt > 0) return failed(CallStatus::Crashed, name + ": its worker process died (" + how + ")");
@@ -428,6 +517,14 @@ class Pool final : public Backend {
       if (message->op == worker::Op::Chain) {
         if (!chain(record, in, lock)) return broken_protocol(record, process, lock);
         continue;
+      }
+      if (message->op == worker::Op::HostCall && record->behind) {
+        // The worker drops the RUN sent behind this call until it has this host call's REPLY (send_behind).
+        Finished finished;
+        lock.lock();
+        requeue(std::exchange(record->behind, nullptr), finished);
+        lock.unlock();
+        deliver(finished);
       }
       Bytes reply;
       ByteWriter writer(reply);

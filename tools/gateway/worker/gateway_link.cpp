@@ -27,7 +27,10 @@ GatewayLink::GatewayLink(Channel& channel, HostCall kind, const char* import)
 
 ByteReader GatewayLink::send() {
   tell_gateway(channel_, Op::HostCall, body_, import_);
+  // A RUN the gateway sent behind this call before it read this host call is void: the gateway puts that call
+  // back in its queue (worker_protocol.h).
   auto reply = channel_.receive();
+  while (reply && reply->op == Op::Run) reply = channel_.receive();
   if (!reply || reply->op != Op::Reply) {
     std::fprintf(stderr, "faasmjs-worker: no reply from the gateway to %s\n", import_);
     std::_Exit(3);

@@ -24,6 +24,11 @@
 // the call returns. An Await's REPLY also carries the results of the caller's other chained calls that have
 // finished since its last Await, so that awaiting them needs no round trip either.
 //
+// A gateway may send a RUN before the running call's RESULT (pipelining): the worker starts it once it has
+// sent that RESULT. Such a RUN is void if the running call makes a host call first: the worker drops every
+// RUN it receives while it waits for a REPLY, and the gateway, on reading the HOST_CALL, puts the calls it
+// sent behind back in its queue.
+//
 // RUN's files are INVOKE's seeded files: the worker writes them into its file system (file_system.h) before
 // the call starts, as a call on that host could have. A REPLY with ok = 0 ends the call as Faasm ends it when a host call throws: the worker traps with that
 // message and reports RESULT status Trapped. State keys travel as the function sees them; the slot namespaces
