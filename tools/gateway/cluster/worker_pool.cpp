@@ -28,6 +28,8 @@ using worker::HostCall;
 // How an Await gathers its caller's finished calls (Pool::await).
 constexpr std::size_t kGatherCalls = 256;
 constexpr auto kGatherWait = std::chrono::milliseconds(1);
+// How many calls a slot sends ahead to its worker, behind the running one (Pool::send_behind).
+constexpr std::size_t kPipelined = 8;
 
 std::uint32_t micros(Clock::duration d) {
   return static_cast<std::uint32_t>(std::min<long long>(
@@ -283,7 +285,7 @@ class Pool final : public Backend {
     record->unreported.clear();
     // The call sent behind it runs next in the same process, or, when that process is gone, goes back.
     Finished finished;
-    if (record->behind && !process) requeue(std::exchange(record->behind, nullptr), finished);
+    if (!process) requeue_behind(record, finished);
     if (!record->behind) give_back_token();
     // Outside mutex_: releasing grants the lock to a waiter, whose callback takes mutex_.
     lock.unlock();
@@ -317,41 +319,53 @@ class Pool final : public Backend {
     work_.notify_one();
   }
 
-  // Pipelining (lock held on entry and exit). When every token is taken, so that no other slot could start the
-  // queue's next call now, its RUN follows the running call's to this worker: the worker starts it the moment
-  // it has sent the running one's RESULT, without a round trip through this thread between them. Only a
-  // compiled function's call goes so. A call whose RUN was sent has not started until the one ahead of it
-  // returned: if that one makes a host call first (it might wait, on a chain of its own or a lock), the worker
-  // drops the RUNs it receives while it waits for the REPLY (gateway_link.cpp) and the call goes back to the
-  // queue (converse); if its process ends, it goes back too (run).
-  void send_behind(const Record& record, WorkerProcess& process, std::unique_lock<std::mutex>& lock) {
-    if (queue_.empty() || tokens_.free_for_new_call() || queue_.front()->cancelled) return;
-    Record next = queue_.front();
-    queue_.pop_front();
-    next->queued = false;
-    next->run_sent = true;
-    record->behind = next;
-    lock.unlock();
-    auto function = options_.registry.find(next->request.function);
-    lock.lock();
-    if (!function || !compiled_.contains(function->sha256())) {
-      Finished finished;
-      requeue(std::exchange(record->behind, nullptr), finished);
-      lock.unlock();
-      deliver(finished);
-      lock.lock();
-      return;
+  // The calls sent behind `record` go back to the queue's front, in their order (under mutex_).
+  void requeue_behind(const Record& record, Finished& finished) {
+    std::vector<Record> sent;
+    for (Record next = std::exchange(record->behind, nullptr); next; next = std::exchange(next->behind, nullptr)) {
+      sent.push_back(next);
     }
-    lock.unlock();
-    auto module = function->wait_ready();
-    const bool sent = module && process.channel().send(worker::Op::Run, run_body(*next, *module));
-    lock.lock();
-    if (!sent) {
-      Finished finished;
-      requeue(std::exchange(record->behind, nullptr), finished);
+    for (auto at = sent.rbegin(); at != sent.rend(); ++at) requeue(*at, finished);
+  }
+
+  // Pipelining (lock held on entry and exit). When every token is taken, so that no other slot could start the
+  // queue's next calls now, up to kPipelined of them follow the running call's RUN to this worker, each
+  // `behind` the one before: the worker starts each the moment it has sent the RESULT of the one ahead,
+  // without a round trip through this thread between them. Only a compiled function's call goes so. A call
+  // whose RUN was sent has not started until the ones ahead of it returned: if the running one makes a host
+  // call (it might wait, on a chain of its own or a lock), the worker drops the RUNs it receives while it
+  // waits for the REPLY (gateway_link.cpp) and those calls go back to the queue (converse); if its process
+  // ends, they go back too (run).
+  void send_behind(const Record& record, WorkerProcess& process, std::unique_lock<std::mutex>& lock) {
+    Record last = record;
+    std::size_t ahead = 0;
+    for (; last->behind; last = last->behind) ++ahead;
+    while (ahead < kPipelined && !queue_.empty() && !tokens_.free_for_new_call() && !queue_.front()->cancelled) {
+      Record next = queue_.front();
+      queue_.pop_front();
+      next->queued = false;
+      next->run_sent = true;
+      last->behind = next;
       lock.unlock();
-      deliver(finished);
+      auto function = options_.registry.find(next->request.function);
       lock.lock();
+      bool sent = function && compiled_.contains(function->sha256());
+      if (sent) {
+        lock.unlock();
+        auto module = function->wait_ready();
+        sent = module && process.channel().send(worker::Op::Run, run_body(*next, *module));
+        lock.lock();
+      }
+      if (!sent) {
+        Finished finished;
+        requeue(std::exchange(last->behind, nullptr), finished);
+        lock.unlock();
+        deliver(finished);
+        lock.lock();
+        return;
+      }
+      last = next;
+      ++ahead;
     }
   }
 
@@ -519,10 +533,10 @@ class Pool final : public Backend {
         continue;
       }
       if (message->op == worker::Op::HostCall && record->behind) {
-        // The worker drops the RUN sent behind this call until it has this host call's REPLY (send_behind).
+        // The worker drops the RUNs sent behind this call until it has this host call's REPLY (send_behind).
         Finished finished;
         lock.lock();
-        requeue(std::exchange(record->behind, nullptr), finished);
+        requeue_behind(record, finished);
         lock.unlock();
         deliver(finished);
       }

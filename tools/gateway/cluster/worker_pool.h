@@ -3,10 +3,10 @@
 // Slots. A slot is a thread that owns one worker process and runs calls in it one after another, serving the
 // call's host calls (chaining, awaiting, state, locks) itself. Slots are made when a queued call could start
 // and no slot is idle, and kept for the next call; a worker that died is replaced when its slot next runs a
-// call. When every token is taken, a slot sends the queue's next call to its worker behind the running one
-// (pipelining), so that the worker goes from one call to the next without waiting for this side: that call
-// goes back to the queue if the one ahead makes a host call or its worker ends first, and counts as started
-// (cancelling it stops its worker, as for a running call).
+// call. When every token is taken, a slot sends up to 8 of the queue's next calls to its worker behind the
+// running one (pipelining), so that the worker goes from one call to the next without waiting for this side:
+// they go back to the queue if the one running makes a host call or its worker ends first, and count as
+// started (cancelling one stops its worker when its turn comes, as for a running call).
 //
 // Chains and awaits (worker/worker_protocol.h). A call's chains need no reply: it holds a lease of its
 // tree's ids, and the limits are checked when it asks for one. An Await's reply passes on the caller's other
