@@ -82,6 +82,9 @@ console.log(`Best of ${RUNS} runs each, native and cluster runs alternating. Nat
 console.log();
 console.log('What wasm2c\'s C costs on loops of loads and stores: every load helper keeps a barrier (an empty asm taking the loaded '
   + 'value) so that a load whose value is unused still faults on the guard pages and traps, as wasm requires; the AOT compiler '
-  + 'keeps it, with floats in SSE registers (tools/gateway/aot/load_barrier.cpp measures the alternatives: none, not conforming, '
-  + 'gains little more). And every store is a memcpy that may, for the C compiler, overwrite the memory\'s base pointer, '
-  + 'which it then reloads after each store.');
+  + 'keeps it, with floats in SSE registers, and stores through a union of wasm\'s non-char types instead of wasm2c\'s memcpy, '
+  + 'which for the C compiler may overwrite the memory\'s base pointer and made it reload the base after every store '
+  + '(tools/gateway/aot/memory_helpers.cpp measures the alternatives: no barrier, not conforming, gains little more). What is left '
+  + 'on matmul and stencil is wasm\'s 32-bit addresses: each is an i32 sum that wraps, so it is computed in 32 bits and zero-extended '
+  + 'before the base is added, where native code steps a 64-bit pointer; and the barrier keeps each load an instruction of its own, '
+  + 'where native code folds it into the arithmetic.');

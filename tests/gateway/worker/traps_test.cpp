@@ -17,6 +17,8 @@ TEST_SUITE("worker.traps") {
         {"u", "t trapped: unreachable"},
         {"o", "t trapped: memory access out of bounds"},
         {"d", "t trapped: memory access out of bounds"},
+        {"w", "t trapped: memory access out of bounds"},
+        {"q", "t trapped: memory access out of bounds"},
         {"z", "t trapped: divide by zero"},
         {"v", "t trapped: integer overflow (divide result or float unrepresentable)"},
         {"s", "t trapped: call stack exhausted"},
