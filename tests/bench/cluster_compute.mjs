@@ -80,8 +80,12 @@ console.log(`Best of ${RUNS} runs each, native and cluster runs alternating. Nat
   + 'the run time of the call (and of pi\'s chained worker) in its faasmjs-worker, on the instance the worker keeps, reset to its snapshot. Each kernel printed the '
   + `same output natively and in the cluster, e.g. "${rows[1].outputs.values().next().value}".`);
 console.log();
-console.log('What wasm2c\'s C costs on loops of loads and stores: every load helper keeps a barrier (an empty asm taking the loaded '
-  + 'value) so that a load whose value is unused still faults on the guard pages and traps, as wasm requires; the AOT compiler '
-  + 'keeps it, with floats in SSE registers (tools/gateway/aot/load_barrier.cpp measures the alternatives: none, not conforming, '
-  + 'gains little more). And every store is a memcpy that may, for the C compiler, overwrite the memory\'s base pointer, '
-  + 'which it then reloads after each store.');
+console.log('What wasm2c\'s C costs on loops of loads and stores, and what the AOT compiler changes in it: every load helper '
+  + 'ends with a barrier (an empty asm taking the loaded value) so that a load whose value is unused still faults on '
+  + 'the guard pages and traps, as wasm requires, but the asm pins every load into a register of its own; GCC keeps '
+  + 'such loads without it when given -fnon-call-exceptions, so the barrier is empty for GCC. And every store is a '
+  + 'memcpy that may, for the C compiler, overwrite the memory\'s base pointer, which it then reloads after each '
+  + 'store; loads and stores go through one union of wasm\'s non-char types instead '
+  + '(tools/gateway/aot/memory_helpers.cpp, with the measurements of each step). What is left on matmul is wasm\'s '
+  + '32-bit addresses: each is an i32 sum that wraps, so it is computed in 32 bits and zero-extended before the base '
+  + 'is added, where native code steps a 64-bit pointer.');

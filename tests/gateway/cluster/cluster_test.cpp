@@ -119,7 +119,7 @@ TEST_SUITE("isolation") {
     CHECK(trap.error != "");
     const auto stack = fixture.call("runaway", "stack");
     CHECK(stack.status == CallStatus::Trapped);
-    // Out of bounds, as in the browser, whether the loaded value is used or not (aot/load_barrier.cpp).
+    // Out of bounds, as in the browser, whether the loaded value is used or not (aot/memory_helpers.cpp).
     for (const std::string input : {"used_load", "unused_load"}) {
       CAPTURE(input);
       const auto load = fixture.call("probe", input);

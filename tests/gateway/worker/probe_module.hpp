@@ -2,8 +2,9 @@
 // traps, limits and freshness: what a C++ function does only by accident, this does on purpose.
 //   f  output two digits: a global and a memory cell, each incremented once (a fresh instance prints "11")
 //   u  unreachable                 o  load past the end of memory (value used)
-//   d  i32.load far past the end of memory whose value is dropped (the load barrier, aot/load_barrier.cpp)
-//   e  the same with f64.load (the barrier's float form)
+//   d  i32.load far past the end of memory whose value is dropped (unused loads, aot/memory_helpers.cpp)
+//   e  the same with f64.load     g  with i32.load8_s     c  an f32.load added to, the sum dropped
+//   w  f64.store straddling the end of memory   q  i64.store far past it (stores, aot/memory_helpers.cpp)
 //   z  divide by zero              v  INT_MIN / -1
 //   s  unbounded recursion         i  call_indirect through a null table entry
 //   x<digit>  proc_exit(digit)     b  memory.grow until refused, then unreachable
@@ -58,6 +59,14 @@ inline const std::string kProbeModule = R"((module
       (drop (i32.load (i32.const 0x7ffffff0)))))
     (if (i32.eq (local.get $op) (i32.const 101)) (then
       (drop (f64.load (i32.const 0x7ffffff0)))))
+    (if (i32.eq (local.get $op) (i32.const 103)) (then
+      (drop (i32.load8_s (i32.const 0x7ffffff0)))))
+    (if (i32.eq (local.get $op) (i32.const 99)) (then
+      (drop (f32.add (f32.load (i32.const 0x7ffffff0)) (f32.const 1)))))
+    (if (i32.eq (local.get $op) (i32.const 119)) (then
+      (f64.store (i32.const 65532) (f64.const 1))))
+    (if (i32.eq (local.get $op) (i32.const 113)) (then
+      (i64.store (i32.const 0x7ffffff0) (i64.const 1))))
     (if (i32.eq (local.get $op) (i32.const 122)) (then
       (i32.store (i32.const 200) (i32.div_s (i32.const 1) (i32.load (i32.const 300))))))
     (if (i32.eq (local.get $op) (i32.const 118)) (then

@@ -16,7 +16,7 @@
 #include "aot/build_folder.h"
 #include "aot/compile_sandbox.h"
 #include "aot/glue_generator.h"
-#include "aot/load_barrier.h"
+#include "aot/memory_helpers.h"
 #include "aot/module_abi.h"
 #include "aot/module_check.h"
 #include "aot/module_scan.h"
@@ -205,15 +205,18 @@ class CachingCompiler final : public Compiler {
         !w) {
       return std::unexpected(w.error());
     }
-    // The barrier that keeps an unused out-of-bounds load trapping, made cheaper for floats (load_barrier.cpp;
-    // tests/gateway/worker, traps: "an unused out-of-bounds load still traps", holds it in place).
-    if (auto rewritten = retarget_load_barriers(work / "fn.c"); !rewritten) return std::unexpected(rewritten.error());
-    if (auto w = write_file(work / kLoadBarrierHeaderName, kLoadBarrierHeader); !w) return std::unexpected(w.error());
-    if (auto compiled = run("cc", {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden",
-                                   "-w", "-I", ".", "-include", std::string(kLoadBarrierHeaderName), "fn.c", "glue.c",
-                                   "-o", "fn.so"},
-                            work, deadline);
-        !compiled) {
+    // Loads that still trap when their value is unused, without wasm2c's barrier, and stores that leave the
+    // memory's base in a register (memory_helpers.cpp; held in place by tests/gateway/worker, traps, and
+    // tests/gateway/aot, helpers).
+    if (auto rewritten = rewrite_memory_helpers(work / "fn.c"); !rewritten) return std::unexpected(rewritten.error());
+    if (auto w = write_file(work / kMemoryHelpersHeaderName, kMemoryHelpersHeader); !w) {
+      return std::unexpected(w.error());
+    }
+    std::vector<std::string> cc = {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden"};
+    cc.insert(cc.end(), kMemoryHelpersFlags.begin(), kMemoryHelpersFlags.end());
+    cc.insert(cc.end(), {"-w", "-I", ".", "-include", std::string(kMemoryHelpersHeaderName), "fn.c", "glue.c", "-o",
+                         "fn.so"});
+    if (auto compiled = run("cc", cc, work, deadline); !compiled) {
       return keep_log(work, sha, compiled.error());
     }
     // Copied, not moved: the copy is the gateway's, out of reach of the sandbox's user, who owns fn.so and may

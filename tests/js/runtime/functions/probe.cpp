@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     // Loads whose value nothing uses must trap as the used one does (the cluster's AOT compiler keeps them:
-    // tools/gateway/aot/load_barrier.cpp). Written in wasm: from C++, clang would delete them first.
+    // tools/gateway/aot/memory_helpers.cpp). Written in wasm: from C++, clang would delete them first.
     if (what == "unused_load") {
         __asm__ volatile("local.get %0\n\ti32.load 0\n\tdrop\n\tlocal.get %0\n\tf64.load 0\n\tdrop"
                          :
