@@ -123,12 +123,12 @@ TEST_SUITE("worker.host") {
         }
       };
     };
-    auto result = worker.run(request(probe_module(), "t", "w"), answer(true));
+    auto result = worker.run(request(probe_module(), "t", "A"), answer(true));
     CHECK(text(result.output) == "six");
     CHECK(asked == std::vector<std::uint32_t>{5});
     // Passed on without its output (too large to pass), call 6 is awaited from the gateway.
     asked.clear();
-    result = worker.run(request(probe_module(), "t", "w"), answer(false));
+    result = worker.run(request(probe_module(), "t", "A"), answer(false));
     CHECK(text(result.output) == "six asked");
     CHECK(asked == std::vector<std::uint32_t>{5, 6});
   }
@@ -144,6 +144,6 @@ TEST_SUITE("worker.host") {
       out.i32(0);
       out.u8(7);  // neither 0 nor 1
     };
-    CHECK_THROWS_WITH(worker.run(request(probe_module(), "t", "w"), answer), "the worker died");
+    CHECK_THROWS_WITH(worker.run(request(probe_module(), "t", "A"), answer), "the worker died");
   }
 }

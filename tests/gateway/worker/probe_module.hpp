@@ -12,7 +12,7 @@
 //   r  read_state size query (a host call) of key "k"
 //   a  await_call_output of call 5 into [500], [504]; output = the bytes it got. With a second byte '!', the
 //      guest's malloc traps (unreachable) when the host calls it.
-//   w  await_call_output of call 5, then of call 6; output = the bytes call 6's await got
+//   A  await_call_output of call 5, then of call 6; output = the bytes call 6's await got
 // Table entries for calls by pointer: 1 takes two i32 (no chained function can), 2 doubles its argument.
 #pragma once
 
@@ -87,7 +87,7 @@ inline const std::string kProbeModule = R"((module
     (if (i32.eq (local.get $op) (i32.const 97)) (then
       (drop (call $await_output (i32.const 5) (i32.const 500) (i32.const 504)))
       (call $write_output (i32.load (i32.const 500)) (i32.load (i32.const 504)))))
-    (if (i32.eq (local.get $op) (i32.const 119)) (then
+    (if (i32.eq (local.get $op) (i32.const 65)) (then
       (drop (call $await_output (i32.const 5) (i32.const 500) (i32.const 504)))
       (drop (call $await_output (i32.const 6) (i32.const 500) (i32.const 504)))
       (call $write_output (i32.load (i32.const 500)) (i32.load (i32.const 504)))))))
