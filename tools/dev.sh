@@ -12,7 +12,7 @@ JOBS="${FAASMJS_JOBS:-$(nproc)}"
 DEBIAN_PACKAGES=(
   cmake ninja-build g++ pkg-config
   clang lld wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-14-dev-wasm32
-  emscripten binaryen wabt
+  emscripten binaryen wabt tcc
   clang-16 libclang-rt-16-dev
   libwebsockets-dev libssl-dev openssl libcereal-dev doctest-dev
   chromium

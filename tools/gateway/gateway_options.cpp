@@ -33,6 +33,10 @@ Options:
       --cache-max MIB     the compile cache's size; least recently used modules go first (default 1024)
       --compile-timeout S  a compile's time limit, checks, wasm2c and cc together (default 300)
       --compile-memory MIB  the address space of each compiler process (default 2048)
+      --tiers both|quick|optimised
+                          which compiles make a function's machine code: both (the quick tier, tcc, makes
+                          it ready in milliseconds, and the optimised one, cc -O2, serves the calls that
+                          start once it is built), quick only, or optimised only (default both)
       --workers N         calls running at once (default: one per core)
       --call-timeout MS   a call's execution time limit; INVOKE may ask for less, never more (default 60000)
       --memory-limit MIB  a call's linear memory limit, 1-4096; 4096 is Faasm's 4 GiB - 64 KiB (default 1024)
@@ -169,7 +173,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
   enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kJwt, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
-               kCacheMax, kCompileTimeout, kCompileMemory,
+               kCacheMax, kCompileTimeout, kCompileMemory, kTiers,
                kMaxOutput, kChainDepth, kTreeCalls, kWaitingCalls, kLockTimeout, kConnections, kPerAddress, kSessions,
                kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls, kUploadBytes, kUploadsPerMinute, kFaasm };
   static const option long_options[] = {
@@ -187,7 +191,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"idle-timeout", required_argument, nullptr, kIdle},
       {"worker", required_argument, nullptr, kWorker}, {"asyncify", required_argument, nullptr, kAsyncify},
       {"cache-max", required_argument, nullptr, kCacheMax}, {"compile-timeout", required_argument, nullptr, kCompileTimeout},
-      {"compile-memory", required_argument, nullptr, kCompileMemory},
+      {"compile-memory", required_argument, nullptr, kCompileMemory}, {"tiers", required_argument, nullptr, kTiers},
       {"max-output", required_argument, nullptr, kMaxOutput}, {"max-chain-depth", required_argument, nullptr, kChainDepth},
       {"max-tree-calls", required_argument, nullptr, kTreeCalls},
       {"max-waiting-calls", required_argument, nullptr, kWaitingCalls},
@@ -377,6 +381,19 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         auto mib = as_number(64, 1 << 20);
         if (!mib) return bad("--compile-memory needs MiB, from 64");
         options.compiler.compile_memory_bytes = static_cast<std::uint64_t>(*mib) << 20;
+        break;
+      }
+      case kTiers: {
+        const std::string_view tiers = optarg;
+        if (tiers == "both") {
+          options.compile_tiers = registry::CompileTiers::Both;
+        } else if (tiers == "quick") {
+          options.compile_tiers = registry::CompileTiers::QuickOnly;
+        } else if (tiers == "optimised") {
+          options.compile_tiers = registry::CompileTiers::OptimisedOnly;
+        } else {
+          return bad("--tiers is both, quick or optimised");
+        }
         break;
       }
       case 'q': options.quiet = true; break;

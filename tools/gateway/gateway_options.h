@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "aot/aot_compiler.h"
+#include "registry/function_registry.h"
 #include "common/calls.h"
 #include "protocol/frame_header.h"
 #include "transport/session.h"
@@ -48,6 +49,7 @@ struct GatewayOptions {
   std::chrono::seconds resume_grace{30};
   std::chrono::seconds idle_timeout{90};
   aot::CompilerOptions compiler;  // its cache_dir is cache_dir
+  registry::CompileTiers compile_tiers = registry::CompileTiers::Both;
   ClusterLimits limits;
   protocol::Limits frames;
   transport::EndpointLimits endpoint;

@@ -170,13 +170,13 @@ export function functionFolder(builtDir, functions) {
 
 /**
  * @param {string} name one of cases.mjs HOSTS
- * @param {{ functionDirs: string[], nativeDriver?: string, faasmEnv?: string }} settings
+ * @param {{ functionDirs: string[], nativeDriver?: string, faasmEnv?: string, tiers?: string }} settings
  */
 export async function openHost(name, settings) {
   switch (name) {
     case 'node': return nodeHost(settings);
     case 'native': return nativeHost(settings);
-    case 'worker': return gatewayHost(settings, 'cluster');
+    case 'worker': return gatewayHost({ ...settings, args: ['--tiers', settings.tiers ?? 'optimised'] }, 'cluster');
     case 'faasm': return gatewayHost({ ...settings, args: faasmArgs(settings.faasmEnv) }, 'cluster');
     case 'chromium-jspi': case 'chromium-asyncify': {
       const { chromiumHost } = await import('./browser.mjs');

@@ -10,6 +10,8 @@
 // FAASMJS_CONFORMANCE_NATIVE the native driver (runners/native_main.cpp), for HOST native
 // FAASMJS_FAASM_ENV          the Faasm fixture's cluster.env, for HOST faasm
 // FAASMJS_GATEWAY            the gateway binary, for HOST worker and faasm
+// FAASMJS_CONFORMANCE_TIERS  for HOST worker, the gateway's --tiers: the compiler tier whose machine code runs
+//                            the cases (optimised unless set; ctest conformance.worker_quick sets quick)
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -103,6 +105,7 @@ const settingsFor = (builtDir, functions) => ({
   functionDirs: [functionFolder(builtDir, functions)],
   nativeDriver: process.env.FAASMJS_CONFORMANCE_NATIVE,
   faasmEnv: process.env.FAASMJS_FAASM_ENV,
+  tiers: process.env.FAASMJS_CONFORMANCE_TIERS,
 });
 
 async function withHost(settings, run) {

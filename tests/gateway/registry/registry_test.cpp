@@ -56,9 +56,14 @@ struct RegistryFixture {
     data = root / "data";
     functions = root / "functions";
     fs::create_directories(functions);
+    use_compiler("tcc");
+  }
+
+  void use_compiler(const std::string& quick_c_compiler) {
     aot::CompilerOptions compiler_options;
     compiler_options.cache_dir = root / "cache";
     compiler_options.optimisation = "-O0";
+    compiler_options.quick_c_compiler = quick_c_compiler;
     auto made = aot::Compiler::create(compiler_options);
     REQUIRE(made.has_value());
     compiler = std::move(*made);
@@ -76,6 +81,7 @@ struct RegistryFixture {
     o.data_dir = data;
     if (with_functions) o.functions_dir = functions;
     o.asyncify_tool = asyncify;
+    o.tiers = tiers;
     o.log = [this](std::string_view line) {
       std::lock_guard lock(log_mutex);
       lines.emplace_back(line);
@@ -100,6 +106,18 @@ struct RegistryFixture {
     return *module;
   }
 
+  // The function's module once its optimised one has replaced the first (a bounded wait: 120 s).
+  aot::CompiledModule optimised(const std::string& name) {
+    for (int waited = 0; waited < 6000; ++waited) {
+      auto module = registry->find(name)->wait_ready();
+      REQUIRE(module.has_value());
+      if (module->tier == aot::Tier::Optimised) return *module;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    FAIL(name, " was not optimised within 120 s");
+    return {};
+  }
+
   std::vector<std::string> log_lines() {
     std::lock_guard lock(log_mutex);
     return lines;
@@ -114,6 +132,7 @@ struct RegistryFixture {
   fs::path functions;
   fs::path asyncify = env_path("FAASMJS_ASYNCIFY");
   std::unique_ptr<aot::Compiler> compiler;
+  registry::CompileTiers tiers = registry::CompileTiers::Both;
   std::unique_ptr<FunctionRegistry> registry;
   std::mutex log_mutex;
   std::vector<std::string> lines;
@@ -152,7 +171,7 @@ TEST_SUITE("load") {
 
     const auto lines = log_lines();
     CHECK(has_line(lines, "compiling hello ("));
-    CHECK(has_line(lines, "hello ready in "));
+    CHECK(has_line(lines, "hello ready (quick tier) in "));
     CHECK(has_line(lines, "broken cannot be compiled: "));
     CHECK(has_line(lines, "skipping " + (functions / "not a name.wasm").string()));
 
@@ -338,6 +357,8 @@ TEST_SUITE("restart") {
     const Bytes echo = file_bytes(example("echo.wasm"));
     REQUIRE(registry->upload("hello", echo).has_value());
     REQUIRE(registry->upload("kept", file_bytes(example("hello.wasm"))).has_value());
+    optimised("hello");
+    optimised("kept");
     lines.clear();
     open();
     CHECK(registry->names() == std::vector<std::string>{"hello", "kept"});
@@ -347,7 +368,7 @@ TEST_SUITE("restart") {
     CHECK(file_bytes(registry->browser_directory() / "hello.wasm") == echo);
     CHECK(fs::exists(registry->browser_directory() / "kept.async.wasm"));
     const auto log = log_lines();
-    CHECK(has_line(log, "hello ready from cache"));
+    CHECK(has_line(log, "hello ready (optimised) from cache"));
     CHECK(has_line(log, "the upload of hello replaces the one in --functions"));
   }
 
@@ -369,5 +390,88 @@ TEST_SUITE("restart") {
     REQUIRE_FALSE(opened.has_value());
     CHECK(opened.error().code == ErrorCode::Internal);
     CHECK(opened.error().message.find((data / "functions" / "stray").string()) != std::string::npos);
+  }
+}
+
+TEST_SUITE("tiers") {
+  TEST_CASE_FIXTURE(RegistryFixture, "a function is ready on the quick tier's module, then on the optimised one") {
+    copy_example("hello.wasm");
+    open();
+    const auto first = ready("hello");
+    CHECK(first.tier == aot::Tier::Quick);
+    CHECK_FALSE(first.cached);
+    const auto better = optimised("hello");
+    CHECK_FALSE(better.cached);
+    CHECK(better.sha256 == first.sha256);
+    CHECK(better.shared_object != first.shared_object);
+    CHECK(fs::exists(first.shared_object));  // a call that started on it may still be loading it
+    const auto lines = log_lines();
+    CHECK(has_line(lines, "compiling hello ("));
+    CHECK(has_line(lines, "hello ready (quick tier) in "));
+    CHECK(has_line(lines, "optimising hello ("));
+    CHECK(has_line(lines, "hello ready (optimised) in "));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "with its optimised module cached, a function starts on it and compiles nothing") {
+    copy_example("hello.wasm");
+    open();
+    optimised("hello");
+    lines.clear();
+    open();
+    const auto module = ready("hello");
+    CHECK(module.tier == aot::Tier::Optimised);
+    CHECK(module.cached);
+    const auto log = log_lines();
+    CHECK(has_line(log, "hello ready (optimised) from cache"));
+    CHECK_FALSE(has_line(log, "compiling hello"));
+    CHECK_FALSE(has_line(log, "optimising hello"));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "an upload returns on the quick tier's module and is optimised after") {
+    open(false);
+    auto info = registry->upload("up", file_bytes(example("hello.wasm")));
+    REQUIRE(info.has_value());
+    CHECK(ready("up").tier == aot::Tier::Quick);
+    CHECK(optimised("up").sha256 == info->sha256);
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "a quick compiler that fails leaves the function to the optimised tier") {
+    use_compiler("false");
+    copy_example("hello.wasm");
+    open();
+    const auto module = ready("hello");
+    CHECK(module.tier == aot::Tier::Optimised);
+    const auto lines = log_lines();
+    CHECK(has_line(lines, "hello cannot be compiled: quick-cc failed"));
+    CHECK(has_line(lines, "hello ready (optimised) in "));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "a binary the checks refuse is refused once, not again by the optimised tier") {
+    write_bytes(functions / "broken.wasm", {0, 'a', 's', 'm', 9, 9});
+    open();
+    auto broken = registry->find("broken")->wait_ready();
+    REQUIRE_FALSE(broken.has_value());
+    CHECK(broken.error().code == ErrorCode::BadWasm);
+    registry.reset();  // its compile threads finish what they started
+    const auto lines = log_lines();
+    CHECK(std::ranges::count_if(lines, [](const std::string& l) { return l.starts_with("broken cannot be"); }) == 1);
+    CHECK_FALSE(has_line(lines, "optimising broken"));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "--tiers quick never optimises, --tiers optimised never uses the quick tier") {
+    copy_example("hello.wasm");
+    tiers = registry::CompileTiers::QuickOnly;
+    open();
+    CHECK(ready("hello").tier == aot::Tier::Quick);
+    registry.reset();
+    CHECK_FALSE(has_line(log_lines(), "optimising hello"));
+
+    lines.clear();
+    tiers = registry::CompileTiers::OptimisedOnly;
+    open();
+    const auto module = ready("hello");
+    CHECK(module.tier == aot::Tier::Optimised);
+    CHECK_FALSE(module.cached);
+    CHECK(has_line(log_lines(), "hello ready (optimised) in "));
   }
 }

@@ -48,7 +48,7 @@ TEST_SUITE("aot.cache") {
     // Only the finished module is left: no build directory or half-written file.
     std::vector<std::string> left;
     for (const auto& entry : fs::directory_iterator(dir)) left.push_back(entry.path().filename().string());
-    CHECK(left == std::vector<std::string>{sha256_hex(noop) + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + "-checks" + std::to_string(aot::kChecksVersion) + ".so"});
+    CHECK(left == std::vector<std::string>{aot::module_file_name(sha256_hex(noop), aot::Tier::Optimised)});
 
     // A second compiler on the same cache directory (a gateway restart) compiles nothing.
     auto restarted = aot::Compiler::create(compiler_options(dir));

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aot/aot_compiler.h"
@@ -46,8 +47,14 @@ inline aot::Compiler& compiler() {
   return **instance;
 }
 
+// The tier the suites' modules are compiled by: FAASMJS_TEST_TIER=quick runs them on the quick tier's code.
+inline aot::Tier test_tier() {
+  const char* tier = std::getenv("FAASMJS_TEST_TIER");
+  return tier != nullptr && std::string_view(tier) == "quick" ? aot::Tier::Quick : aot::Tier::Optimised;
+}
+
 inline fs::path compiled_bytes(const std::vector<std::uint8_t>& wasm, const std::string& what) {
-  auto module = compiler().compile(wasm);
+  auto module = compiler().compile(wasm, test_tier());
   if (!module) FAIL(what, ": ", module.error().message);
   return module->shared_object;
 }

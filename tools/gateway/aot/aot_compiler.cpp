@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "aot/module_abi.h"
 #include "aot/module_check.h"
 #include "aot/module_scan.h"
+#include "aot/quick_tier.h"
 #include "common/sanitizer.h"
 #include "common/sha256.h"
 #include "module_abi_text.h"
@@ -106,32 +108,47 @@ class CachingCompiler final : public Compiler {
     cache_.evict();
   }
 
-  Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm) override {
+  Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm, Tier tier) override {
     if (wasm.size() > kModuleLimits.max_bytes) {
       return fail(ErrorCode::BadWasm, "is " + std::to_string(wasm.size()) + " bytes, past the module size limit of " +
                                           mebibytes(kModuleLimits.max_bytes));
     }
+    if (!has_quick_tier()) tier = Tier::Optimised;
     const std::string sha = sha256_hex(wasm);
-    const fs::path target = options_.cache_dir / (sha + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + "-checks" +
-                                                 std::to_string(kChecksVersion) + ".so");
+    const fs::path target = target_of(sha, tier);
     std::unique_lock lock(mutex_);
-    // One compile per binary at a time: later callers wait for the first and then find the cache filled.
-    changed_.wait(lock, [&] { return !in_flight_.contains(sha); });
-    if (cache_.use(target)) return CompiledModule{sha, target, 0, true, cache_.pin(target)};
-    in_flight_.insert({sha, true});
+    // One compile per binary and tier at a time: later callers wait for the first and then find the cache filled.
+    changed_.wait(lock, [&] { return !in_flight_.contains(target); });
+    if (cache_.use(target)) return CompiledModule{sha, target, 0, true, tier, cache_.pin(target)};
+    in_flight_.insert(target);
     lock.unlock();
-    auto result = build(wasm, sha, target);
+    auto result = build(wasm, sha, target, tier);
     lock.lock();
     if (result) {
       result->pin = cache_.pin(target);
       cache_.evict();
     }
-    in_flight_.erase(sha);
+    in_flight_.erase(target);
     changed_.notify_all();
     return result;
   }
 
+  std::optional<CompiledModule> cached(std::span<const std::uint8_t> wasm, Tier tier) override {
+    if (!has_quick_tier()) tier = Tier::Optimised;
+    const std::string sha = sha256_hex(wasm);
+    const fs::path target = target_of(sha, tier);
+    std::lock_guard lock(mutex_);
+    if (!cache_.use(target)) return std::nullopt;
+    return CompiledModule{sha, target, 0, true, tier, cache_.pin(target)};
+  }
+
+  bool has_quick_tier() const override { return !options_.quick_c_compiler.empty(); }
+
  private:
+  fs::path target_of(const std::string& sha, Tier tier) const {
+    return options_.cache_dir / module_file_name(sha, tier);
+  }
+
   // One program of a compile, sandboxed, in the time left of the compile's limit.
   Expected<void> run(const char* stage, const std::vector<std::string>& argv, const fs::path& folder,
                      Clock::time_point deadline) {
@@ -173,7 +190,8 @@ class CachingCompiler final : public Compiler {
                                          "): " + telling_line(sandboxed.log));
   }
 
-  Expected<CompiledModule> build(std::span<const std::uint8_t> wasm, const std::string& sha, const fs::path& target) {
+  Expected<CompiledModule> build(std::span<const std::uint8_t> wasm, const std::string& sha, const fs::path& target,
+                                 Tier tier) {
     const auto started = Clock::now();
     const auto deadline = started + options_.compile_timeout;
     auto folder = BuildFolder::create(options_.cache_dir);
@@ -212,11 +230,18 @@ class CachingCompiler final : public Compiler {
     if (auto w = write_file(work / kMemoryHelpersHeaderName, kMemoryHelpersHeader); !w) {
       return std::unexpected(w.error());
     }
-    std::vector<std::string> cc = {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden"};
-    cc.insert(cc.end(), kMemoryHelpersFlags.begin(), kMemoryHelpersFlags.end());
+    // The quick compiler does not optimise, so it deletes no load whose value is unused (memory_helpers.h).
+    std::vector<std::string> cc;
+    if (tier == Tier::Quick) {
+      if (auto w = write_file(work / kQuickTierHeaderName, kQuickTierHeader); !w) return std::unexpected(w.error());
+      cc = {options_.quick_c_compiler, "-shared", "-fPIC", "-include", std::string(kQuickTierHeaderName)};
+    } else {
+      cc = {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden"};
+      cc.insert(cc.end(), kMemoryHelpersFlags.begin(), kMemoryHelpersFlags.end());
+    }
     cc.insert(cc.end(), {"-w", "-I", ".", "-include", std::string(kMemoryHelpersHeaderName), "fn.c", "glue.c", "-o",
                          "fn.so"});
-    if (auto compiled = run("cc", cc, work, deadline); !compiled) {
+    if (auto compiled = run(tier == Tier::Quick ? "quick-cc" : "cc", cc, work, deadline); !compiled) {
       return keep_log(work, sha, compiled.error());
     }
     // Copied, not moved: the copy is the gateway's, out of reach of the sandbox's user, who owns fn.so and may
@@ -230,7 +255,7 @@ class CachingCompiler final : public Compiler {
       return fail(ErrorCode::Internal, "cannot store " + target.filename().string() + " in the compile cache");
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-    return CompiledModule{sha, target, static_cast<std::uint32_t>(ms.count()), false, nullptr};
+    return CompiledModule{sha, target, static_cast<std::uint32_t>(ms.count()), false, tier, nullptr};
   }
 
   // A compiler failure after the checks passed is the gateway's problem, not the upload's: keep the log (the
@@ -238,7 +263,7 @@ class CachingCompiler final : public Compiler {
   std::unexpected<Error> keep_log(const fs::path& work, const std::string& sha, Error error) {
     if (error.code != ErrorCode::Internal) return std::unexpected(std::move(error));
     std::error_code ignored;
-    for (const char* log : {"wasm2c.log", "cc.log"}) {
+    for (const char* log : {"wasm2c.log", "quick-cc.log", "cc.log"}) {
       if (fs::exists(work / log)) fs::copy_file(work / log, options_.cache_dir / (sha + "-" + log),
                                                 fs::copy_options::overwrite_existing, ignored);
     }
@@ -249,7 +274,7 @@ class CachingCompiler final : public Compiler {
   CompilerOptions options_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::map<std::string, bool> in_flight_;
+  std::set<fs::path> in_flight_;
   ModuleCache cache_;
   std::optional<SandboxUser> user_;
   std::atomic<bool> warned_ = false;
@@ -257,11 +282,24 @@ class CachingCompiler final : public Compiler {
 
 }  // namespace
 
+std::string module_file_name(std::string_view sha256, Tier tier) {
+  return std::string(sha256) + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + "-checks" +
+         std::to_string(kChecksVersion) + "-code" + std::to_string(kCodeVersion) + (tier == Tier::Quick ? "-quick" : "") +
+         ".so";
+}
+
 Expected<std::unique_ptr<Compiler>> Compiler::create(CompilerOptions options) {
   std::error_code error;
   fs::create_directories(options.cache_dir, error);
   if (error) return fail(ErrorCode::Internal, "cannot create the compile cache " + options.cache_dir.string() + ": " + error.message());
   if (options.module_checker.empty()) options.module_checker = default_checker();
+  if (!options.quick_c_compiler.empty() && !aot::can_run(options.quick_c_compiler)) {
+    if (options.log) {
+      options.log("no quick tier: there is no " + options.quick_c_compiler +
+                  " (Debian package tcc), so a function's first call waits for cc " + options.optimisation);
+    }
+    options.quick_c_compiler.clear();
+  }
   sweep_build_folders(options.cache_dir);
   for (const auto& entry : fs::directory_iterator(options.cache_dir, error)) {
     if (entry.path().filename().string().find(kPartSuffix) != std::string::npos) fs::remove(entry.path(), error);

@@ -3,6 +3,11 @@
 // module_abi.h) into a shared object that a worker process dlopen()s. Results are cached by the binary's
 // SHA-256, so a restart or a re-upload of the same bytes compiles nothing.
 //
+// Two tiers, as a browser's baseline compiler and its optimising one: the quick tier builds the same C with
+// a compiler that does not optimise (tcc: ~10 ms for hello, where `cc -O2` takes 0.6-2 s), so that a function's
+// first calls run at once; the optimised tier builds it with `cc -O2`, and the registry swaps that in for new
+// calls when it is ready (function_registry.h). Both are cached, each under a name of its own.
+//
 // Refused with BadWasm and one line saying why, before any compiler runs: a file that does not parse or
 // validate, a module using SIMD (wasm2c 1.0.32 aborts on it), one importing a function the worker does not
 // provide (named, as Faasm's "Missing import"), one without the Faasm entry points, one past a limit of
@@ -19,6 +24,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,10 +35,13 @@
 
 namespace faasmjs::gateway::aot {
 
+enum class Tier : std::uint8_t { Quick, Optimised };
+
 struct CompilerOptions {
   std::filesystem::path cache_dir;  // <sha256>.so and the build logs of failures
   std::string c_compiler = "cc";
   std::string optimisation = "-O2";
+  std::string quick_c_compiler = "tcc";  // the quick tier's compiler; empty: no quick tier
   std::string wasm2c = "wasm2c";
   std::filesystem::path module_checker;  // empty: faasmjs-module-check beside this executable, else the build's
   std::size_t max_nesting = kModuleLimits.max_nesting;  // module_scan.h says why it is bounded
@@ -49,15 +58,29 @@ struct CompiledModule {
   std::filesystem::path shared_object;
   std::uint32_t compile_ms = 0;  // 0 when it came from the cache
   bool cached = false;
+  Tier tier = Tier::Optimised;
   ModulePin pin;  // shared_object stays in the cache while a copy of this lives
 };
+
+// Bumped when the C a module is built from, or how it is built, changes (wasm2c's rewritten helpers, the
+// compilers' flags, the quick tier's header): a cache an older gateway filled is then compiled again.
+inline constexpr int kCodeVersion = 2;
+
+// A module's file in the cache: <sha256>-abi<N>-checks<M>-code<K>[-quick].so, with N the module ABI's version
+// (module_abi.h), M the checks' (module_check.h) and K kCodeVersion, so that no module built to other rules is
+// ever loaded.
+std::string module_file_name(std::string_view sha256, Tier tier);
 
 class Compiler {
  public:
   static Expected<std::unique_ptr<Compiler>> create(CompilerOptions options);
   virtual ~Compiler() = default;
-  // Thread-safe; concurrent compiles of the same bytes do the work once.
-  virtual Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm) = 0;
+  // Thread-safe; concurrent compiles of the same bytes and tier do the work once. The quick tier without a
+  // quick compiler (CompilerOptions::quick_c_compiler empty) is the optimised one.
+  virtual Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm, Tier tier = Tier::Optimised) = 0;
+  // The module of these bytes and tier if the cache has it, compiling nothing.
+  virtual std::optional<CompiledModule> cached(std::span<const std::uint8_t> wasm, Tier tier) = 0;
+  virtual bool has_quick_tier() const = 0;
 };
 
 }  // namespace faasmjs::gateway::aot

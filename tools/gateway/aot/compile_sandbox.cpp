@@ -37,6 +37,12 @@ std::string search_path(const std::string& program, const std::string& path) {
   return program;
 }
 
+// The compiler's programs are looked up in the gateway's PATH.
+std::string parent_path() {
+  const char* path = std::getenv("PATH");
+  return path != nullptr && *path != '\0' ? path : "/usr/bin:/bin";
+}
+
 void report(int fd, Stage stage, int error) {
   char buffer[1 + sizeof(int)];
   buffer[0] = stage;
@@ -100,9 +106,10 @@ std::optional<SandboxUser> sandbox_user(const std::string& name) {
   return SandboxUser{found->pw_uid, found->pw_gid};
 }
 
+bool can_run(const std::string& program) { return ::access(search_path(program, parent_path()).c_str(), X_OK) == 0; }
+
 Expected<SandboxOutcome> run_sandboxed(const SandboxRun& run) {
-  const char* parent_path = std::getenv("PATH");
-  const std::string path = parent_path != nullptr && *parent_path != '\0' ? parent_path : "/usr/bin:/bin";
+  const std::string path = parent_path();
   const std::string program = search_path(run.argv.at(0), path);
   // Everything the child needs is made before fork: after it, the child may not allocate.
   // TMPDIR relative: the sandbox's user may have no way to the folder from /, only from its working directory.

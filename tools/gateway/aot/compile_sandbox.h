@@ -61,6 +61,9 @@ struct SandboxOutcome {
   std::string network_note;  // why not, when not
 };
 
+// Whether `program` would start: a path to an executable, or a name PATH finds one for.
+bool can_run(const std::string& program);
+
 // Internal only when the child cannot be started; what the program did is in the outcome.
 Expected<SandboxOutcome> run_sandboxed(const SandboxRun& run);
 

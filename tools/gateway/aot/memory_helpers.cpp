@@ -77,6 +77,9 @@ const std::string_view kMemoryHelpersHeader =
 #if defined(__GNUC__) && !defined(__clang__)
 /* With kMemoryHelpersFlags, GCC deletes no load that may fault. */
 #define FAASMJS_FORCE_READ(value) ((void)0)
+#elif defined(__TINYC__)
+/* The quick tier's tcc does not optimise: it stores every loaded value into its local, loading it. */
+#define FAASMJS_FORCE_READ(value) ((void)0)
 #else
 #if defined(__x86_64__)
 #define FAASMJS_FLOAT_REGISTER "x"

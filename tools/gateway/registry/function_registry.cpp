@@ -21,7 +21,11 @@
 //
 // Compilation: --functions and stored uploads are registered at once and compiled in the background, uploads
 // in the uploading thread; both take one of a fixed number of slots (one per core), so a burst of uploads
-// at start-up never runs more C compilers than there are cores.
+// at start-up never runs more C compilers than there are cores. Each function is compiled twice unless the
+// cache has its optimised module: first by the quick tier (aot_compiler.h), which readies it in tens of
+// milliseconds, then by the optimised one, in the background, whose module then serves the calls that start
+// after it (a call keeps the module it started on). The background queue runs quick compiles before optimised
+// ones, and in each a function a call waits for before the others.
 #include "registry/function_registry.h"
 
 #include <fcntl.h>
@@ -33,6 +37,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <fstream>
@@ -110,7 +115,8 @@ std::string seconds(std::uint32_t ms) {
   return text;
 }
 
-// One registered version of a function: its files and, once compiled, its module.
+// One registered version of a function: its files and, once compiled, its module: the first one compiled,
+// until an optimised one replaces it.
 class Entry final : public RegisteredFunction {
  public:
   Entry(std::string name, std::string sha, fs::path dir)
@@ -122,11 +128,17 @@ class Entry final : public RegisteredFunction {
   // A call waiting for the module moves it ahead of the functions nobody has asked for yet (compile_loop).
   Expected<aot::CompiledModule> wait_ready() const override {
     wanted_.store(true);
-    return ready_.get();
+    const Expected<aot::CompiledModule>& first = ready_.get();
+    std::lock_guard lock(mutex_);
+    return optimised_ ? Expected<aot::CompiledModule>(*optimised_) : first;
   }
   bool wanted() const { return wanted_.load(); }
 
   void finish(Expected<aot::CompiledModule> result) { promise_.set_value(std::move(result)); }
+  void optimised(aot::CompiledModule module) {
+    std::lock_guard lock(mutex_);
+    optimised_ = std::move(module);
+  }
   // NAME.wasm, NAME.async.wasm and NAME.manifest.json live together.
   fs::path file(std::string_view suffix) const { return dir_ / (name_ + std::string(suffix)); }
 
@@ -137,11 +149,14 @@ class Entry final : public RegisteredFunction {
   std::promise<Expected<aot::CompiledModule>> promise_;
   std::shared_future<Expected<aot::CompiledModule>> ready_;
   mutable std::atomic<bool> wanted_ = false;
+  mutable std::mutex mutex_;
+  std::optional<aot::CompiledModule> optimised_;
 };
 
 struct Pending {
   std::shared_ptr<Entry> entry;
   Bytes wasm;
+  aot::Tier tier = aot::Tier::Quick;  // Quick: the entry's first module (the optimised one if cached)
 };
 
 class Registry final : public FunctionRegistry {
@@ -155,8 +170,10 @@ class Registry final : public FunctionRegistry {
       std::lock_guard lock(queue_mutex_);
       stopping_ = true;
     }
+    queued_.notify_all();
     for (auto& thread : compilers_) thread.join();
     for (auto& pending : queue_) {
+      if (pending.tier != aot::Tier::Quick) continue;
       pending.entry->finish(fail(ErrorCode::Internal, "the gateway stopped before compiling " + pending.entry->name()));
     }
   }
@@ -203,14 +220,19 @@ class Registry final : public FunctionRegistry {
       auto entry = std::make_shared<Entry>(name, sha256_hex(*wasm), where.second);
       if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(linked.error());
       entries_[name] = entry;
-      queue_.push_back({std::move(entry), std::move(*wasm)});
+      if (!options_.compile) {
+        entry->finish(runs_elsewhere(name));
+      } else if (auto optimised = options_.tiers == CompileTiers::QuickOnly
+                                      ? std::nullopt
+                                      : compiler_.cached(*wasm, aot::Tier::Optimised)) {
+        log_ready(name, *optimised);
+        entry->finish(std::move(*optimised));
+      } else {
+        queue_.push_back({std::move(entry), std::move(*wasm)});
+      }
     }
-    if (!options_.compile) {
-      for (auto& pending : queue_) pending.entry->finish(runs_elsewhere(pending.entry->name()));
-      queue_.clear();
-    }
-    for (unsigned i = 0; i < std::min<std::size_t>(cores_, queue_.size()); ++i) {
-      compilers_.emplace_back([this] { compile_loop(); });
+    if (options_.compile) {
+      for (unsigned i = 0; i < cores_; ++i) compilers_.emplace_back([this] { compile_loop(); });
     }
     return {};
   }
@@ -221,7 +243,7 @@ class Registry final : public FunctionRegistry {
     }
     const std::string function(name);
     std::lock_guard serialised(upload_mutex(function));
-    auto module = options_.compile ? compile(function, wasm) : not_compiled(wasm);
+    auto module = options_.compile ? compile_first(function, wasm) : not_compiled(wasm);
     if (!module) return std::unexpected(module.error());
     const fs::path dir = uploads() / function;
     auto stored = store(function, wasm, dir);
@@ -232,6 +254,7 @@ class Registry final : public FunctionRegistry {
       std::lock_guard lock(mutex_);
       entries_[function] = entry;
     }
+    if (optimises_after(*module)) queue({entry, Bytes(wasm.begin(), wasm.end()), aot::Tier::Optimised});
     if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(for_client(linked.error()));
     log("uploaded " + function);
     return UploadInfo{function, module->sha256, module->compile_ms};
@@ -315,18 +338,44 @@ class Registry final : public FunctionRegistry {
     return *held;
   }
 
-  // One compile in one of the slots, with its progress lines.
-  Expected<aot::CompiledModule> compile(const std::string& name, std::span<const std::uint8_t> wasm) {
+  // One compile in one of the slots, with its progress lines: a function's first, or the optimised module
+  // that replaces the quick tier's.
+  Expected<aot::CompiledModule> compile(const std::string& name, std::span<const std::uint8_t> wasm, aot::Tier tier,
+                                        bool replacing = false) {
     slots_.acquire();
-    log("compiling " + name + " (" + kilobytes(wasm.size()) + ")…");
-    auto module = compiler_.compile(wasm);
+    log((replacing ? "optimising " : "compiling ") + name + " (" + kilobytes(wasm.size()) + ")…");
+    auto module = compiler_.compile(wasm, tier);
     slots_.release();
     if (!module) {
-      log(name + " cannot be compiled: " + module.error().message);
+      log(name + " cannot be " + (replacing ? "optimised" : "compiled") + ": " + module.error().message);
       return fail(module.error().code, name + ": " + module.error().message);
     }
-    log(name + " ready " + (module->cached ? std::string("from cache") : "in " + seconds(module->compile_ms)));
+    log_ready(name, *module);
     return module;
+  }
+
+  void log_ready(const std::string& name, const aot::CompiledModule& module) const {
+    const std::string took = module.cached ? std::string("from cache") : "in " + seconds(module.compile_ms);
+    log(name + (module.tier == aot::Tier::Quick ? " ready (quick tier) " : " ready (optimised) ") + took);
+  }
+
+  // Whether a function that is ready on the quick tier's module is then optimised.
+  bool optimises_after(const aot::CompiledModule& first) const {
+    return options_.tiers == CompileTiers::Both && first.tier == aot::Tier::Quick;
+  }
+
+  // A function's first module: the optimised one when cached, else the quick tier's, else (the quick compiler
+  // failed on C the optimising one may still build) the optimised one.
+  Expected<aot::CompiledModule> compile_first(const std::string& name, std::span<const std::uint8_t> wasm) {
+    if (options_.tiers == CompileTiers::OptimisedOnly) return compile(name, wasm, aot::Tier::Optimised);
+    if (options_.tiers == CompileTiers::QuickOnly) return compile(name, wasm, aot::Tier::Quick);
+    if (auto optimised = compiler_.cached(wasm, aot::Tier::Optimised)) {
+      log_ready(name, *optimised);
+      return std::move(*optimised);
+    }
+    auto quick = compile(name, wasm, aot::Tier::Quick);
+    if (quick || quick.error().code != ErrorCode::Internal) return quick;
+    return compile(name, wasm, aot::Tier::Optimised);
   }
 
   // Without compiling (RegistryOptions::compile off), what an upload's reply reports.
@@ -340,22 +389,50 @@ class Registry final : public FunctionRegistry {
     return fail(ErrorCode::Internal, name + " is not compiled for the embedded cluster: its calls run on Faasm");
   }
 
+  void queue(Pending pending) {
+    {
+      std::lock_guard lock(queue_mutex_);
+      queue_.push_back(std::move(pending));
+    }
+    queued_.notify_one();
+  }
+
+  // The compile slots' threads, for the registry's lifetime.
   void compile_loop() {
     for (;;) {
       Pending pending;
       {
-        // Everything to compile was queued before the threads started: they end when it is done.
-        std::lock_guard lock(queue_mutex_);
-        if (stopping_ || queue_.empty()) return;
-        // Name order, but a function a call already waits for first: with many registered, the first call
-        // of the last one would otherwise wait for all the others to compile.
-        auto next = std::ranges::find_if(queue_, [](const Pending& queued) { return queued.entry->wanted(); });
-        if (next == queue_.end()) next = queue_.begin();
+        std::unique_lock lock(queue_mutex_);
+        queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        // Quick compiles first, then optimised ones; in each, the name order, but a function a call already
+        // waits for first: with many registered, the first call of the last one would otherwise wait for all
+        // the others to compile.
+        auto next = std::ranges::min_element(queue_, {}, [](const Pending& queued) {
+          return (queued.tier == aot::Tier::Quick ? 0 : 2) + (queued.entry->wanted() ? 0 : 1);
+        });
         pending = std::move(*next);
         queue_.erase(next);
       }
-      pending.entry->finish(compile(pending.entry->name(), pending.wasm));
+      if (pending.tier == aot::Tier::Quick) {
+        auto module = compile_first(pending.entry->name(), pending.wasm);
+        const bool optimise = module && optimises_after(*module);
+        pending.entry->finish(std::move(module));
+        if (optimise) queue({std::move(pending.entry), std::move(pending.wasm), aot::Tier::Optimised});
+      } else if (current(*pending.entry)) {
+        // A failure leaves the quick tier's module serving its calls: compile() logged why.
+        if (auto module = compile(pending.entry->name(), pending.wasm, aot::Tier::Optimised, true)) {
+          pending.entry->optimised(std::move(*module));
+        }
+      }
     }
+  }
+
+  // Still what its name means: an entry an upload replaced is not worth optimising.
+  bool current(const Entry& entry) const {
+    std::lock_guard lock(mutex_);
+    auto found = entries_.find(entry.name());
+    return found != entries_.end() && found->second.get() == &entry;
   }
 
   // The upload's files in place of the old ones, durably (see the top of this file).
@@ -433,6 +510,7 @@ class Registry final : public FunctionRegistry {
   std::map<std::string, std::unique_ptr<std::mutex>> upload_mutexes_;
 
   std::mutex queue_mutex_;
+  std::condition_variable queued_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
   std::vector<std::thread> compilers_;

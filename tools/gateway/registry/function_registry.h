@@ -6,7 +6,8 @@
 //
 // Registration is quick; compilation runs in the background (one at a time per core, in name order), and a
 // call to a function still compiling waits for it (wait_ready), which moves it ahead of those nobody has asked
-// for yet. Thread-safe.
+// for yet. A function is ready once the compiler's quick tier has built it (tens of milliseconds); its
+// optimised module, built after, serves the calls that start once it is there. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,13 @@
 
 namespace faasmjs::gateway::registry {
 
+// Which of the compiler's tiers (aot_compiler.h) build a function.
+enum class CompileTiers : std::uint8_t {
+  Both,           // the quick tier's module first, the optimised one swapped in when built
+  QuickOnly,      // fast compiles, slower code (a development loop, and the quick tier's tests)
+  OptimisedOnly,  // the first call waits for the optimising compiler
+};
+
 struct RegistryOptions {
   std::filesystem::path data_dir;  // functions/<name>/ lives here
   std::optional<std::filesystem::path> functions_dir;  // --functions
@@ -32,6 +40,7 @@ struct RegistryOptions {
   // Compile for the embedded cluster's workers. Off in front of Faasm (--faasm), whose upload server compiles:
   // functions are then registered and served to browsers, and wait_ready() says they run elsewhere.
   bool compile = true;
+  CompileTiers tiers = CompileTiers::Both;
 };
 
 // 1-64 characters of [A-Za-z0-9_-]: the names the registry takes.
@@ -44,7 +53,7 @@ class RegisteredFunction {
   virtual const std::string& sha256() const = 0;
   // The binary as registered (what a backend that compiles elsewhere sends there).
   virtual std::filesystem::path wasm_path() const = 0;
-  // Blocks until compiled: the module, or the compile error (BadWasm / Internal).
+  // Blocks until compiled: the best module so far, or the compile error (BadWasm / Internal).
   virtual Expected<aot::CompiledModule> wait_ready() const = 0;
 };
 
