@@ -13,7 +13,7 @@ import path from 'node:path';
 
 import { functionsDirOf } from '../../tools/devserver/server.mjs';
 import { gatewayBinary, startGateway } from '../../tools/demo/gateway.mjs';
-import { buildDirArgument } from './browser/session.mjs';
+import { STEADY_STATE_ARGS, buildDirArgument } from './browser/session.mjs';
 
 const COUNT = 2000;
 const READY_TIMEOUT_MS = 600_000;
@@ -23,7 +23,9 @@ const functionsDir = functionsDirOf(buildDir);
 const names = fs.readdirSync(functionsDir).filter((file) => /^\w+\.wasm$/.test(file) && !file.endsWith('.async.wasm'))
   .map((file) => file.slice(0, -5)).sort();
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-fresh-'));
-const gateway = await startGateway({ binary: gatewayBinary(buildDir), functionDirs: [functionsDir], cacheDir: cache });
+const gateway = await startGateway({
+  binary: gatewayBinary(buildDir), functionDirs: [functionsDir], cacheDir: cache, args: [...STEADY_STATE_ARGS],
+});
 const worker = path.join(path.dirname(gatewayBinary(buildDir)), 'faasmjs-worker');
 const rows = [];
 try {

@@ -46,6 +46,10 @@ export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
   echo
   node "$here/cluster_compute.mjs" "$build_dir"
   echo
+  echo "## Embedded cluster: the first call, quick tier against the optimising compiler alone"
+  echo
+  node "$here/first_call.mjs" "$build_dir"
+  echo
   echo "## Embedded cluster: an instance per call, new or reset from its snapshot"
   echo
   node "$here/fresh_instance.mjs" "$build_dir"

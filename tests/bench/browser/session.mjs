@@ -10,6 +10,10 @@ import { functionsDirOf } from '../../../tools/devserver/server.mjs';
 import { startGatewaySession, startSession } from '../../browser/support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// What a benchmark of the cluster's steady state runs on: the optimising compiler's code from the first call
+// (the default --tiers both would run the first calls on the quick tier's, first_call.mjs measures that).
+export const STEADY_STATE_ARGS = Object.freeze(['--tiers', 'optimised']);
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 /**
@@ -23,7 +27,8 @@ const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
 export async function openBenchPage(buildDir, extra = {}, { gateway = false, functionDirs, gatewayArgs = [] } = {}) {
   const session = gateway
     // The pages say HELLO as user bench without a token: the benchmarks measure the transport, not auth.
-    ? await startGatewaySession(functionDirs ?? benchFunctionDirs(buildDir), ['--allow-anonymous', ...gatewayArgs])
+    ? await startGatewaySession(functionDirs ?? benchFunctionDirs(buildDir),
+      ['--allow-anonymous', ...STEADY_STATE_ARGS, ...gatewayArgs])
     : await startSession(functionsDirOf(buildDir));
   try {
     await session.context.route(`${session.url}__bench__/*`, (route) => {
@@ -42,15 +47,15 @@ export async function openBenchPage(buildDir, extra = {}, { gateway = false, fun
 }
 
 /**
- * Runs `body(gateway)` against a faasmjs-gateway started with `options` (tools/demo/gateway.mjs): its log goes
- * to stderr if the body fails, and the gateway is closed whatever happens.
+ * Runs `body(gateway)` against a faasmjs-gateway started with `options` (tools/demo/gateway.mjs) and
+ * STEADY_STATE_ARGS: its log goes to stderr if the body fails, and the gateway is closed whatever happens.
  * @template T
  * @param {object} options startGateway's
  * @param {(gateway: object) => Promise<T>} body
  * @returns {Promise<T>}
  */
 export async function withGateway(options, body) {
-  const gateway = await startGateway(options);
+  const gateway = await startGateway({ ...options, args: [...STEADY_STATE_ARGS, ...(options.args ?? [])] });
   try {
     return await body(gateway);
   } catch (error) {

@@ -20,8 +20,8 @@
 // changes what a name means, so a static file server never sees a half-made set.
 //
 // Compilation: --functions and stored uploads are registered at once and compiled in the background, uploads
-// in the uploading thread; both take one of a fixed number of slots (one per core), so a burst of uploads
-// at start-up never runs more C compilers than there are cores. Each function is compiled twice unless the
+// in the uploading thread; both take one of a fixed number of slots (one per core, and as many again for
+// the quick tier's compiles), so a burst of uploads at start-up never runs more C compilers than that. Each function is compiled twice unless the
 // cache has its optimised module: first by the quick tier (aot_compiler.h), which readies it in tens of
 // milliseconds, then by the optimised one, in the background, whose module then serves the calls that start
 // after it (a call keeps the module it started on). The background queue runs quick compiles before optimised
@@ -163,7 +163,7 @@ class Registry final : public FunctionRegistry {
  public:
   Registry(RegistryOptions options, aot::Compiler& compiler)
       : options_(std::move(options)), compiler_(compiler), cores_(std::max(1u, std::thread::hardware_concurrency())),
-        slots_(cores_) {}
+        slots_(cores_), quick_slots_(cores_) {}
 
   ~Registry() override {
     {
@@ -243,10 +243,21 @@ class Registry final : public FunctionRegistry {
     }
     const std::string function(name);
     std::lock_guard serialised(upload_mutex(function));
-    auto module = options_.compile ? compile_first(function, wasm) : not_compiled(wasm);
-    if (!module) return std::unexpected(module.error());
+    // The compile and the browser variant (faasmjs-asyncify, ~1 s for 200 KB) are made at once; the files
+    // are swapped in only once the compile succeeded, and its error is the one reported.
+    auto compiling = std::async(std::launch::async, [&] {
+      return options_.compile ? compile_first(function, wasm) : not_compiled(wasm);
+    });
+    std::optional<Expected<aot::CompiledModule>> compiled;
     const fs::path dir = uploads() / function;
-    auto stored = store(function, wasm, dir);
+    auto stored = store(function, wasm, dir, [&]() -> Expected<void> {
+      compiled = compiling.get();
+      if (!*compiled) return std::unexpected(compiled->error());
+      return {};
+    });
+    if (!compiled) compiled = compiling.get();
+    auto& module = *compiled;
+    if (!module) return std::unexpected(module.error());
     if (!stored) return std::unexpected(for_client(stored.error()));
     auto entry = std::make_shared<Entry>(function, module->sha256, dir);
     entry->finish(options_.compile ? Expected<aot::CompiledModule>(*module) : runs_elsewhere(function));
@@ -342,10 +353,13 @@ class Registry final : public FunctionRegistry {
   // that replaces the quick tier's.
   Expected<aot::CompiledModule> compile(const std::string& name, std::span<const std::uint8_t> wasm, aot::Tier tier,
                                         bool replacing = false) {
-    slots_.acquire();
+    // The quick tier has slots of its own: a first compile (a call or an upload waits for it) takes tens of
+    // milliseconds and must not wait seconds behind the background's optimised ones.
+    auto& slots = tier == aot::Tier::Quick && compiler_.has_quick_tier() ? quick_slots_ : slots_;
+    slots.acquire();
     log((replacing ? "optimising " : "compiling ") + name + " (" + kilobytes(wasm.size()) + ")…");
     auto module = compiler_.compile(wasm, tier);
-    slots_.release();
+    slots.release();
     if (!module) {
       log(name + " cannot be " + (replacing ? "optimised" : "compiled") + ": " + module.error().message);
       return fail(module.error().code, name + ": " + module.error().message);
@@ -436,12 +450,15 @@ class Registry final : public FunctionRegistry {
   }
 
   // The upload's files in place of the old ones, durably (see the top of this file).
-  Expected<void> store(const std::string& name, std::span<const std::uint8_t> wasm, const fs::path& dir) {
+  // `ready` says whether to swap them in once they are assembled.
+  Expected<void> store(const std::string& name, std::span<const std::uint8_t> wasm, const fs::path& dir,
+                       const std::function<Expected<void>()>& ready) {
     const fs::path staging = uploads() / ("." + name + ".staging-" + std::to_string(++staging_counter_));
     std::error_code error;
     fs::create_directories(staging, error);
     if (error) return fail(ErrorCode::Internal, "cannot create " + staging.string() + ": " + error.message());
     auto stored = assemble(name, wasm, staging);
+    if (stored) stored = ready();
     if (stored) stored = swap_in(staging, dir);
     fs::remove_all(staging, error);
     return stored;
@@ -503,6 +520,7 @@ class Registry final : public FunctionRegistry {
   aot::Compiler& compiler_;
   const unsigned cores_;
   std::counting_semaphore<> slots_;
+  std::counting_semaphore<> quick_slots_;
   std::atomic<std::uint64_t> staging_counter_ = 0;
 
   mutable std::mutex mutex_;  // entries_ and upload_mutexes_
