@@ -27,7 +27,10 @@ Options:
       --host ADDR         address to listen on (default 127.0.0.1)
   -w, --web-root DIR      the web app served at / (default: the demo, examples/webapp)
       --sdk DIR           the SDK served at /sdk/ (default: the source tree's sdk/, installed: share/faasmjs/sdk)
-  -f, --functions DIR     register every NAME.wasm in DIR (with NAME.async.wasm and NAME.manifest.json)
+  -f, --functions DIR     register every NAME.wasm in DIR (with NAME.async.wasm and NAME.manifest.json);
+                          one added, rebuilt or removed later is registered, compiled and swapped in for
+                          new calls, or unregistered
+      --no-watch          do not watch --functions after start
   -d, --data DIR          state, uploaded functions and the compile cache (default ./faasmjs-data)
       --cache DIR         the compile cache (default DATA/aot-cache)
       --cache-max MIB     the compile cache's size; least recently used modules go first (default 1024)
@@ -173,7 +176,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
   enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kJwt, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
-               kCacheMax, kCompileTimeout, kCompileMemory, kTiers,
+               kCacheMax, kCompileTimeout, kCompileMemory, kTiers, kNoWatch,
                kMaxOutput, kChainDepth, kTreeCalls, kWaitingCalls, kLockTimeout, kConnections, kPerAddress, kSessions,
                kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls, kUploadBytes, kUploadsPerMinute, kFaasm };
   static const option long_options[] = {
@@ -192,6 +195,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"worker", required_argument, nullptr, kWorker}, {"asyncify", required_argument, nullptr, kAsyncify},
       {"cache-max", required_argument, nullptr, kCacheMax}, {"compile-timeout", required_argument, nullptr, kCompileTimeout},
       {"compile-memory", required_argument, nullptr, kCompileMemory}, {"tiers", required_argument, nullptr, kTiers},
+      {"no-watch", no_argument, nullptr, kNoWatch},
       {"max-output", required_argument, nullptr, kMaxOutput}, {"max-chain-depth", required_argument, nullptr, kChainDepth},
       {"max-tree-calls", required_argument, nullptr, kTreeCalls},
       {"max-waiting-calls", required_argument, nullptr, kWaitingCalls},
@@ -396,6 +400,7 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         }
         break;
       }
+      case kNoWatch: options.watch_functions = false; break;
       case 'q': options.quiet = true; break;
       case 'h': std::fputs(kUsage, stdout); return std::unexpected(0);
       case 'V': std::puts("faasmjs-gateway " FAASMJS_VERSION); return std::unexpected(0);

@@ -50,6 +50,7 @@ struct GatewayOptions {
   std::chrono::seconds idle_timeout{90};
   aot::CompilerOptions compiler;  // its cache_dir is cache_dir
   registry::CompileTiers compile_tiers = registry::CompileTiers::Both;
+  bool watch_functions = true;
   ClusterLimits limits;
   protocol::Limits frames;
   transport::EndpointLimits endpoint;

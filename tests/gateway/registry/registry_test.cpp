@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <mutex>
 #include <thread>
@@ -82,6 +83,7 @@ struct RegistryFixture {
     if (with_functions) o.functions_dir = functions;
     o.asyncify_tool = asyncify;
     o.tiers = tiers;
+    o.watch_functions = watch;
     o.log = [this](std::string_view line) {
       std::lock_guard lock(log_mutex);
       lines.emplace_back(line);
@@ -133,6 +135,7 @@ struct RegistryFixture {
   fs::path asyncify = env_path("FAASMJS_ASYNCIFY");
   std::unique_ptr<aot::Compiler> compiler;
   registry::CompileTiers tiers = registry::CompileTiers::Both;
+  bool watch = true;
   std::unique_ptr<FunctionRegistry> registry;
   std::mutex log_mutex;
   std::vector<std::string> lines;
@@ -473,5 +476,89 @@ TEST_SUITE("tiers") {
     CHECK(module.tier == aot::Tier::Optimised);
     CHECK_FALSE(module.cached);
     CHECK(has_line(log_lines(), "hello ready (optimised) in "));
+  }
+}
+
+namespace {
+
+// Polls `done` for up to 20 s: what a watched folder does is seen by its effects.
+bool eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 1000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+// As a linker writes its output: a file of its own, renamed over the old one.
+void replace_file(const fs::path& path, const Bytes& bytes) {
+  const fs::path temporary = path.string() + ".tmp";
+  write_bytes(temporary, bytes);
+  fs::rename(temporary, path);
+}
+
+}  // namespace
+
+TEST_SUITE("reload") {
+  TEST_CASE_FIXTURE(RegistryFixture, "a rebuilt binary in --functions is compiled and swapped in for new calls") {
+    copy_example("hello.wasm");
+    open();
+    const auto before = ready("hello");
+    const Bytes echo = file_bytes(example("echo.wasm"));
+    replace_file(functions / "hello.wasm", echo);
+    REQUIRE(eventually([&] { return registry->find("hello")->sha256() == sha256_hex(echo); }));
+    CHECK(ready("hello").sha256 == sha256_hex(echo));
+    CHECK(before.sha256 != sha256_hex(echo));
+    CHECK(has_line(log_lines(), "reloaded hello from --functions (sha256 " + sha256_hex(echo).substr(0, 12)));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "a rebuild that does not compile leaves the earlier version serving calls") {
+    copy_example("hello.wasm");
+    open();
+    const auto before = ready("hello");
+    replace_file(functions / "hello.wasm", {0, 'a', 's', 'm', 1, 0, 0, 0, 7});
+    REQUIRE(eventually([&] { return has_line(log_lines(), "the earlier version of hello still serves its calls"); }));
+    CHECK(registry->find("hello")->sha256() == before.sha256);
+    CHECK(ready("hello").sha256 == before.sha256);
+    CHECK(has_line(log_lines(), "hello cannot be compiled: "));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "a binary added to --functions is registered, one removed is unregistered") {
+    open();
+    CHECK(registry->find("late") == nullptr);
+    write_bytes(functions / "late.wasm", file_bytes(example("echo.wasm")));
+    REQUIRE(eventually([&] { return registry->find("late") != nullptr; }));
+    CHECK(ready("late").sha256 == sha256_hex(file_bytes(example("echo.wasm"))));
+    CHECK(fs::exists(registry->browser_directory() / "late.wasm"));
+    fs::remove(functions / "late.wasm");
+    REQUIRE(eventually([&] { return registry->find("late") == nullptr; }));
+    CHECK_FALSE(fs::is_symlink(registry->browser_directory() / "late.wasm"));
+    CHECK(has_line(log_lines(), "late.wasm left --functions: late is no longer registered"));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "an upload of a name wins over a rebuild of its --functions binary") {
+    copy_example("hello.wasm");
+    open();
+    const Bytes echo = file_bytes(example("echo.wasm"));
+    REQUIRE(registry->upload("hello", echo).has_value());
+    Bytes other = file_bytes(example("hello.wasm"));
+    other.insert(other.end(), {0, 2, 1, 'x'});
+    replace_file(functions / "hello.wasm", other);
+    // One batch: by the time the marker is registered, hello's change has been handled.
+    write_bytes(functions / "marker.wasm", echo);
+    REQUIRE(eventually([&] { return registry->find("marker") != nullptr; }));
+    CHECK(registry->find("hello")->sha256() == sha256_hex(echo));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "without watching, a rebuilt binary is not reloaded") {
+    copy_example("hello.wasm");
+    watch = false;
+    open();
+    const auto before = ready("hello");
+    replace_file(functions / "hello.wasm", file_bytes(example("echo.wasm")));
+    write_bytes(functions / "marker.wasm", file_bytes(example("echo.wasm")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // three settle times: a watch would have seen it
+    CHECK(registry->find("marker") == nullptr);
+    CHECK(registry->find("hello")->sha256() == before.sha256);
   }
 }

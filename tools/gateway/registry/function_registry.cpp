@@ -48,6 +48,7 @@
 #include <thread>
 
 #include "aot/compile_sandbox.h"
+#include "registry/folder_watch.h"
 #include "common/sanitizer.h"
 #include "common/sha256.h"
 
@@ -57,6 +58,9 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr std::size_t kMaxName = 64;
+// How long --functions must be quiet before its changes are reloaded: a build writes a binary, its browser
+// variant and its manifest one after another.
+constexpr std::chrono::milliseconds kSettle{300};
 }  // namespace
 
 bool valid_function_name(std::string_view name) {
@@ -139,8 +143,9 @@ class Entry final : public RegisteredFunction {
     std::lock_guard lock(mutex_);
     optimised_ = std::move(module);
   }
-  // NAME.wasm, NAME.async.wasm and NAME.manifest.json live together.
+  // NAME.wasm, NAME.async.wasm and NAME.manifest.json live together, in dir().
   fs::path file(std::string_view suffix) const { return dir_ / (name_ + std::string(suffix)); }
+  const fs::path& dir() const { return dir_; }
 
  private:
   std::string name_;
@@ -166,6 +171,7 @@ class Registry final : public FunctionRegistry {
         slots_(cores_), quick_slots_(cores_) {}
 
   ~Registry() override {
+    watch_.reset();
     {
       std::lock_guard lock(queue_mutex_);
       stopping_ = true;
@@ -233,6 +239,12 @@ class Registry final : public FunctionRegistry {
     }
     if (options_.compile) {
       for (unsigned i = 0; i < cores_; ++i) compilers_.emplace_back([this] { compile_loop(); });
+    }
+    if (options_.functions_dir && options_.watch_functions) {
+      auto watch = FolderWatch::start(*options_.functions_dir, kSettle,
+                                      [this](const std::set<std::string>& files) { reload(files); });
+      if (!watch) return std::unexpected(watch.error());
+      watch_ = std::move(*watch);
     }
     return {};
   }
@@ -442,6 +454,69 @@ class Registry final : public FunctionRegistry {
     }
   }
 
+  // Hot reload: the functions of --functions whose files changed, on the watch's thread.
+  void reload(const std::set<std::string>& files) {
+    std::set<std::string> names;
+    for (const std::string& file : files) {
+      for (std::string_view suffix : {".async.wasm", ".manifest.json", ".wasm"}) {
+        if (file.ends_with(suffix)) {
+          names.insert(file.substr(0, file.size() - suffix.size()));
+          break;
+        }
+      }
+    }
+    for (const std::string& name : names) {
+      if (valid_name(name)) reload(name);
+    }
+  }
+
+  // A binary that changed is compiled before it replaces the one registered, so that a bad build leaves the
+  // earlier version serving calls; a call already running keeps its module, the next ones get the new one.
+  void reload(const std::string& name) {
+    const fs::path& dir = *options_.functions_dir;
+    std::lock_guard serialised(upload_mutex(name));  // an upload of the name cannot pass this in the middle
+    std::shared_ptr<Entry> current;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto found = entries_.find(name); found != entries_.end()) current = found->second;
+    }
+    if (current && current->dir() != dir) return;  // an upload holds the name, and wins
+    const fs::path wasm_path = dir / (name + ".wasm");
+    if (!fs::is_regular_file(wasm_path)) {
+      if (!current) return;
+      {
+        std::lock_guard lock(mutex_);
+        entries_.erase(name);
+      }
+      if (auto unlinked = link_browser_files(*current); !unlinked) log(unlinked.error().message);
+      log(name + ".wasm left --functions: " + name + " is no longer registered");
+      return;
+    }
+    auto wasm = read_file(wasm_path);
+    if (!wasm) return log("cannot reload " + name + ": " + wasm.error().message);
+    const std::string sha = sha256_hex(*wasm);
+    if (current && current->sha256() == sha) {
+      if (auto linked = link_browser_files(*current); !linked) log(linked.error().message);
+      return;
+    }
+    auto module = options_.compile ? compile_first(name, *wasm) : runs_elsewhere(name);
+    if (options_.compile && !module) {
+      if (current) log("the earlier version of " + name + " still serves its calls");
+      return;
+    }
+    auto entry = std::make_shared<Entry>(name, sha, dir);
+    const bool optimise = module && optimises_after(*module);
+    entry->finish(std::move(module));
+    {
+      std::lock_guard lock(mutex_);
+      entries_[name] = entry;
+    }
+    if (auto linked = link_browser_files(*entry); !linked) log(linked.error().message);
+    if (optimise) queue({entry, std::move(*wasm), aot::Tier::Optimised});
+    log((current ? "reloaded " : "registered ") + name + " from --functions (sha256 " + sha.substr(0, 12) +
+        "…): the calls that start from now on run it");
+  }
+
   // Still what its name means: an entry an upload replaced is not worth optimising.
   bool current(const Entry& entry) const {
     std::lock_guard lock(mutex_);
@@ -532,6 +607,7 @@ class Registry final : public FunctionRegistry {
   std::deque<Pending> queue_;
   bool stopping_ = false;
   std::vector<std::thread> compilers_;
+  std::unique_ptr<FolderWatch> watch_;  // last: stopped first
 };
 
 }  // namespace

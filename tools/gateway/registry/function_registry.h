@@ -41,6 +41,9 @@ struct RegistryOptions {
   // functions are then registered and served to browsers, and wait_ready() says they run elsewhere.
   bool compile = true;
   CompileTiers tiers = CompileTiers::Both;
+  // Hot reload: a binary in --functions that is added, rebuilt or removed is registered, compiled and swapped
+  // in for new calls, or unregistered (folder_watch.h); an upload of the same name still wins.
+  bool watch_functions = true;
 };
 
 // 1-64 characters of [A-Za-z0-9_-]: the names the registry takes.
