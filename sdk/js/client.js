@@ -400,6 +400,8 @@ export class Client extends EventTarget {
       function: name, funcPtr: entry.kind === 'pointer' ? entry.index : 0, cmdline, input,
       timeoutMs: timeoutMs === undefined ? 0 : Math.min(Math.ceil(timeoutMs), 0xFFFFFFFF),
       files: files.map(([path, data]) => ({ path, data })),
+      // The gateway refuses to run another version than the one this page has (docs/protocol.md, INVOKE).
+      sha256: this.#loader.loadedVersion(name) ?? '',
     };
     const label = entry.kind === 'pointer' ? `call ${record.id} (${name}, function pointer ${entry.index})` : `call ${record.id} (${name})`;
     let result;

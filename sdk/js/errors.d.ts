@@ -41,7 +41,7 @@ export declare class GatewayError extends FaasmError {
 /** docs/protocol.md's ERROR codes. */
 export type GatewayErrorCode = 'BadFrame' | 'FrameTooLarge' | 'BodyTooLarge' | 'BadVersion' | 'BadUser' | 'BadToken'
   | 'NotAuthenticated' | 'UnknownType' | 'UnknownFunction' | 'UnknownCall' | 'ReplyLost' | 'BadWasm' | 'BadState'
-  | 'DuplicateId' | 'Internal' | 'Forbidden' | 'LimitExceeded' | `Error${number}`;
+  | 'DuplicateId' | 'Internal' | 'Forbidden' | 'LimitExceeded' | 'VersionMismatch' | `Error${number}`;
 /** The gateway sent something that does not follow faasmjs.v1: a bug on one side. */
 export declare class ProtocolError extends FaasmError { readonly code: 'ProtocolError'; }
 

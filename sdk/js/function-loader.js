@@ -99,6 +99,7 @@ function checkInterface(module, where) {
 export class FunctionLoader {
   #functions;
   #cache = new Map();
+  #versions = new Map();
 
   /** @param {string | Record<string, {wasm?, asyncWasm?, manifest?}>} functions */
   constructor(functions) {
@@ -109,6 +110,16 @@ export class FunctionLoader {
     } else {
       throw new TypeError('options.functions must be a base URL or directory, or an object { NAME: { wasm, asyncWasm, manifest } }');
     }
+  }
+
+  /**
+   * The version of a function this loader has loaded (its manifest's `input.sha256`: the plain binary's, which
+   * the cluster runs), or undefined before it is loaded or without a manifest. Loads nothing.
+   * @param {string} name
+   * @returns {string | undefined}
+   */
+  loadedVersion(name) {
+    return this.#versions.get(name);
   }
 
   /** True if name could be a function here (for a base URL: any valid name). */
@@ -153,6 +164,7 @@ export class FunctionLoader {
       .filter((entry) => entry.module === 'env' || entry.module === 'wasi_snapshot_preview1').map((entry) => entry.name));
     const blockingImports = (manifest?.blockingImports ?? [...BLOCKING_IMPORTS, ...WASI_MAY_SUSPEND])
       .filter((entry) => imported.has(entry));
+    if (typeof manifest?.input?.sha256 === 'string') this.#versions.set(name, manifest.input.sha256);
     return { name, variant, module, manifest, blockingImports };
   }
 

@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,7 @@ function checkConsistent(dir, name, manifest) {
   assert.equal(manifest.manifestVersion, 1);
   assert.equal(manifest.function, name);
   assert.equal(manifest.input.bytes, fs.statSync(path.join(dir, `${name}.wasm`)).size);
+  assert.equal(manifest.input.sha256, createHash('sha256').update(fs.readFileSync(path.join(dir, `${name}.wasm`))).digest('hex'));
   assert.equal(manifest.output.bytes, fs.statSync(path.join(dir, `${name}.async.wasm`)).size);
   for (const blocking of manifest.blockingImports) assert.ok(manifest.faasmImports.includes(blocking), blocking);
   assert.ok(manifest.instrumentedFunctions <= manifest.definedFunctions);

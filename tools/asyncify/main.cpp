@@ -97,6 +97,7 @@
 #include "manifest.h"
 #include "options.h"
 #include "result.h"
+#include "sha256.h"
 #include "wasm_input.h"
 #include "wasm_sections.h"
 
@@ -220,7 +221,7 @@ Result<Bytes> asyncified(const std::string& label, const Bytes& input, const Ana
   return std::move(transformed->bytes);
 }
 
-Manifest describe(const Options& options, std::size_t inputBytes, std::size_t outputBytes, const Analysis& analysis,
+Manifest describe(const Options& options, const Bytes& input, std::size_t outputBytes, const Analysis& analysis,
                   const IndirectCallCounts& indirectCalls) {
   const wabt::Module& module = analysis.module;
   Manifest manifest;
@@ -228,7 +229,8 @@ Manifest describe(const Options& options, std::size_t inputBytes, std::size_t ou
   manifest.toolVersion = std::string(kVersion);
   manifest.input = options.input;
   manifest.output = options.output;
-  manifest.inputBytes = inputBytes;
+  manifest.inputBytes = input.size();
+  manifest.inputSha256 = sha256_hex(input);
   manifest.outputBytes = outputBytes;
   manifest.faasmImports = analysis.function.faasmImports;
   for (const auto& import : analysis.function.blockingImports) manifest.blockingImports.push_back(import.field);
@@ -275,7 +277,7 @@ Status transform(const Options& options) {
   if (auto status = writeFileAtomically(options.output, outputBytes); !status) return status;
   if (!options.manifest) return ok();
   return writeFileAtomically(*options.manifest,
-                             toJson(describe(options, input->size(), output->size(), analysis, indirectCalls)));
+                             toJson(describe(options, *input, output->size(), analysis, indirectCalls)));
 }
 
 int run(const std::vector<std::string>& arguments) {

@@ -24,7 +24,8 @@ std::string toJson(const Manifest& m) {
       << "  \"manifestVersion\": " << kManifestVersion << ",\n"
       << "  \"tool\": " << json_string("faasmjs-asyncify " + m.toolVersion) << ",\n"
       << "  \"function\": " << json_string(m.function) << ",\n"
-      << "  \"input\": {\"file\": " << json_string(m.input) << ", \"bytes\": " << m.inputBytes << "},\n"
+      << "  \"input\": {\"file\": " << json_string(m.input) << ", \"bytes\": " << m.inputBytes
+      << ", \"sha256\": " << json_string(m.inputSha256) << "},\n"
       << "  \"output\": {\"file\": " << json_string(m.output) << ", \"bytes\": " << m.outputBytes << "},\n"
       << "  \"faasmImports\": " << stringArray(m.faasmImports) << ",\n"
       << "  \"blockingImports\": " << stringArray(m.blockingImports) << ",\n"

@@ -30,6 +30,7 @@ struct Manifest {
   std::string input;                     // file names as given on the command line
   std::string output;
   std::size_t inputBytes = 0;
+  std::string inputSha256;               // hex: the version of the function a cluster runs (docs/asyncify.md)
   std::size_t outputBytes = 0;
   std::vector<std::string> faasmImports;
   std::vector<std::string> blockingImports;

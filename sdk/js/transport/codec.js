@@ -37,7 +37,7 @@ export const ERROR_CODES = Object.freeze({
   1: 'BadFrame', 2: 'FrameTooLarge', 3: 'BodyTooLarge', 4: 'BadVersion', 5: 'BadUser', 6: 'BadToken',
   7: 'NotAuthenticated', 8: 'UnknownType', 9: 'UnknownFunction', 10: 'UnknownCall', 11: 'ReplyLost',
   12: 'BadWasm', 13: 'BadState', 14: 'DuplicateId', 15: 'Internal', 16: 'Forbidden',
-  17: 'LimitExceeded',
+  17: 'LimitExceeded', 18: 'VersionMismatch',
 });
 
 /** RESULT.status by number; the names are the ones the gateway's trace JSON uses. */
@@ -185,8 +185,11 @@ function files(writer, list) {
 const ENCODERS = Object.freeze({
   [TYPE.HELLO]: (w, f) => w.u16(f.version ?? VERSION, 'version').str(f.user, 'user').str(f.token ?? '', 'token')
     .u64(f.session ?? 0n, 'session'),
-  [TYPE.INVOKE]: (w, f) => files(w.str(f.function, 'function').u32(f.funcPtr ?? 0, 'funcPtr').str(f.cmdline ?? '', 'cmdline')
-    .u32(f.timeoutMs ?? 0, 'timeoutMs').bytes(f.input ?? new Uint8Array(0), 'input'), f.files ?? []),
+  [TYPE.INVOKE]: (w, f) => {
+    files(w.str(f.function, 'function').u32(f.funcPtr ?? 0, 'funcPtr').str(f.cmdline ?? '', 'cmdline')
+      .u32(f.timeoutMs ?? 0, 'timeoutMs').bytes(f.input ?? new Uint8Array(0), 'input'), f.files ?? []);
+    w.str(f.sha256 ?? '', 'sha256');
+  },
   [TYPE.AWAIT]: (w, f) => w.u32(f.callId, 'callId'),
   [TYPE.CANCEL]: (w, f) => w.u32(f.callId, 'callId'),
   [TYPE.STATE_SIZE]: (w, f) => w.str(f.key, 'key'),
@@ -209,7 +212,7 @@ const ENCODERS = Object.freeze({
 /**
  * The body of a client → server message.
  * @param {number} type a TYPE value of a client message (not CONTINUE)
- * @param {object} fields named as in docs/protocol.md (e.g. INVOKE: function, funcPtr, cmdline, timeoutMs, input, files)
+ * @param {object} fields named as in docs/protocol.md (e.g. INVOKE: function, funcPtr, cmdline, timeoutMs, input, files, sha256)
  * @returns {Uint8Array}
  */
 export function encode(type, fields) {

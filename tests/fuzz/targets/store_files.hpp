@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/sha256.h"
+#include "sha256.h"
 
 namespace faasmjs::fuzz {
 
@@ -52,7 +52,7 @@ inline std::string store_file_name(const StoreFile& file) {
   const std::string key = key_in_header(file.bytes);
   std::string stem;
   if (key.size() > 100) {
-    stem = "h" + gateway::sha256_hex(key);
+    stem = "h" + faasmjs::sha256_hex(key);
   } else {
     stem = "k";
     for (const unsigned char c : key) {

@@ -5,9 +5,10 @@
 
 #include "aot/module_abi.h"
 #include "aot_fixture.hpp"
-#include "common/sha256.h"
+#include "sha256.h"
 #include "../support/faasm_module_wat.hpp"
 
+using faasmjs::sha256_hex;
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::testing;
 

@@ -15,8 +15,8 @@ Bytes bytes_of(std::string_view text) { return {text.begin(), text.end()}; }
 std::vector<ClientMessage> client_samples() {
   return {
       Hello{1, "alice", "secret", 0x0123456789abcdefull},
-      Invoke{"child", 7, "--flag x", 2500, bytes_of("in-1"), {}},
-      Invoke{"child", 0, "", 0, bytes_of(""), {{"/tmp/a.txt", bytes_of("seed")}, {"b", bytes_of("")}}},
+      Invoke{"child", 7, "--flag x", 2500, bytes_of("in-1"), {}, "a3b64f2197c2"},
+      Invoke{"child", 0, "", 0, bytes_of(""), {{"/tmp/a.txt", bytes_of("seed")}, {"b", bytes_of("")}}, ""},
       Await{7},
       Cancel{8},
       StateSize{"counts"},
@@ -87,13 +87,14 @@ TEST_SUITE("codec") {
   }
 
   TEST_CASE("the document's INVOKE example decodes") {
-    // docs/protocol.md, "An example": 02 00 0000 07000000 1D000000, then the body (no files: count 0).
+    // docs/protocol.md, "An example": 02 00 0000 07000000 1F000000, then the body (no files: count 0; no
+    // version: an empty sha256).
     const Bytes body = {0x05, 0x00, 'c', 'h', 'i', 'l', 'd', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                        0x04, 0, 0, 0, 'i', 'n', '-', '1', 0, 0, 0, 0};
-    REQUIRE(body.size() == 0x1D);
+                        0x04, 0, 0, 0, 'i', 'n', '-', '1', 0, 0, 0, 0, 0, 0};
+    REQUIRE(body.size() == 0x1F);
     auto decoded = decode_client({Type::Invoke, 7, body});
     REQUIRE(decoded.has_value());
-    CHECK(std::get<Invoke>(*decoded) == Invoke{"child", 0, "", 0, bytes_of("in-1"), {}});
+    CHECK(std::get<Invoke>(*decoded) == Invoke{"child", 0, "", 0, bytes_of("in-1"), {}, ""});
     CHECK(encode_body(std::get<Invoke>(*decoded)) == body);
   }
 

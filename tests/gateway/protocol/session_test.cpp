@@ -161,7 +161,7 @@ CallResult finished(std::string output) {
 TEST_SUITE("sessions") {
   TEST_CASE_FIXTURE(SessionFixture, "an INVOKE re-sent while running or after is answered, never run again") {
     Session session(1, "alice", services, limits);
-    const Message invoke = request(7, Invoke{"echo", 0, "", 0, Bytes{1, 2}, {}});
+    const Message invoke = request(7, Invoke{"echo", 0, "", 0, Bytes{1, 2}, {}, ""});
     session.handle(invoke);
     session.handle(invoke);
     CHECK(backend.submitted.size() == 1);
@@ -174,7 +174,7 @@ TEST_SUITE("sessions") {
     session.handle(invoke);
     CHECK(std::get<Result>(only_reply(session, 7)).output == Bytes{'o', 'u', 't'});
     CHECK(backend.submitted.size() == 1);
-    session.handle(request(7, Invoke{"echo", 0, "", 0, Bytes{3}, {}}));
+    session.handle(request(7, Invoke{"echo", 0, "", 0, Bytes{3}, {}, ""}));
     CHECK(error_code(only_reply(session, 7)) == ErrorCode::DuplicateId);
   }
 
@@ -200,7 +200,7 @@ TEST_SUITE("sessions") {
 
   TEST_CASE_FIXTURE(SessionFixture, "AWAIT: running, finished, forgotten, and not a call") {
     Session session(1, "alice", services, limits, KeptLimits{2, 1 << 20});
-    session.handle(request(1, Invoke{"echo", 0, "", 0, {}, {}}));
+    session.handle(request(1, Invoke{"echo", 0, "", 0, {}, {}, ""}));
     session.handle(request(2, Await{1}));
     session.handle(request(3, Await{99}));
     CHECK(error_code(only_reply(session, 3)) == ErrorCode::UnknownCall);
@@ -217,13 +217,13 @@ TEST_SUITE("sessions") {
     replies(session);
     session.handle(request(6, Await{1}));
     CHECK(error_code(only_reply(session, 6)) == ErrorCode::ReplyLost);
-    session.handle(request(7, Invoke{"nope", 0, "", 0, {}, {}}));
+    session.handle(request(7, Invoke{"nope", 0, "", 0, {}, {}, ""}));
     CHECK(error_code(only_reply(session, 7)) == ErrorCode::UnknownFunction);
   }
 
   TEST_CASE_FIXTURE(SessionFixture, "CANCEL: a running call, a finished one, and a non-call") {
     Session session(1, "alice", services, limits);
-    session.handle(request(1, Invoke{"echo", 0, "", 0, {}, {}}));
+    session.handle(request(1, Invoke{"echo", 0, "", 0, {}, {}, ""}));
     session.handle(request(2, Cancel{1}));
     auto cancelled = replies(session);
     CHECK(std::get<Ack>(cancelled.at(0).second).value == 1);
@@ -270,7 +270,7 @@ TEST_SUITE("sessions") {
   TEST_CASE_FIXTURE(SessionFixture, "a session that ends cancels its running calls and releases its locks") {
     auto first = std::make_unique<Session>(1, "alice", services, limits);
     Session second(2, "alice", services, limits);
-    first->handle(request(1, Invoke{"echo", 0, "", 0, {}, {}}));
+    first->handle(request(1, Invoke{"echo", 0, "", 0, {}, {}, ""}));
     first->handle(request(2, StateLock{"L", true}));
     deliver({first.get()}, 1);
     second.handle(request(1, StateLock{"L", true}));
@@ -297,7 +297,7 @@ TEST_SUITE("sessions") {
   TEST_CASE_FIXTURE(SessionFixture, "requests in flight are bounded per session") {
     limits.max_in_flight = 3;
     Session session(1, "alice", services, limits);
-    for (std::uint32_t id = 1; id <= 4; ++id) session.handle(request(id, Invoke{"echo", 0, "", 0, {}, {}}));
+    for (std::uint32_t id = 1; id <= 4; ++id) session.handle(request(id, Invoke{"echo", 0, "", 0, {}, {}, ""}));
     CHECK(backend.submitted.size() == 3);
     auto refused = only_reply(session, 4);
     CHECK(error_code(refused) == ErrorCode::LimitExceeded);
@@ -305,7 +305,7 @@ TEST_SUITE("sessions") {
     backend.finish(1, finished("x"));
     deliver({&session}, 1);
     replies(session);
-    session.handle(request(5, Invoke{"echo", 0, "", 0, {}, {}}));
+    session.handle(request(5, Invoke{"echo", 0, "", 0, {}, {}, ""}));
     CHECK(backend.submitted.size() == 4);
   }
 
@@ -334,7 +334,7 @@ TEST_SUITE("sessions") {
   TEST_CASE_FIXTURE(SessionFixture, "a RESULT over maxBody is never sent: a Failed one says why") {
     limits.max_body = 1000;
     Session session(1, "alice", services, limits);
-    session.handle(request(1, Invoke{"echo", 0, "", 0, {}, {}}));
+    session.handle(request(1, Invoke{"echo", 0, "", 0, {}, {}, ""}));
     backend.finish(1, finished(std::string(2000, 'x')));
     deliver({&session}, 1);
     const auto result = std::get<Result>(only_reply(session, 1));

@@ -13,10 +13,11 @@
 #include <mutex>
 #include <thread>
 
-#include "common/sha256.h"
+#include "sha256.h"
 #include "registry/function_registry.h"
 
 namespace fs = std::filesystem;
+using faasmjs::sha256_hex;
 using namespace faasmjs::gateway;
 using faasmjs::gateway::registry::FunctionRegistry;
 using faasmjs::gateway::registry::RegistryOptions;

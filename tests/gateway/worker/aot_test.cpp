@@ -10,10 +10,11 @@
 #include "aot/module_abi.h"
 #include "aot/module_check.h"
 #include "common/host_imports.h"
-#include "common/sha256.h"
+#include "sha256.h"
 #include "../support/faasm_module_wat.hpp"
 #include "test_support.hpp"
 
+using faasmjs::sha256_hex;
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::testing;
 

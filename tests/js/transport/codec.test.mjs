@@ -27,8 +27,8 @@ describe('encoding client messages', () => {
     const frames = packFrames([invoke(7, 'in-1'), invoke(8, 'in-2')], LIMITS);
     assert.equal(frames.length, 1);
     assert.deepEqual(frames[0], hex(`
-      02 00 0000 07000000 1D000000  0500 "child" 00000000 0000 00000000 04000000 "in-1" 00000000
-      02 00 0000 08000000 1D000000  0500 "child" 00000000 0000 00000000 04000000 "in-2" 00000000`));
+      02 00 0000 07000000 1F000000  0500 "child" 00000000 0000 00000000 04000000 "in-1" 00000000 0000
+      02 00 0000 08000000 1F000000  0500 "child" 00000000 0000 00000000 04000000 "in-2" 00000000 0000`));
   });
 
   it('encodes every client message field by field', () => {
@@ -37,9 +37,9 @@ describe('encoding client messages', () => {
       [TYPE.HELLO, { user: 'ada', token: 't', session: 0x0102030405060708n }, [u16(1), str('ada'), str('t'), u64(0x0102030405060708n)]],
       [TYPE.HELLO, { user: 'ada' }, [u16(1), str('ada'), str(''), u64(0n)]],
       [TYPE.INVOKE, { function: 'chain', funcPtr: 3, cmdline: 'a b', timeoutMs: 1500, input: data },
-        [str('chain'), u32(3), str('a b'), u32(1500), blob(data), u32(0)]],
-      [TYPE.INVOKE, { function: 'f', files: [{ path: '/tmp/a', data }] },
-        [str('f'), u32(0), str(''), u32(0), blob(new Uint8Array(0)), u32(1), str('/tmp/a'), blob(data)]],
+        [str('chain'), u32(3), str('a b'), u32(1500), blob(data), u32(0), str('')]],
+      [TYPE.INVOKE, { function: 'f', files: [{ path: '/tmp/a', data }], sha256: 'a3b64f2197c2' },
+        [str('f'), u32(0), str(''), u32(0), blob(new Uint8Array(0)), u32(1), str('/tmp/a'), blob(data), str('a3b64f2197c2')]],
       [TYPE.AWAIT, { callId: 9 }, [u32(9)]],
       [TYPE.CANCEL, { callId: 0xFFFFFFFF }, [u32(0xFFFFFFFF)]],
       [TYPE.STATE_SIZE, { key: 'k' }, [str('k')]],

@@ -23,7 +23,7 @@
 #include "aot/module_scan.h"
 #include "aot/quick_tier.h"
 #include "common/sanitizer.h"
-#include "common/sha256.h"
+#include "sha256.h"
 #include "module_abi_text.h"
 
 namespace faasmjs::gateway::aot {

@@ -131,8 +131,12 @@ class Pool final : public Backend {
   }
 
   Expected<CallId> submit(CallRequest request, CallDone done) override {
-    if (options_.registry.find(request.function) == nullptr) {
+    const auto function = options_.registry.find(request.function);
+    if (function == nullptr) {
       return fail(ErrorCode::UnknownFunction, "no function named '" + request.function + "' is registered");
+    }
+    if (auto mismatch = version_mismatch(request, function->sha256())) {
+      return fail(ErrorCode::VersionMismatch, *mismatch);
     }
     auto record = std::make_shared<CallRecord>();
     record->request = std::move(request);
@@ -395,6 +399,10 @@ class Pool final : public Backend {
     auto function = options_.registry.find(name);
     lock.lock();
     if (!function) return failed(CallStatus::Failed, name + ": no function named '" + name + "' is registered");
+    // A reload or an upload between submit and now.
+    if (auto mismatch = version_mismatch(record->request, function->sha256())) {
+      return failed(CallStatus::Failed, *mismatch);
+    }
     // A function still compiling may take seconds: its call waits without a token, as for an await.
     const bool compiled = compiled_.contains(function->sha256());
     if (!compiled) {

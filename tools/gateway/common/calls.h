@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace faasmjs::gateway {
@@ -34,7 +36,18 @@ struct CallRequest {
   std::string cmdline;
   std::chrono::milliseconds timeout{0};  // 0: the backend's default; clipped to its maximum
   std::vector<CallFile> files;  // seeded before it runs (its own, not the calls it chains)
+  std::string sha256;  // the version of the function the caller has (hex); empty: whichever is registered
 };
+
+// Why a call may not run on the registered binary `registered_sha256`, if it may not: the caller holds another
+// version of the function (a page that loaded it before a rebuild or an upload), whose function pointers and
+// results are not this one's.
+inline std::optional<std::string> version_mismatch(const CallRequest& request, std::string_view registered_sha256) {
+  if (request.sha256.empty() || request.sha256 == registered_sha256) return std::nullopt;
+  return request.function + ": the caller has version " + request.sha256.substr(0, 12) + " of it, the gateway " +
+         std::string(registered_sha256.substr(0, 12)) +
+         " (rebuilt or uploaded since the caller loaded it): reload the page, or call it by name only";
+}
 
 // Values are the wire protocol's RESULT status (docs/protocol.md).
 enum class CallStatus : std::uint8_t {

@@ -29,6 +29,7 @@ enum class ErrorCode : std::uint16_t {
   Internal = 15,
   Forbidden = 16,
   LimitExceeded = 17,
+  VersionMismatch = 18,
 };
 
 struct Error {

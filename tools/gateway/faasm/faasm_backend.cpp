@@ -88,8 +88,12 @@ class FaasmBackend final : public Backend {
   }
 
   Expected<CallId> submit(CallRequest request, CallDone done) override {
-    if (!options_.registry.find(request.function))
+    const auto function = options_.registry.find(request.function);
+    if (!function)
       return fail(ErrorCode::UnknownFunction, "no function named '" + request.function + "' in the gateway (Faasm)");
+    if (auto mismatch = version_mismatch(request, function->sha256())) {
+      return fail(ErrorCode::VersionMismatch, *mismatch);
+    }
     // Faasm's planner API carries no files with a call, and a worker's runtime root cannot be reached from
     // outside: seeding them could only be faked.
     if (!request.files.empty()) {

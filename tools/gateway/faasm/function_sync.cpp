@@ -3,7 +3,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "common/sha256.h"
+#include "sha256.h"
 #include "faasm/wamr_imports.h"
 
 namespace faasmjs::gateway::faasm {

@@ -89,7 +89,10 @@ struct Invoke {
   std::uint32_t timeout_ms = 0;
   Bytes input;
   std::vector<InvokeFile> files;
-  static auto fields(auto& m) { return std::tie(m.function, m.func_ptr, m.cmdline, m.timeout_ms, m.input, m.files); }
+  std::string sha256;  // the caller's version of the function, hex, or empty
+  static auto fields(auto& m) {
+    return std::tie(m.function, m.func_ptr, m.cmdline, m.timeout_ms, m.input, m.files, m.sha256);
+  }
   bool operator==(const Invoke&) const = default;
 };
 

@@ -50,7 +50,7 @@
 #include "aot/compile_sandbox.h"
 #include "registry/folder_watch.h"
 #include "common/sanitizer.h"
-#include "common/sha256.h"
+#include "sha256.h"
 
 namespace faasmjs::gateway::registry {
 

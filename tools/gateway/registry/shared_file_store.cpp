@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "common/file_paths.h"
-#include "common/sha256.h"
+#include "sha256.h"
 
 namespace faasmjs::gateway::registry {
 

@@ -44,7 +44,7 @@
 #include <span>
 
 #include "common/byte_io.h"
-#include "common/sha256.h"
+#include "sha256.h"
 
 namespace faasmjs::gateway::state {
 

@@ -128,6 +128,7 @@ void Session::run(std::uint32_t id, Invoke& invoke) {
   call.cmdline = std::move(invoke.cmdline);
   call.timeout = std::chrono::milliseconds(invoke.timeout_ms);
   call.input = std::move(invoke.input);
+  call.sha256 = std::move(invoke.sha256);
   for (auto& file : invoke.files) {
     if (auto bad = seeded_file_path_error(file.path)) return complete(id, error_message(ErrorCode::BadState, *bad));
     call.files.push_back({std::move(file.path), std::move(file.data)});

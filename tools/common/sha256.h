@@ -7,7 +7,7 @@
 #include <span>
 #include <string>
 
-namespace faasmjs::gateway {
+namespace faasmjs {
 
 inline std::string sha256_hex(std::span<const std::uint8_t> bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -26,4 +26,4 @@ inline std::string sha256_hex(std::string_view text) {
   return sha256_hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
 }
 
-}  // namespace faasmjs::gateway
+}  // namespace faasmjs
