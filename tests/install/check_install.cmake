@@ -1,5 +1,5 @@
-# Installs the faasm.js build in BUILD_DIR into a scratch prefix under WORK_DIR and builds the consumer
-# project in CONSUMER_DIR against it with each installed toolchain file.
+# Installs the faasm.js build in BUILD_DIR into a scratch prefix under WORK_DIR, runs it, moves it, runs it
+# again, and builds the consumer project in CONSUMER_DIR against it with each installed toolchain file.
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
 
@@ -33,6 +33,16 @@ endif()
 if(WASM_DIR)
   run("${NODE}" "${CMAKE_CURRENT_LIST_DIR}/cli_roundtrip.mjs" "${prefix}" "${WASM_DIR}/examples/functions/hello.wasm")
   message(STATUS "the installed faasmjs uploaded and invoked a function through the installed gateway")
+endif()
+
+# Moved elsewhere, the prefix still runs from itself alone (relocated.mjs), and function projects build
+# against it where it now is.
+set(moved "${WORK_DIR}/moved")
+file(RENAME "${prefix}" "${moved}")
+set(prefix "${moved}")
+if(WASM_DIR)
+  run("${NODE}" "${CMAKE_CURRENT_LIST_DIR}/relocated.mjs" "${prefix}" "${WASM_DIR}/examples/functions/hello.wasm")
+  message(STATUS "the moved prefix served its own files and ran hello")
 endif()
 
 foreach(toolchain wasm32-wasi-clang wasm32-emscripten)

@@ -73,7 +73,7 @@ async function waitUntilServing(url, child, output) {
 
 /**
  * @param {{ binary?: string, functionDirs: string[], dataDir?: string, port?: number, args?: string[],
- *   webRoot?: string, echo?: boolean, cacheDir?: string }} options dataDir is kept between restarts (a fresh
+ *   webRoot?: string | null, echo?: boolean, cacheDir?: string }} options dataDir is kept between restarts (a fresh
  *   temporary one by default); echo copies the gateway's log to this process's stderr; cacheDir is the compile
  *   cache (default $FAASMJS_AOT_CACHE, else one inside the data directory)
  * @returns {Promise<Gateway>}
@@ -84,7 +84,8 @@ export async function startGateway(options) {
     binary: options.binary ?? gatewayBinary(),
     functions: joinFunctionDirs(options.functionDirs, path.join(scratch, 'functions')),
     dataDir: options.dataDir ?? path.join(scratch, 'data'),
-    webRoot: options.webRoot ?? path.join(repoRoot, 'examples', 'webapp'),
+    // null: the gateway's own default (an installed gateway's share/faasmjs/webapp).
+    webRoot: options.webRoot === undefined ? path.join(repoRoot, 'examples', 'webapp') : options.webRoot,
     args: options.args ?? [],
     echo: options.echo ?? false,
     // Compiled functions are worth sharing between gateways of one build (tests set FAASMJS_AOT_CACHE).
@@ -138,7 +139,8 @@ export class Gateway {
     const { binary, functions, dataDir, webRoot, args, echo, cacheDir } = this.#settings;
     if (!fs.existsSync(binary)) throw new Error(`no gateway at ${binary}: build it first (./tools/dev.sh build)`);
     const child = spawn(binary, [
-      '--port', String(this.port), '--host', '127.0.0.1', '--web-root', webRoot, '--functions', functions,
+      '--port', String(this.port), '--host', '127.0.0.1', ...(webRoot === null ? [] : ['--web-root', webRoot]),
+      '--functions', functions,
       '--data', dataDir, ...(cacheDir ? ['--cache', cacheDir] : []), ...args,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk) => {

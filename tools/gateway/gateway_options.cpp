@@ -99,6 +99,9 @@ fs::path beside_this(const char* name) {
   return self.parent_path() / name;
 }
 
+// PREFIX of an installed PREFIX/bin/faasmjs-gateway.
+fs::path own_prefix() { return beside_this(".").parent_path().parent_path(); }
+
 // Installed programs sit together in bin/; in a build tree the asyncify tool has a folder of its own.
 fs::path default_tool(const char* name, const char* build_path) {
   const fs::path beside = beside_this(name);
@@ -167,7 +170,9 @@ std::expected<FaasmEndpoints, std::string> parse_faasm_endpoints(std::string_vie
 
 std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   GatewayOptions options;
-  const fs::path share = beside_this("").parent_path() / "share" / "faasmjs";
+  // Installed, the gateway is PREFIX/bin/faasmjs-gateway and serves PREFIX/share/faasmjs, wherever PREFIX
+  // was moved to; in a build tree there is no such folder, and the source tree's are served.
+  const fs::path share = own_prefix() / "share" / "faasmjs";
   options.web_root = default_dir(share / "webapp", FAASMJS_SOURCE_DIR "/examples/webapp");
   options.sdk_dir = default_dir(share / "sdk", FAASMJS_SOURCE_DIR "/sdk");
   options.worker_binary = beside_this("faasmjs-worker");
