@@ -340,7 +340,7 @@ export class Client extends EventTarget {
       } catch (error) {
         if (!(error instanceof WasiError)) throw error;
         const why = error.errno === ERRNO.ISDIR ? 'a directory is there' : 'a file is where a directory must be';
-        throw new TypeError(`invoke('${name}'): options.files cannot write ${path}: ${why}`);
+        throw new TypeError(`invoke('${name}'): options.files cannot write ${path}: ${why}`, { cause: error });
       }
     }
   }

@@ -112,7 +112,6 @@ export class Connection extends EventTarget {
   #reconnect;
   #keepAlive;
   #socket = null;
-  #reader = null;
   #outgoing = null;
   #welcome = null;
   #session = 0n;
@@ -348,7 +347,6 @@ export class Connection extends EventTarget {
 
   #attach(socket, reader, welcome) {
     this.#socket = socket;
-    this.#reader = reader;
     this.#outgoing = new OutgoingQueue(welcome);
     this.#welcome = welcome;
     this.#session = welcome.session;
