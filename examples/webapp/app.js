@@ -6,6 +6,7 @@
 import { connect, jspiAvailable } from '/sdk/js/index.js';
 
 import { EXAMPLES } from './examples.js';
+import { callLabel, legend, timeline } from './timeline.js';
 
 const settingsForm = document.getElementById('settings');
 const clientStatus = document.getElementById('client-status');
@@ -45,15 +46,33 @@ const gatewayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${locatio
 // one in the fragment, which is never sent to a server.
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 
+// A gateway that goes quiet without closing the socket counts as gone after this long, not the SDK's 45 s.
+const KEEP_ALIVE = { pingAfterMs: 2_000, deadAfterMs: 6_000 };
+// After the SDK gives up on a connection ('lost'), the page tries a new one, backing off up to 10 s.
+const RETRY_MS = { first: 1_000, max: 10_000 };
+
+// Once the page has had a gateway it keeps to it: a lost connection is retried, never replaced by a
+// browser-local client, which would quietly stop showing the cluster.
+let hadGateway = false;
+
 // The gateway when there is one; browser-local otherwise (where and chain then have no choice to make).
 async function connectClient({ suspension, worker }) {
   const options = { user: 'demo', suspension, worker, stdout: 'capture' };
   try {
-    return { client: await connect(gatewayUrl, { ...options, ...(token ? { user: undefined, token } : {}) }), gateway: true };
+    const gatewayOptions = { ...options, keepAlive: KEEP_ALIVE, ...(token ? { user: undefined, token } : {}) };
+    return { client: await connect(gatewayUrl, gatewayOptions), gateway: true };
   } catch (error) {
+    if (hadGateway) throw error;
     logEvent(`no gateway at ${gatewayUrl} (${error.message}): running browser-locally`);
     return { client: await connect(undefined, { ...options, functions: '/functions/' }), gateway: false };
   }
+}
+
+// The status line and body[data-connection] always say how the page stands with the gateway: 'open',
+// 'reconnecting' (the SDK is trying to resume), 'lost' (the page retries on its own) or 'local' (no gateway).
+function showConnection(state, text) {
+  document.body.dataset.connection = state;
+  clientStatus.textContent = text;
 }
 
 function logEvent(text) {
@@ -66,13 +85,33 @@ function logEvent(text) {
 // One client per setting; switching closes the old one (its calls in flight reject with ClientClosed).
 let clientPromise = null;
 let generation = 0;
+let retryTimer = null;
+let retries = 0;
+
+// A new client after the old one's connection was lost, sooner at first, then every RETRY_MS.max.
+function retryLater(mine, reason) {
+  if (mine !== generation) return;
+  const delay = Math.min(RETRY_MS.first * 2 ** retries, RETRY_MS.max);
+  retries += 1;
+  document.body.dataset.client = 'connecting';
+  showConnection('lost', `disconnected from ${gatewayUrl} (${reason}): retrying in ${(delay / 1000).toFixed(0)} s`);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => reconnect(), delay);
+}
+
+function readyText(client, worker, gateway) {
+  return `ready: ${client.suspension === 'jspi' ? 'JSPI on NAME.wasm' : 'Asyncify on NAME.async.wasm'}`
+    + `, ${worker ? 'in a Web Worker' : 'on the page\'s thread'}`
+    + `, ${gateway ? `connected to ${gatewayUrl}` : 'no gateway (browser-local)'}`;
+}
 
 async function reconnect() {
   const mine = ++generation;
+  clearTimeout(retryTimer);
   const { suspension, worker } = settings();
   const previous = clientPromise;
   document.body.dataset.client = 'connecting';
-  clientStatus.textContent = 'connecting…';
+  if (retries === 0) showConnection('connecting', 'connecting…');
   clientPromise = (async () => {
     const old = await previous?.catch(() => null);
     await old?.client.close();
@@ -82,8 +121,15 @@ async function reconnect() {
   try {
     const { client, gateway } = await clientPromise;
     client.addEventListener('connection', ({ detail }) => {
-      logEvent(`connection ${detail.state}`);
-      document.body.dataset.connection = detail.state;
+      logEvent(`connection ${detail.state}${detail.reason ? `: ${detail.reason}` : ''}`);
+      if (mine !== generation) return;
+      if (detail.state === 'reconnecting') {
+        showConnection('reconnecting', `disconnected from ${gatewayUrl} (${detail.reason}): reconnecting…`);
+      } else if (detail.state === 'resumed' || detail.state === 'open') {
+        showConnection('open', readyText(client, worker, gateway));
+      } else if (detail.state === 'lost') {
+        retryLater(mine, detail.reason);
+      }
     });
     client.addEventListener('progress', ({ detail }) => {
       logEvent(`#${detail.id} ${detail.function}: ${detail.phase}`);
@@ -95,18 +141,22 @@ async function reconnect() {
                + `${detail.durationMs.toFixed(1)} ms`);
     });
     if (mine !== generation) return;
+    retries = 0;
+    hadGateway ||= gateway;
     document.body.dataset.client = 'ready';
     document.body.dataset.suspension = client.suspension;
     document.body.dataset.worker = String(worker);
     document.body.dataset.gateway = String(gateway);
     for (const input of settingsForm.querySelectorAll('input[name="where"], input[name="chain"]')) input.disabled = !gateway;
-    clientStatus.textContent = `ready: ${client.suspension === 'jspi' ? 'JSPI on NAME.wasm' : 'Asyncify on NAME.async.wasm'}`
-      + `, ${worker ? 'in a Web Worker' : 'on the page\'s thread'}`
-      + `, ${gateway ? `connected to ${gatewayUrl}` : 'no gateway (browser-local)'}`;
+    showConnection(gateway ? 'open' : 'local', readyText(client, worker, gateway));
   } catch (error) {
     if (mine !== generation) return;
+    if (hadGateway) {
+      retryLater(mine, error.message);
+      return;
+    }
     document.body.dataset.client = 'error';
-    clientStatus.textContent = `cannot connect: ${error.message}`;
+    showConnection('error', `cannot connect: ${error.message}`);
   }
 }
 
@@ -132,10 +182,10 @@ function describeCalls(trace, depth = 0, lines = []) {
   const timing = trace.where === 'cluster' && trace.queuedUs !== undefined
     ? `${ms(trace.durationMs)} (queued ${ms(trace.queuedUs / 1000)}, ran ${ms(trace.runUs / 1000)})`
     : ms(trace.durationMs);
-  if (depth === 0) lines.push({ depth, calls: [trace], text: `${trace.function} ${placeOf([trace])}: ${timing}` });
+  if (depth === 0) lines.push({ depth, calls: [trace], text: `${callLabel(trace)} ${placeOf([trace])}: ${timing}` });
   const groups = new Map();
   for (const child of trace.chained) {
-    const key = `${child.function}@${child.where}`;
+    const key = `${callLabel(child)}@${child.where}`;
     groups.set(key, [...(groups.get(key) ?? []), child]);
   }
   for (const calls of groups.values()) {
@@ -144,7 +194,7 @@ function describeCalls(trace, depth = 0, lines = []) {
     lines.push({
       depth: depth + 1,
       calls,
-      text: `${calls.length}× ${first.function} ${placeOf(calls)}: ${ms(total / calls.length)} each on average`,
+      text: `${calls.length}× ${callLabel(first)} ${placeOf(calls)}: ${ms(total / calls.length)} each on average`,
     });
     for (const call of calls) describeCalls(call, depth + 1, []).forEach((line) => lines.push(line));
   }
@@ -197,6 +247,7 @@ async function run(card) {
       ? `cluster${trace.backend === 'faasm' ? `, Faasm host ${trace.host}` : ''}`
       : `browser, ${worker ? 'Web Worker' : 'page thread'}`;
     showCalls(field(card, 'calls'), trace);
+    field(card, 'timeline').replaceChildren(timeline(trace, { worker }), legend());
     field(card, 'suspension').textContent = trace.suspension ?? '';
     field(card, 'timings').textContent = `${trace.durationMs.toFixed(1)} ms in the call (${wall.toFixed(1)} ms `
       + `for the page), ${trace.suspensions} suspensions, ${countChained(trace)} chained calls`;

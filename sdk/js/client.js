@@ -362,6 +362,8 @@ export class Client extends EventTarget {
       function: name, id, where, suspension: where === 'browser' ? spec.suspension : null, startedAt: timestamp(),
       durationMs: 0, suspensions: 0, chained: [],
     };
+    // A call by pointer runs a table entry of its caller's binary: `function` names the binary, as Faasm does.
+    if (spec.entry.kind === 'pointer') trace.funcPtr = spec.entry.index;
     if (spec.placement) {
       const { where: placed, reason, detail, estimates } = spec.placement;
       trace.placement = { where: placed, reason, detail, estimates };
@@ -542,12 +544,15 @@ function parseClusterTrace(json, label) {
   throw new ProtocolError(`${label}: the gateway's RESULT carries a trace that is not the JSON object docs/protocol.md describes`);
 }
 
-// A call chained in the cluster, as browser traces look. Its id is the cluster's; the gateway times calls in
-// microseconds from nothing the browser knows, so its start is the root's.
+// A call chained in the cluster, as browser traces look. Its id is the cluster's; the gateway times its calls
+// from its INVOKE's arrival (startUs, endUs), which the browser takes to be when the INVOKE left (startedAt).
 function clusterCall(call, startedAt) {
+  const timed = Number.isFinite(call.startUs) && Number.isFinite(call.endUs);
   return {
-    function: call.function, id: call.id, where: 'cluster', suspension: null, startedAt,
-    durationMs: ((call.queuedUs ?? 0) + (call.runUs ?? 0)) / 1000, suspensions: 0, status: call.status,
+    function: call.function, id: call.id, where: 'cluster', suspension: null,
+    startedAt: timed ? startedAt + call.startUs / 1000 : startedAt,
+    durationMs: timed ? (call.endUs - call.startUs) / 1000 : ((call.queuedUs ?? 0) + (call.runUs ?? 0)) / 1000,
+    suspensions: 0, status: call.status, ...(call.funcPtr === undefined ? {} : { funcPtr: call.funcPtr }),
     queuedUs: call.queuedUs, runUs: call.runUs, worker: call.worker, returnValue: call.returnValue, error: call.error ?? null,
     chained: Array.isArray(call.chained) ? call.chained.map((child) => clusterCall(child, startedAt)) : [],
     ...(call.omitted === undefined ? {} : { omitted: call.omitted }),

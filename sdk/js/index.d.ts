@@ -111,6 +111,8 @@ export interface Trace {
   startedAt: number;
   /** From startedAt until the call and every call it chained finished. */
   durationMs: number;
+  /** A call chained by pointer: the table entry it runs (`function` names its binary). */
+  funcPtr?: number;
   /** How many times the function waited on a blocking host call. */
   suspensions: number;
   /** The calls it chained, in the order chained. */

@@ -34,6 +34,9 @@ TEST_SUITE("examples") {
     CHECK(count_of(chain.trace_json, "\"function\":\"chain\"") == 1 + 4);
     CHECK(count_of(chain.trace_json, "\"status\":\"finished\"") == 1 + 7);
     CHECK_FALSE(contains(chain.trace_json, "\"worker\":0,"));  // every one ran in a worker process
+    CHECK(count_of(chain.trace_json, "\"funcPtr\":") == 4);     // the squares, chained by pointer
+    CHECK(count_of(chain.trace_json, "\"startUs\":") == 1 + 7);  // every call is on the timeline
+    CHECK(contains(chain.trace_json, "\"startUs\":0,\"endUs\":"));
   }
 
   TEST_CASE("chain without chain_worker deployed fails as the README says") {

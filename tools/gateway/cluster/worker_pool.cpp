@@ -40,6 +40,7 @@ struct CallRecord;
 
 // The calls of one tree (a top-level call and everything it chained, transitively): the ids its guests see.
 struct Tree {
+  Clock::time_point submitted;  // its top-level call's submission: where the timeline of its calls starts
   std::uint32_t next_id = 0;   // the last id leased
   std::size_t leased = 0;      // ids leased to its calls, chained or not yet: what counts against the tree limit
   std::map<std::uint32_t, std::weak_ptr<CallRecord>> calls;
@@ -142,6 +143,7 @@ class Pool final : public Backend {
     record->request = std::move(request);
     record->done = std::move(done);
     record->tree = std::make_shared<Tree>();
+    record->tree->submitted = record->submitted;
     std::lock_guard lock(mutex_);
     if (stopping_) return fail(ErrorCode::Internal, "the cluster is shutting down");
     auto& of_user = user_calls_[record->request.user];
@@ -973,8 +975,10 @@ class Pool final : public Backend {
     for (const auto& child : record->children) chained.push_back(child->trace_json);
     record->trace_json = trace_json(TraceFields{record->request.function, record->tree_id, record->worker,
                                                 record->result.queued_us, record->result.run_us,
+                                                micros(record->submitted - record->tree->submitted),
+                                                micros(Clock::now() - record->tree->submitted),
                                                 record->result.return_value, record->result.status, record->result.error,
-                                                {}, {}, record->reset_instance},
+                                                {}, {}, record->reset_instance, record->request.func_ptr},
                                     chained);
     record->result.trace_json = record->trace_json;
     if (record->awaited) changed_.notify_all();

@@ -47,6 +47,11 @@ std::uint32_t run_us(const MessageResult& message) {
   return micros((message.finishMs - message.startMs) * 1000);
 }
 
+// Faasm's epoch milliseconds as microseconds from the call's submission to the gateway (0 when it has none).
+std::uint32_t since_submitted(std::int64_t ms, const FinishedCall& call) {
+  return ms == 0 ? 0 : micros(ms * 1000 - call.submitted_us);
+}
+
 }  // namespace
 
 CallResult call_result(const FinishedCall& call, const BatchStatus& status) {
@@ -66,7 +71,9 @@ CallResult call_result(const FinishedCall& call, const BatchStatus& status) {
   for (const MessageResult* child : chained) {
     const Outcome outcome = outcome_of(*child, child->function);
     children.push_back(trace_json({child->function, static_cast<std::uint32_t>(child->id), 0, 0, run_us(*child),
-                                   outcome.return_value, outcome.status, outcome.error, "faasm", child->executedHost},
+                                   since_submitted(child->startMs, call), since_submitted(child->finishMs, call),
+                                   outcome.return_value, outcome.status, outcome.error, "faasm", child->executedHost,
+                                   false, static_cast<std::uint32_t>(child->funcPtr)},
                                   {}));
   }
   if (!main) {
@@ -91,7 +98,8 @@ CallResult call_result(const FinishedCall& call, const BatchStatus& status) {
     }
   }
   const std::string host = main ? main->executedHost : std::string();
-  result.trace_json = trace_json({call.function, 0, 0, result.queued_us, result.run_us, result.return_value,
+  const std::uint32_t end_us = main ? since_submitted(main->finishMs, call) : 0;
+  result.trace_json = trace_json({call.function, 0, 0, result.queued_us, result.run_us, 0, end_us, result.return_value,
                                   result.status, result.error, "faasm", host},
                                  children);
   return result;

@@ -212,8 +212,8 @@ class FaasmBackend final : public Backend {
     result.error = std::move(error);
     result.queued_us =
         static_cast<std::uint32_t>(std::clamp<std::int64_t>(epoch_us() - call.submitted_us, 0, 0xffffffffll));
-    result.trace_json =
-        trace_json({call.request.function, 0, 0, result.queued_us, 0, 1, status, result.error, "faasm"}, {});
+    result.trace_json = trace_json(
+        {call.request.function, 0, 0, result.queued_us, 0, 0, result.queued_us, 1, status, result.error, "faasm"}, {});
     return result;
   }
 
