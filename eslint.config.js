@@ -1,12 +1,12 @@
-// ESLint for the JavaScript runtime (sdk/js) and the command line (tools/cli), run by ctest style.eslint:
-// the recommended rules, for ES modules that run in browsers, workers and Node.
+// ESLint for the JavaScript runtime (sdk/js), the command line (tools/cli) and the demo page (examples/webapp),
+// run by ctest style.eslint: the recommended rules, for ES modules that run in browsers, workers and Node.
 import js from '@eslint/js';
 import globals from 'globals';
 
 export default [
   js.configs.recommended,
   {
-    files: ['sdk/js/**/*.js', 'tools/cli/**/*.js'],
+    files: ['sdk/js/**/*.js', 'tools/cli/**/*.js', 'examples/webapp/**/*.js'],
     languageOptions: {
       ecmaVersion: 2024,
       sourceType: 'module',

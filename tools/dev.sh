@@ -10,7 +10,7 @@ JOBS="${FAASMJS_JOBS:-$(nproc)}"
 # Debian packages the build, the tests and the demo need. Checked one by one so that a machine that has them
 # all never touches apt.
 DEBIAN_PACKAGES=(
-  cmake ninja-build g++ pkg-config
+  cmake ninja-build g++ pkg-config clang-format-14
   clang lld wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-14-dev-wasm32
   emscripten binaryen wabt tcc
   clang-16 libclang-rt-16-dev
