@@ -14,7 +14,7 @@ static volatile int constructorsRan;
 __attribute__((constructor)) static void markConstructorsRan(void) { constructorsRan = 1; }
 
 void faasmjs_run_constructors_once(void) {
-    if (!constructorsRan) {
-        __wasm_call_ctors();
-    }
+  if (!constructorsRan) {
+    __wasm_call_ctors();
+  }
 }

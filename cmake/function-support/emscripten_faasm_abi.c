@@ -22,26 +22,26 @@ extern void __stdio_exit(void);
 /* As clang's (wasi_start.c): atexit handlers and stdio flushed on return too, so output without a final
  * newline is not lost; proc_exit only for a non-zero result. */
 __attribute__((export_name("_start"))) void _start(void) {
-    faasmjs_run_constructors_once();
-    int returnValue = __main_void();
-    __funcs_on_exit();
-    __stdio_exit();
-    if (returnValue != 0) {
-        _Exit(returnValue);
-    }
+  faasmjs_run_constructors_once();
+  int returnValue = __main_void();
+  __funcs_on_exit();
+  __stdio_exit();
+  if (returnValue != 0) {
+    _Exit(returnValue);
+  }
 }
 
 void emscripten_notify_memory_growth(size_t memoryIndex) { (void)memoryIndex; }
 
-__attribute__((import_module("env"), import_name("__cxa_allocate_exception")))
-void* faasmjs_host_cxa_allocate_exception(size_t size);
+__attribute__((import_module("env"), import_name("__cxa_allocate_exception"))) void*
+faasmjs_host_cxa_allocate_exception(size_t size);
 
-__attribute__((import_module("env"), import_name("__cxa_throw")))
-void faasmjs_host_cxa_throw(void* exception, void* typeInfo, void (*destructor)(void*));
+__attribute__((import_module("env"), import_name("__cxa_throw"))) void faasmjs_host_cxa_throw(
+    void* exception, void* typeInfo, void (*destructor)(void*));
 
 void* __cxa_allocate_exception(size_t size) { return faasmjs_host_cxa_allocate_exception(size); }
 
 void __cxa_throw(void* exception, void* typeInfo, void (*destructor)(void*)) {
-    faasmjs_host_cxa_throw(exception, typeInfo, destructor);
-    __builtin_unreachable();
+  faasmjs_host_cxa_throw(exception, typeInfo, destructor);
+  __builtin_unreachable();
 }

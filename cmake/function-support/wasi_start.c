@@ -13,11 +13,11 @@ void __funcs_on_exit(void);
 void __stdio_exit(void);
 
 void _start(void) {
-    faasmjs_run_constructors_once();
-    const int result = __original_main();
-    __funcs_on_exit();
-    __stdio_exit();
-    if (result != 0) {
-        __wasi_proc_exit(result);
-    }
+  faasmjs_run_constructors_once();
+  const int result = __original_main();
+  __funcs_on_exit();
+  __stdio_exit();
+  if (result != 0) {
+    __wasi_proc_exit(result);
+  }
 }

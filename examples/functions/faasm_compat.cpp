@@ -6,80 +6,77 @@
 // keeps their sum in a state value, and outputs "sum of doubles: N".
 #include <faasm/faasm.h>
 #include <faasm/input.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <string>
 
 #define SUM_KEY "faasm_compat_sum"
 #define LOG_KEY "faasm_compat_log"
 #define MAX_NUMBERS 8
 
-int doubler()
-{
-    int value = faasm::getIntInput();
-    std::string result = std::to_string(2 * value);
-    faasm::setStringOutput(result.c_str());
-    return 0;
+int doubler() {
+  int value = faasm::getIntInput();
+  std::string result = std::to_string(2 * value);
+  faasm::setStringOutput(result.c_str());
+  return 0;
 }
 
-int main()
-{
-    // getStringInput allocates a copy of a real input (never of the default), which is ours to free.
-    bool hasInput = faasmGetInputSize() > 0;
-    const char* input = faasm::getStringInput("1 2 3");
-    int* numbers = faasm::parseStringToIntArray(input, MAX_NUMBERS);
-    if (hasInput) {
-        delete[] input;
+int main() {
+  // getStringInput allocates a copy of a real input (never of the default), which is ours to free.
+  bool hasInput = faasmGetInputSize() > 0;
+  const char* input = faasm::getStringInput("1 2 3");
+  int* numbers = faasm::parseStringToIntArray(input, MAX_NUMBERS);
+  if (hasInput) {
+    delete[] input;
+  }
+
+  unsigned int callIds[MAX_NUMBERS];
+  int nCalls = 0;
+  for (int i = 0; i < MAX_NUMBERS && numbers[i] != 0; i++) {
+    std::string arg = std::to_string(numbers[i]);
+    callIds[nCalls++] = faasmChain(doubler, reinterpret_cast<const uint8_t*>(arg.c_str()), arg.size());
+  }
+  delete[] numbers;
+
+  faasmClearAppendedState(LOG_KEY);
+  long sum = 0;
+  for (int i = 0; i < nCalls; i++) {
+    char* output;
+    int outputLen;
+    unsigned int result = faasmAwaitCallOutput(callIds[i], &output, &outputLen);
+    if (result != 0) {
+      printf("Chained call %u failed\n", callIds[i]);
+      free(output);
+      return 1;
     }
+    std::string text(output, output + outputLen);
+    free(output);
 
-    unsigned int callIds[MAX_NUMBERS];
-    int nCalls = 0;
-    for (int i = 0; i < MAX_NUMBERS && numbers[i] != 0; i++) {
-        std::string arg = std::to_string(numbers[i]);
-        callIds[nCalls++] =
-          faasmChain(doubler, reinterpret_cast<const uint8_t*>(arg.c_str()), arg.size());
-    }
-    delete[] numbers;
+    long doubled = strtol(text.c_str(), nullptr, 10);
+    faasmAppendState(LOG_KEY, BYTES(&doubled), sizeof(long));
+    sum += doubled;
+  }
 
-    faasmClearAppendedState(LOG_KEY);
-    long sum = 0;
-    for (int i = 0; i < nCalls; i++) {
-        char* output;
-        int outputLen;
-        unsigned int result = faasmAwaitCallOutput(callIds[i], &output, &outputLen);
-        if (result != 0) {
-            printf("Chained call %u failed\n", callIds[i]);
-            free(output);
-            return 1;
-        }
-        std::string text(output, output + outputLen);
-        free(output);
+  long logged[MAX_NUMBERS];
+  faasmReadAppendedState(LOG_KEY, BYTES(logged), sizeof(logged), nCalls);
+  long logSum = 0;
+  for (int i = 0; i < nCalls; i++) {
+    logSum += logged[i];
+  }
 
-        long doubled = strtol(text.c_str(), nullptr, 10);
-        faasmAppendState(LOG_KEY, BYTES(&doubled), sizeof(long));
-        sum += doubled;
-    }
+  faasmWriteState(SUM_KEY, BYTES(&sum), sizeof(long));
+  faasmPushState(SUM_KEY);
+  long readBack = 0;
+  faasmReadState(SUM_KEY, BYTES(&readBack), sizeof(long));
 
-    long logged[MAX_NUMBERS];
-    faasmReadAppendedState(LOG_KEY, BYTES(logged), sizeof(logged), nCalls);
-    long logSum = 0;
-    for (int i = 0; i < nCalls; i++) {
-        logSum += logged[i];
-    }
+  if (logSum != sum || readBack != sum) {
+    printf("Sums differ: %li %li %li\n", sum, logSum, readBack);
+    return 1;
+  }
 
-    faasmWriteState(SUM_KEY, BYTES(&sum), sizeof(long));
-    faasmPushState(SUM_KEY);
-    long readBack = 0;
-    faasmReadState(SUM_KEY, BYTES(&readBack), sizeof(long));
-
-    if (logSum != sum || readBack != sum) {
-        printf("Sums differ: %li %li %li\n", sum, logSum, readBack);
-        return 1;
-    }
-
-    std::string output = "sum of doubles: " + std::to_string(sum);
-    faasm::setStringOutput(output.c_str());
-    return 0;
+  std::string output = "sum of doubles: " + std::to_string(sum);
+  faasm::setStringOutput(output.c_str());
+  return 0;
 }

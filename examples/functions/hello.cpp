@@ -3,13 +3,12 @@
 // A typed function is an ordinary C++ function; FAASMJS_MAIN makes it the entry point, reading its input
 // (text, raw) and writing what it returns as the output.
 #include <faasmjs/faasmjs.hpp>
-
 #include <string>
 
 namespace {
 
 std::string greet(const std::string& name) { return "Hello " + (name.empty() ? std::string("Faasm") : name) + "!"; }
 
-} // namespace
+}  // namespace
 
 FAASMJS_MAIN(greet)

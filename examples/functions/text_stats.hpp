@@ -7,16 +7,22 @@
 #include <string>
 
 struct Sentence {
-    std::string text;
+  std::string text;
 
-    template <class Archive> void serialize(Archive& archive) { archive(text); }
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(text);
+  }
 };
 
 struct TextStats {
-    std::uint32_t words = 0;
-    std::uint32_t letters = 0;
+  std::uint32_t words = 0;
+  std::uint32_t letters = 0;
 
-    template <class Archive> void serialize(Archive& archive) { archive(words, letters); }
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(words, letters);
+  }
 };
 
-#endif // FAASMJS_EXAMPLES_TEXT_STATS_HPP
+#endif  // FAASMJS_EXAMPLES_TEXT_STATS_HPP

@@ -4,15 +4,16 @@
 
 namespace faasm {
 
-template <typename T> bool compareArrays(T* a, T* b, int len) {
-    for (int i = 0; i < len; i++) {
-        if (a[i] != b[i]) {
-            return false;
-        }
+template <typename T>
+bool compareArrays(T* a, T* b, int len) {
+  for (int i = 0; i < len; i++) {
+    if (a[i] != b[i]) {
+      return false;
     }
-    return true;
+  }
+  return true;
 }
 
-} // namespace faasm
+}  // namespace faasm
 
 #endif /* FAASM_COMPARE_H */

@@ -49,103 +49,99 @@ typedef int (*FaasmFuncPtr)();
 
 /* 2. The host answers a zero-length read with the input's size. */
 FAASMJS_COMPAT_API long faasmGetInputSize(void) {
-    unsigned char probe = 0;
-    return __faasm_read_input(&probe, 0);
+  unsigned char probe = 0;
+  return __faasm_read_input(&probe, 0);
 }
 
 FAASMJS_COMPAT_API void faasmGetInput(uint8_t* buffer, long bufferLen) {
-    if (bufferLen > 0) {
-        __faasm_read_input(buffer, bufferLen);
-    }
+  if (bufferLen > 0) {
+    __faasm_read_input(buffer, bufferLen);
+  }
 }
 
 FAASMJS_COMPAT_API void faasmSetOutput(const char* newOutput, long outputLen) {
-    __faasm_write_output(newOutput, outputLen);
+  __faasm_write_output(newOutput, outputLen);
 }
 
 /* 3. */
 FAASMJS_COMPAT_API unsigned int faasmChainNamed(const char* name, const uint8_t* inputData, long inputDataSize) {
-    return __faasm_chain_name(name, inputData, inputDataSize);
+  return __faasm_chain_name(name, inputData, inputDataSize);
 }
 
 FAASMJS_COMPAT_API unsigned int faasmChain(FaasmFuncPtr funcPtr, const uint8_t* inputData, long inputDataSize) {
-    return __faasm_chain_ptr(funcPtr, inputData, inputDataSize);
+  return __faasm_chain_ptr(funcPtr, inputData, inputDataSize);
 }
 
-FAASMJS_COMPAT_API unsigned int faasmAwaitCall(unsigned int callId) {
-    return (unsigned int)__faasm_await_call(callId);
-}
+FAASMJS_COMPAT_API unsigned int faasmAwaitCall(unsigned int callId) { return (unsigned int)__faasm_await_call(callId); }
 
 FAASMJS_COMPAT_API unsigned int faasmAwaitCallOutput(unsigned int messageId, char** output, int* outputLen) {
-    return (unsigned int)__faasm_await_call_output(messageId, output, outputLen);
+  return (unsigned int)__faasm_await_call_output(messageId, output, outputLen);
 }
 
 /* Chains nFuncs calls with the same text input, all before awaiting any (so they overlap), then awaits them
  * all; 1 if any returned non-zero (or the ids could not be stored), else 0. */
 FAASMJS_COMPAT_API unsigned int faasmChainBatch(FaasmFuncPtr funcPtr, const char* inputData, int nFuncs) {
-    if (nFuncs <= 0) {
-        return 0;
+  if (nFuncs <= 0) {
+    return 0;
+  }
+  unsigned int* callIds = (unsigned int*)malloc((size_t)nFuncs * sizeof(unsigned int));
+  if (callIds == NULL) {
+    return 1;
+  }
+  const long inputLen = (long)strlen(inputData);
+  for (int i = 0; i < nFuncs; i++) {
+    callIds[i] = faasmChain(funcPtr, (const uint8_t*)inputData, inputLen);
+  }
+  unsigned int failed = 0;
+  for (int i = 0; i < nFuncs; i++) {
+    if (faasmAwaitCall(callIds[i]) != 0) {
+      failed = 1;
     }
-    unsigned int* callIds = (unsigned int*)malloc((size_t)nFuncs * sizeof(unsigned int));
-    if (callIds == NULL) {
-        return 1;
-    }
-    const long inputLen = (long)strlen(inputData);
-    for (int i = 0; i < nFuncs; i++) {
-        callIds[i] = faasmChain(funcPtr, (const uint8_t*)inputData, inputLen);
-    }
-    unsigned int failed = 0;
-    for (int i = 0; i < nFuncs; i++) {
-        if (faasmAwaitCall(callIds[i]) != 0) {
-            failed = 1;
-        }
-    }
-    free(callIds);
-    return failed;
+  }
+  free(callIds);
+  return failed;
 }
 
 /* 4. A missing key has size 0. */
 FAASMJS_COMPAT_API size_t faasmReadStateSize(const char* key) {
-    const long size = __faasm_read_state(key, NULL, 0);
-    return size > 0 ? (size_t)size : 0;
+  const long size = __faasm_read_state(key, NULL, 0);
+  return size > 0 ? (size_t)size : 0;
 }
 
 FAASMJS_COMPAT_API long faasmReadState(const char* key, unsigned char* buffer, long bufferLen) {
-    return __faasm_read_state(key, buffer, bufferLen);
+  return __faasm_read_state(key, buffer, bufferLen);
 }
 
 FAASMJS_COMPAT_API uint8_t* faasmReadStatePtr(const char* key, long totalLen) {
-    return __faasm_read_state_ptr(key, totalLen);
+  return __faasm_read_state_ptr(key, totalLen);
 }
 
 FAASMJS_COMPAT_API void faasmReadStateOffset(const char* key, long totalLen, long offset, uint8_t* buffer,
                                              long bufferLen) {
-    __faasm_read_state_offset(key, totalLen, offset, buffer, bufferLen);
+  __faasm_read_state_offset(key, totalLen, offset, buffer, bufferLen);
 }
 
 FAASMJS_COMPAT_API uint8_t* faasmReadStateOffsetPtr(const char* key, long fullLen, long offset, long len) {
-    return __faasm_read_state_offset_ptr(key, fullLen, offset, len);
+  return __faasm_read_state_offset_ptr(key, fullLen, offset, len);
 }
 
 FAASMJS_COMPAT_API void faasmWriteState(const char* key, const uint8_t* data, long dataLen) {
-    __faasm_write_state(key, data, dataLen);
+  __faasm_write_state(key, data, dataLen);
 }
 
 FAASMJS_COMPAT_API void faasmWriteStateOffset(const char* key, long totalLen, long offset, const uint8_t* data,
                                               long dataLen) {
-    __faasm_write_state_offset(key, totalLen, offset, data, dataLen);
+  __faasm_write_state_offset(key, totalLen, offset, data, dataLen);
 }
 
 FAASMJS_COMPAT_API unsigned long faasmWriteStateFromFile(const char* key, const char* filePath) {
-    return (unsigned long)__faasm_write_state_from_file(key, filePath);
+  return (unsigned long)__faasm_write_state_from_file(key, filePath);
 }
 
-FAASMJS_COMPAT_API void faasmFlagStateDirty(const char* key, long totalLen) {
-    __faasm_flag_state_dirty(key, totalLen);
-}
+FAASMJS_COMPAT_API void faasmFlagStateDirty(const char* key, long totalLen) { __faasm_flag_state_dirty(key, totalLen); }
 
 FAASMJS_COMPAT_API void faasmFlagStateOffsetDirty(const char* key, long totalLen, long offset, long len) {
-    __faasm_flag_state_offset_dirty(key, totalLen, offset, len);
+  __faasm_flag_state_offset_dirty(key, totalLen, offset, len);
 }
 
 FAASMJS_COMPAT_API void faasmPushState(const char* key) { __faasm_push_state(key); }
@@ -153,18 +149,18 @@ FAASMJS_COMPAT_API void faasmPushState(const char* key) { __faasm_push_state(key
 FAASMJS_COMPAT_API void faasmPushStatePartial(const char* key) { __faasm_push_state_partial(key); }
 
 FAASMJS_COMPAT_API void faasmPushStatePartialMask(const char* key, const char* maskKey) {
-    __faasm_push_state_partial_mask(key, maskKey);
+  __faasm_push_state_partial_mask(key, maskKey);
 }
 
 FAASMJS_COMPAT_API void faasmPullState(const char* key, long stateLen) { __faasm_pull_state(key, stateLen); }
 
 /* 5. */
 FAASMJS_COMPAT_API void faasmAppendState(const char* key, const uint8_t* data, long dataLen) {
-    __faasm_append_state(key, data, dataLen);
+  __faasm_append_state(key, data, dataLen);
 }
 
 FAASMJS_COMPAT_API void faasmReadAppendedState(const char* key, uint8_t* buffer, long bufferLen, long nElems) {
-    __faasm_read_appended_state(key, buffer, bufferLen, nElems);
+  __faasm_read_appended_state(key, buffer, bufferLen, nElems);
 }
 
 FAASMJS_COMPAT_API void faasmClearAppendedState(const char* key) { __faasm_clear_appended_state(key); }
@@ -188,7 +184,7 @@ FAASMJS_COMPAT_API void faasmBacktrace(const int depth) { __faasm_backtrace(dept
 
 /* Older libfaasm declared faasmSetOutput over bytes; C++ sources written against it still compile. */
 inline void faasmSetOutput(const uint8_t* newOutput, long outputLen) {
-    __faasm_write_output(reinterpret_cast<const char*>(newOutput), outputLen);
+  __faasm_write_output(reinterpret_cast<const char*>(newOutput), outputLen);
 }
 #endif
 

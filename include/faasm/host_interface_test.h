@@ -12,8 +12,8 @@
 #include "faasmjs/detail/host_abi.h"
 
 enum HostInterfaceTest {
-    NoTest = 0,
-    ExceptionPropagationTest = 1,
+  NoTest = 0,
+  ExceptionPropagationTest = 1,
 };
 
 #endif /* FAASM_HOST_INTERFACE_TEST_H */

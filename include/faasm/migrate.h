@@ -12,8 +12,8 @@
 typedef void (*FaasmMigrateEntryPoint)(int);
 
 static inline void __faasm_migrate_point(FaasmMigrateEntryPoint entryPoint, int entryArg) {
-    (void)entryPoint;
-    (void)entryArg;
+  (void)entryPoint;
+  (void)entryArg;
 }
 
 #endif /* FAASMC_MIGRATE_H */

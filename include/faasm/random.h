@@ -16,44 +16,44 @@ namespace faasm {
 
 namespace detail {
 inline std::mt19937& generator() {
-    static std::mt19937 engine{std::random_device{}()};
-    return engine;
+  static std::mt19937 engine{std::random_device{}()};
+  return engine;
 }
-} // namespace detail
+}  // namespace detail
 
 // Uniform in [iStart, iEnd], both ends included.
 inline int randomInteger(int iStart, int iEnd) {
-    return std::uniform_int_distribution<int>(iStart, iEnd)(detail::generator());
+  return std::uniform_int_distribution<int>(iStart, iEnd)(detail::generator());
 }
 
 // Uniform in [0, 1).
 inline float randomFloat() { return std::uniform_real_distribution<float>(0.0f, 1.0f)(detail::generator()); }
 
 inline void shuffleArray(int* arrayIn, std::size_t arrayLen) {
-    std::shuffle(arrayIn, arrayIn + arrayLen, detail::generator());
+  std::shuffle(arrayIn, arrayIn + arrayLen, detail::generator());
 }
 
 // 0 .. rangeLen-1 in random order.
 inline int* randomIntRange(int rangeLen) {
-    const std::size_t length = rangeLen > 0 ? static_cast<std::size_t>(rangeLen) : 0;
-    int* range = new int[length];
-    for (std::size_t i = 0; i < length; i++) {
-        range[i] = static_cast<int>(i);
-    }
-    shuffleArray(range, length);
-    return range;
+  const std::size_t length = rangeLen > 0 ? static_cast<std::size_t>(rangeLen) : 0;
+  int* range = new int[length];
+  for (std::size_t i = 0; i < length; i++) {
+    range[i] = static_cast<int>(i);
+  }
+  shuffleArray(range, length);
+  return range;
 }
 
 inline std::string randomString(int len) {
-    static const char alphabet[] = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    std::uniform_int_distribution<std::size_t> pick(0, sizeof(alphabet) - 2);
-    std::string text(len > 0 ? static_cast<std::size_t>(len) : 0, '\0');
-    for (char& c : text) {
-        c = alphabet[pick(detail::generator())];
-    }
-    return text;
+  static const char alphabet[] = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof(alphabet) - 2);
+  std::string text(len > 0 ? static_cast<std::size_t>(len) : 0, '\0');
+  for (char& c : text) {
+    c = alphabet[pick(detail::generator())];
+  }
+  return text;
 }
 
-} // namespace faasm
+}  // namespace faasm
 
 #endif /* FAASM_RANDOM_H */

@@ -27,10 +27,10 @@
 #define FAASM_OP_MIN 5
 
 static inline void __faasm_sm_reduce(void* var, int type, int op, int currentBatch) {
-    (void)var;
-    (void)type;
-    (void)op;
-    (void)currentBatch;
+  (void)var;
+  (void)type;
+  (void)op;
+  (void)currentBatch;
 }
 
 static inline void __faasm_sm_critical_local(void) {}
@@ -41,17 +41,15 @@ static inline void __faasm_sm_critical_local_end(void) {}
 #define FAASM_REDUCE_INNER(var, type, op) __faasm_sm_reduce((void*)&(var), type, op, 1);
 #define FAASM_START_CRITICAL_LOCAL() __faasm_sm_critical_local();
 #define FAASM_END_CRITICAL_LOCAL() __faasm_sm_critical_local_end();
-#define FAASM_CRITICAL_LOCAL(op)                                                                                   \
-    __faasm_sm_critical_local();                                                                                   \
-    {                                                                                                              \
-        op;                                                                                                        \
-    }                                                                                                              \
-    __faasm_sm_critical_local_end();
-#define FAASM_ATOMIC_INCR(var)                                                                                     \
-    __faasm_sm_reduce((void*)&(var), FAASM_TYPE_INT, FAASM_OP_SUM, 1);                                            \
-    FAASM_CRITICAL_LOCAL(var++)
-#define FAASM_ATOMIC_INCR_BY(var, value)                                                                           \
-    __faasm_sm_reduce((void*)&(var), FAASM_TYPE_INT, FAASM_OP_SUM, 1);                                            \
-    FAASM_CRITICAL_LOCAL(var += value)
+#define FAASM_CRITICAL_LOCAL(op) \
+  __faasm_sm_critical_local();   \
+  { op; }                        \
+  __faasm_sm_critical_local_end();
+#define FAASM_ATOMIC_INCR(var)                                       \
+  __faasm_sm_reduce((void*)&(var), FAASM_TYPE_INT, FAASM_OP_SUM, 1); \
+  FAASM_CRITICAL_LOCAL(var++)
+#define FAASM_ATOMIC_INCR_BY(var, value)                             \
+  __faasm_sm_reduce((void*)&(var), FAASM_TYPE_INT, FAASM_OP_SUM, 1); \
+  FAASM_CRITICAL_LOCAL(var += value)
 
 #endif /* FAASMC_SHARED_MEM_H */

@@ -13,9 +13,9 @@
 
 #if (defined(WASM_PROF) && WASM_PROF == 1) || !defined(__wasm__)
 #define FAASM_PROF_START(profVar) clock_t profVar = clock();
-#define FAASM_PROF_END(profVar)                                                                                    \
-    float diff_##profVar = ((clock() - profVar) * 1000.0f) / CLOCKS_PER_SEC;                                       \
-    printf("TIME: %s %f\n", #profVar, diff_##profVar);
+#define FAASM_PROF_END(profVar)                                            \
+  float diff_##profVar = ((clock() - profVar) * 1000.0f) / CLOCKS_PER_SEC; \
+  printf("TIME: %s %f\n", #profVar, diff_##profVar);
 #else
 #define FAASM_PROF_START(profVar)
 #define FAASM_PROF_END(profVar)
@@ -25,11 +25,11 @@ namespace faasm {
 
 // Wall-clock seconds since the Unix epoch, with microseconds.
 inline double getSecondsSinceEpoch() {
-    struct timeval now {};
-    gettimeofday(&now, nullptr);
-    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_usec) / 1e6;
+  struct timeval now {};
+  gettimeofday(&now, nullptr);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_usec) / 1e6;
 }
 
-} // namespace faasm
+}  // namespace faasm
 
 #endif /* FAASM_TIME_H */

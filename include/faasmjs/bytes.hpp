@@ -21,13 +21,13 @@ using ByteView = std::span<const std::uint8_t>;
 
 // 2. Faasm's ABI mixes `char*` (output, names) and `unsigned char*` (input, state); both are the same bytes.
 inline ByteView as_bytes(std::string_view text) noexcept {
-    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
 inline std::string_view as_chars(ByteView bytes) noexcept {
-    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-} // namespace faasmjs
+}  // namespace faasmjs
 
-#endif // FAASMJS_BYTES_HPP
+#endif  // FAASMJS_BYTES_HPP

@@ -27,29 +27,33 @@
 namespace faasmjs {
 
 namespace detail {
-template <class> inline constexpr bool dependent_false = false;
+template <class>
+inline constexpr bool dependent_false = false;
 }
 
 // 1.
-template <class T> struct Codec {
+template <class T>
+struct Codec {
 #if FAASMJS_WITH_CEREAL
-    static Bytes encode(const T& value) { return serialize(value); }
-    static Result<T> decode(ByteView bytes) { return deserialize<T>(bytes); }
+  static Bytes encode(const T& value) { return serialize(value); }
+  static Result<T> decode(ByteView bytes) { return deserialize<T>(bytes); }
 #else
-    static_assert(detail::dependent_false<T>,
-                  "no Codec for this type: install cereal (FAASMJS_WITH_CEREAL) or specialise faasmjs::Codec<T>");
+  static_assert(detail::dependent_false<T>,
+                "no Codec for this type: install cereal (FAASMJS_WITH_CEREAL) or specialise faasmjs::Codec<T>");
 #endif
 };
 
 // 2.
-template <> struct Codec<std::string> {
-    static Bytes encode(const std::string& value) { return {value.begin(), value.end()}; }
-    static Result<std::string> decode(ByteView bytes) { return std::string(as_chars(bytes)); }
+template <>
+struct Codec<std::string> {
+  static Bytes encode(const std::string& value) { return {value.begin(), value.end()}; }
+  static Result<std::string> decode(ByteView bytes) { return std::string(as_chars(bytes)); }
 };
 
-template <> struct Codec<Bytes> {
-    static Bytes encode(const Bytes& value) { return value; }
-    static Result<Bytes> decode(ByteView bytes) { return Bytes(bytes.begin(), bytes.end()); }
+template <>
+struct Codec<Bytes> {
+  static Bytes encode(const Bytes& value) { return value; }
+  static Result<Bytes> decode(ByteView bytes) { return Bytes(bytes.begin(), bytes.end()); }
 };
 
 // 3. Anything that converts to a string_view (string literals, const char*) or to a ByteView (spans,
@@ -58,20 +62,24 @@ template <class T>
 inline constexpr bool travels_raw =
     std::is_convertible_v<const T&, std::string_view> || std::is_convertible_v<const T&, ByteView>;
 
-template <class T> Bytes encode(const T& value) {
-    if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-        const ByteView bytes = as_bytes(std::string_view(value));
-        return {bytes.begin(), bytes.end()};
-    } else if constexpr (std::is_convertible_v<const T&, ByteView>) {
-        const ByteView bytes(value);
-        return {bytes.begin(), bytes.end()};
-    } else {
-        return Codec<T>::encode(value);
-    }
+template <class T>
+Bytes encode(const T& value) {
+  if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    const ByteView bytes = as_bytes(std::string_view(value));
+    return {bytes.begin(), bytes.end()};
+  } else if constexpr (std::is_convertible_v<const T&, ByteView>) {
+    const ByteView bytes(value);
+    return {bytes.begin(), bytes.end()};
+  } else {
+    return Codec<T>::encode(value);
+  }
 }
 
-template <class T> Result<T> decode(ByteView bytes) { return Codec<T>::decode(bytes); }
+template <class T>
+Result<T> decode(ByteView bytes) {
+  return Codec<T>::decode(bytes);
+}
 
-} // namespace faasmjs
+}  // namespace faasmjs
 
-#endif // FAASMJS_CODEC_HPP
+#endif  // FAASMJS_CODEC_HPP

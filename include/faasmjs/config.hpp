@@ -27,8 +27,8 @@
 //    message to stderr and aborts, which every host reports as a failed call. Redefine to route it
 //    elsewhere; it must not return.
 #ifndef FAASMJS_ASSERT
-#define FAASMJS_ASSERT(condition, message)                                                                        \
-    ((condition) ? static_cast<void>(0) : ::faasmjs::detail::assert_failed(message, __FILE__, __LINE__))
+#define FAASMJS_ASSERT(condition, message) \
+  ((condition) ? static_cast<void>(0) : ::faasmjs::detail::assert_failed(message, __FILE__, __LINE__))
 #endif
 
 // 3. faasmjs::entry<F> (and FAASMJS_MAIN) report a failed typed function by returning 1. With this on (the
@@ -45,24 +45,24 @@
 namespace faasmjs::detail {
 
 [[noreturn]] inline void assert_failed(const char* message, const char* file, int line) noexcept {
-    // fputs rather than printf: the assertion must not pull printf's formatting code into every binary.
-    std::fputs("faasm.js: ", stderr);
-    std::fputs(message, stderr);
-    std::fputs(" (", stderr);
-    std::fputs(file, stderr);
-    char digits[16];
-    int n = 0;
-    for (unsigned value = line > 0 ? static_cast<unsigned>(line) : 0u; n == 0 || value != 0; value /= 10) {
-        digits[n++] = static_cast<char>('0' + value % 10);
-    }
-    std::fputc(':', stderr);
-    while (n > 0) {
-        std::fputc(digits[--n], stderr);
-    }
-    std::fputs(")\n", stderr);
-    std::abort();
+  // fputs rather than printf: the assertion must not pull printf's formatting code into every binary.
+  std::fputs("faasm.js: ", stderr);
+  std::fputs(message, stderr);
+  std::fputs(" (", stderr);
+  std::fputs(file, stderr);
+  char digits[16];
+  int n = 0;
+  for (unsigned value = line > 0 ? static_cast<unsigned>(line) : 0u; n == 0 || value != 0; value /= 10) {
+    digits[n++] = static_cast<char>('0' + value % 10);
+  }
+  std::fputc(':', stderr);
+  while (n > 0) {
+    std::fputc(digits[--n], stderr);
+  }
+  std::fputs(")\n", stderr);
+  std::abort();
 }
 
-} // namespace faasmjs::detail
+}  // namespace faasmjs::detail
 
-#endif // FAASMJS_CONFIG_HPP
+#endif  // FAASMJS_CONFIG_HPP

@@ -17,108 +17,118 @@
 #ifndef FAASMJS_ENTRY_HPP
 #define FAASMJS_ENTRY_HPP
 
+#include <type_traits>
+#include <utility>
+
 #include "faasmjs/config.hpp"
 #include "faasmjs/error.hpp"
 #include "faasmjs/io.hpp"
-
-#include <type_traits>
-#include <utility>
 
 namespace faasmjs {
 
 namespace detail {
 
-template <class F> struct signature;
-template <class R> struct signature<R (*)()> {
-    using result = R;
-    using input = void;
+template <class F>
+struct signature;
+template <class R>
+struct signature<R (*)()> {
+  using result = R;
+  using input = void;
 };
-template <class R> struct signature<R (*)() noexcept> : signature<R (*)()> {};
-template <class R, class A> struct signature<R (*)(A)> {
-    using result = R;
-    using input = std::remove_cvref_t<A>;
+template <class R>
+struct signature<R (*)() noexcept> : signature<R (*)()> {};
+template <class R, class A>
+struct signature<R (*)(A)> {
+  using result = R;
+  using input = std::remove_cvref_t<A>;
 };
-template <class R, class A> struct signature<R (*)(A) noexcept> : signature<R (*)(A)> {};
+template <class R, class A>
+struct signature<R (*)(A) noexcept> : signature<R (*)(A)> {};
 
-template <class R> struct unwrap_result {
-    using type = R;
+template <class R>
+struct unwrap_result {
+  using type = R;
 };
-template <class U> struct unwrap_result<Result<U>> {
-    using type = U;
+template <class U>
+struct unwrap_result<Result<U>> {
+  using type = U;
 };
 
-} // namespace detail
+}  // namespace detail
 
 // The input type F decodes (void if none) and the output type a caller of F decodes (void if none).
-template <auto F> using input_of = typename detail::signature<decltype(F)>::input;
+template <auto F>
+using input_of = typename detail::signature<decltype(F)>::input;
 template <auto F>
 using output_of = typename detail::unwrap_result<typename detail::signature<decltype(F)>::result>::type;
 
 // 2.
 inline int exit_code(const Status& status) {
-    if (status) {
-        return 0;
-    }
+  if (status) {
+    return 0;
+  }
 #if FAASMJS_ERROR_OUTPUT
-    set_output(status.error().describe());
+  set_output(status.error().describe());
 #endif
-    return 1;
+  return 1;
 }
 
 namespace detail {
 
-template <class R> int finish(R&& result) {
-    using Plain = std::remove_cvref_t<R>;
-    if constexpr (std::is_same_v<Plain, Status>) {
-        return exit_code(result);
-    } else if constexpr (is_result<Plain>::value) {
-        if (!result) {
-            return exit_code(std::forward<R>(result).error());
-        }
-        set_output(*result);
-        return 0;
-    } else {
-        set_output(result);
-        return 0;
+template <class R>
+int finish(R&& result) {
+  using Plain = std::remove_cvref_t<R>;
+  if constexpr (std::is_same_v<Plain, Status>) {
+    return exit_code(result);
+  } else if constexpr (is_result<Plain>::value) {
+    if (!result) {
+      return exit_code(std::forward<R>(result).error());
     }
+    set_output(*result);
+    return 0;
+  } else {
+    set_output(result);
+    return 0;
+  }
 }
 
-} // namespace detail
+}  // namespace detail
 
 // 3.
-template <auto F> int entry() {
-    using Traits = detail::signature<decltype(F)>;
-    using R = typename Traits::result;
-    using In = typename Traits::input;
-    if constexpr (std::is_void_v<In>) {
-        if constexpr (std::is_void_v<R>) {
-            F();
-            return 0;
-        } else {
-            return detail::finish(F());
-        }
+template <auto F>
+int entry() {
+  using Traits = detail::signature<decltype(F)>;
+  using R = typename Traits::result;
+  using In = typename Traits::input;
+  if constexpr (std::is_void_v<In>) {
+    if constexpr (std::is_void_v<R>) {
+      F();
+      return 0;
     } else {
-        Result<In> in = input<In>();
-        if (!in) {
-            return exit_code(Error(Errc::decode_failed, "input: " + in.error().message()));
-        }
-        if constexpr (std::is_void_v<R>) {
-            F(std::move(*in));
-            return 0;
-        } else {
-            return detail::finish(F(std::move(*in)));
-        }
+      return detail::finish(F());
     }
+  } else {
+    Result<In> in = input<In>();
+    if (!in) {
+      return exit_code(Error(Errc::decode_failed, "input: " + in.error().message()));
+    }
+    if constexpr (std::is_void_v<R>) {
+      F(std::move(*in));
+      return 0;
+    } else {
+      return detail::finish(F(std::move(*in)));
+    }
+  }
 }
 
-} // namespace faasmjs
+}  // namespace faasmjs
 
 // 4. `FAASMJS_MAIN(greet)` makes greet the function's entry point.
-#define FAASMJS_MAIN(function)                                                                                    \
-    int main() { return ::faasmjs::entry<function>(); }
+#define FAASMJS_MAIN(function) \
+  int main() { return ::faasmjs::entry<function>(); }
 
 // Runs once per instance, before the first call, as on Faasm (the build provides a default that does
 // nothing); its non-zero return fails the instance. Usage: `FAASMJS_ZYGOTE() { ...; return 0; }`.
 #define FAASMJS_ZYGOTE() extern "C" int _faasm_zygote()
 
-#endif // FAASMJS_ENTRY_HPP
+#endif  // FAASMJS_ENTRY_HPP

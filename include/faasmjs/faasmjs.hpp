@@ -19,11 +19,10 @@
 #ifndef FAASMJS_FAASMJS_HPP
 #define FAASMJS_FAASMJS_HPP
 
-#include "faasmjs/config.hpp"
-
 #include "faasmjs/bytes.hpp"
 #include "faasmjs/chain.hpp"
 #include "faasmjs/codec.hpp"
+#include "faasmjs/config.hpp"
 #include "faasmjs/entry.hpp"
 #include "faasmjs/error.hpp"
 #include "faasmjs/fork_join.hpp"
@@ -36,4 +35,4 @@
 #include "faasmjs/serialization.hpp"
 #endif
 
-#endif // FAASMJS_FAASMJS_HPP
+#endif  // FAASMJS_FAASMJS_HPP

@@ -21,95 +21,97 @@
 #ifndef FAASMJS_OUTPUT_ENCODING_HPP
 #define FAASMJS_OUTPUT_ENCODING_HPP
 
-#include "faasmjs/bytes.hpp"
-#include "faasmjs/codec.hpp"
-#include "faasmjs/error.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
+
+#include "faasmjs/bytes.hpp"
+#include "faasmjs/codec.hpp"
+#include "faasmjs/error.hpp"
 
 namespace faasmjs {
 
 namespace detail {
 
 inline std::string hex_byte(std::uint8_t byte) {
-    constexpr char digits[] = "0123456789abcdef";
-    return {'0', 'x', digits[byte >> 4], digits[byte & 0x0F]};
+  constexpr char digits[] = "0123456789abcdef";
+  return {'0', 'x', digits[byte >> 4], digits[byte & 0x0F]};
 }
 
 inline Error utf8_safe_error(std::uint8_t byte, std::size_t offset, const std::string& why) {
-    return Error(Errc::decode_failed,
-                 "not a UTF-8-safe output: byte " + hex_byte(byte) + " at offset " + std::to_string(offset) + " " + why);
+  return Error(Errc::decode_failed,
+               "not a UTF-8-safe output: byte " + hex_byte(byte) + " at offset " + std::to_string(offset) + " " + why);
 }
 
-} // namespace detail
+}  // namespace detail
 
 // 1.
 inline Bytes encode_utf8_safe(ByteView raw) {
-    std::size_t high = 0;
-    for (const std::uint8_t byte : raw) {
-        high += byte >> 7;
+  std::size_t high = 0;
+  for (const std::uint8_t byte : raw) {
+    high += byte >> 7;
+  }
+  Bytes encoded;
+  encoded.reserve(raw.size() + high);
+  for (const std::uint8_t byte : raw) {
+    if (byte < 0x80) {
+      encoded.push_back(byte);
+    } else {
+      encoded.push_back(static_cast<std::uint8_t>(0xC0 | byte >> 6));
+      encoded.push_back(static_cast<std::uint8_t>(0x80 | (byte & 0x3F)));
     }
-    Bytes encoded;
-    encoded.reserve(raw.size() + high);
-    for (const std::uint8_t byte : raw) {
-        if (byte < 0x80) {
-            encoded.push_back(byte);
-        } else {
-            encoded.push_back(static_cast<std::uint8_t>(0xC0 | byte >> 6));
-            encoded.push_back(static_cast<std::uint8_t>(0x80 | (byte & 0x3F)));
-        }
-    }
-    return encoded;
+  }
+  return encoded;
 }
 
 // Offsets in errors count bytes of the encoded input.
 inline Result<Bytes> decode_utf8_safe(ByteView encoded) {
-    Bytes raw;
-    raw.reserve(encoded.size());
-    for (std::size_t i = 0; i < encoded.size(); i++) {
-        const std::uint8_t lead = encoded[i];
-        if (lead < 0x80) {
-            raw.push_back(lead);
-            continue;
-        }
-        if (lead != 0xC2 && lead != 0xC3) {
-            return detail::utf8_safe_error(lead, i, "is not ASCII, 0xc2 or 0xc3");
-        }
-        if (i + 1 == encoded.size()) {
-            return detail::utf8_safe_error(lead, i, "is a lead byte at the end (truncated)");
-        }
-        const std::uint8_t next = encoded[i + 1];
-        if ((next & 0xC0) != 0x80) {
-            return detail::utf8_safe_error(next, i + 1, "is not a continuation byte (0x80-0xbf) after " +
-                                                            detail::hex_byte(lead));
-        }
-        raw.push_back(static_cast<std::uint8_t>((lead & 0x03) << 6 | (next & 0x3F)));
-        i++;
+  Bytes raw;
+  raw.reserve(encoded.size());
+  for (std::size_t i = 0; i < encoded.size(); i++) {
+    const std::uint8_t lead = encoded[i];
+    if (lead < 0x80) {
+      raw.push_back(lead);
+      continue;
     }
-    return raw;
+    if (lead != 0xC2 && lead != 0xC3) {
+      return detail::utf8_safe_error(lead, i, "is not ASCII, 0xc2 or 0xc3");
+    }
+    if (i + 1 == encoded.size()) {
+      return detail::utf8_safe_error(lead, i, "is a lead byte at the end (truncated)");
+    }
+    const std::uint8_t next = encoded[i + 1];
+    if ((next & 0xC0) != 0x80) {
+      return detail::utf8_safe_error(next, i + 1,
+                                     "is not a continuation byte (0x80-0xbf) after " + detail::hex_byte(lead));
+    }
+    raw.push_back(static_cast<std::uint8_t>((lead & 0x03) << 6 | (next & 0x3F)));
+    i++;
+  }
+  return raw;
 }
 
 // 2. Text and bytes stay raw (a browser, Faasm's CLI or a C function sees exactly what was written); on Faasm
 //    they must therefore be valid UTF-8 themselves.
-template <class T> Bytes encode_output(const T& value) {
-    if constexpr (travels_raw<T>) {
-        return encode(value);
-    } else {
-        return encode_utf8_safe(encode(value));
-    }
+template <class T>
+Bytes encode_output(const T& value) {
+  if constexpr (travels_raw<T>) {
+    return encode(value);
+  } else {
+    return encode_utf8_safe(encode(value));
+  }
 }
 
-template <class T> Result<T> decode_output(ByteView bytes) {
-    if constexpr (travels_raw<T>) {
-        return decode<T>(bytes);
-    } else {
-        FAASMJS_TRY_ASSIGN(const Bytes raw, decode_utf8_safe(bytes));
-        return decode<T>(raw);
-    }
+template <class T>
+Result<T> decode_output(ByteView bytes) {
+  if constexpr (travels_raw<T>) {
+    return decode<T>(bytes);
+  } else {
+    FAASMJS_TRY_ASSIGN(const Bytes raw, decode_utf8_safe(bytes));
+    return decode<T>(raw);
+  }
 }
 
-} // namespace faasmjs
+}  // namespace faasmjs
 
-#endif // FAASMJS_OUTPUT_ENCODING_HPP
+#endif  // FAASMJS_OUTPUT_ENCODING_HPP

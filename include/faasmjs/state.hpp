@@ -15,4 +15,4 @@
 #include "faasmjs/state/lock.hpp"
 #include "faasmjs/state/value.hpp"
 
-#endif // FAASMJS_STATE_HPP
+#endif  // FAASMJS_STATE_HPP

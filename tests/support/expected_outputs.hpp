@@ -49,7 +49,8 @@ inline std::vector<ExpectedOutput> expected_outputs(const std::string& readme_pa
     for (std::string cell; std::getline(split, cell, '|');) cells.push_back(trim(cell));
     if (cells.size() != 4 || !cells[0].empty()) continue;  // "| a | b | c |": an empty cell before the first bar
     std::smatch function_match, input_match, output_match;
-    if (!std::regex_match(cells[1], function_match, name) || !std::regex_match(cells[3], output_match, output)) continue;
+    if (!std::regex_match(cells[1], function_match, name) || !std::regex_match(cells[3], output_match, output))
+      continue;
     ExpectedOutput row{function_match[1], std::nullopt, 0, output_match[2]};
     if (std::regex_match(cells[2], input_match, literal)) {
       row.input = input_match[1];

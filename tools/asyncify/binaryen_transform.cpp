@@ -38,8 +38,8 @@ std::vector<std::uint8_t> write(BinaryenModuleRef module) {
 BinaryenFeatures featuresFor(BinaryenModuleRef module, bool needsPostWasm2Features) {
   BinaryenFeatures features = BinaryenModuleGetFeatures(module) | BinaryenFeatureMutableGlobals() |
                               BinaryenFeatureNontrappingFPToInt() | BinaryenFeatureSignExt() |
-                              BinaryenFeatureSIMD128() | BinaryenFeatureBulkMemory() |
-                              BinaryenFeatureReferenceTypes() | BinaryenFeatureMultivalue();
+                              BinaryenFeatureSIMD128() | BinaryenFeatureBulkMemory() | BinaryenFeatureReferenceTypes() |
+                              BinaryenFeatureMultivalue();
   if (needsPostWasm2Features) {
     features |= BinaryenFeatureAll() & ~(BinaryenFeatureGC() | BinaryenFeatureTypedFunctionReferences());
   }
@@ -74,8 +74,8 @@ void restoreUninstrumented(BinaryenModuleRef module, BinaryenModuleRef original,
     const BinaryenType results = BinaryenFunctionGetResults(source);
     const BinaryenExpressionRef body = BinaryenExpressionCopy(BinaryenFunctionGetBody(source), module);
     BinaryenRemoveFunction(module, names[i].c_str());
-    BinaryenAddFunction(module, names[i].c_str(), params, results, vars.data(),
-                        static_cast<BinaryenIndex>(vars.size()), body);
+    BinaryenAddFunction(module, names[i].c_str(), params, results, vars.data(), static_cast<BinaryenIndex>(vars.size()),
+                        body);
   }
 }
 

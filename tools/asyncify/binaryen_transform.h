@@ -14,13 +14,13 @@
 namespace faasmjs::asyncify {
 
 struct TransformRequest {
-  std::vector<std::uint8_t> binary;           // from shieldIndirectCalls(): no name or DWARF sections
-  std::uint32_t functionCount = 0;            // imported and defined, trampolines included
+  std::vector<std::uint8_t> binary;  // from shieldIndirectCalls(): no name or DWARF sections
+  std::uint32_t functionCount = 0;   // imported and defined, trampolines included
   std::uint32_t importedFunctionCount = 0;
-  std::vector<std::string> blockingImports;   // "env.__faasm_await_call", ...
-  std::vector<wabt::Index> instrument;        // function indices, ascending
-  bool needsPostWasm2Features = false;        // the input uses threads, tail calls, exceptions, ...
-  bool exportTable = false;                   // export table 0 as __indirect_function_table
+  std::vector<std::string> blockingImports;  // "env.__faasm_await_call", ...
+  std::vector<wabt::Index> instrument;       // function indices, ascending
+  bool needsPostWasm2Features = false;       // the input uses threads, tail calls, exceptions, ...
+  bool exportTable = false;                  // export table 0 as __indirect_function_table
 };
 
 Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& request);

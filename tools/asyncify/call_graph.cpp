@@ -55,8 +55,8 @@ class BodyScanner : public wabt::ExprVisitor::DelegateNop {
   wabt::Result OnCallRefExpr(wabt::CallRefExpr* expr) override {
     // An empty signature stands for "unknown": the call may reach any function.
     const wabt::FuncType* type = module_.GetFuncType(expr->function_type_index);
-    referenceCallSignatures.push_back(
-        type ? typeList(type->sig.param_types) + " -> " + typeList(type->sig.result_types) : std::string());
+    referenceCallSignatures.push_back(type ? typeList(type->sig.param_types) + " -> " + typeList(type->sig.result_types)
+                                           : std::string());
     return wabt::Result::Ok;
   }
   wabt::Result OnTableSetExpr(wabt::TableSetExpr* expr) override { return write(expr->var, "table.set"); }
@@ -68,8 +68,7 @@ class BodyScanner : public wabt::ExprVisitor::DelegateNop {
     return write(expr->dst_table, "table.copy");
   }
   wabt::Result OnTableInitExpr(wabt::TableInitExpr* expr) override {
-    tableInits.emplace_back(module_.GetTableIndex(expr->table_index),
-                            module_.GetElemSegmentIndex(expr->segment_index));
+    tableInits.emplace_back(module_.GetTableIndex(expr->table_index), module_.GetElemSegmentIndex(expr->segment_index));
     return wabt::Result::Ok;
   }
 
@@ -167,9 +166,9 @@ CallGraph::CallGraph(wabt::Module& module)
     std::sort(calls.begin(), calls.end(), [](const Call& a, const Call& b) {
       return a.callee != b.callee ? a.callee < b.callee : a.kind < b.kind;
     });
-    calls.erase(std::unique(calls.begin(), calls.end(),
-                            [](const Call& a, const Call& b) { return a.callee == b.callee; }),
-                calls.end());
+    calls.erase(
+        std::unique(calls.begin(), calls.end(), [](const Call& a, const Call& b) { return a.callee == b.callee; }),
+        calls.end());
   }
 }
 

@@ -17,11 +17,11 @@ struct BlockingImport {
 };
 
 struct FaasmFunction {
-  std::vector<std::string> faasmImports;         // every env.__faasm_* field, in import order
-  std::vector<BlockingImport> blockingImports;   // the imports of kBlockingImports it uses (env or WASI)
-  std::optional<wabt::Index> table;              // the function table, if there is one
-  std::optional<std::string> tableExport;        // the name it is already exported under
-  std::vector<std::string> warnings;             // one line each
+  std::vector<std::string> faasmImports;        // every env.__faasm_* field, in import order
+  std::vector<BlockingImport> blockingImports;  // the imports of kBlockingImports it uses (env or WASI)
+  std::optional<wabt::Index> table;             // the function table, if there is one
+  std::optional<std::string> tableExport;       // the name it is already exported under
+  std::vector<std::string> warnings;            // one line each
 };
 
 // Fails (naming `label`) unless the module exports `_start` and `memory` and is not already asyncified.

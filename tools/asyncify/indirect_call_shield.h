@@ -17,10 +17,10 @@
 namespace faasmjs::asyncify {
 
 struct ShieldedBinary {
-  std::vector<std::uint8_t> binary;  // written by wabt: no custom sections, so no names and no DWARF
-  std::uint32_t functionCount = 0;   // the original functions, with the trampolines after them
-  std::size_t shieldedCalls = 0;     // indirect calls given a trampoline
-  std::size_t instrumentedCalls = 0; // indirect calls that may reach a blocking import, left to Binaryen
+  std::vector<std::uint8_t> binary;   // written by wabt: no custom sections, so no names and no DWARF
+  std::uint32_t functionCount = 0;    // the original functions, with the trampolines after them
+  std::size_t shieldedCalls = 0;      // indirect calls given a trampoline
+  std::size_t instrumentedCalls = 0;  // indirect calls that may reach a blocking import, left to Binaryen
 };
 
 // `input` is the binary `graph` was built from; `instrumented` and `blockingImports` are function indices.

@@ -40,9 +40,8 @@ Result<std::vector<wabt::Index>> findInstrumentedFunctions(const std::vector<std
     return Error{"internal error: Binaryen's Asyncify did not export " + std::string(kGetState)};
   }
   const wabt::Func* getStateFunction = module.GetFunc(getState->var);
-  const auto* stateRead = getStateFunction->exprs.empty()
-                              ? nullptr
-                              : wabt::dyn_cast<wabt::GlobalGetExpr>(&getStateFunction->exprs.front());
+  const auto* stateRead =
+      getStateFunction->exprs.empty() ? nullptr : wabt::dyn_cast<wabt::GlobalGetExpr>(&getStateFunction->exprs.front());
   if (stateRead == nullptr) {
     return Error{"internal error: " + std::string(kGetState) + " does not start by reading a global"};
   }

@@ -44,9 +44,15 @@ std::string describeChain(const wabt::Module& module, const InstrumentationPlan&
   std::string text = name + ": " + name;
   for (const Call& call : plan.chain(function)) {
     switch (call.kind) {
-      case CallKind::Direct: text += " -> "; break;
-      case CallKind::Indirect: text += " -(call_indirect)-> "; break;
-      case CallKind::Reference: text += " -(call_ref)-> "; break;
+      case CallKind::Direct:
+        text += " -> ";
+        break;
+      case CallKind::Indirect:
+        text += " -(call_indirect)-> ";
+        break;
+      case CallKind::Reference:
+        text += " -(call_ref)-> ";
+        break;
     }
     text += displayName(module, call.callee);
   }

@@ -165,8 +165,7 @@ void printReport(const std::string& label, const Analysis& analysis, const Indir
   std::vector<std::string> blocking;
   for (const wabt::Index import : analysis.blockingImports) blocking.push_back(displayName(module, import));
   std::cout << label << ": " << plan.functions().size() << " of "
-            << count(module.funcs.size() - module.num_func_imports, "function")
-            << " instrumented; blocking imports:";
+            << count(module.funcs.size() - module.num_func_imports, "function") << " instrumented; blocking imports:";
   for (const auto& name : blocking) std::cout << " " << name;
   std::cout << (blocking.empty() ? " none\n" : "\n");
   for (std::size_t table = 0; table < graph.tables().size(); ++table) {
@@ -266,10 +265,10 @@ Status transform(const Options& options) {
   const Analysis analysis{module, *function, graph, plan, blockingImports, function->table && !function->tableExport};
 
   IndirectCallCounts indirectCalls;
-  auto output = plan.functions().empty()
-                    ? (analysis.exportTable ? withTableExport(*input, kTableExport, *function->table)
-                                            : Result<Bytes>(*input))
-                    : asyncified(options.input, *input, analysis, parsed->needsPostWasm2Features, indirectCalls);
+  auto output =
+      plan.functions().empty()
+          ? (analysis.exportTable ? withTableExport(*input, kTableExport, *function->table) : Result<Bytes>(*input))
+          : asyncified(options.input, *input, analysis, parsed->needsPostWasm2Features, indirectCalls);
   if (!output) return output.error();
   if (options.verbose) printReport(options.input, analysis, indirectCalls);
 
@@ -287,9 +286,14 @@ int run(const std::vector<std::string>& arguments) {
     return kExitError;
   }
   switch (commandLine->action) {
-    case Action::Help: std::cout << helpText(); return kExitSuccess;
-    case Action::Version: std::cout << kProgram << " " << kVersion << "\n"; return kExitSuccess;
-    case Action::Transform: break;
+    case Action::Help:
+      std::cout << helpText();
+      return kExitSuccess;
+    case Action::Version:
+      std::cout << kProgram << " " << kVersion << "\n";
+      return kExitSuccess;
+    case Action::Transform:
+      break;
   }
   // wabt reads and analyses the untrusted input in this process, and a wabt bug (a failed assertion, a stack
   // overflow) would end it with a core dump instead of one line: the whole transform runs in a child, whose
@@ -319,6 +323,4 @@ int run(const std::vector<std::string>& arguments) {
 }  // namespace
 }  // namespace faasmjs::asyncify
 
-int main(int argc, char** argv) {
-  return faasmjs::asyncify::run(std::vector<std::string>(argv + 1, argv + argc));
-}
+int main(int argc, char** argv) { return faasmjs::asyncify::run(std::vector<std::string>(argv + 1, argv + argc)); }

@@ -25,16 +25,16 @@ struct IndirectCallCounts {
 };
 
 struct Manifest {
-  std::string function;                  // the input file's name without ".wasm"
+  std::string function;  // the input file's name without ".wasm"
   std::string toolVersion;
-  std::string input;                     // file names as given on the command line
+  std::string input;  // file names as given on the command line
   std::string output;
   std::size_t inputBytes = 0;
-  std::string inputSha256;               // hex: the version of the function a cluster runs (docs/asyncify.md)
+  std::string inputSha256;  // hex: the version of the function a cluster runs (docs/asyncify.md)
   std::size_t outputBytes = 0;
   std::vector<std::string> faasmImports;
   std::vector<std::string> blockingImports;
-  bool asyncified = false;               // false: no blocking import, the output only gained exports
+  bool asyncified = false;  // false: no blocking import, the output only gained exports
   std::size_t definedFunctions = 0;
   std::size_t instrumentedCount = 0;
   IndirectCallCounts indirectCalls;

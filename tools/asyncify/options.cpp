@@ -136,11 +136,21 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& rawArgument
     }
     if (value && value->empty()) return Error{"option " + name + " needs a non-empty value"};
     switch (flag->id) {
-      case FlagId::Output: options.output = *value; break;
-      case FlagId::Manifest: options.manifest = *value; break;
-      case FlagId::Verbose: options.verbose = true; break;
-      case FlagId::Help: commandLine.action = Action::Help; break;
-      case FlagId::Version: commandLine.action = Action::Version; break;
+      case FlagId::Output:
+        options.output = *value;
+        break;
+      case FlagId::Manifest:
+        options.manifest = *value;
+        break;
+      case FlagId::Verbose:
+        options.verbose = true;
+        break;
+      case FlagId::Help:
+        commandLine.action = Action::Help;
+        break;
+      case FlagId::Version:
+        commandLine.action = Action::Version;
+        break;
     }
   }
   if (commandLine.action != Action::Transform) return commandLine;
@@ -163,8 +173,7 @@ std::string helpText() {
     std::string spelling(flag.alias);
     spelling.append(", ").append(flag.longName);
     if (!flag.valueName.empty()) spelling.append(" ").append(flag.valueName);
-    text << "  " << spelling << std::string(spelling.size() < 22 ? 22 - spelling.size() : 1, ' ') << flag.help
-         << "\n";
+    text << "  " << spelling << std::string(spelling.size() < 22 ? 22 - spelling.size() : 1, ' ') << flag.help << "\n";
   }
   text << "  @FILE                 read further arguments from FILE (whitespace separated, quotes allowed)\n"
           "\n"

@@ -122,8 +122,9 @@ Status checkNesting(const std::vector<std::uint8_t>& bytes, const std::string& l
                  std::to_string(kMaxNesting) + " deep (the limit of nested blocks, loops, ifs and trys)"};
   }
   if (check.blockInConstant()) {
-    return Error{label + ": not a valid wasm module: a constant expression (a global's initializer or a "
-                         "segment's offset) holds a block, loop, if or try"};
+    return Error{label +
+                 ": not a valid wasm module: a constant expression (a global's initializer or a "
+                 "segment's offset) holds a block, loop, if or try"};
   }
   return ok();
 }
@@ -169,15 +170,14 @@ Result<std::unique_ptr<wabt::Module>> readWith(const wabt::Features& features, c
                                       /*fail_on_custom_section_error=*/true);
   auto module = std::make_unique<wabt::Module>();
   wabt::Errors errors;
-  if (wabt::Failed(wabt::ReadBinaryIr(label.c_str(), bytes.data(), bytes.size(), readOptions, &errors,
-                                      module.get()))) {
+  if (wabt::Failed(wabt::ReadBinaryIr(label.c_str(), bytes.data(), bytes.size(), readOptions, &errors, module.get()))) {
     return Error{label + ": not a valid wasm binary: " + describeFirst(errors)};
   }
   return module;
 }
 
-Result<std::unique_ptr<wabt::Module>> parseWith(const wabt::Features& features,
-                                                const std::vector<std::uint8_t>& bytes, const std::string& label) {
+Result<std::unique_ptr<wabt::Module>> parseWith(const wabt::Features& features, const std::vector<std::uint8_t>& bytes,
+                                                const std::string& label) {
   auto module = readWith(features, bytes, label);
   if (!module) return module;
   wabt::Errors errors;

@@ -12,7 +12,7 @@ constexpr std::uint8_t kTableKind = 1;
 
 struct Section {
   std::uint8_t id;
-  std::size_t begin;         // offset of the id byte
+  std::size_t begin;  // offset of the id byte
   std::size_t payloadBegin;
   std::size_t end;
 };

@@ -164,7 +164,8 @@ std::expected<FaasmEndpoints, std::string> parse_faasm_endpoints(std::string_vie
       return std::unexpected("unknown key '" + std::string(key) + "': " + shape);
     }
   }
-  if (endpoints.planner.empty() || endpoints.upload.empty()) return std::unexpected("planner= and upload= are both needed: " + shape);
+  if (endpoints.planner.empty() || endpoints.upload.empty())
+    return std::unexpected("planner= and upload= are both needed: " + shape);
   return endpoints;
 }
 
@@ -180,28 +181,79 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
   // docs/protocol.md: INVOKE's timeoutMs is clipped to --call-timeout, which is also the default.
   options.limits.max_timeout = options.limits.default_timeout;
   std::optional<fs::path> cache;
-  enum : int { kHost = 256, kSdk, kCache, kWorkers, kTimeout, kMemory, kTokenKey, kJwt, kAnonymous, kOrigin, kAllowHost, kTlsCert, kTlsKey, kUsers, kMaxFrame, kGrace, kIdle, kWorker, kAsyncify,
-               kCacheMax, kCompileTimeout, kCompileMemory, kTiers, kNoWatch,
-               kMaxOutput, kChainDepth, kTreeCalls, kWaitingCalls, kLockTimeout, kConnections, kPerAddress, kSessions,
-               kPerUser, kHelloTimeout, kReplyBuffer, kStateQuota, kUserCalls, kUploadBytes, kUploadsPerMinute, kFaasm };
+  enum : int {
+    kHost = 256,
+    kSdk,
+    kCache,
+    kWorkers,
+    kTimeout,
+    kMemory,
+    kTokenKey,
+    kJwt,
+    kAnonymous,
+    kOrigin,
+    kAllowHost,
+    kTlsCert,
+    kTlsKey,
+    kUsers,
+    kMaxFrame,
+    kGrace,
+    kIdle,
+    kWorker,
+    kAsyncify,
+    kCacheMax,
+    kCompileTimeout,
+    kCompileMemory,
+    kTiers,
+    kNoWatch,
+    kMaxOutput,
+    kChainDepth,
+    kTreeCalls,
+    kWaitingCalls,
+    kLockTimeout,
+    kConnections,
+    kPerAddress,
+    kSessions,
+    kPerUser,
+    kHelloTimeout,
+    kReplyBuffer,
+    kStateQuota,
+    kUserCalls,
+    kUploadBytes,
+    kUploadsPerMinute,
+    kFaasm
+  };
   static const option long_options[] = {
-      {"port", required_argument, nullptr, 'p'},       {"host", required_argument, nullptr, kHost},
-      {"web-root", required_argument, nullptr, 'w'},   {"sdk", required_argument, nullptr, kSdk},
-      {"functions", required_argument, nullptr, 'f'},  {"data", required_argument, nullptr, 'd'},
-      {"cache", required_argument, nullptr, kCache},   {"workers", required_argument, nullptr, kWorkers},
-      {"call-timeout", required_argument, nullptr, kTimeout}, {"memory-limit", required_argument, nullptr, kMemory},
-      {"token-key-file", required_argument, nullptr, kTokenKey}, {"jwt-public-key", required_argument, nullptr, kJwt},
+      {"port", required_argument, nullptr, 'p'},
+      {"host", required_argument, nullptr, kHost},
+      {"web-root", required_argument, nullptr, 'w'},
+      {"sdk", required_argument, nullptr, kSdk},
+      {"functions", required_argument, nullptr, 'f'},
+      {"data", required_argument, nullptr, 'd'},
+      {"cache", required_argument, nullptr, kCache},
+      {"workers", required_argument, nullptr, kWorkers},
+      {"call-timeout", required_argument, nullptr, kTimeout},
+      {"memory-limit", required_argument, nullptr, kMemory},
+      {"token-key-file", required_argument, nullptr, kTokenKey},
+      {"jwt-public-key", required_argument, nullptr, kJwt},
       {"allow-anonymous", no_argument, nullptr, kAnonymous},
-      {"allow-origin", required_argument, nullptr, kOrigin}, {"allow-host", required_argument, nullptr, kAllowHost},
-      {"tls-cert", required_argument, nullptr, kTlsCert}, {"tls-key", required_argument, nullptr, kTlsKey},
+      {"allow-origin", required_argument, nullptr, kOrigin},
+      {"allow-host", required_argument, nullptr, kAllowHost},
+      {"tls-cert", required_argument, nullptr, kTlsCert},
+      {"tls-key", required_argument, nullptr, kTlsKey},
       {"users", required_argument, nullptr, kUsers},
-      {"max-frame", required_argument, nullptr, kMaxFrame}, {"resume-grace", required_argument, nullptr, kGrace},
+      {"max-frame", required_argument, nullptr, kMaxFrame},
+      {"resume-grace", required_argument, nullptr, kGrace},
       {"idle-timeout", required_argument, nullptr, kIdle},
-      {"worker", required_argument, nullptr, kWorker}, {"asyncify", required_argument, nullptr, kAsyncify},
-      {"cache-max", required_argument, nullptr, kCacheMax}, {"compile-timeout", required_argument, nullptr, kCompileTimeout},
-      {"compile-memory", required_argument, nullptr, kCompileMemory}, {"tiers", required_argument, nullptr, kTiers},
+      {"worker", required_argument, nullptr, kWorker},
+      {"asyncify", required_argument, nullptr, kAsyncify},
+      {"cache-max", required_argument, nullptr, kCacheMax},
+      {"compile-timeout", required_argument, nullptr, kCompileTimeout},
+      {"compile-memory", required_argument, nullptr, kCompileMemory},
+      {"tiers", required_argument, nullptr, kTiers},
       {"no-watch", no_argument, nullptr, kNoWatch},
-      {"max-output", required_argument, nullptr, kMaxOutput}, {"max-chain-depth", required_argument, nullptr, kChainDepth},
+      {"max-output", required_argument, nullptr, kMaxOutput},
+      {"max-chain-depth", required_argument, nullptr, kChainDepth},
       {"max-tree-calls", required_argument, nullptr, kTreeCalls},
       {"max-waiting-calls", required_argument, nullptr, kWaitingCalls},
       {"lock-timeout", required_argument, nullptr, kLockTimeout},
@@ -216,8 +268,10 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       {"max-upload-bytes", required_argument, nullptr, kUploadBytes},
       {"uploads-per-minute", required_argument, nullptr, kUploadsPerMinute},
       {"faasm", required_argument, nullptr, kFaasm},
-      {"quiet", no_argument, nullptr, 'q'},            {"help", no_argument, nullptr, 'h'},
-      {"version", no_argument, nullptr, 'V'},          {nullptr, 0, nullptr, 0},
+      {"quiet", no_argument, nullptr, 'q'},
+      {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},
+      {nullptr, 0, nullptr, 0},
   };
   auto bad = [](const std::string& message) {
     std::fprintf(stderr, "faasmjs-gateway: %s (see --help)\n", message.c_str());
@@ -227,7 +281,8 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
     // getopt would take it for an abbreviation of --token-key-file; a shared secret on the command line
     // was visible to every user in ps.
     if (std::string_view(argv[i]) == "--token" || std::string_view(argv[i]).starts_with("--token=")) {
-      return bad("--token is gone (a secret in ps): clients present signed tokens, verified with --token-key-file FILE");
+      return bad(
+          "--token is gone (a secret in ps): clients present signed tokens, verified with --token-key-file FILE");
     }
   }
   auto long_name = [&](int value) {
@@ -248,12 +303,24 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         options.port = static_cast<int>(*port);
         break;
       }
-      case kHost: options.host = optarg; break;
-      case 'w': options.web_root = optarg; break;
-      case kSdk: options.sdk_dir = optarg; break;
-      case 'f': options.functions_dir = fs::path(optarg); break;
-      case 'd': options.data_dir = optarg; break;
-      case kCache: cache = fs::path(optarg); break;
+      case kHost:
+        options.host = optarg;
+        break;
+      case 'w':
+        options.web_root = optarg;
+        break;
+      case kSdk:
+        options.sdk_dir = optarg;
+        break;
+      case 'f':
+        options.functions_dir = fs::path(optarg);
+        break;
+      case 'd':
+        options.data_dir = optarg;
+        break;
+      case kCache:
+        cache = fs::path(optarg);
+        break;
       case kWorkers: {
         auto workers = as_number(1, 1024);
         if (!workers) return bad("--workers needs a number from 1 to 1024");
@@ -273,23 +340,35 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         options.limits.memory_limit_bytes = std::min(static_cast<std::uint64_t>(*mib) << 20, kMaxCallMemoryBytes);
         break;
       }
-      case kTokenKey: options.token_key_file = fs::path(optarg); break;
-      case kJwt: options.jwt_public_key = fs::path(optarg); break;
-      case kAnonymous: options.allow_anonymous = true; break;
+      case kTokenKey:
+        options.token_key_file = fs::path(optarg);
+        break;
+      case kJwt:
+        options.jwt_public_key = fs::path(optarg);
+        break;
+      case kAnonymous:
+        options.allow_anonymous = true;
+        break;
       case kOrigin: {
         auto origin = auth::normal_origin(optarg);
-        if (!origin) return bad("--allow-origin needs an origin like https://app.example:8443, got '" + std::string(optarg) + "'");
+        if (!origin)
+          return bad("--allow-origin needs an origin like https://app.example:8443, got '" + std::string(optarg) + "'");
         options.allow_origins.insert(*origin);
         break;
       }
       case kAllowHost: {
         auto host = auth::normal_host(optarg);
-        if (!host) return bad("--allow-host needs a host name, optionally with :PORT, got '" + std::string(optarg) + "'");
+        if (!host)
+          return bad("--allow-host needs a host name, optionally with :PORT, got '" + std::string(optarg) + "'");
         options.allow_hosts.insert(*host);
         break;
       }
-      case kTlsCert: options.tls_cert = fs::path(optarg); break;
-      case kTlsKey: options.tls_key = fs::path(optarg); break;
+      case kTlsCert:
+        options.tls_cert = fs::path(optarg);
+        break;
+      case kTlsKey:
+        options.tls_key = fs::path(optarg);
+        break;
       case kUsers: {
         std::stringstream list(optarg);
         for (std::string user; std::getline(list, user, ',');) {
@@ -350,7 +429,9 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
       case kUploadBytes: {
         // An upload is one body: one over maxBody is refused before it is whole.
         auto bytes = as_number(1, static_cast<long long>(options.frames.max_body));
-        if (!bytes) return bad("--max-upload-bytes needs bytes, from 1 to maxBody (" + std::to_string(options.frames.max_body) + ")");
+        if (!bytes)
+          return bad("--max-upload-bytes needs bytes, from 1 to maxBody (" + std::to_string(options.frames.max_body) +
+                     ")");
         options.endpoint.max_upload_bytes = static_cast<std::size_t>(*bytes);
         break;
       }
@@ -372,8 +453,12 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         options.faasm = std::move(*endpoints);
         break;
       }
-      case kWorker: options.worker_binary = optarg; break;
-      case kAsyncify: options.asyncify_tool = optarg; break;
+      case kWorker:
+        options.worker_binary = optarg;
+        break;
+      case kAsyncify:
+        options.asyncify_tool = optarg;
+        break;
       case kCacheMax: {
         auto mib = as_number(1, 1 << 30);
         if (!mib) return bad("--cache-max needs MiB, from 1");
@@ -405,22 +490,35 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         }
         break;
       }
-      case kNoWatch: options.watch_functions = false; break;
-      case 'q': options.quiet = true; break;
-      case 'h': std::fputs(kUsage, stdout); return std::unexpected(0);
-      case 'V': std::puts("faasmjs-gateway " FAASMJS_VERSION); return std::unexpected(0);
-      case ':': return bad("option " + name + " needs a value");
-      default: return bad("unknown option " + name);
+      case kNoWatch:
+        options.watch_functions = false;
+        break;
+      case 'q':
+        options.quiet = true;
+        break;
+      case 'h':
+        std::fputs(kUsage, stdout);
+        return std::unexpected(0);
+      case 'V':
+        std::puts("faasmjs-gateway " FAASMJS_VERSION);
+        return std::unexpected(0);
+      case ':':
+        return bad("option " + name + " needs a value");
+      default:
+        return bad("unknown option " + name);
     }
   }
   if (optind < argc) return bad(std::string("unexpected argument '") + argv[optind] + "'");
   if (!options.token_key_file && !options.jwt_public_key && !options.allow_anonymous) {
-    return bad("clients need a way in: pass --token-key-file FILE (tokens from `faasmjs-gateway token`), --jwt-public-key FILE, or --allow-anonymous");
+    return bad(
+        "clients need a way in: pass --token-key-file FILE (tokens from `faasmjs-gateway token`), --jwt-public-key "
+        "FILE, or --allow-anonymous");
   }
   if (options.tls_cert.has_value() != options.tls_key.has_value()) return bad("--tls-cert and --tls-key go together");
   options.cache_dir = cache.value_or(options.data_dir / "aot-cache");
   options.compiler.cache_dir = options.cache_dir;
-  if (!options.faasm && !fs::exists(options.worker_binary)) return bad("no worker at " + options.worker_binary.string() + " (--worker)");
+  if (!options.faasm && !fs::exists(options.worker_binary))
+    return bad("no worker at " + options.worker_binary.string() + " (--worker)");
   return options;
 }
 

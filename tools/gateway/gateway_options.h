@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "aot/aot_compiler.h"
-#include "registry/function_registry.h"
 #include "common/calls.h"
 #include "protocol/frame_header.h"
+#include "registry/function_registry.h"
 #include "transport/session.h"
 
 namespace faasmjs::gateway {

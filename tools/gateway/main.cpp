@@ -93,10 +93,10 @@ int main(int argc, char** argv) {
   auto compiler = aot::Compiler::create(compiler_options);
   if (!compiler) return fail_start("compiler", compiler.error());
   // In front of Faasm, its upload server compiles; the registry still makes and serves the browser variants.
-  auto registry = registry::FunctionRegistry::open(
-      {options.data_dir, options.functions_dir, options.asyncify_tool, log, !options.faasm.has_value(),
-       options.compile_tiers, options.watch_functions},
-      **compiler);
+  auto registry =
+      registry::FunctionRegistry::open({options.data_dir, options.functions_dir, options.asyncify_tool, log,
+                                        !options.faasm.has_value(), options.compile_tiers, options.watch_functions},
+                                       **compiler);
   if (!registry) return fail_start("functions", registry.error());
   auto shared_files = registry::SharedFileStore::open(options.data_dir);
   if (!shared_files) return fail_start("shared files", shared_files.error());

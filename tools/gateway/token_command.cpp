@@ -37,8 +37,10 @@ int token_command(int argc, char** argv) {
     return 2;
   };
   static const option long_options[] = {
-      {"user", required_argument, nullptr, 'u'}, {"role", required_argument, nullptr, 'r'},
-      {"ttl", required_argument, nullptr, 't'},  {"key-file", required_argument, nullptr, 'k'},
+      {"user", required_argument, nullptr, 'u'},
+      {"role", required_argument, nullptr, 'r'},
+      {"ttl", required_argument, nullptr, 't'},
+      {"key-file", required_argument, nullptr, 'k'},
       {nullptr, 0, nullptr, 0},
   };
   auth::Identity identity;
@@ -51,7 +53,9 @@ int token_command(int argc, char** argv) {
   while ((option = getopt_long(argc, argv, ":", long_options, nullptr)) != -1) {
     const std::string name = optind > 0 && optind <= argc ? argv[optind - 1] : "";
     switch (option) {
-      case 'u': identity.user = optarg; break;
+      case 'u':
+        identity.user = optarg;
+        break;
       case 'r': {
         auto role = auth::parse_role(optarg);
         if (!role) return bad("--role is invoke, upload or admin, not '" + std::string(optarg) + "'");
@@ -60,17 +64,24 @@ int token_command(int argc, char** argv) {
       }
       case 't': {
         auto seconds = duration_seconds(optarg);
-        if (!seconds) return bad("--ttl needs a duration like 90s, 15m, 1h or 7d (at most ten years), got '" + std::string(optarg) + "'");
+        if (!seconds)
+          return bad("--ttl needs a duration like 90s, 15m, 1h or 7d (at most ten years), got '" + std::string(optarg) +
+                     "'");
         ttl = *seconds;
         break;
       }
-      case 'k': key_file = optarg; break;
-      case ':': return bad("option " + name + " needs a value");
-      default: return bad("unknown option " + name);
+      case 'k':
+        key_file = optarg;
+        break;
+      case ':':
+        return bad("option " + name + " needs a value");
+      default:
+        return bad("unknown option " + name);
     }
   }
   if (optind < argc) return bad(std::string("unexpected argument '") + argv[optind] + "'");
-  if (!auth::valid_user(identity.user)) return bad("--user needs a user name of 1-64 characters of A-Z, a-z, 0-9 and -");
+  if (!auth::valid_user(identity.user))
+    return bad("--user needs a user name of 1-64 characters of A-Z, a-z, 0-9 and -");
   if (!key_file) return bad("--key-file FILE is needed: the key the gateway's --token-key-file names");
   auto key = auth::TokenKey::load(*key_file);
   if (!key) return bad(key.error().message);

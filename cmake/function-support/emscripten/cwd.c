@@ -4,9 +4,9 @@
 #include <string.h>
 
 long __syscall_getcwd(long buf, long size) {
-    if (size < 2) {
-        return -ERANGE;
-    }
-    strcpy((char*)buf, "/");
-    return 2;
+  if (size < 2) {
+    return -ERANGE;
+  }
+  strcpy((char*)buf, "/");
+  return 2;
 }

@@ -7,14 +7,14 @@
 #define GETENTROPY_MAX 256
 
 int getentropy(void* buffer, size_t length) {
-    if (length > GETENTROPY_MAX) {
-        errno = EIO;
-        return -1;
-    }
-    __wasi_errno_t error = __wasi_random_get(buffer, length);
-    if (error != __WASI_ERRNO_SUCCESS) {
-        errno = error;
-        return -1;
-    }
-    return 0;
+  if (length > GETENTROPY_MAX) {
+    errno = EIO;
+    return -1;
+  }
+  __wasi_errno_t error = __wasi_random_get(buffer, length);
+  if (error != __WASI_ERRNO_SUCCESS) {
+    errno = error;
+    return -1;
+  }
+  return 0;
 }

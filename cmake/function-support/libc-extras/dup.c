@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 int dup(int fd) {
-    int duplicate;
-    int error = __wasi_fd_dup(fd, &duplicate);
-    if (error != 0) {
-        errno = error;
-        return -1;
-    }
-    return duplicate;
+  int duplicate;
+  int error = __wasi_fd_dup(fd, &duplicate);
+  if (error != 0) {
+    errno = error;
+    return -1;
+  }
+  return duplicate;
 }

@@ -27,35 +27,35 @@ int __real_fcntl(int fd, int cmd, ...);
 #define MAX_DESCRIPTORS 1024
 
 static int dup_at_least(int fd, int minimum) {
-    if (minimum < 0 || minimum >= MAX_DESCRIPTORS) {
-        errno = EINVAL;
-        return -1;
-    }
-    /* Held numbers are distinct and below the minimum, so there are fewer than MAX_DESCRIPTORS of them. */
-    int below[MAX_DESCRIPTORS];
-    int held = 0;
-    int duplicate;
-    while ((duplicate = dup(fd)) >= 0 && duplicate < minimum) {
-        below[held++] = duplicate;
-    }
-    int error = errno;
-    while (held > 0) {
-        close(below[--held]);
-    }
-    errno = error;
-    return duplicate;
+  if (minimum < 0 || minimum >= MAX_DESCRIPTORS) {
+    errno = EINVAL;
+    return -1;
+  }
+  /* Held numbers are distinct and below the minimum, so there are fewer than MAX_DESCRIPTORS of them. */
+  int below[MAX_DESCRIPTORS];
+  int held = 0;
+  int duplicate;
+  while ((duplicate = dup(fd)) >= 0 && duplicate < minimum) {
+    below[held++] = duplicate;
+  }
+  int error = errno;
+  while (held > 0) {
+    close(below[--held]);
+  }
+  errno = error;
+  return duplicate;
 }
 
 int FCNTL_ENTRY(int fd, int cmd, ...) {
-    if (cmd == F_GETFD || cmd == F_GETFL) {
-        return LIBC_FCNTL(fd, cmd);
-    }
-    va_list arguments;
-    va_start(arguments, cmd);
-    long argument = va_arg(arguments, long);
-    va_end(arguments);
-    if (cmd == F_DUPFD) {
-        return dup_at_least(fd, (int)argument);
-    }
-    return LIBC_FCNTL(fd, cmd, argument);
+  if (cmd == F_GETFD || cmd == F_GETFL) {
+    return LIBC_FCNTL(fd, cmd);
+  }
+  va_list arguments;
+  va_start(arguments, cmd);
+  long argument = va_arg(arguments, long);
+  va_end(arguments);
+  if (cmd == F_DUPFD) {
+    return dup_at_least(fd, (int)argument);
+  }
+  return LIBC_FCNTL(fd, cmd, argument);
 }

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 int pipe(int fds[2]) {
-    (void)fds;
-    fputs("pipe: Faasm functions have no pipes\n", stderr);
-    abort();
+  (void)fds;
+  fputs("pipe: Faasm functions have no pipes\n", stderr);
+  abort();
 }

@@ -23,9 +23,9 @@
 namespace faasmjs::detail {
 
 struct FaultTemplate {
-    std::string_view kind;
-    std::string_view text;
-    bool native_only;
+  std::string_view kind;
+  std::string_view text;
+  bool native_only;
 };
 
 // 1.
@@ -38,20 +38,26 @@ inline constexpr FaultTemplate kFaultTemplates[] = {
     {"needsSize", "state key '{key}' needs a positive size, got {size}", false},
     {"noLocalValue", "state key '{key}' has no value on this host", false},
     {"outsideValue", "chunk [{offset}, +{length}) is outside the {size} bytes of state key '{key}'", false},
-    {"bufferTooSmall", "buffer of {length} bytes is smaller than the {size} bytes of state key '{key}' on this host", false},
-    {"sizeMismatch", "state key '{key}' has {size} bytes on this host; a value of {length} bytes cannot replace it", false},
-    {"globalTooBig", "the global value of '{key}' has {globalSize} bytes, more than its {size} bytes on this host", false},
+    {"bufferTooSmall", "buffer of {length} bytes is smaller than the {size} bytes of state key '{key}' on this host",
+     false},
+    {"sizeMismatch", "state key '{key}' has {size} bytes on this host; a value of {length} bytes cannot replace it",
+     false},
+    {"globalTooBig", "the global value of '{key}' has {globalSize} bytes, more than its {size} bytes on this host",
+     false},
     {"maskSize", "mask '{maskKey}' has {maskSize} bytes, state key '{key}' has {size}", false},
-    {"appendedTooBig", "{count} appended elements of '{key}' take {bytes} bytes, more than the buffer's {length}", false},
+    {"appendedTooBig", "{count} appended elements of '{key}' take {bytes} bytes, more than the buffer's {length}",
+     false},
     {"notLocked", "state key '{key}' is not {mode}-locked by this host", false},
     {"badFunctionPointer", "function pointer {index} names no function (the table has {tableSize} entries)", false},
     {"noTable", "the module exports no function table, so it cannot chain by pointer", false},
     {"mallocFailed", "the guest's malloc({size}) returned 0", false},
     {"noFile", "cannot read '{path}' from the function's file system", false},
     {"noDescriptor", "file descriptor {fd} does not exist", false},
-    {"cxxException", "C++ exceptions are not supported in Faasm functions (build without throw: errors are values)", false},
+    {"cxxException", "C++ exceptions are not supported in Faasm functions (build without throw: errors are values)",
+     false},
     {"exceptionPropagation",
-     "the host threw FunctionMigratedException (Migrating MPI rank), as Faasm's exception propagation test does", false},
+     "the host threw FunctionMigratedException (Migrating MPI rank), as Faasm's exception propagation test does",
+     false},
     {"unknownHostInterfaceTest", "unrecognised host interface test {test}", false},
     {"cancelled", "the call was abandoned: {reason}", false},
     {"nullBuffer", "null {what} of {length} bytes", true},
@@ -66,28 +72,28 @@ inline constexpr FaultTemplate kFaultTemplates[] = {
 //    the result, so a typo shows in the test that meets it.
 inline std::string fault_message(std::string_view kind,
                                  std::initializer_list<std::pair<std::string_view, std::string>> fields = {}) {
-    for (const FaultTemplate& entry : kFaultTemplates) {
-        if (entry.kind != kind) continue;
-        std::string out;
-        for (std::size_t i = 0; i < entry.text.size(); i++) {
-            const std::size_t close = entry.text[i] == '{' ? entry.text.find('}', i) : std::string_view::npos;
-            if (close == std::string_view::npos) {
-                out += entry.text[i];
-                continue;
-            }
-            const std::string_view name = entry.text.substr(i + 1, close - i - 1);
-            std::string value = "{unknown field " + std::string(name) + "}";
-            for (const auto& [field, text] : fields) {
-                if (field == name) value = text;
-            }
-            out += value;
-            i = close;
-        }
-        return out;
+  for (const FaultTemplate& entry : kFaultTemplates) {
+    if (entry.kind != kind) continue;
+    std::string out;
+    for (std::size_t i = 0; i < entry.text.size(); i++) {
+      const std::size_t close = entry.text[i] == '{' ? entry.text.find('}', i) : std::string_view::npos;
+      if (close == std::string_view::npos) {
+        out += entry.text[i];
+        continue;
+      }
+      const std::string_view name = entry.text.substr(i + 1, close - i - 1);
+      std::string value = "{unknown field " + std::string(name) + "}";
+      for (const auto& [field, text] : fields) {
+        if (field == name) value = text;
+      }
+      out += value;
+      i = close;
     }
-    return "{unknown fault kind " + std::string(kind) + "}";
+    return out;
+  }
+  return "{unknown fault kind " + std::string(kind) + "}";
 }
 
-} // namespace faasmjs::detail
+}  // namespace faasmjs::detail
 
-#endif // FAASMJS_DETAIL_FAULT_MESSAGES_HPP
+#endif  // FAASMJS_DETAIL_FAULT_MESSAGES_HPP

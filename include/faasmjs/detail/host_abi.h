@@ -81,8 +81,7 @@ FAASMJS_HOST_FUNC(__faasm_write_state)
 void __faasm_write_state(const char* key, const unsigned char* data, long dataLen);
 
 FAASMJS_HOST_FUNC(__faasm_write_state_offset)
-void __faasm_write_state_offset(const char* key, long totalLen, long offset, const unsigned char* data,
-                                long dataLen);
+void __faasm_write_state_offset(const char* key, long totalLen, long offset, const unsigned char* data, long dataLen);
 
 FAASMJS_HOST_FUNC(__faasm_write_state_from_file)
 unsigned int __faasm_write_state_from_file(const char* key, const char* filePath);

@@ -47,8 +47,6 @@
 #ifndef FAASMJS_DETAIL_LOCAL_TIER_HPP
 #define FAASMJS_DETAIL_LOCAL_TIER_HPP
 
-#include "faasmjs/detail/fault_messages.hpp"
-
 #include <algorithm>
 #include <concepts>
 #include <cstddef>
@@ -66,52 +64,57 @@
 #include <variant>
 #include <vector>
 
+#include "faasmjs/detail/fault_messages.hpp"
+
 namespace faasmjs::detail::local_tier {
 
 // 1. The store picks E: the cluster's Error with its code (a store's disk failure stays Internal), the native
 //    host a message it turns into a host fault.
-template <class E> struct Failure {
-    E error;
+template <class E>
+struct Failure {
+  E error;
 };
 
-template <class T, class E> class [[nodiscard]] Result {
-public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-    Result(Failure<E> failure) : state_(std::in_place_index<1>, std::move(failure.error)) {}
+template <class T, class E>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
+  Result(Failure<E> failure) : state_(std::in_place_index<1>, std::move(failure.error)) {}
 
-    bool ok() const noexcept { return state_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-    T& operator*() { return *std::get_if<0>(&state_); }
-    T* operator->() { return std::get_if<0>(&state_); }
-    E& error() { return *std::get_if<1>(&state_); }
+  bool ok() const noexcept { return state_.index() == 0; }
+  explicit operator bool() const noexcept { return ok(); }
+  T& operator*() { return *std::get_if<0>(&state_); }
+  T* operator->() { return std::get_if<0>(&state_); }
+  E& error() { return *std::get_if<1>(&state_); }
 
-private:
-    std::variant<T, E> state_;
+ private:
+  std::variant<T, E> state_;
 };
 
-template <class E> class [[nodiscard]] Result<void, E> {
-public:
-    Result() = default;
-    Result(Failure<E> failure) : error_(std::move(failure.error)) {}
+template <class E>
+class [[nodiscard]] Result<void, E> {
+ public:
+  Result() = default;
+  Result(Failure<E> failure) : error_(std::move(failure.error)) {}
 
-    bool ok() const noexcept { return !error_.has_value(); }
-    explicit operator bool() const noexcept { return ok(); }
-    E& error() { return *error_; }
+  bool ok() const noexcept { return !error_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+  E& error() { return *error_; }
 
-private:
-    std::optional<E> error_;
+ private:
+  std::optional<E> error_;
 };
 
 // 2. A range sent to the global tier: a view of the local bytes, valid during the store call.
 struct Range {
-    std::size_t offset = 0;
-    std::span<const std::uint8_t> bytes;
+  std::size_t offset = 0;
+  std::span<const std::uint8_t> bytes;
 };
 
 // What a pull brought back: the global value's size, and the bytes asked for that it has.
 struct StoredRange {
-    std::size_t size = 0;
-    std::vector<std::uint8_t> bytes;
+  std::size_t size = 0;
+  std::vector<std::uint8_t> bytes;
 };
 
 inline constexpr std::size_t kToEnd = std::numeric_limits<std::size_t>::max();
@@ -126,328 +129,342 @@ inline constexpr std::size_t kToEnd = std::numeric_limits<std::size_t>::max();
 template <class S>
 concept GlobalStore = requires(S& store, std::string_view key, std::size_t n, const std::vector<Range>& ranges,
                                std::string message) {
-    typename S::Error;
-    { store.fault(std::move(message)) } -> std::same_as<typename S::Error>;
-    { store.size(key) } -> std::same_as<Result<std::size_t, typename S::Error>>;
-    { store.pull(key, n, n) } -> std::same_as<Result<std::optional<StoredRange>, typename S::Error>>;
-    { store.push(key, n, ranges) } -> std::same_as<Result<void, typename S::Error>>;
-    { store.push_partial(key, n, ranges) } -> std::same_as<Result<std::vector<std::uint8_t>, typename S::Error>>;
+  typename S::Error;
+  { store.fault(std::move(message)) } -> std::same_as<typename S::Error>;
+  { store.size(key) } -> std::same_as<Result<std::size_t, typename S::Error>>;
+  { store.pull(key, n, n) } -> std::same_as<Result<std::optional<StoredRange>, typename S::Error>>;
+  { store.push(key, n, ranges) } -> std::same_as<Result<void, typename S::Error>>;
+  { store.push_partial(key, n, ranges) } -> std::same_as<Result<std::vector<std::uint8_t>, typename S::Error>>;
 };
 
 struct NoMutex {
-    void lock() {}
-    void unlock() {}
+  void lock() {}
+  void unlock() {}
 };
 
 // 4.
 struct LocalValue {
-    explicit LocalValue(std::size_t n)
-        : size(n), data(std::make_unique<std::uint8_t[]>(n)), dirty_mask(n, 0), pulled_mask(n, 0) {}
+  explicit LocalValue(std::size_t n)
+      : size(n), data(std::make_unique<std::uint8_t[]>(n)), dirty_mask(n, 0), pulled_mask(n, 0) {}
 
-    std::size_t size;
-    std::unique_ptr<std::uint8_t[]> data; // allocated once: read_state_ptr hands out pointers into it
-    std::vector<std::uint8_t> dirty_mask;
-    std::vector<std::uint8_t> pulled_mask;
-    bool dirty = false;
+  std::size_t size;
+  std::unique_ptr<std::uint8_t[]> data;  // allocated once: read_state_ptr hands out pointers into it
+  std::vector<std::uint8_t> dirty_mask;
+  std::vector<std::uint8_t> pulled_mask;
+  bool dirty = false;
 };
 
 // 5. Sizes, offsets and lengths arrive as the ABI's signed numbers, so that a fault names what was asked.
 //    A read hands its bytes to `sink` (a callable taking std::span<std::uint8_t>) while it holds the key.
-template <GlobalStore Store, class Mutex = NoMutex> class LocalTier {
-public:
-    using Error = typename Store::Error;
-    template <class T> using Outcome = Result<T, Error>;
+template <GlobalStore Store, class Mutex = NoMutex>
+class LocalTier {
+ public:
+  using Error = typename Store::Error;
+  template <class T>
+  using Outcome = Result<T, Error>;
 
-    explicit LocalTier(Store& store) : store_(store) {}
-    LocalTier(const LocalTier&) = delete;
-    LocalTier& operator=(const LocalTier&) = delete;
+  explicit LocalTier(Store& store) : store_(store) {}
+  LocalTier(const LocalTier&) = delete;
+  LocalTier& operator=(const LocalTier&) = delete;
 
-    Outcome<std::size_t> size(std::string_view key) {
-        if (Slot* slot = find(key)) {
-            return slot->value.size; // fixed at creation, so read without the key's mutex
+  Outcome<std::size_t> size(std::string_view key) {
+    if (Slot* slot = find(key)) {
+      return slot->value.size;  // fixed at creation, so read without the key's mutex
+    }
+    return store_.size(key);
+  }
+
+  // The whole local value (Faasm's read_state copies the value's size, not the buffer's).
+  template <class Sink>
+  Outcome<void> read(std::string_view key, std::int64_t length, Sink&& sink) {
+    auto slot = sized(key, length);
+    if (!slot) return pass(slot);
+    Guard guard((*slot)->mutex);
+    LocalValue& value = (*slot)->value;
+    if (static_cast<std::int64_t>(value.size) > length) {
+      return fault(
+          "bufferTooSmall",
+          {{"key", std::string(key)}, {"length", std::to_string(length)}, {"size", std::to_string(value.size)}});
+    }
+    if (auto pulled = pull_lazily(key, value, 0, value.size); !pulled) return pulled;
+    sink(std::span<std::uint8_t>(value.data.get(), value.size));
+    return {};
+  }
+
+  template <class Sink>
+  Outcome<void> read_range(std::string_view key, std::int64_t total, std::int64_t offset, std::int64_t length,
+                           Sink&& sink) {
+    return at_chunk(key, total, offset, length, [&](LocalValue& value, std::size_t at, std::size_t n) -> Outcome<void> {
+      if (auto pulled = pull_lazily(key, value, at, n); !pulled) return pulled;
+      sink(std::span<std::uint8_t>(value.data.get() + at, n));
+      return {};
+    });
+  }
+
+  Outcome<void> write(std::string_view key, std::span<const std::uint8_t> bytes) {
+    auto slot = sized(key, static_cast<std::int64_t>(bytes.size()));
+    if (!slot) return pass(slot);
+    Guard guard((*slot)->mutex);
+    LocalValue& value = (*slot)->value;
+    if (value.size != bytes.size()) {
+      return fault(
+          "sizeMismatch",
+          {{"key", std::string(key)}, {"length", std::to_string(bytes.size())}, {"size", std::to_string(value.size)}});
+    }
+    std::copy(bytes.begin(), bytes.end(), value.data.get());
+    std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
+    mark_dirty(value, 0, value.size);
+    return {};
+  }
+
+  Outcome<void> write_range(std::string_view key, std::int64_t total, std::int64_t offset,
+                            std::span<const std::uint8_t> bytes) {
+    return at_chunk(key, total, offset, static_cast<std::int64_t>(bytes.size()),
+                    [&](LocalValue& value, std::size_t at, std::size_t n) -> Outcome<void> {
+                      std::copy(bytes.begin(), bytes.end(), value.data.get() + at);
+                      mark_dirty(value, at, n);
+                      return {};
+                    });
+  }
+
+  // Bytes a guest changed through a mapped copy (the cluster's workers keep theirs in guest memory).
+  Outcome<void> publish(std::string_view key, std::int64_t total, std::int64_t offset,
+                        std::span<const std::uint8_t> bytes) {
+    return at_chunk(key, total, offset, static_cast<std::int64_t>(bytes.size()),
+                    [&](LocalValue& value, std::size_t at, std::size_t) -> Outcome<void> {
+                      std::copy(bytes.begin(), bytes.end(), value.data.get() + at);
+                      return {};
+                    });
+  }
+
+  Outcome<void> flag_dirty(std::string_view key, std::int64_t total, std::int64_t offset, std::int64_t length) {
+    return at_chunk(key, total, offset, length, [&](LocalValue& value, std::size_t at, std::size_t n) -> Outcome<void> {
+      mark_dirty(value, at, n);
+      return {};
+    });
+  }
+
+  Outcome<void> push(std::string_view key) {
+    auto slot = existing(key);
+    if (!slot) return pass(slot);
+    Guard guard((*slot)->mutex);
+    LocalValue& value = (*slot)->value;
+    if (!value.dirty) return {};
+    std::vector<std::uint8_t> known(value.size);
+    for (std::size_t i = 0; i < value.size; i++) {
+      known[i] = value.pulled_mask[i] | value.dirty_mask[i];
+    }
+    // Nothing writes the key while its mutex is held, so the marks stay until the store took the value.
+    if (auto pushed = store_.push(key, value.size, ranges_of(value, known)); !pushed) return pushed;
+    clear_dirty(value);
+    return {};
+  }
+
+  Outcome<void> push_partial(std::string_view key) {
+    auto slot = existing(key);
+    if (!slot) return pass(slot);
+    Guard guard((*slot)->mutex);
+    LocalValue& value = (*slot)->value;
+    if (!value.dirty) return {};
+    return send_partial(key, value, ranges_of(value, value.dirty_mask));
+  }
+
+  Outcome<void> push_partial_mask(std::string_view key, std::string_view mask_key) {
+    auto slot = existing(key);
+    if (!slot) return pass(slot);
+    auto mask_slot = existing(mask_key);
+    if (!mask_slot) return pass(mask_slot);
+    LocalValue& value = (*slot)->value;
+    LocalValue& mask = (*mask_slot)->value;
+    if (mask.size != value.size) {
+      return fault("maskSize", {{"key", std::string(key)},
+                                {"maskKey", std::string(mask_key)},
+                                {"maskSize", std::to_string(mask.size)},
+                                {"size", std::to_string(value.size)}});
+    }
+    Guard guard((*slot)->mutex, (*mask_slot)->mutex);
+    if (!value.dirty) return {};
+    const std::vector<std::uint8_t> bits(mask.data.get(), mask.data.get() + mask.size);
+    if (auto sent = send_partial(key, value, ranges_of(value, bits)); !sent) return sent;
+    std::fill_n(mask.data.get(), mask.size, std::uint8_t{0});
+    return {};
+  }
+
+  Outcome<void> pull(std::string_view key, std::int64_t length) {
+    auto slot = sized(key, length);
+    if (!slot) return pass(slot);
+    Guard guard((*slot)->mutex);
+    LocalValue& value = (*slot)->value;
+    auto stored = store_.pull(key, 0, kToEnd);
+    if (!stored) return pass(stored);
+    if (!stored->has_value()) return {};
+    const StoredRange& whole = **stored;
+    if (whole.size > value.size) return too_big(key, whole.size, value.size);
+    std::copy(whole.bytes.begin(), whole.bytes.end(), value.data.get());
+    std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
+    clear_dirty(value);
+    return {};
+  }
+
+  // Calls inspect(const LocalValue&) with the key's local value, if the host has one; says whether it had.
+  template <class Inspect>
+  bool visit(std::string_view key, Inspect&& inspect) {
+    Slot* slot = find(key);
+    if (slot == nullptr) return false;
+    Guard guard(slot->mutex);
+    inspect(static_cast<const LocalValue&>(slot->value));
+    return true;
+  }
+
+ private:
+  struct Slot {
+    explicit Slot(std::size_t size) : value(size) {}
+    LocalValue value;
+    Mutex mutex;  // held by a call on the key, across its calls to the store
+  };
+
+  // Holds one mutex, or two in address order, so that calls holding each other's keys cannot deadlock.
+  class Guard {
+   public:
+    explicit Guard(Mutex& only) : first_(&only) { first_->lock(); }
+    Guard(Mutex& a, Mutex& b) {
+      if (&a == &b) {
+        first_ = &a;
+      } else {
+        const bool a_first = std::less<Mutex*>()(&a, &b);
+        first_ = a_first ? &a : &b;
+        second_ = a_first ? &b : &a;
+      }
+      first_->lock();
+      if (second_ != nullptr) second_->lock();
+    }
+    ~Guard() {
+      if (second_ != nullptr) second_->unlock();
+      first_->unlock();
+    }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+
+   private:
+    Mutex* first_ = nullptr;
+    Mutex* second_ = nullptr;
+  };
+
+  template <class R>
+  static Failure<Error> pass(R& failed) {
+    return {std::move(failed.error())};
+  }
+
+  Failure<Error> fault(std::string_view kind, std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+    return {store_.fault(fault_message(kind, fields))};
+  }
+
+  Failure<Error> too_big(std::string_view key, std::size_t global_size, std::size_t size) {
+    return fault(
+        "globalTooBig",
+        {{"key", std::string(key)}, {"globalSize", std::to_string(global_size)}, {"size", std::to_string(size)}});
+  }
+
+  // Slots are never erased and std::map never moves its nodes, so a Slot* stays valid once the map's mutex
+  // is released.
+  Slot* find(std::string_view key) {
+    Guard guard(values_mutex_);
+    const auto found = values_.find(key);
+    return found == values_.end() ? nullptr : &found->second;
+  }
+
+  Outcome<Slot*> sized(std::string_view key, std::int64_t size) {
+    Guard guard(values_mutex_);
+    const auto found = values_.find(key);
+    if (found != values_.end()) return &found->second;
+    if (size <= 0) return fault("needsSize", {{"key", std::string(key)}, {"size", std::to_string(size)}});
+    return &values_.try_emplace(std::string(key), static_cast<std::size_t>(size)).first->second;
+  }
+
+  Outcome<Slot*> existing(std::string_view key) {
+    if (Slot* slot = find(key)) return slot;
+    return fault("noLocalValue", {{"key", std::string(key)}});
+  }
+
+  // The key sized by `total`, its mutex held, [offset, offset + length) checked against the local size.
+  template <class Apply>
+  Outcome<void> at_chunk(std::string_view key, std::int64_t total, std::int64_t offset, std::int64_t length,
+                         Apply&& apply) {
+    auto slot = sized(key, total);
+    if (!slot) return pass(slot);
+    Guard guard((*slot)->mutex);
+    LocalValue& value = (*slot)->value;
+    const auto size = static_cast<std::int64_t>(value.size);
+    if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+      return fault("outsideValue", {{"key", std::string(key)},
+                                    {"offset", std::to_string(offset)},
+                                    {"length", std::to_string(length)},
+                                    {"size", std::to_string(value.size)}});
+    }
+    return apply(value, static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
+  }
+
+  static void mark_dirty(LocalValue& value, std::size_t offset, std::size_t length) {
+    std::fill_n(value.dirty_mask.begin() + static_cast<std::ptrdiff_t>(offset), length, std::uint8_t{1});
+    value.dirty = true;
+  }
+
+  static void clear_dirty(LocalValue& value) {
+    std::fill(value.dirty_mask.begin(), value.dirty_mask.end(), std::uint8_t{0});
+    value.dirty = false;
+  }
+
+  // The runs of non-zero mask bytes, as views of the value's bytes.
+  static std::vector<Range> ranges_of(const LocalValue& value, const std::vector<std::uint8_t>& mask) {
+    std::vector<Range> ranges;
+    for (std::size_t i = 0; i < value.size;) {
+      if (mask[i] == 0) {
+        i++;
+        continue;
+      }
+      const std::size_t start = i;
+      while (i < value.size && mask[i] != 0) i++;
+      ranges.push_back({start, std::span<const std::uint8_t>(value.data.get() + start, i - start)});
+    }
+    return ranges;
+  }
+
+  // Pulls the bytes of [offset, offset + length) never pulled and not written here, from the first of them.
+  Outcome<void> pull_lazily(std::string_view key, LocalValue& value, std::size_t offset, std::size_t length) {
+    auto wanted = [&](std::size_t i) { return value.pulled_mask[i] == 0 && value.dirty_mask[i] == 0; };
+    const std::size_t end = offset + length;
+    std::size_t first = offset;
+    while (first < end && !wanted(first)) first++;
+    if (first < end) {
+      auto stored = store_.pull(key, first, end - first);
+      if (!stored) return pass(stored);
+      if (stored->has_value()) {
+        const StoredRange& chunk = **stored;
+        if (chunk.size > value.size) return too_big(key, chunk.size, value.size);
+        for (std::size_t i = first; i < end && i - first < chunk.bytes.size(); i++) {
+          if (wanted(i)) value.data[i] = chunk.bytes[i - first];
         }
-        return store_.size(key);
+      }
     }
+    std::fill_n(value.pulled_mask.begin() + static_cast<std::ptrdiff_t>(offset), length, std::uint8_t{1});
+    return {};
+  }
 
-    // The whole local value (Faasm's read_state copies the value's size, not the buffer's).
-    template <class Sink> Outcome<void> read(std::string_view key, std::int64_t length, Sink&& sink) {
-        auto slot = sized(key, length);
-        if (!slot) return pass(slot);
-        Guard guard((*slot)->mutex);
-        LocalValue& value = (*slot)->value;
-        if (static_cast<std::int64_t>(value.size) > length) {
-            return fault("bufferTooSmall", {{"key", std::string(key)}, {"length", std::to_string(length)},
-                                            {"size", std::to_string(value.size)}});
-        }
-        if (auto pulled = pull_lazily(key, value, 0, value.size); !pulled) return pulled;
-        sink(std::span<std::uint8_t>(value.data.get(), value.size));
-        return {};
-    }
+  // The marks go only once the store took the ranges (see push).
+  Outcome<void> send_partial(std::string_view key, LocalValue& value, const std::vector<Range>& ranges) {
+    auto stored = store_.push_partial(key, value.size, ranges);
+    if (!stored) return pass(stored);
+    clear_dirty(value);
+    std::copy_n(stored->begin(), std::min(value.size, stored->size()), value.data.get());
+    std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
+    return {};
+  }
 
-    template <class Sink>
-    Outcome<void> read_range(std::string_view key, std::int64_t total, std::int64_t offset, std::int64_t length,
-                             Sink&& sink) {
-        return at_chunk(key, total, offset, length, [&](LocalValue& value, std::size_t at, std::size_t n) -> Outcome<void> {
-            if (auto pulled = pull_lazily(key, value, at, n); !pulled) return pulled;
-            sink(std::span<std::uint8_t>(value.data.get() + at, n));
-            return {};
-        });
-    }
-
-    Outcome<void> write(std::string_view key, std::span<const std::uint8_t> bytes) {
-        auto slot = sized(key, static_cast<std::int64_t>(bytes.size()));
-        if (!slot) return pass(slot);
-        Guard guard((*slot)->mutex);
-        LocalValue& value = (*slot)->value;
-        if (value.size != bytes.size()) {
-            return fault("sizeMismatch", {{"key", std::string(key)}, {"length", std::to_string(bytes.size())},
-                                          {"size", std::to_string(value.size)}});
-        }
-        std::copy(bytes.begin(), bytes.end(), value.data.get());
-        std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
-        mark_dirty(value, 0, value.size);
-        return {};
-    }
-
-    Outcome<void> write_range(std::string_view key, std::int64_t total, std::int64_t offset,
-                              std::span<const std::uint8_t> bytes) {
-        return at_chunk(key, total, offset, static_cast<std::int64_t>(bytes.size()),
-                        [&](LocalValue& value, std::size_t at, std::size_t n) -> Outcome<void> {
-                            std::copy(bytes.begin(), bytes.end(), value.data.get() + at);
-                            mark_dirty(value, at, n);
-                            return {};
-                        });
-    }
-
-    // Bytes a guest changed through a mapped copy (the cluster's workers keep theirs in guest memory).
-    Outcome<void> publish(std::string_view key, std::int64_t total, std::int64_t offset,
-                          std::span<const std::uint8_t> bytes) {
-        return at_chunk(key, total, offset, static_cast<std::int64_t>(bytes.size()),
-                        [&](LocalValue& value, std::size_t at, std::size_t) -> Outcome<void> {
-                            std::copy(bytes.begin(), bytes.end(), value.data.get() + at);
-                            return {};
-                        });
-    }
-
-    Outcome<void> flag_dirty(std::string_view key, std::int64_t total, std::int64_t offset, std::int64_t length) {
-        return at_chunk(key, total, offset, length, [&](LocalValue& value, std::size_t at, std::size_t n) -> Outcome<void> {
-            mark_dirty(value, at, n);
-            return {};
-        });
-    }
-
-    Outcome<void> push(std::string_view key) {
-        auto slot = existing(key);
-        if (!slot) return pass(slot);
-        Guard guard((*slot)->mutex);
-        LocalValue& value = (*slot)->value;
-        if (!value.dirty) return {};
-        std::vector<std::uint8_t> known(value.size);
-        for (std::size_t i = 0; i < value.size; i++) {
-            known[i] = value.pulled_mask[i] | value.dirty_mask[i];
-        }
-        // Nothing writes the key while its mutex is held, so the marks stay until the store took the value.
-        if (auto pushed = store_.push(key, value.size, ranges_of(value, known)); !pushed) return pushed;
-        clear_dirty(value);
-        return {};
-    }
-
-    Outcome<void> push_partial(std::string_view key) {
-        auto slot = existing(key);
-        if (!slot) return pass(slot);
-        Guard guard((*slot)->mutex);
-        LocalValue& value = (*slot)->value;
-        if (!value.dirty) return {};
-        return send_partial(key, value, ranges_of(value, value.dirty_mask));
-    }
-
-    Outcome<void> push_partial_mask(std::string_view key, std::string_view mask_key) {
-        auto slot = existing(key);
-        if (!slot) return pass(slot);
-        auto mask_slot = existing(mask_key);
-        if (!mask_slot) return pass(mask_slot);
-        LocalValue& value = (*slot)->value;
-        LocalValue& mask = (*mask_slot)->value;
-        if (mask.size != value.size) {
-            return fault("maskSize", {{"key", std::string(key)}, {"maskKey", std::string(mask_key)},
-                                      {"maskSize", std::to_string(mask.size)}, {"size", std::to_string(value.size)}});
-        }
-        Guard guard((*slot)->mutex, (*mask_slot)->mutex);
-        if (!value.dirty) return {};
-        const std::vector<std::uint8_t> bits(mask.data.get(), mask.data.get() + mask.size);
-        if (auto sent = send_partial(key, value, ranges_of(value, bits)); !sent) return sent;
-        std::fill_n(mask.data.get(), mask.size, std::uint8_t{0});
-        return {};
-    }
-
-    Outcome<void> pull(std::string_view key, std::int64_t length) {
-        auto slot = sized(key, length);
-        if (!slot) return pass(slot);
-        Guard guard((*slot)->mutex);
-        LocalValue& value = (*slot)->value;
-        auto stored = store_.pull(key, 0, kToEnd);
-        if (!stored) return pass(stored);
-        if (!stored->has_value()) return {};
-        const StoredRange& whole = **stored;
-        if (whole.size > value.size) return too_big(key, whole.size, value.size);
-        std::copy(whole.bytes.begin(), whole.bytes.end(), value.data.get());
-        std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
-        clear_dirty(value);
-        return {};
-    }
-
-    // Calls inspect(const LocalValue&) with the key's local value, if the host has one; says whether it had.
-    template <class Inspect> bool visit(std::string_view key, Inspect&& inspect) {
-        Slot* slot = find(key);
-        if (slot == nullptr) return false;
-        Guard guard(slot->mutex);
-        inspect(static_cast<const LocalValue&>(slot->value));
-        return true;
-    }
-
-private:
-    struct Slot {
-        explicit Slot(std::size_t size) : value(size) {}
-        LocalValue value;
-        Mutex mutex; // held by a call on the key, across its calls to the store
-    };
-
-    // Holds one mutex, or two in address order, so that calls holding each other's keys cannot deadlock.
-    class Guard {
-    public:
-        explicit Guard(Mutex& only) : first_(&only) { first_->lock(); }
-        Guard(Mutex& a, Mutex& b) {
-            if (&a == &b) {
-                first_ = &a;
-            } else {
-                const bool a_first = std::less<Mutex*>()(&a, &b);
-                first_ = a_first ? &a : &b;
-                second_ = a_first ? &b : &a;
-            }
-            first_->lock();
-            if (second_ != nullptr) second_->lock();
-        }
-        ~Guard() {
-            if (second_ != nullptr) second_->unlock();
-            first_->unlock();
-        }
-        Guard(const Guard&) = delete;
-        Guard& operator=(const Guard&) = delete;
-
-    private:
-        Mutex* first_ = nullptr;
-        Mutex* second_ = nullptr;
-    };
-
-    template <class R> static Failure<Error> pass(R& failed) { return {std::move(failed.error())}; }
-
-    Failure<Error> fault(std::string_view kind, std::initializer_list<std::pair<std::string_view, std::string>> fields) {
-        return {store_.fault(fault_message(kind, fields))};
-    }
-
-    Failure<Error> too_big(std::string_view key, std::size_t global_size, std::size_t size) {
-        return fault("globalTooBig", {{"key", std::string(key)}, {"globalSize", std::to_string(global_size)},
-                                      {"size", std::to_string(size)}});
-    }
-
-    // Slots are never erased and std::map never moves its nodes, so a Slot* stays valid once the map's mutex
-    // is released.
-    Slot* find(std::string_view key) {
-        Guard guard(values_mutex_);
-        const auto found = values_.find(key);
-        return found == values_.end() ? nullptr : &found->second;
-    }
-
-    Outcome<Slot*> sized(std::string_view key, std::int64_t size) {
-        Guard guard(values_mutex_);
-        const auto found = values_.find(key);
-        if (found != values_.end()) return &found->second;
-        if (size <= 0) return fault("needsSize", {{"key", std::string(key)}, {"size", std::to_string(size)}});
-        return &values_.try_emplace(std::string(key), static_cast<std::size_t>(size)).first->second;
-    }
-
-    Outcome<Slot*> existing(std::string_view key) {
-        if (Slot* slot = find(key)) return slot;
-        return fault("noLocalValue", {{"key", std::string(key)}});
-    }
-
-    // The key sized by `total`, its mutex held, [offset, offset + length) checked against the local size.
-    template <class Apply>
-    Outcome<void> at_chunk(std::string_view key, std::int64_t total, std::int64_t offset, std::int64_t length,
-                           Apply&& apply) {
-        auto slot = sized(key, total);
-        if (!slot) return pass(slot);
-        Guard guard((*slot)->mutex);
-        LocalValue& value = (*slot)->value;
-        const auto size = static_cast<std::int64_t>(value.size);
-        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-            return fault("outsideValue", {{"key", std::string(key)}, {"offset", std::to_string(offset)},
-                                          {"length", std::to_string(length)}, {"size", std::to_string(value.size)}});
-        }
-        return apply(value, static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
-    }
-
-    static void mark_dirty(LocalValue& value, std::size_t offset, std::size_t length) {
-        std::fill_n(value.dirty_mask.begin() + static_cast<std::ptrdiff_t>(offset), length, std::uint8_t{1});
-        value.dirty = true;
-    }
-
-    static void clear_dirty(LocalValue& value) {
-        std::fill(value.dirty_mask.begin(), value.dirty_mask.end(), std::uint8_t{0});
-        value.dirty = false;
-    }
-
-    // The runs of non-zero mask bytes, as views of the value's bytes.
-    static std::vector<Range> ranges_of(const LocalValue& value, const std::vector<std::uint8_t>& mask) {
-        std::vector<Range> ranges;
-        for (std::size_t i = 0; i < value.size;) {
-            if (mask[i] == 0) {
-                i++;
-                continue;
-            }
-            const std::size_t start = i;
-            while (i < value.size && mask[i] != 0) i++;
-            ranges.push_back({start, std::span<const std::uint8_t>(value.data.get() + start, i - start)});
-        }
-        return ranges;
-    }
-
-    // Pulls the bytes of [offset, offset + length) never pulled and not written here, from the first of them.
-    Outcome<void> pull_lazily(std::string_view key, LocalValue& value, std::size_t offset, std::size_t length) {
-        auto wanted = [&](std::size_t i) { return value.pulled_mask[i] == 0 && value.dirty_mask[i] == 0; };
-        const std::size_t end = offset + length;
-        std::size_t first = offset;
-        while (first < end && !wanted(first)) first++;
-        if (first < end) {
-            auto stored = store_.pull(key, first, end - first);
-            if (!stored) return pass(stored);
-            if (stored->has_value()) {
-                const StoredRange& chunk = **stored;
-                if (chunk.size > value.size) return too_big(key, chunk.size, value.size);
-                for (std::size_t i = first; i < end && i - first < chunk.bytes.size(); i++) {
-                    if (wanted(i)) value.data[i] = chunk.bytes[i - first];
-                }
-            }
-        }
-        std::fill_n(value.pulled_mask.begin() + static_cast<std::ptrdiff_t>(offset), length, std::uint8_t{1});
-        return {};
-    }
-
-    // The marks go only once the store took the ranges (see push).
-    Outcome<void> send_partial(std::string_view key, LocalValue& value, const std::vector<Range>& ranges) {
-        auto stored = store_.push_partial(key, value.size, ranges);
-        if (!stored) return pass(stored);
-        clear_dirty(value);
-        std::copy_n(stored->begin(), std::min(value.size, stored->size()), value.data.get());
-        std::fill(value.pulled_mask.begin(), value.pulled_mask.end(), std::uint8_t{1});
-        return {};
-    }
-
-    Store& store_;
-    Mutex values_mutex_;
-    std::map<std::string, Slot, std::less<>> values_;
+  Store& store_;
+  Mutex values_mutex_;
+  std::map<std::string, Slot, std::less<>> values_;
 };
 
-} // namespace faasmjs::detail::local_tier
+}  // namespace faasmjs::detail::local_tier
 
-#endif // FAASMJS_DETAIL_LOCAL_TIER_HPP
+#endif  // FAASMJS_DETAIL_LOCAL_TIER_HPP

@@ -25,11 +25,6 @@
 #ifndef FAASMJS_STATE_ARRAY_HPP
 #define FAASMJS_STATE_ARRAY_HPP
 
-#include "faasmjs/detail/abi_args.hpp"
-#include "faasmjs/detail/host_abi.h"
-#include "faasmjs/error.hpp"
-#include "faasmjs/state/key.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -39,151 +34,155 @@
 #include <type_traits>
 #include <vector>
 
+#include "faasmjs/detail/abi_args.hpp"
+#include "faasmjs/detail/host_abi.h"
+#include "faasmjs/error.hpp"
+#include "faasmjs/state/key.hpp"
+
 namespace faasmjs::state {
 
-template <class T> class Array : public Key {
-    static_assert(std::is_trivially_copyable_v<T>, "state::Array<T> stores T's bytes: T must be trivially copyable");
+template <class T>
+class Array : public Key {
+  static_assert(std::is_trivially_copyable_v<T>, "state::Array<T> stores T's bytes: T must be trivially copyable");
 
-public:
-    // 1.
-    Array(std::string_view name, std::size_t count) : Key(name), count_(count) {}
+ public:
+  // 1.
+  Array(std::string_view name, std::size_t count) : Key(name), count_(count) {}
 
-    std::size_t count() const noexcept { return count_; }
-    std::size_t byte_size() const noexcept { return count_ * sizeof(T); }
+  std::size_t count() const noexcept { return count_; }
+  std::size_t byte_size() const noexcept { return count_ * sizeof(T); }
 
-    // 2.
-    Result<std::vector<T>> read() const {
-        FAASMJS_TRY_ASSIGN(const long total, checked_total());
-        FAASMJS_TRY(check_stored_size());
-        std::vector<T> values(count_);
-        const long read = __faasm_read_state(c_str(), bytes_of(values.data()), total);
-        if (read != total) {
-            return Error(Errc::size_mismatch, describe() + " read " + std::to_string(read) + " bytes");
-        }
-        return values;
+  // 2.
+  Result<std::vector<T>> read() const {
+    FAASMJS_TRY_ASSIGN(const long total, checked_total());
+    FAASMJS_TRY(check_stored_size());
+    std::vector<T> values(count_);
+    const long read = __faasm_read_state(c_str(), bytes_of(values.data()), total);
+    if (read != total) {
+      return Error(Errc::size_mismatch, describe() + " read " + std::to_string(read) + " bytes");
     }
+    return values;
+  }
 
-    Status write(std::span<const T> values) const {
-        FAASMJS_TRY_ASSIGN(const long total, checked_total());
-        if (values.size() != count_) {
-            return Error(Errc::invalid_argument,
-                         describe() + " cannot be written with " + std::to_string(values.size()) + " elements");
-        }
-        FAASMJS_TRY(check_stored_size());
-        __faasm_write_state(c_str(), bytes_of(values.data()), total);
-        return {};
+  Status write(std::span<const T> values) const {
+    FAASMJS_TRY_ASSIGN(const long total, checked_total());
+    if (values.size() != count_) {
+      return Error(Errc::invalid_argument,
+                   describe() + " cannot be written with " + std::to_string(values.size()) + " elements");
     }
+    FAASMJS_TRY(check_stored_size());
+    __faasm_write_state(c_str(), bytes_of(values.data()), total);
+    return {};
+  }
 
-    Status pull() const {
-        FAASMJS_TRY_ASSIGN(const long total, checked_total());
-        __faasm_pull_state(c_str(), total);
-        return {};
+  Status pull() const {
+    FAASMJS_TRY_ASSIGN(const long total, checked_total());
+    __faasm_pull_state(c_str(), total);
+    return {};
+  }
+
+  // 3.
+  Result<std::vector<T>> read(std::size_t first, std::size_t n) const {
+    FAASMJS_TRY_ASSIGN(const Chunk chunk, checked_chunk(first, n));
+    std::vector<T> values(n);
+    if (n != 0) {
+      __faasm_read_state_offset(c_str(), chunk.total, chunk.offset, bytes_of(values.data()), chunk.length);
     }
+    return values;
+  }
 
-    // 3.
-    Result<std::vector<T>> read(std::size_t first, std::size_t n) const {
-        FAASMJS_TRY_ASSIGN(const Chunk chunk, checked_chunk(first, n));
-        std::vector<T> values(n);
-        if (n != 0) {
-            __faasm_read_state_offset(c_str(), chunk.total, chunk.offset, bytes_of(values.data()), chunk.length);
-        }
-        return values;
+  Status write(std::size_t first, std::span<const T> values) const {
+    FAASMJS_TRY_ASSIGN(const Chunk chunk, checked_chunk(first, values.size()));
+    if (!values.empty()) {
+      __faasm_write_state_offset(c_str(), chunk.total, chunk.offset, bytes_of(values.data()), chunk.length);
     }
+    return {};
+  }
 
-    Status write(std::size_t first, std::span<const T> values) const {
-        FAASMJS_TRY_ASSIGN(const Chunk chunk, checked_chunk(first, values.size()));
-        if (!values.empty()) {
-            __faasm_write_state_offset(c_str(), chunk.total, chunk.offset, bytes_of(values.data()), chunk.length);
-        }
-        return {};
+  // 4.
+  Result<std::span<T>> map() const {
+    FAASMJS_TRY_ASSIGN(const long total, checked_total());
+    return as_span(__faasm_read_state_ptr(c_str(), total), count_);
+  }
+
+  Result<std::span<T>> map(std::size_t first, std::size_t n) const {
+    FAASMJS_TRY_ASSIGN(const Chunk chunk, checked_chunk(first, n));
+    if (n == 0) {
+      return std::span<T>{};
     }
+    return as_span(__faasm_read_state_offset_ptr(c_str(), chunk.total, chunk.offset, chunk.length), n);
+  }
 
-    // 4.
-    Result<std::span<T>> map() const {
-        FAASMJS_TRY_ASSIGN(const long total, checked_total());
-        return as_span(__faasm_read_state_ptr(c_str(), total), count_);
+  Status flag_dirty() const {
+    FAASMJS_TRY_ASSIGN(const long total, checked_total());
+    __faasm_flag_state_dirty(c_str(), total);
+    return {};
+  }
+
+  Status flag_dirty(std::size_t first, std::size_t n) const {
+    FAASMJS_TRY_ASSIGN(const Chunk chunk, checked_chunk(first, n));
+    if (n != 0) {
+      __faasm_flag_state_offset_dirty(c_str(), chunk.total, chunk.offset, chunk.length);
     }
+    return {};
+  }
 
-    Result<std::span<T>> map(std::size_t first, std::size_t n) const {
-        FAASMJS_TRY_ASSIGN(const Chunk chunk, checked_chunk(first, n));
-        if (n == 0) {
-            return std::span<T>{};
-        }
-        return as_span(__faasm_read_state_offset_ptr(c_str(), chunk.total, chunk.offset, chunk.length), n);
+ private:
+  struct Chunk {
+    long total;
+    long offset;
+    long length;
+  };
+
+  std::string describe() const {
+    return "state array " + ::faasmjs::detail::quoted(name()) + " of " + std::to_string(count_) + " x " +
+           std::to_string(sizeof(T)) + " bytes";
+  }
+
+  Result<long> checked_total() const {
+    FAASMJS_TRY(valid());
+    if (count_ == 0) {
+      return Error(Errc::invalid_argument, describe() + " is empty (Faasm sizes keys by value)");
     }
-
-    Status flag_dirty() const {
-        FAASMJS_TRY_ASSIGN(const long total, checked_total());
-        __faasm_flag_state_dirty(c_str(), total);
-        return {};
+    if (count_ > std::numeric_limits<std::size_t>::max() / sizeof(T)) {
+      return Error(Errc::invalid_argument, describe() + " is too large");
     }
+    return ::faasmjs::detail::abi_length(byte_size(), "state array");
+  }
 
-    Status flag_dirty(std::size_t first, std::size_t n) const {
-        FAASMJS_TRY_ASSIGN(const Chunk chunk, checked_chunk(first, n));
-        if (n != 0) {
-            __faasm_flag_state_offset_dirty(c_str(), chunk.total, chunk.offset, chunk.length);
-        }
-        return {};
+  Result<Chunk> checked_chunk(std::size_t first, std::size_t n) const {
+    FAASMJS_TRY_ASSIGN(const long total, checked_total());
+    if (first > count_ || n > count_ - first) {
+      return Error(Errc::out_of_range, "elements [" + std::to_string(first) + ", " + std::to_string(first) + "+" +
+                                           std::to_string(n) + ") are outside " + describe());
     }
+    return Chunk{total, static_cast<long>(first * sizeof(T)), static_cast<long>(n * sizeof(T))};
+  }
 
-private:
-    struct Chunk {
-        long total;
-        long offset;
-        long length;
-    };
-
-    std::string describe() const {
-        return "state array " + ::faasmjs::detail::quoted(name()) + " of " + std::to_string(count_) + " x " +
-               std::to_string(sizeof(T)) + " bytes";
+  Status check_stored_size() const {
+    FAASMJS_TRY_ASSIGN(const std::size_t stored, size());
+    if (stored != 0 && stored != byte_size()) {
+      return Error(Errc::size_mismatch, describe() + " holds " + std::to_string(stored) + " bytes");
     }
+    return {};
+  }
 
-    Result<long> checked_total() const {
-        FAASMJS_TRY(valid());
-        if (count_ == 0) {
-            return Error(Errc::invalid_argument, describe() + " is empty (Faasm sizes keys by value)");
-        }
-        if (count_ > std::numeric_limits<std::size_t>::max() / sizeof(T)) {
-            return Error(Errc::invalid_argument, describe() + " is too large");
-        }
-        return ::faasmjs::detail::abi_length(byte_size(), "state array");
+  Result<std::span<T>> as_span(unsigned char* pointer, std::size_t n) const {
+    if (pointer == nullptr) {
+      return Error(Errc::host_error, describe() + ": the host returned no pointer");
     }
-
-    Result<Chunk> checked_chunk(std::size_t first, std::size_t n) const {
-        FAASMJS_TRY_ASSIGN(const long total, checked_total());
-        if (first > count_ || n > count_ - first) {
-            return Error(Errc::out_of_range, "elements [" + std::to_string(first) + ", " + std::to_string(first) +
-                                                 "+" + std::to_string(n) + ") are outside " + describe());
-        }
-        return Chunk{total, static_cast<long>(first * sizeof(T)), static_cast<long>(n * sizeof(T))};
+    if (reinterpret_cast<std::uintptr_t>(pointer) % alignof(T) != 0) {
+      return Error(Errc::host_error, describe() + ": the host's pointer is not aligned for the element type");
     }
+    return std::span<T>(reinterpret_cast<T*>(pointer), n);
+  }
 
-    Status check_stored_size() const {
-        FAASMJS_TRY_ASSIGN(const std::size_t stored, size());
-        if (stored != 0 && stored != byte_size()) {
-            return Error(Errc::size_mismatch, describe() + " holds " + std::to_string(stored) + " bytes");
-        }
-        return {};
-    }
+  static unsigned char* bytes_of(T* data) noexcept { return reinterpret_cast<unsigned char*>(data); }
+  static const unsigned char* bytes_of(const T* data) noexcept { return reinterpret_cast<const unsigned char*>(data); }
 
-    Result<std::span<T>> as_span(unsigned char* pointer, std::size_t n) const {
-        if (pointer == nullptr) {
-            return Error(Errc::host_error, describe() + ": the host returned no pointer");
-        }
-        if (reinterpret_cast<std::uintptr_t>(pointer) % alignof(T) != 0) {
-            return Error(Errc::host_error, describe() + ": the host's pointer is not aligned for the element type");
-        }
-        return std::span<T>(reinterpret_cast<T*>(pointer), n);
-    }
-
-    static unsigned char* bytes_of(T* data) noexcept { return reinterpret_cast<unsigned char*>(data); }
-    static const unsigned char* bytes_of(const T* data) noexcept {
-        return reinterpret_cast<const unsigned char*>(data);
-    }
-
-    std::size_t count_;
+  std::size_t count_;
 };
 
-} // namespace faasmjs::state
+}  // namespace faasmjs::state
 
-#endif // FAASMJS_STATE_ARRAY_HPP
+#endif  // FAASMJS_STATE_ARRAY_HPP

@@ -12,71 +12,72 @@
 #ifndef FAASMJS_STATE_LOCK_HPP
 #define FAASMJS_STATE_LOCK_HPP
 
-#include "faasmjs/detail/abi_args.hpp"
-#include "faasmjs/detail/host_abi.h"
-#include "faasmjs/error.hpp"
-
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "faasmjs/detail/abi_args.hpp"
+#include "faasmjs/detail/host_abi.h"
+#include "faasmjs/error.hpp"
 
 namespace faasmjs::state {
 
 enum class LockMode { shared, exclusive };
 
-template <LockMode Mode> class [[nodiscard]] Lock {
-public:
-    // Blocks until the lock is held; fails only for an invalid key.
-    static Result<Lock> acquire(std::string_view key) {
-        FAASMJS_TRY(detail::check_key(key));
-        Lock lock{std::string(key)};
-        if constexpr (Mode == LockMode::shared) {
-            __faasm_lock_state_read(lock.key_.c_str());
-        } else {
-            __faasm_lock_state_write(lock.key_.c_str());
-        }
-        lock.held_ = true;
-        return lock;
+template <LockMode Mode>
+class [[nodiscard]] Lock {
+ public:
+  // Blocks until the lock is held; fails only for an invalid key.
+  static Result<Lock> acquire(std::string_view key) {
+    FAASMJS_TRY(detail::check_key(key));
+    Lock lock{std::string(key)};
+    if constexpr (Mode == LockMode::shared) {
+      __faasm_lock_state_read(lock.key_.c_str());
+    } else {
+      __faasm_lock_state_write(lock.key_.c_str());
     }
+    lock.held_ = true;
+    return lock;
+  }
 
-    Lock(Lock&& other) noexcept : key_(std::move(other.key_)), held_(std::exchange(other.held_, false)) {}
-    Lock& operator=(Lock&& other) noexcept {
-        if (this != &other) {
-            unlock();
-            key_ = std::move(other.key_);
-            held_ = std::exchange(other.held_, false);
-        }
-        return *this;
+  Lock(Lock&& other) noexcept : key_(std::move(other.key_)), held_(std::exchange(other.held_, false)) {}
+  Lock& operator=(Lock&& other) noexcept {
+    if (this != &other) {
+      unlock();
+      key_ = std::move(other.key_);
+      held_ = std::exchange(other.held_, false);
     }
-    Lock(const Lock&) = delete;
-    Lock& operator=(const Lock&) = delete;
-    ~Lock() { unlock(); }
+    return *this;
+  }
+  Lock(const Lock&) = delete;
+  Lock& operator=(const Lock&) = delete;
+  ~Lock() { unlock(); }
 
-    void unlock() noexcept {
-        if (!held_) {
-            return;
-        }
-        held_ = false;
-        if constexpr (Mode == LockMode::shared) {
-            __faasm_unlock_state_read(key_.c_str());
-        } else {
-            __faasm_unlock_state_write(key_.c_str());
-        }
+  void unlock() noexcept {
+    if (!held_) {
+      return;
     }
+    held_ = false;
+    if constexpr (Mode == LockMode::shared) {
+      __faasm_unlock_state_read(key_.c_str());
+    } else {
+      __faasm_unlock_state_write(key_.c_str());
+    }
+  }
 
-    bool held() const noexcept { return held_; }
-    const std::string& key() const noexcept { return key_; }
+  bool held() const noexcept { return held_; }
+  const std::string& key() const noexcept { return key_; }
 
-private:
-    explicit Lock(std::string key) : key_(std::move(key)) {}
+ private:
+  explicit Lock(std::string key) : key_(std::move(key)) {}
 
-    std::string key_;
-    bool held_ = false;
+  std::string key_;
+  bool held_ = false;
 };
 
 using ReadLock = Lock<LockMode::shared>;
 using WriteLock = Lock<LockMode::exclusive>;
 
-} // namespace faasmjs::state
+}  // namespace faasmjs::state
 
-#endif // FAASMJS_STATE_LOCK_HPP
+#endif  // FAASMJS_STATE_LOCK_HPP

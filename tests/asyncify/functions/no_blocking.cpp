@@ -5,8 +5,8 @@
 #include "test_io.h"
 
 int main() {
-    const char* input = "x";
-    const unsigned id = __faasm_chain_name("callee", reinterpret_cast<const unsigned char*>(input), std::strlen(input));
-    outputLine("chained %u", id);
-    return 0;
+  const char* input = "x";
+  const unsigned id = __faasm_chain_name("callee", reinterpret_cast<const unsigned char*>(input), std::strlen(input));
+  outputLine("chained %u", id);
+  return 0;
 }

@@ -8,31 +8,31 @@
 __attribute__((noinline)) void fill(char* buffer, int length, char value) { std::memset(buffer, value, length); }
 
 __attribute__((noinline)) bool allEqual(const char* buffer, int length, char value) {
-    for (int i = 0; i < length; ++i) {
-        if (buffer[i] != value) return false;
-    }
-    return true;
+  for (int i = 0; i < length; ++i) {
+    if (buffer[i] != value) return false;
+  }
+  return true;
 }
 
 int main() {
-    const int n = inputNumber();
-    char buffer[512];
-    const char mark = static_cast<char>('a' + n % 26);
-    fill(buffer, sizeof buffer, mark);
-    volatile double ratio = n * 1.5;
-    long long wide = static_cast<long long>(n) << 40;
+  const int n = inputNumber();
+  char buffer[512];
+  const char mark = static_cast<char>('a' + n % 26);
+  fill(buffer, sizeof buffer, mark);
+  volatile double ratio = n * 1.5;
+  long long wide = static_cast<long long>(n) << 40;
 
-    char* output = nullptr;
-    int outputLength = 0;
-    const int status = __faasm_await_call_output(static_cast<unsigned>(n), &output, &outputLength);
+  char* output = nullptr;
+  int outputLength = 0;
+  const int status = __faasm_await_call_output(static_cast<unsigned>(n), &output, &outputLength);
 
-    unsigned char state[8] = {};
-    const long stateLength = __faasm_read_state("shadow", state, sizeof state);
+  unsigned char state[8] = {};
+  const long stateLength = __faasm_read_state("shadow", state, sizeof state);
 
-    const bool intact = allEqual(buffer, sizeof buffer, mark) && ratio == n * 1.5 &&
-                        wide == static_cast<long long>(n) << 40;
-    outputLine("shadow %s %d %.*s %ld %.*s", intact ? "intact" : "corrupt", status, outputLength, output,
-               stateLength, static_cast<int>(stateLength), reinterpret_cast<const char*>(state));
-    std::free(output);
-    return 0;
+  const bool intact =
+      allEqual(buffer, sizeof buffer, mark) && ratio == n * 1.5 && wide == static_cast<long long>(n) << 40;
+  outputLine("shadow %s %d %.*s %ld %.*s", intact ? "intact" : "corrupt", status, outputLength, output, stateLength,
+             static_cast<int>(stateLength), reinterpret_cast<const char*>(state));
+  std::free(output);
+  return 0;
 }

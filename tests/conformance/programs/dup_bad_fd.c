@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 int main(void) {
-    printf("dup of a descriptor that is not open fails the call\n");
-    fflush(stdout);
-    dup(99);
-    printf("dup(99) returned\n");
-    return 0;
+  printf("dup of a descriptor that is not open fails the call\n");
+  fflush(stdout);
+  dup(99);
+  printf("dup(99) returned\n");
+  return 0;
 }

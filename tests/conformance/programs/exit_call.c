@@ -6,9 +6,9 @@
 static void at_exit(void) { printf("atexit handler ran\n"); }
 
 int main(void) {
-    atexit(at_exit);
-    printf("calling exit(4)\n");
-    exit(4);
-    printf("not reached\n");
-    return 0;
+  atexit(at_exit);
+  printf("calling exit(4)\n");
+  exit(4);
+  printf("not reached\n");
+  return 0;
 }

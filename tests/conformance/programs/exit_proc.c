@@ -7,9 +7,9 @@
 static void at_exit(void) { printf("atexit handler ran\n"); }
 
 int main(void) {
-    atexit(at_exit);
-    printf("calling proc_exit(5)\n");
-    fflush(stdout);
-    printf("lost: never flushed");
-    __wasi_proc_exit(5);
+  atexit(at_exit);
+  printf("calling proc_exit(5)\n");
+  fflush(stdout);
+  printf("lost: never flushed");
+  __wasi_proc_exit(5);
 }

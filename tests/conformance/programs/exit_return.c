@@ -2,6 +2,6 @@
 #include <stdio.h>
 
 int main(void) {
-    printf("returning 3\n");
-    return 3;
+  printf("returning 3\n");
+  return 3;
 }

@@ -9,39 +9,39 @@
 #include <sys/stat.h>
 
 static void show(const char* path) {
-    FILE* file = fopen(path, "r");
-    if (file == NULL) {
-        printf("%s: errno %d\n", path, errno);
-        return;
-    }
-    char buffer[256];
-    size_t n = fread(buffer, 1, sizeof buffer - 1, file);
-    buffer[n] = '\0';
-    fclose(file);
-    printf("%s: [%s]\n", path, buffer);
+  FILE* file = fopen(path, "r");
+  if (file == NULL) {
+    printf("%s: errno %d\n", path, errno);
+    return;
+  }
+  char buffer[256];
+  size_t n = fread(buffer, 1, sizeof buffer - 1, file);
+  buffer[n] = '\0';
+  fclose(file);
+  printf("%s: [%s]\n", path, buffer);
 }
 
 static void write_text(const char* path, const char* text) {
-    FILE* file = fopen(path, "w");
-    if (file == NULL) {
-        printf("write %s: errno %d\n", path, errno);
-        return;
-    }
-    printf("write %s: %zu\n", path, fwrite(text, 1, strlen(text), file));
-    fclose(file);
+  FILE* file = fopen(path, "w");
+  if (file == NULL) {
+    printf("write %s: errno %d\n", path, errno);
+    return;
+  }
+  printf("write %s: %zu\n", path, fwrite(text, 1, strlen(text), file));
+  fclose(file);
 }
 
 int main(void) {
-    show("faasm://conformance/in.txt");
-    struct stat info;
-    printf("stat: %d, size %lld\n", stat("faasm://conformance/in.txt", &info), (long long)info.st_size);
-    show("faasm://conformance/none.txt");
-    write_text("faasm://conformance/out.txt", "made here");
-    show("faasm://conformance/out.txt");
-    write_text("faasm://conformance/in.txt", "XY");
-    show("faasm://conformance/in.txt");
-    write_text("faasm://conformance/made/here.txt", "new dir");
-    show("faasm://conformance/made/here.txt");
-    write_text("faasm://conformance/in.txt", "sh");
-    return 0;
+  show("faasm://conformance/in.txt");
+  struct stat info;
+  printf("stat: %d, size %lld\n", stat("faasm://conformance/in.txt", &info), (long long)info.st_size);
+  show("faasm://conformance/none.txt");
+  write_text("faasm://conformance/out.txt", "made here");
+  show("faasm://conformance/out.txt");
+  write_text("faasm://conformance/in.txt", "XY");
+  show("faasm://conformance/in.txt");
+  write_text("faasm://conformance/made/here.txt", "new dir");
+  show("faasm://conformance/made/here.txt");
+  write_text("faasm://conformance/in.txt", "sh");
+  return 0;
 }

@@ -4,10 +4,10 @@
 #include <stdio.h>
 
 int main(void) {
-    unsigned length = __faasm_write_state_from_file("files_state_from_file", "/tmp/state_source.txt");
-    printf("length %u\n", length);
-    unsigned char value[64] = {0};
-    long read = __faasm_read_state("files_state_from_file", value, (long)length);
-    printf("read %ld: [%s]\n", read, (const char*)value);
-    return 0;
+  unsigned length = __faasm_write_state_from_file("files_state_from_file", "/tmp/state_source.txt");
+  printf("length %u\n", length);
+  unsigned char value[64] = {0};
+  long read = __faasm_read_state("files_state_from_file", value, (long)length);
+  printf("read %ld: [%s]\n", read, (const char*)value);
+  return 0;
 }

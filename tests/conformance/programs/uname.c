@@ -5,12 +5,12 @@
 #include <sys/utsname.h>
 
 int main(void) {
-    struct utsname name;
-    if (uname(&name) != 0) {
-        perror("uname");
-        return 1;
-    }
-    printf("sysname %s\nnodename %s\nrelease %s\nversion %s\nmachine %s\ndomainname %s\n", name.sysname,
-           name.nodename, name.release, name.version, name.machine, name.domainname);
-    return 0;
+  struct utsname name;
+  if (uname(&name) != 0) {
+    perror("uname");
+    return 1;
+  }
+  printf("sysname %s\nnodename %s\nrelease %s\nversion %s\nmachine %s\ndomainname %s\n", name.sysname, name.nodename,
+         name.release, name.version, name.machine, name.domainname);
+  return 0;
 }

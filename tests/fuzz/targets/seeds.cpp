@@ -28,8 +28,8 @@ namespace {
 
 void write_seed(const fs::path& dir, const std::string& name, const Bytes& bytes) {
   fs::create_directories(dir);
-  std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                    static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(dir / name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
 Bytes to_bytes(const std::string& text) { return {text.begin(), text.end()}; }
@@ -61,13 +61,14 @@ void each_default_message(const fs::path& dir, const char* side, std::index_sequ
 }
 
 void protocol_seeds(const fs::path& dir) {
-  each_default_message<protocol::ClientMessage>(dir, "client",
-                                                std::make_index_sequence<std::variant_size_v<protocol::ClientMessage>>());
-  each_default_message<protocol::ServerMessage>(dir, "server",
-                                                std::make_index_sequence<std::variant_size_v<protocol::ServerMessage>>());
+  each_default_message<protocol::ClientMessage>(
+      dir, "client", std::make_index_sequence<std::variant_size_v<protocol::ClientMessage>>());
+  each_default_message<protocol::ServerMessage>(
+      dir, "server", std::make_index_sequence<std::variant_size_v<protocol::ServerMessage>>());
   // A session's opening: HELLO and a PING on id 0, an INVOKE and a STATE_PUSH with ranges in one frame.
   Bytes frame;
-  add_message(frame, protocol::Type::Hello, 0, 0, protocol::encode_body(protocol::Hello{.user = "alice", .token = "t"}));
+  add_message(frame, protocol::Type::Hello, 0, 0,
+              protocol::encode_body(protocol::Hello{.user = "alice", .token = "t"}));
   add_message(frame, protocol::Type::Ping, 0, 0, protocol::encode_body(protocol::Ping{}));
   add_message(frame, protocol::Type::Invoke, 0, 1,
               protocol::encode_body(protocol::Invoke{.function = "echo", .cmdline = "a b", .input = to_bytes("hi")}));
@@ -107,18 +108,29 @@ Bytes wire(const std::vector<std::pair<worker::Op, Bytes>>& messages) {
 void worker_protocol_seeds(const fs::path& dir) {
   Bytes ready;
   for (int i = 0; i < 4; ++i) ready.push_back(static_cast<std::uint8_t>(1234 >> (8 * i)));
-  const Bytes run = worker::encode_run({.shared_object = "/cache/echo.so", .function = "echo", .user = "alice",
-                                        .func_ptr = 0, .cmdline = "a b", .memory_limit_bytes = 1u << 30,
+  const Bytes run = worker::encode_run({.shared_object = "/cache/echo.so",
+                                        .function = "echo",
+                                        .user = "alice",
+                                        .func_ptr = 0,
+                                        .cmdline = "a b",
+                                        .memory_limit_bytes = 1u << 30,
                                         .input = to_bytes("input")});
-  const Bytes result = worker::encode_result({.return_value = 3, .status = faasmjs::gateway::CallStatus::Finished,
-                                              .error = "", .stdout_text = "out", .stderr_text = "err",
+  const Bytes result = worker::encode_result({.return_value = 3,
+                                              .status = faasmjs::gateway::CallStatus::Finished,
+                                              .error = "",
+                                              .stdout_text = "out",
+                                              .stderr_text = "err",
                                               .output = to_bytes("output")});
   Bytes host_call{static_cast<std::uint8_t>(worker::HostCall::StateRead), 1, 0, 'k', 8, 0, 0, 0};
   Bytes reply{1, 8, 0, 0, 0, 'v', 'a', 'l', 'u', 'e', '!', '!', '!'};
   write_seed(dir, "run", wire({{worker::Op::Run, run}}));
   write_seed(dir, "result", wire({{worker::Op::Result, result}}));
-  write_seed(dir, "call", wire({{worker::Op::Ready, ready}, {worker::Op::Run, run}, {worker::Op::HostCall, host_call},
-                                {worker::Op::Reply, reply}, {worker::Op::Result, result}}));
+  write_seed(dir, "call",
+             wire({{worker::Op::Ready, ready},
+                   {worker::Op::Run, run},
+                   {worker::Op::HostCall, host_call},
+                   {worker::Op::Reply, reply},
+                   {worker::Op::Result, result}}));
 }
 
 // The files of a real store folder after `writes`, packed as the state_store target reads them.

@@ -61,9 +61,12 @@ inline std::string store_file_name(const StoreFile& file) {
     }
   }
   switch (file.kind) {
-    case StoreFileKind::Value: return "values/" + stem + ".value";
-    case StoreFileKind::Patch: return "values/" + stem + ".patch";
-    case StoreFileKind::Log: break;
+    case StoreFileKind::Value:
+      return "values/" + stem + ".value";
+    case StoreFileKind::Patch:
+      return "values/" + stem + ".patch";
+    case StoreFileKind::Log:
+      break;
   }
   return "logs/" + stem + ".log";
 }

@@ -66,7 +66,8 @@ struct AotFixture {
 
   std::vector<std::string> cache_files() const {
     std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(options.cache_dir)) names.push_back(entry.path().filename().string());
+    for (const auto& entry : fs::directory_iterator(options.cache_dir))
+      names.push_back(entry.path().filename().string());
     std::ranges::sort(names);
     return names;
   }

@@ -3,10 +3,10 @@
 // in one line (or made harmless), and the compiler goes on compiling.
 #include <doctest/doctest.h>
 
+#include "../support/faasm_module_wat.hpp"
 #include "aot/module_abi.h"
 #include "aot_fixture.hpp"
 #include "sha256.h"
-#include "../support/faasm_module_wat.hpp"
 
 using faasmjs::sha256_hex;
 using namespace faasmjs::gateway;
@@ -18,7 +18,8 @@ namespace {
 // reopened as a comment around it, as wasm2c 1.0.32 writes `/* export: '<name>' */`.
 std::string injection(const fs::path& marker) {
   return "x*/\n#ifndef PWN\n#define PWN\nextern int creat(const char*, unsigned);\n"
-         "__attribute__((constructor)) static void pwn(void) { creat(\"" + marker.string() + "\", 0644); }\n#endif\n/*";
+         "__attribute__((constructor)) static void pwn(void) { creat(\"" +
+         marker.string() + "\", 0644); }\n#endif\n/*";
 }
 
 // A wat string literal of `text`: newlines and quotes as \hh escapes.
@@ -43,16 +44,18 @@ TEST_SUITE("aot.hostile") {
     AotFixture fixture;
     const fs::path marker = fixture.root / "marker";
     const std::string code = wat_string(injection(marker));
-    const std::string exported = fixture.refused(fixture.wat("(module " + kFaasmExports + R"( (func (export ")" + code + "\")))"));
+    const std::string exported =
+        fixture.refused(fixture.wat("(module " + kFaasmExports + R"( (func (export ")" + code + "\")))"));
     CHECK(exported.starts_with("export 3 \"x*/\\x0a#ifndef PWN\\x0a#define PWN\\x0aextern int c\"... is not a name"));
     CHECK(exported.ends_with("names are 1-255 characters of A-Z, a-z, 0-9, _, ., -, $"));
     const std::string imported =
         fixture.refused(fixture.wat(R"((module (import "env" ")" + code + "\" (func)) " + kFaasmExports + ")"));
     CHECK(imported.starts_with("import 0 \"env\".\"x*/\\x0a#ifndef"));
-    CHECK(fixture.refused(fixture.wat("(module " + kFaasmExports + R"( (func (export "has space"))))")).starts_with(
-        "export 3 \"has space\" is not a name"));
-    CHECK(fixture.refused(fixture.wat("(module " + kFaasmExports + "(func (export \"" + std::string(256, 'a') + "\")))"))
-              .starts_with("export 3 \"aaaa"));
+    CHECK(fixture.refused(fixture.wat("(module " + kFaasmExports + R"( (func (export "has space"))))"))
+              .starts_with("export 3 \"has space\" is not a name"));
+    CHECK(
+        fixture.refused(fixture.wat("(module " + kFaasmExports + "(func (export \"" + std::string(256, 'a') + "\")))"))
+            .starts_with("export 3 \"aaaa"));
     CHECK_FALSE(fs::exists(marker));
     CHECK(fixture.cache_files().empty());  // no module, no build folder, no generated C
   }
@@ -60,7 +63,8 @@ TEST_SUITE("aot.hostile") {
   TEST_CASE("a module an older gateway cached is checked again: one that the checks now refuse never runs") {
     AotFixture fixture;
     const fs::path marker = fixture.root / "marker";
-    const Bytes hostile = fixture.wat("(module " + kFaasmExports + R"( (func (export ")" + wat_string(injection(marker)) + "\")))");
+    const Bytes hostile =
+        fixture.wat("(module " + kFaasmExports + R"( (func (export ")" + wat_string(injection(marker)) + "\")))");
     auto benign = fixture.compiler().compile(fixture.wat("(module " + kFaasmExports + ")"));
     REQUIRE(benign.has_value());
     // The key of the gateways before the checks had a version: module bytes and ABI only, as a gateway whose
@@ -90,8 +94,8 @@ TEST_SUITE("aot.hostile") {
     const Bytes so = read_bytes(compiled->shared_object);
     CHECK(std::string(so.begin(), so.end()).find("evil_debug_name") == std::string::npos);
 
-    auto punctuated = fixture.compiler().compile(
-        fixture.wat("(module " + kFaasmExports + R"( (func (export "a.b-c$d_E9"))))"));
+    auto punctuated =
+        fixture.compiler().compile(fixture.wat("(module " + kFaasmExports + R"( (func (export "a.b-c$d_E9"))))"));
     CHECK(punctuated.has_value());
   }
 

@@ -47,7 +47,7 @@ TEST_SUITE("aot.limits") {
     AotFixture fixture;
     auto module = fixture.compiler().compile(small_module(1));
     REQUIRE(module.has_value());
-    struct stat info{};
+    struct stat info {};
     REQUIRE(::stat(module->shared_object.c_str(), &info) == 0);
     CHECK(info.st_uid == ::geteuid());
     CHECK((info.st_mode & (S_IWGRP | S_IWOTH)) == 0);

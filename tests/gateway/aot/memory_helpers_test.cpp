@@ -3,9 +3,10 @@
 // stores that leave the memory's base in a register and accesses of different types that keep their order.
 // That the rewritten helpers still make out-of-bounds loads (used or not) and stores trap is
 // tests/gateway/worker's (traps) and tests/gateway/cluster's (isolation).
+#include "aot/memory_helpers.h"
+
 #include <doctest/doctest.h>
 
-#include "aot/memory_helpers.h"
 #include "aot_fixture.hpp"
 
 using namespace faasmjs::gateway;
@@ -71,15 +72,16 @@ TEST_SUITE("aot.helpers") {
   TEST_CASE("the barrier, the load and the store are rewritten in place in wasm2c's template, nowhere after it") {
     AotFixture fixture;
     const fs::path c_file = fixture.root / "fn.c";
-    const std::string after = "DEFINE_LOAD(i32_load, u32, u32, u32)\n/* " + kBarrierLine + kLoadLine + kStoreLine + " */\n";
+    const std::string after =
+        "DEFINE_LOAD(i32_load, u32, u32, u32)\n/* " + kBarrierLine + kLoadLine + kStoreLine + " */\n";
     const std::string load = "#define DEFINE_LOAD(...)\n";
     const std::string store = "#define DEFINE_STORE(...)\n";
     write_text(c_file, load + kLoadLine + kBarrierLine + store + kStoreLine + load + kBarrierLine + after);
     REQUIRE(aot::rewrite_memory_helpers(c_file).has_value());
     const std::string barrier = "    FAASMJS_FORCE_READ(result);   \\\n";
     CHECK(read_text(c_file) == load + "    FAASMJS_LOAD(t1, result, &mem->data[addr]);              \\\n" + barrier +
-                                   store + "    FAASMJS_STORE(t1, &mem->data[addr], wrapped);             \\\n" +
-                                   load + barrier + after);
+                                   store + "    FAASMJS_STORE(t1, &mem->data[addr], wrapped);             \\\n" + load +
+                                   barrier + after);
   }
 
   TEST_CASE("output without wasm2c 1.0.32's helpers, or with only some of them, is an internal error naming wasm2c") {

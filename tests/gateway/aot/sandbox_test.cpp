@@ -1,7 +1,7 @@
 // The sandbox the compiler's programs run in (compile_sandbox.h), tested with a shell in it: no network, the
 // rlimits, environment, folder and umask it promises, and a time limit that kills everything it started.
-#include <doctest/doctest.h>
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -49,7 +49,8 @@ TEST_SUITE("aot.sandbox") {
     REQUIRE(::listen(listener, 8) == 0);
     socklen_t length = sizeof address;
     REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    const std::string connect = "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(ntohs(address.sin_port)) + " && echo connected";
+    const std::string connect =
+        "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(ntohs(address.sin_port)) + " && echo connected";
 
     // Outside the sandbox the listener is reachable: the test can tell.
     CHECK(std::system(("bash -c '" + connect + "' >/dev/null 2>&1").c_str()) == 0);
@@ -64,9 +65,10 @@ TEST_SUITE("aot.sandbox") {
 
   TEST_CASE("its limits, environment, folder and umask hold") {
     AotFixture fixture;
-    auto run = shell(fixture, "ulimit -t; ulimit -v; ulimit -s; ulimit -f; ulimit -n; ulimit -u; ulimit -c; umask; pwd; "
-                              "ls -l /proc/self/fd | grep -c -- '->'; env | grep -v '^_=' | grep -v '^SHLVL=' | "
-                              "grep -v '^PWD=' | sort");
+    auto run = shell(fixture,
+                     "ulimit -t; ulimit -v; ulimit -s; ulimit -f; ulimit -n; ulimit -u; ulimit -c; umask; pwd; "
+                     "ls -l /proc/self/fd | grep -c -- '->'; env | grep -v '^_=' | grep -v '^SHLVL=' | "
+                     "grep -v '^PWD=' | sort");
     run.limits.time = std::chrono::seconds(30);
     run.limits.memory_bytes = 512ull << 20;
     run.limits.output_bytes = 4ull << 20;
@@ -78,9 +80,11 @@ TEST_SUITE("aot.sandbox") {
     CHECK(outcome->exit_status == 0);
     std::ostringstream expected;
     // bash: -v and -s in KiB, -f in 1024-byte blocks; the fds of `ls` itself: 0-2 and its directory.
-    expected << "30\n" << (512 << 10) << "\n" << (8 << 10) << "\n" << (4 << 10) << "\n32\n100\n0\n0022\n"
-             << fs::canonical(fixture.root).string() << "\n4\nLC_ALL=C\nPATH=" << std::getenv("PATH")
-             << "\nTMPDIR=.\n";
+    expected << "30\n"
+             << (512 << 10) << "\n"
+             << (8 << 10) << "\n"
+             << (4 << 10) << "\n32\n100\n0\n0022\n"
+             << fs::canonical(fixture.root).string() << "\n4\nLC_ALL=C\nPATH=" << std::getenv("PATH") << "\nTMPDIR=.\n";
     CHECK(read_text(fixture.root / "sandbox.log") == expected.str());
   }
 
@@ -103,7 +107,7 @@ TEST_SUITE("aot.sandbox") {
     REQUIRE(outcome.has_value());
     const std::string log = read_text(run.log);
     CHECK(log.starts_with(std::to_string(user->uid) + "\n" + std::to_string(user->gid) + "\n"));
-    CHECK(log.find("secret") != std::string::npos);  // cat's complaint names the file ...
+    CHECK(log.find("secret") != std::string::npos);                // cat's complaint names the file ...
     CHECK(log.find("the gateway's secret") == std::string::npos);  // ... and cannot show it
     CHECK(log.ends_with("wrote\n"));
     CHECK_FALSE(fs::exists(fixture.root / "outside"));
@@ -120,7 +124,8 @@ TEST_SUITE("aot.sandbox") {
     CHECK(aot::describe(*outcome) == "signal 9 (Killed)");
     const pid_t background = std::stoi(read_text(fixture.root / "background.pid"));
     bool gone = false;
-    for (int i = 0; i < 100 && !(gone = process_gone(background)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 100 && !(gone = process_gone(background)); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(gone);
 
     // A gateway killed (kill -9) while it waits for a run takes the run with it.
@@ -140,7 +145,8 @@ TEST_SUITE("aot.sandbox") {
     ::kill(gateway, SIGKILL);
     ::waitpid(gateway, nullptr, 0);
     gone = false;
-    for (int i = 0; i < 100 && !(gone = process_gone(program)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 100 && !(gone = process_gone(program)); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(gone);
 
     auto writer = shell(fixture, "exec head -c 2000000 /dev/zero > big");

@@ -31,11 +31,11 @@ inline void section(Bytes& module, std::uint8_t id, const Bytes& payload) {
 
 struct FaasmModule {
   std::string start_export = "_start";
-  Bytes start_body = {0x0B};  // the instructions of _start, with its final `end`
+  Bytes start_body = {0x0B};        // the instructions of _start, with its final `end`
   std::size_t extra_functions = 0;  // more () -> () functions, each with extra_body
   Bytes extra_body = {0x0B};
   bool export_extra = false;  // as f0, f1, ...
-  Bytes custom;  // one custom section's payload (name included), when not empty
+  Bytes custom;               // one custom section's payload (name included), when not empty
 
   Bytes bytes() const {
     Bytes module = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};

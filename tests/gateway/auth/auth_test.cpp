@@ -2,7 +2,6 @@
 // Origin are judged as docs/gateway.md says; a function's owner is kept across a reopen.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -69,7 +68,9 @@ TEST_SUITE("tokens") {
   TEST_CASE("a JWT key is an Ed25519 or RSA PEM public key") {
     CHECK_FALSE(JwtVerifier::from_pem("not a key").has_value());
     CHECK_FALSE(JwtVerifier::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n").has_value());
-    auto ed = JwtVerifier::from_pem("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n");
+    auto ed = JwtVerifier::from_pem(
+        "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC "
+        "KEY-----\n");
     REQUIRE(ed.has_value());
     CHECK(ed->algorithm() == "EdDSA");
     CHECK_FALSE(ed->verify("a.b.c", kNow).has_value());
@@ -92,8 +93,8 @@ TEST_SUITE("origins") {
   TEST_CASE("Host: IP literals, localhost and --allow-host; not other names") {
     OriginPolicy policy;
     policy.hosts = {"app.example", "proxy.example:8443"};
-    for (const char* host : {"", "127.0.0.1:8080", "10.1.2.3", "[::1]:8080", "LOCALHOST:8080", "app.example:9",
-                             "proxy.example:8443"}) {
+    for (const char* host :
+         {"", "127.0.0.1:8080", "10.1.2.3", "[::1]:8080", "LOCALHOST:8080", "app.example:9", "proxy.example:8443"}) {
       CAPTURE(host);
       CHECK_FALSE(refuse_host(policy, host).has_value());
     }
@@ -112,8 +113,8 @@ TEST_SUITE("origins") {
     CHECK_FALSE(refuse_origin(policy, "http://[::1]:8080", "").has_value());
     CHECK_FALSE(refuse_origin(policy, "http://10.0.0.5:8080", "10.0.0.5:8080").has_value());
     CHECK_FALSE(refuse_origin(policy, "HTTPS://APP.EXAMPLE", "x").has_value());
-    for (const char* origin : {"http://evil.example", "null", "https://127.0.0.1:8080", "http://127.0.0.1:8081",
-                               "http://app.example"}) {
+    for (const char* origin :
+         {"http://evil.example", "null", "https://127.0.0.1:8080", "http://127.0.0.1:8081", "http://app.example"}) {
       CAPTURE(origin);
       CHECK(refuse_origin(policy, origin, "127.0.0.1:8080").has_value());
     }

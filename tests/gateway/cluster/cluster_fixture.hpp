@@ -3,7 +3,6 @@
 #pragma once
 
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -67,8 +66,8 @@ struct Options {
 
 struct ClusterFixture {
   explicit ClusterFixture(Options options = {}) {
-    scratch = fs::temp_directory_path() /
-              ("faasmjs-cluster-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+    scratch =
+        fs::temp_directory_path() / ("faasmjs-cluster-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
     fs::remove_all(scratch);
     fs::create_directories(scratch);
     store = std::move(*state::GlobalStore::open(scratch / "state"));
@@ -85,7 +84,8 @@ struct ClusterFixture {
     limits.default_timeout = options.timeout;
     limits.memory_limit_bytes = 64ull << 20;
     cluster = cluster::create_cluster({limits, options.max_processes, env_path("FAASMJS_WORKER"), *registry,
-                                       *shared_files, *store, *tier, *locks, [this](std::string_view line) {
+                                       *shared_files, *store, *tier, *locks,
+                                       [this](std::string_view line) {
                                          std::lock_guard guard(log_mutex);
                                          log.emplace_back(line);
                                        },
@@ -113,8 +113,7 @@ struct ClusterFixture {
     return future.get();
   }
 
-  CallResult call(const std::string& function, const std::string& input = "",
-                  std::chrono::milliseconds timeout = 0ms) {
+  CallResult call(const std::string& function, const std::string& input = "", std::chrono::milliseconds timeout = 0ms) {
     auto future = start(function, input, timeout);
     return wait(future);
   }

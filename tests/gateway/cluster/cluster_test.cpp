@@ -33,8 +33,8 @@ TEST_SUITE("examples") {
     CHECK(count_of(chain.trace_json, "\"function\":\"chain_worker\"") == 3);
     CHECK(count_of(chain.trace_json, "\"function\":\"chain\"") == 1 + 4);
     CHECK(count_of(chain.trace_json, "\"status\":\"finished\"") == 1 + 7);
-    CHECK_FALSE(contains(chain.trace_json, "\"worker\":0,"));  // every one ran in a worker process
-    CHECK(count_of(chain.trace_json, "\"funcPtr\":") == 4);     // the squares, chained by pointer
+    CHECK_FALSE(contains(chain.trace_json, "\"worker\":0,"));    // every one ran in a worker process
+    CHECK(count_of(chain.trace_json, "\"funcPtr\":") == 4);      // the squares, chained by pointer
     CHECK(count_of(chain.trace_json, "\"startUs\":") == 1 + 7);  // every call is on the timeline
     CHECK(contains(chain.trace_json, "\"startUs\":0,\"endUs\":"));
   }
@@ -93,9 +93,8 @@ TEST_SUITE("trees") {
                    "\"error\":\"chained call 1 (no_such_function) failed: no function named 'no_such_function' is "
                    "registered\""));
 
-    auto refused = fixture.cluster->submit({"test", "no_such_function", 0, {}, "", 0ms, {}}, [](CallResult) {
-      FAIL("done ran for a refused call");
-    });
+    auto refused = fixture.cluster->submit({"test", "no_such_function", 0, {}, "", 0ms, {}},
+                                           [](CallResult) { FAIL("done ran for a refused call"); });
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == ErrorCode::UnknownFunction);
   }
@@ -438,7 +437,8 @@ TEST_SUITE("limits") {
     ClusterFixture fixture({.workers = 2, .max_processes = 2, .max_waiting = 4});
     const auto nested = fixture.call("nested", "8");
     CHECK(nested.return_value == 1);
-    CHECK(contains(nested.trace_json, "4 calls already wait in their worker processes, the limit (--max-waiting-calls)"));
+    CHECK(
+        contains(nested.trace_json, "4 calls already wait in their worker processes, the limit (--max-waiting-calls)"));
     CHECK(text(fixture.call("nested", "3")) == "3>2>1>0");
   }
 
@@ -494,15 +494,15 @@ TEST_SUITE("limits") {
     ClusterFixture fixture({.workers = 2, .limits = {.max_user_calls = 2}});
     std::vector<std::future<CallResult>> running;
     for (int i = 0; i < 2; ++i) running.push_back(fixture.start("sleeper", "k 300"));
-    auto refused = fixture.cluster->submit({"test", "noop", 0, {}, "", 0ms, {}}, [](CallResult) {
-      FAIL("done ran for a refused call");
-    });
+    auto refused = fixture.cluster->submit({"test", "noop", 0, {}, "", 0ms, {}},
+                                           [](CallResult) { FAIL("done ran for a refused call"); });
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == ErrorCode::LimitExceeded);
     CHECK(refused.error().message == "user 'test' has 2 calls running or queued, the limit (--max-user-calls)");
     std::promise<CallResult> other;
     auto other_result = other.get_future();
-    REQUIRE(fixture.cluster->submit({"other", "noop", 0, {}, "", 0ms, {}}, [&](CallResult r) { other.set_value(r); }).has_value());
+    REQUIRE(fixture.cluster->submit({"other", "noop", 0, {}, "", 0ms, {}}, [&](CallResult r) { other.set_value(r); })
+                .has_value());
     CHECK(ClusterFixture::wait(other_result).status == CallStatus::Finished);
     for (auto& call : running) CHECK(ClusterFixture::wait(call).status == CallStatus::Finished);
     // Finished calls make room again.

@@ -256,8 +256,8 @@ TEST_SUITE("backend") {
   TEST_CASE("shared files go to Faasm's upload server (PUT /file, FilePath) and come back; a missing one is none") {
     const std::string path = "faasmjs-backend/" + freshName("shared") + ".txt";
     const std::string contents = "shared through the backend";
-    auto stored = cluster_backend().put_shared_file(path, {reinterpret_cast<const std::uint8_t*>(contents.data()),
-                                                           contents.size()});
+    auto stored = cluster_backend().put_shared_file(
+        path, {reinterpret_cast<const std::uint8_t*>(contents.data()), contents.size()});
     REQUIRE_MESSAGE(stored.has_value(), stored.error().message);
     auto direct = upload().getFile(path);
     REQUIRE_MESSAGE(direct.has_value(), direct.error().message);
@@ -277,8 +277,9 @@ TEST_SUITE("backend") {
     auto refused = cluster_backend().submit(std::move(call), [](CallResult) { FAIL("a result for a refused call"); });
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == ErrorCode::BadState);
-    CHECK(refused.error().message == "INVOKE of hello seeds 1 file(s), which Faasm cannot take with a call (upload "
-                                     "shared files instead and read them as faasm://PATH)");
+    CHECK(refused.error().message ==
+          "INVOKE of hello seeds 1 file(s), which Faasm cannot take with a call (upload "
+          "shared files instead and read them as faasm://PATH)");
   }
 
   TEST_CASE("a timeout and a cancel end the wait; Faasm runs both calls to their end") {

@@ -1,14 +1,14 @@
 // isValidUtf8 against protobuf's own check (Debian's libprotobuf, the version the fixture's Faasm links), the one
 // WireFormatLite::VerifyUtf8String applies to a proto3 string such as faabric.Message.outputData: every string of
 // up to 3 bytes, and random longer ones made of the bytes where UTF-8's rules have edges.
-#include "faasm/utf8.h"
-
 #include <doctest/doctest.h>
 #include <google/protobuf/stubs/common.h>
 
 #include <array>
 #include <random>
 #include <string>
+
+#include "faasm/utf8.h"
 
 using faasmjs::gateway::faasm::isValidUtf8;
 

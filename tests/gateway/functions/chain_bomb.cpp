@@ -6,10 +6,10 @@
 #include <string>
 
 int main() {
-    const unsigned first = __faasm_chain_name("chain_bomb", nullptr, 0);
-    const unsigned second = __faasm_chain_name("chain_bomb", nullptr, 0);
-    const int failed = (__faasm_await_call(first) != 0 ? 1 : 0) + (__faasm_await_call(second) != 0 ? 1 : 0);
-    const std::string output = std::to_string(failed) + " failed";
-    __faasm_write_output(output.c_str(), static_cast<long>(output.size()));
-    return failed == 0 ? 0 : 1;
+  const unsigned first = __faasm_chain_name("chain_bomb", nullptr, 0);
+  const unsigned second = __faasm_chain_name("chain_bomb", nullptr, 0);
+  const int failed = (__faasm_await_call(first) != 0 ? 1 : 0) + (__faasm_await_call(second) != 0 ? 1 : 0);
+  const std::string output = std::to_string(failed) + " failed";
+  __faasm_write_output(output.c_str(), static_cast<long>(output.size()));
+  return failed == 0 ? 0 : 1;
 }

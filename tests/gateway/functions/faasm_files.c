@@ -14,7 +14,6 @@
 
 #include "faasmjs/detail/host_abi.h"
 
-
 static char out[8192];
 static int used = 0;
 #define SAY(...) used += snprintf(out + used, sizeof(out) - used, __VA_ARGS__)
@@ -145,8 +144,7 @@ int main(void) {
     char first[4] = {0}, second[4] = {0};
     read(copy, first, 3);
     read(high, second, 3);
-    SAY("fd=%d dup=%d F_DUPFD 10=%d next=%d; [%s][%s]; ", fd, copy, high, open("/etc/hosts", O_RDONLY), first,
-        second);
+    SAY("fd=%d dup=%d F_DUPFD 10=%d next=%d; [%s][%s]; ", fd, copy, high, open("/etc/hosts", O_RDONLY), first, second);
   } else if (!strcmp(input, "dup-closed")) {
     dup(99);
   } else if (!strcmp(input, "shared")) {

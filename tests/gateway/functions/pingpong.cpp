@@ -7,15 +7,15 @@
 #include <string>
 
 int main() {
-    char text[16] = {0};
-    __faasm_read_input(reinterpret_cast<unsigned char*>(text), sizeof(text) - 1);
-    const int n = text[0] == 0 ? 100 : std::atoi(text);
-    for (int i = 0; i < n; i++) {
-        if (__faasm_await_call(__faasm_chain_name("noop", nullptr, 0)) != 0) {
-            return 1;
-        }
+  char text[16] = {0};
+  __faasm_read_input(reinterpret_cast<unsigned char*>(text), sizeof(text) - 1);
+  const int n = text[0] == 0 ? 100 : std::atoi(text);
+  for (int i = 0; i < n; i++) {
+    if (__faasm_await_call(__faasm_chain_name("noop", nullptr, 0)) != 0) {
+      return 1;
     }
-    const std::string output = std::to_string(n) + " round trips";
-    __faasm_write_output(output.c_str(), static_cast<long>(output.size()));
-    return 0;
+  }
+  const std::string output = std::to_string(n) + " round trips";
+  __faasm_write_output(output.c_str(), static_cast<long>(output.size()));
+  return 0;
 }

@@ -6,7 +6,6 @@
 
 #include "faasmjs/detail/host_abi.h"
 
-
 int main(void) {
   char path[128] = {0};
   __faasm_read_input((unsigned char*)path, sizeof(path) - 1);

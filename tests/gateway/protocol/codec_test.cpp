@@ -89,8 +89,8 @@ TEST_SUITE("codec") {
   TEST_CASE("the document's INVOKE example decodes") {
     // docs/protocol.md, "An example": 02 00 0000 07000000 1F000000, then the body (no files: count 0; no
     // version: an empty sha256).
-    const Bytes body = {0x05, 0x00, 'c', 'h', 'i', 'l', 'd', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                        0x04, 0, 0, 0, 'i', 'n', '-', '1', 0, 0, 0, 0, 0, 0};
+    const Bytes body = {0x05, 0x00, 'c', 'h', 'i', 'l', 'd', 0,   0,   0, 0, 0, 0, 0, 0, 0,
+                        0,    0x04, 0,   0,   0,   'i', 'n', '-', '1', 0, 0, 0, 0, 0, 0};
     REQUIRE(body.size() == 0x1F);
     auto decoded = decode_client({Type::Invoke, 7, body});
     REQUIRE(decoded.has_value());
@@ -113,7 +113,8 @@ TEST_SUITE("codec") {
       const Message whole = encode_variant(3, sample);
       CAPTURE(type_name(whole.type));
       for (std::size_t cut = 0; cut < whole.body.size(); ++cut) {
-        Message truncated{whole.type, 3, Bytes(whole.body.begin(), whole.body.begin() + static_cast<std::ptrdiff_t>(cut))};
+        Message truncated{whole.type, 3,
+                          Bytes(whole.body.begin(), whole.body.begin() + static_cast<std::ptrdiff_t>(cut))};
         CAPTURE(cut);
         auto decoded = decode_client(truncated);
         REQUIRE_FALSE(decoded.has_value());

@@ -108,7 +108,8 @@ TEST_SUITE("frames") {
 
   TEST_CASE_FIXTURE(ReaderFixture, "chunks join across frames, interleaved with other messages") {
     const Bytes body = filled(600, 9);
-    read(frame_of({{Type::StateSet, 3, Bytes(body.begin(), body.begin() + 256), kMore}, {Type::Ping, 0, filled(2, 0)}}));
+    read(
+        frame_of({{Type::StateSet, 3, Bytes(body.begin(), body.begin() + 256), kMore}, {Type::Ping, 0, filled(2, 0)}}));
     read(frame_of({{Type::Continue, 3, Bytes(body.begin() + 256, body.begin() + 512), kMore},
                    {Type::StateSize, 4, filled(3, 1)}}));
     CHECK(messages.size() == 2);
@@ -136,7 +137,8 @@ TEST_SUITE("frames") {
     CHECK(messages[1].body == joined(filled(5, 1), filled(5, 4)));
   }
 
-  TEST_CASE_FIXTURE(ReaderFixture, "a CONTINUE with no body in progress is a BadFrame for its id; the rest of the frame runs") {
+  TEST_CASE_FIXTURE(ReaderFixture,
+                    "a CONTINUE with no body in progress is a BadFrame for its id; the rest of the frame runs") {
     read(frame_of({{Type::Continue, 6, filled(3, 0)}, {Type::StateSize, 7, filled(3, 0)}}));
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].code == ErrorCode::BadFrame);
@@ -186,7 +188,8 @@ TEST_SUITE("frames") {
     CHECK(problems[0].message.find("(the limit is 3)") != std::string::npos);
     CHECK(reader.pending_bytes() == 3 * 8);
     // Finishing one makes room for another.
-    reader.read(frame_of({{Type::Continue, 2, filled(2, 0)}, {Type::StateSet, 200, filled(8, 0), kMore}}), messages, problems);
+    reader.read(frame_of({{Type::Continue, 2, filled(2, 0)}, {Type::StateSet, 200, filled(8, 0), kMore}}), messages,
+                problems);
     CHECK(problems.size() == 97);
     REQUIRE(messages.size() == 1);
     CHECK(messages[0].id == 2);
@@ -220,7 +223,8 @@ TEST_SUITE("frames") {
     FrameReader reader(limits);
     std::vector<Message> messages;
     std::vector<FrameProblem> problems;
-    reader.read(frame_of({{Type::StateSet, 5, filled(101, 0)}, {Type::StateSet, 6, filled(100, 0)}}), messages, problems);
+    reader.read(frame_of({{Type::StateSet, 5, filled(101, 0)}, {Type::StateSet, 6, filled(100, 0)}}), messages,
+                problems);
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].code == ErrorCode::BodyTooLarge);
     REQUIRE(messages.size() == 1);

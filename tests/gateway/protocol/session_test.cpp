@@ -1,16 +1,16 @@
 // Sessions (tools/gateway/transport/session.h) against a fake backend and the real state tier: exactly-once
 // by request id, kept replies within their bounds, ReplyLost, AWAIT and CANCEL, state in arrival order,
 // and what a session's end releases.
-#include <doctest/doctest.h>
+#include "transport/session.h"
 
-#include <map>
+#include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <filesystem>
-#include <unistd.h>
+#include <map>
 
 #include "protocol/frame_reader.h"
-#include "transport/session.h"
 
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::protocol;
@@ -68,7 +68,8 @@ class NoRegistry : public registry::FunctionRegistry {
 };
 
 struct SessionFixture {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("faasmjs-session-test-" + std::to_string(getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("faasmjs-session-test-" + std::to_string(getpid()));
   FakeBackend backend;
   NoRegistry registry;
   std::unique_ptr<state::GlobalStore> store;
@@ -153,7 +154,8 @@ Message request(std::uint32_t id, const M& message) {
 }
 
 CallResult finished(std::string output) {
-  return CallResult{0, CallStatus::Finished, "", 1, 2, R"({"where":"cluster"})", "", "", Bytes(output.begin(), output.end())};
+  return CallResult{
+      0, CallStatus::Finished, "", 1, 2, R"({"where":"cluster"})", "", "", Bytes(output.begin(), output.end())};
 }
 
 }  // namespace
@@ -301,7 +303,8 @@ TEST_SUITE("sessions") {
     CHECK(backend.submitted.size() == 3);
     auto refused = only_reply(session, 4);
     CHECK(error_code(refused) == ErrorCode::LimitExceeded);
-    CHECK(std::get<ErrorReply>(refused).message.find("3 requests of this session have no reply yet") != std::string::npos);
+    CHECK(std::get<ErrorReply>(refused).message.find("3 requests of this session have no reply yet") !=
+          std::string::npos);
     backend.finish(1, finished("x"));
     deliver({&session}, 1);
     replies(session);
@@ -345,7 +348,8 @@ TEST_SUITE("sessions") {
     CHECK(result.error.ends_with(" bytes, over maxBody (1000)"));
   }
 
-  TEST_CASE_FIXTURE(SessionFixture, "a user's state is bounded by the quota: a push that declares a large value is refused") {
+  TEST_CASE_FIXTURE(SessionFixture,
+                    "a user's state is bounded by the quota: a push that declares a large value is refused") {
     limits.state_quota = 10000;
     Session alice(1, "alice", services, limits);
     Session bob(2, "bob", services, limits);
@@ -361,14 +365,16 @@ TEST_SUITE("sessions") {
     CHECK(std::holds_alternative<Ack>(all[0].second));
     CHECK(error_code(all[1].second) == ErrorCode::LimitExceeded);
     CHECK(std::get<ErrorReply>(all[1].second).message ==
-          "'huge' at 5000 bytes would bring user 'alice''s state to 11000 bytes, over the quota of 10000 (--state-quota)");
+          "'huge' at 5000 bytes would bring user 'alice''s state to 11000 bytes, over the quota of 10000 "
+          "(--state-quota)");
     CHECK(std::holds_alternative<StateValue>(all[2].second));
     CHECK(error_code(all[3].second) == ErrorCode::LimitExceeded);
     CHECK(store->size("alice_huge") == 0);
     CHECK(std::holds_alternative<Ack>(only_reply(bob, 1)));
   }
 
-  TEST_CASE_FIXTURE(SessionFixture, "STATE_LOCK: a re-lock and a deadlock between sessions are ERRORs, not waits forever") {
+  TEST_CASE_FIXTURE(SessionFixture,
+                    "STATE_LOCK: a re-lock and a deadlock between sessions are ERRORs, not waits forever") {
     Session first(1, "alice", services, limits);
     Session second(2, "alice", services, limits);
     first.handle(request(1, StateLock{"a", true}));
@@ -394,7 +400,8 @@ TEST_SUITE("sessions") {
     CHECK(refused_id == (second_refused ? 2u : 3u));
     CHECK(error_code(refused) == ErrorCode::BadState);
     const std::string wanted = second_refused ? "a" : "b";
-    CHECK(std::get<ErrorReply>(refused).message.starts_with("deadlock: a write lock on 'alice_" + wanted + "' would wait for"));
+    CHECK(std::get<ErrorReply>(refused).message.starts_with("deadlock: a write lock on 'alice_" + wanted +
+                                                            "' would wait for"));
     // Breaking the cycle (the refused session lets go of what it holds) ends the other's wait.
     Session& refused_session = second_refused ? second : first;
     Session& waiting = second_refused ? first : second;

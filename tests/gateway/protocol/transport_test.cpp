@@ -1,9 +1,9 @@
 // Pure parts of the transport: which file a URL names (never one outside its root), MIME types, and the
 // interval set of forgotten request ids.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <fstream>
-#include <unistd.h>
 
 #include "transport/http_files.h"
 #include "transport/id_set.h"
@@ -52,10 +52,10 @@ TEST_SUITE("http_files") {
   }
 
   TEST_CASE_FIXTURE(HttpFixture, "nothing outside the roots, nothing that is not a plain name") {
-    for (const char* url : {"/../secret.txt", "/sdk/../../secret.txt", "/sdk/js/../../../secret.txt", "/./index.html",
-                            "//index.html", "/sdk//js/index.js", "/sdk/js\\..\\..\\secret.txt", "", "index.html",
-                            "/functions/../secret.txt", "/functions/nope.wasm", "/functions/", "/functions/a/hello.wasm",
-                            "/missing.html", "/sdk/js"}) {
+    for (const char* url :
+         {"/../secret.txt", "/sdk/../../secret.txt", "/sdk/js/../../../secret.txt", "/./index.html", "//index.html",
+          "/sdk//js/index.js", "/sdk/js\\..\\..\\secret.txt", "", "index.html", "/functions/../secret.txt",
+          "/functions/nope.wasm", "/functions/", "/functions/a/hello.wasm", "/missing.html", "/sdk/js"}) {
       CAPTURE(url);
       CHECK_FALSE(resolve(url).has_value());
     }

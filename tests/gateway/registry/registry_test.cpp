@@ -13,8 +13,8 @@
 #include <mutex>
 #include <thread>
 
-#include "sha256.h"
 #include "registry/function_registry.h"
+#include "sha256.h"
 
 namespace fs = std::filesystem;
 using faasmjs::sha256_hex;
@@ -215,8 +215,8 @@ TEST_SUITE("load") {
     }
     // The compile threads took the first names at once; the next free one must take the waited-for function.
     const auto position = std::ranges::find(started, names.back()) - started.begin();
-    CHECK_MESSAGE(position <= static_cast<long>(cores), "compile order: ", started.size(), " started, ",
-                  names.back(), " at ", position);
+    CHECK_MESSAGE(position <= static_cast<long>(cores), "compile order: ", started.size(), " started, ", names.back(),
+                  " at ", position);
   }
 
   TEST_CASE_FIXTURE(RegistryFixture, "a --functions directory that does not exist stops the open") {
@@ -235,7 +235,8 @@ TEST_SUITE("load") {
 }
 
 TEST_SUITE("upload") {
-  TEST_CASE_FIXTURE(RegistryFixture, "an upload is compiled, stored with its browser variant, and linked for browsers") {
+  TEST_CASE_FIXTURE(RegistryFixture,
+                    "an upload is compiled, stored with its browser variant, and linked for browsers") {
     open(false);
     const Bytes wasm = file_bytes(example("chain.wasm"));
     auto info = registry->upload("greet", wasm);
@@ -266,7 +267,7 @@ TEST_SUITE("upload") {
     open(false);
     const Bytes wasm = file_bytes(example("hello.wasm"));
     for (const std::string& name : {std::string(), std::string("a/b"), std::string("../up"), std::string(".hidden"),
-                                   std::string("with space"), std::string(65, 'x'), std::string("nul\0x", 5)}) {
+                                    std::string("with space"), std::string(65, 'x'), std::string("nul\0x", 5)}) {
       CAPTURE(name);
       check_refused(registry->upload(name, wasm), ErrorCode::BadWasm, "is not 1-64 characters");
     }
@@ -284,10 +285,13 @@ TEST_SUITE("upload") {
                     "f: not a valid wasm binary");
     }
     SUBCASE("a truncated binary") {
-      check_refused(registry->upload("f", Bytes(hello.begin(), hello.begin() + static_cast<std::ptrdiff_t>(hello.size() / 2))),
-                    ErrorCode::BadWasm, "f: not a valid wasm binary");
+      check_refused(
+          registry->upload("f", Bytes(hello.begin(), hello.begin() + static_cast<std::ptrdiff_t>(hello.size() / 2))),
+          ErrorCode::BadWasm, "f: not a valid wasm binary");
     }
-    SUBCASE("an empty binary") { check_refused(registry->upload("f", Bytes()), ErrorCode::BadWasm, "f: not a wasm binary"); }
+    SUBCASE("an empty binary") {
+      check_refused(registry->upload("f", Bytes()), ErrorCode::BadWasm, "f: not a wasm binary");
+    }
     CHECK(registry->find("f")->sha256() == sha256_hex(hello));
     CHECK(file_bytes(data / "functions" / "f" / "f.wasm") == hello);
     CHECK(file_bytes(data / "functions" / "f" / "f.async.wasm") == async);
@@ -343,7 +347,8 @@ TEST_SUITE("upload") {
     CHECK(has_line(lines, root.string()));  // the operator's log has the whole path
   }
 
-  TEST_CASE_FIXTURE(RegistryFixture, "an asyncify tool that cannot run is an Internal error naming it, not its folder") {
+  TEST_CASE_FIXTURE(RegistryFixture,
+                    "an asyncify tool that cannot run is an Internal error naming it, not its folder") {
     asyncify = root / "no-such-asyncify";
     open(false);
     const auto refused = registry->upload("f", file_bytes(example("hello.wasm")));
@@ -355,7 +360,8 @@ TEST_SUITE("upload") {
 }
 
 TEST_SUITE("restart") {
-  TEST_CASE_FIXTURE(RegistryFixture, "uploads survive a restart, come from the compile cache, and win over --functions") {
+  TEST_CASE_FIXTURE(RegistryFixture,
+                    "uploads survive a restart, come from the compile cache, and win over --functions") {
     copy_example("hello.wasm");
     open();
     const Bytes echo = file_bytes(example("echo.wasm"));

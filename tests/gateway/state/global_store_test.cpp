@@ -152,7 +152,8 @@ TEST_SUITE("global_store") {
     CHECK(value_of(*open_store(), "u_k") == bytes({8, 9, 5, 0, 0}));
   }
 
-  TEST_CASE_FIXTURE(StoreFixture, "a push with a range out of range is BadState and changes nothing, even after a reopen") {
+  TEST_CASE_FIXTURE(StoreFixture,
+                    "a push with a range out of range is BadState and changes nothing, even after a reopen") {
     {
       auto store = open_store();
       REQUIRE(store->set("u_k", bytes({1, 2, 3, 4})).has_value());
@@ -174,7 +175,8 @@ TEST_SUITE("global_store") {
     CHECK(store->keys("") == std::vector<std::string>{"u_k"});
   }
 
-  TEST_CASE_FIXTURE(StoreFixture, "a 64 MiB value: a small partial push is journalled, not a rewrite, and all of it survives") {
+  TEST_CASE_FIXTURE(StoreFixture,
+                    "a 64 MiB value: a small partial push is journalled, not a rewrite, and all of it survives") {
     constexpr std::uint32_t kSize = 64u << 20;
     const Bytes big = pattern(kSize, 1);
     {
@@ -304,7 +306,8 @@ TEST_SUITE("global_store") {
     CHECK(value_of(*open_store(), "u_k")[99] == 3);
   }
 
-  TEST_CASE_FIXTURE(StoreFixture, "a patch file older than its value file (a crash after a compaction) is not applied again") {
+  TEST_CASE_FIXTURE(StoreFixture,
+                    "a patch file older than its value file (a crash after a compaction) is not applied again") {
     {
       auto store = open_store();
       REQUIRE(store->set("u_k", bytes({1, 1, 1})).has_value());

@@ -1,10 +1,11 @@
 // The cluster host's local tier over a real durable store, recording what it asks of the store: the cases of
 // the browser's local tier (tests/js/runtime/host.test.mjs, "state values"), and the rules of sizes.
+#include "state/host_tier.h"
+
 #include <doctest/doctest.h>
 
 #include <thread>
 
-#include "state/host_tier.h"
 #include "state_fixture.hpp"
 
 using namespace faasmjs::gateway;
@@ -134,7 +135,8 @@ TEST_SUITE("host_tier") {
     CHECK(store.pulls.size() == 2);
   }
 
-  TEST_CASE_FIXTURE(TierFixture, "a local size is fixed by the first sized call; a larger buffer reads the local size") {
+  TEST_CASE_FIXTURE(TierFixture,
+                    "a local size is fixed by the first sized call; a larger buffer reads the local size") {
     REQUIRE(store.set("u_k", bytes({1, 2})).has_value());
     CHECK(read("u_k", 4) == bytes({1, 2, 0, 0}));
     CHECK(tier->size("u_k") == 4);
@@ -294,7 +296,8 @@ TEST_SUITE("host_tier") {
     CHECK(store.pushes.back().ranges[0].offset == 1);
   }
 
-  TEST_CASE_FIXTURE(TierFixture, "a forced pull replaces the copy and forgets local writes; a missing key changes nothing") {
+  TEST_CASE_FIXTURE(TierFixture,
+                    "a forced pull replaces the copy and forgets local writes; a missing key changes nothing") {
     REQUIRE(tier->write("u_k", bytes({1, 1})).has_value());
     REQUIRE(tier->pull("u_k", 2).has_value());
     CHECK(read("u_k", 2) == bytes({1, 1}));

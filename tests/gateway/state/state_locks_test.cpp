@@ -1,4 +1,6 @@
 // Per-key FIFO locks: who is granted when, that nobody overtakes a waiter, and what release_all frees.
+#include "state/state_locks.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -8,8 +10,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "state/state_locks.h"
 
 using faasmjs::gateway::Expected;
 using faasmjs::gateway::state::LockDone;
@@ -83,7 +83,7 @@ TEST_SUITE("locks") {
     CHECK_FALSE(locks->unlock("k", true, 1));
     locks->lock("k", false, 1, grants.as("r1"));
     locks->lock("k", true, 2, grants.as("w2"));
-    CHECK_FALSE(locks->unlock("k", true, 1));  // held shared, not exclusive
+    CHECK_FALSE(locks->unlock("k", true, 1));   // held shared, not exclusive
     CHECK_FALSE(locks->unlock("k", false, 2));  // still waiting, holds nothing
     CHECK_FALSE(locks->unlock("other", false, 1));
     CHECK(grants.order == std::vector<std::string>{"r1"});
@@ -198,8 +198,9 @@ TEST_SUITE("locks") {
     locks->lock("s", true, 1, grants.as("w1 over r1"));
     CHECK(grants.order == std::vector<std::string>{"w1", "r1"});
     REQUIRE(grants.refusals.size() == 3);
-    CHECK(grants.refusals[0] == "w1 again: 'k' is already locked for write by this caller: a write lock on it would "
-                                "wait for itself (locks are not reentrant)");
+    CHECK(grants.refusals[0] ==
+          "w1 again: 'k' is already locked for write by this caller: a write lock on it would "
+          "wait for itself (locks are not reentrant)");
     CHECK(grants.refusals[1].find("'k' is already locked for write") != std::string::npos);
     CHECK(grants.refusals[2].find("'s' is already locked for read") != std::string::npos);
     // Refused requests hold nothing: one unlock each frees the keys.
@@ -229,8 +230,9 @@ TEST_SUITE("locks") {
     CHECK(grants.refusals.empty());
     locks->lock("a", false, 3, grants.as("a3"));  // 3 would wait for 1: 1 → 2 → 3 → 1
     REQUIRE(grants.refusals.size() == 1);
-    CHECK(grants.refusals[0] == "a3: deadlock: a read lock on 'a' would wait for a caller that waits for 'b', and so on "
-                                "back to this caller; refused");
+    CHECK(grants.refusals[0] ==
+          "a3: deadlock: a read lock on 'a' would wait for a caller that waits for 'b', and so on "
+          "back to this caller; refused");
     // The others still wait, and are granted as the cycle unwinds.
     CHECK(locks->unlock("c", true, 3));
     CHECK(grants.order.back() == "c2");
@@ -243,7 +245,7 @@ TEST_SUITE("locks") {
     Grants grants;
     locks->lock("a", false, 1, grants.as("a1"));
     locks->lock("b", true, 2, grants.as("b2"));
-    locks->lock("a", true, 3, grants.as("a3"));  // waits for reader 1
+    locks->lock("a", true, 3, grants.as("a3"));   // waits for reader 1
     locks->lock("a", false, 2, grants.as("a2"));  // behind writer 3, in arrival order: waits for 3
     locks->lock("b", false, 3, grants.as("b3"));  // 3 waits for 2, which waits for 3
     REQUIRE(grants.refusals.size() == 1);
@@ -278,13 +280,14 @@ TEST_SUITE("locks") {
     std::condition_variable changed;
     std::optional<Expected<void>> outcome;
     locks->lock("k", true, 1, [](Expected<void>) {});
-    locks->lock("k", true, 2,
-                [&](Expected<void> granted) {
-                  std::lock_guard guard(mutex);
-                  outcome = std::move(granted);
-                  changed.notify_all();
-                },
-                std::chrono::steady_clock::now() + std::chrono::milliseconds(20), "f exceeded its time limit");
+    locks->lock(
+        "k", true, 2,
+        [&](Expected<void> granted) {
+          std::lock_guard guard(mutex);
+          outcome = std::move(granted);
+          changed.notify_all();
+        },
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(20), "f exceeded its time limit");
     std::unique_lock guard(mutex);
     REQUIRE(changed.wait_for(guard, std::chrono::seconds(10), [&] { return outcome.has_value(); }));
     REQUIRE_FALSE(outcome->has_value());

@@ -7,11 +7,11 @@
 #include <regex>
 #include <set>
 
+#include "../support/faasm_module_wat.hpp"
 #include "aot/module_abi.h"
 #include "aot/module_check.h"
 #include "common/host_imports.h"
 #include "sha256.h"
-#include "../support/faasm_module_wat.hpp"
 #include "test_support.hpp"
 
 using faasmjs::sha256_hex;
@@ -36,7 +36,8 @@ TEST_SUITE("aot.cache") {
     REQUIRE(fresh.has_value());
     const auto noop = read_file(clang_function("tests/gateway/functions", "noop"));
     std::vector<std::future<Expected<aot::CompiledModule>>> results;
-    for (int i = 0; i < 4; ++i) results.push_back(std::async(std::launch::async, [&] { return (*fresh)->compile(noop); }));
+    for (int i = 0; i < 4; ++i)
+      results.push_back(std::async(std::launch::async, [&] { return (*fresh)->compile(noop); }));
     int built = 0;
     for (auto& result : results) {
       auto module = result.get();
@@ -122,8 +123,10 @@ TEST_SUITE("aot.refusals") {
       if (import.module == "env" && !import.name.starts_with("__cxa_")) provided.emplace(import.name);
     }
     std::string not_provided, not_declared;
-    for (const auto& name : declared) if (!provided.contains(name)) not_provided += " " + name;
-    for (const auto& name : provided) if (!declared.contains(name)) not_declared += " " + name;
+    for (const auto& name : declared)
+      if (!provided.contains(name)) not_provided += " " + name;
+    for (const auto& name : provided)
+      if (!declared.contains(name)) not_declared += " " + name;
     CHECK(not_provided == "");
     CHECK(not_declared == "");
   }

@@ -17,9 +17,11 @@ std::vector<std::uint8_t> module_with(const std::string& declarations, const std
   return wat(R"((module
     (import "env" "__faasm_write_output" (func $write_output (param i32 i32)))
     (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
-    )" + declarations + R"(
+    )" + declarations +
+             R"(
     (func (export "malloc") (param i32) (result i32) (i32.const 4096))
-    (func (export "_start") )" + body + R"(
+    (func (export "_start") )" +
+             body + R"(
       (call $write_output (i32.const 100) (i32.const 4))))
   )");
 }
@@ -50,7 +52,8 @@ TEST_SUITE("worker.bounds") {
         (i32.store (i32.const 100) (memory.grow (i32.const 65534)))
         (i32.store (i32.const 104) (memory.grow (i32.const 1)))
         (call $write_output (i32.const 100) (i32.const 8))))
-    )"), "the growing module");
+    )"),
+                                       "the growing module");
     WorkerHarness worker(worker_binary());
     auto run = request(grower, "grower");
     run.memory_limit_bytes = kMaxCallMemoryBytes;
@@ -75,8 +78,9 @@ TEST_SUITE("worker.bounds") {
     auto result = worker.run(limited(big, "big", 1024));
     CHECK(result.status == CallStatus::MemoryExceeded);
     CHECK(result.return_value == 1);
-    CHECK(result.error == "big needs 2457 MiB of memory and tables from the start, more than the memory limit of "
-                          "1024 MiB per call");
+    CHECK(result.error ==
+          "big needs 2457 MiB of memory and tables from the start, more than the memory limit of "
+          "1024 MiB per call");
     // Under a limit it fits, it runs.
     result = worker.run(limited(big, "big", 3072));
     CHECK(result.status == CallStatus::Finished);
@@ -85,13 +89,14 @@ TEST_SUITE("worker.bounds") {
 
   TEST_CASE("tables count against the memory limit, at instantiation and when they grow") {
     // 50,000,000 entries of wasm2c's 24-byte funcref: 1144 MiB.
-    const auto big_table = compiled_bytes(
-        module_with(R"((memory (export "memory") 1) (table 50000000 funcref))", ""), "the big table module");
+    const auto big_table = compiled_bytes(module_with(R"((memory (export "memory") 1) (table 50000000 funcref))", ""),
+                                          "the big table module");
     WorkerHarness worker(worker_binary());
     auto result = worker.run(limited(big_table, "tables", 1024));
     CHECK(result.status == CallStatus::MemoryExceeded);
-    CHECK(result.error == "tables needs 1144 MiB of memory and tables from the start, more than the memory limit of "
-                          "1024 MiB per call");
+    CHECK(result.error ==
+          "tables needs 1144 MiB of memory and tables from the start, more than the memory limit of "
+          "1024 MiB per call");
 
     // table.grow past the limit fails as at a maximum (-1); within it, it grows (returning the old size).
     auto growing = [](int entries) {
@@ -127,7 +132,8 @@ TEST_SUITE("worker.bounds") {
         module_with(R"((memory (export "memory") 1) (table (export "__indirect_function_table") 2 externref))", ""));
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == ErrorCode::BadWasm);
-    CHECK(refused.error().message ==
-          "exports __indirect_function_table as a table of externref: the function table must hold functions (funcref)");
+    CHECK(
+        refused.error().message ==
+        "exports __indirect_function_table as a table of externref: the function table must hold functions (funcref)");
   }
 }

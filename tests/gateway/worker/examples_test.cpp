@@ -11,12 +11,13 @@ using namespace faasmjs::gateway::testing;
 
 namespace {
 
-constexpr const char* kExamples[] = {"hello", "echo", "chain", "chain_worker", "state",
-                                     "blocking_indirect", "pi", "faasm_compat"};
+constexpr const char* kExamples[] = {"hello", "echo",        "chain", "chain_worker", "state", "blocking_indirect",
+                                     "pi",    "faasm_compat"};
 
 void check_examples(const fs::path& build_dir) {
   std::map<std::string, fs::path> deployed;
-  for (const char* name : kExamples) deployed[name] = compiled(build_dir / "examples/functions" / (std::string(name) + ".wasm"));
+  for (const char* name : kExamples)
+    deployed[name] = compiled(build_dir / "examples/functions" / (std::string(name) + ".wasm"));
   GatewayDouble gateway(worker_binary(), deployed);
   auto output = [&](const std::string& function, const std::string& input = "") {
     const auto result = gateway.run(function, input);

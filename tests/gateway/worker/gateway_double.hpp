@@ -171,7 +171,8 @@ class GatewayDouble {
         const std::string key = in.str();
         const std::uint32_t count = in.u32();
         const auto& log = appended[key];
-        if (count > log.size()) return refuse(out, "'" + key + "' has only " + std::to_string(log.size()) + " elements");
+        if (count > log.size())
+          return refuse(out, "'" + key + "' has only " + std::to_string(log.size()) + " elements");
         out.u8(1);
         out.u32(count);
         for (std::uint32_t i = 0; i < count; ++i) out.bytes(log[i]);

@@ -41,8 +41,9 @@ TEST_SUITE("worker.host") {
       const char* input;
       const char* error;
     } cases[] = {
-        {"throw", "probe: host fault in __cxa_throw: C++ exceptions are not supported in Faasm functions "
-                  "(build without throw: errors are values)"},
+        {"throw",
+         "probe: host fault in __cxa_throw: C++ exceptions are not supported in Faasm functions "
+         "(build without throw: errors are values)"},
         {"bad_pointer", "probe: host fault in read_input: input buffer ["},
         {"empty_key", "probe: host fault in read_state: empty state key"},
         {"bad_chain_ptr", "probe: host fault in chain_ptr: function pointer "},
@@ -117,7 +118,8 @@ TEST_SUITE("worker.host") {
         out.bytes(std::string(id == 5 ? "five" : "six asked"));
         if (id == 5) {
           out.u32(1);
-          worker::write_finished(out, {6, 0, six_with_output ? std::optional(std::vector<std::uint8_t>{'s', 'i', 'x'}) : std::nullopt});
+          worker::write_finished(
+              out, {6, 0, six_with_output ? std::optional(std::vector<std::uint8_t>{'s', 'i', 'x'}) : std::nullopt});
         } else {
           out.u32(0);
         }

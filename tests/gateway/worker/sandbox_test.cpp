@@ -111,7 +111,8 @@ TEST_SUITE("worker.sandbox") {
     WorkerHarness worker(worker_binary());
     auto result = worker.run(request("/nonexistent-faasmjs-cache/gone.so", "gone"));
     CHECK(result.status == CallStatus::Failed);
-    CHECK(result.error == "gone: the worker cannot confine itself (open of the module folder: No such file or directory)");
+    CHECK(result.error ==
+          "gone: the worker cannot confine itself (open of the module folder: No such file or directory)");
     CHECK(text(worker.run(request(hostile(), "hostile", "environment")).output).starts_with("environment: "));
   }
 
@@ -123,7 +124,8 @@ TEST_SUITE("worker.sandbox") {
     CHECK(result.error == "gone: cannot load gone.so: cannot open shared object file: No such file or directory");
   }
 
-  TEST_CASE("wasm reaches no file of the machine through the paths the host offers: only the worker's own runtime root") {
+  TEST_CASE(
+      "wasm reaches no file of the machine through the paths the host offers: only the worker's own runtime root") {
     const auto module = compiled_bytes(wat(R"((module
       (import "env" "__faasm_read_input" (func $read_input (param i32 i32) (result i32)))
       (import "env" "__faasm_write_output" (func $write_output (param i32 i32)))
@@ -150,7 +152,8 @@ TEST_SUITE("worker.sandbox") {
         (i32.store (i32.const 604) (i32.const 200))
         (drop (call $fd_read (i32.load (i32.const 500)) (i32.const 600) (i32.const 1) (i32.const 700)))
         (call $write_output (i32.const 100) (i32.add (i32.const 2) (i32.load (i32.const 700))))))
-    )"), "the file module");
+    )"),
+                                       "the file module");
     WorkerHarness worker(worker_binary());
     const std::string passwd = text(read_file(fs::path(FAASMJS_SOURCE_DIR) / "sdk/runtime-root/etc/passwd"));
     CHECK(text(worker.run(request(module, "files", "o")).output) == std::string{44, 0} + passwd);
@@ -170,7 +173,8 @@ TEST_SUITE("worker.sandbox") {
         (if (i32.eq (i32.load8_u (i32.const 0)) (i32.const 119))
           (then (i64.store (i32.const 1024) (i64.const 0x5345435245542121))))
         (call $write_output (i32.const 1024) (i32.const 8))))
-    )"), "the secret module");
+    )"),
+                                       "the secret module");
     WorkerHarness worker(worker_binary());
     CHECK(text(worker.run(request(module, "secret", "w")).output) == "!!TERCES");
     CHECK(worker.run(request(module, "secret", "r")).output == std::vector<std::uint8_t>(8, 0));

@@ -48,7 +48,8 @@ class WorkerHarness {
   pid_t pid() const { return pid_; }
 
   // A CHAIN without `chained` fails the test's run: the function was not expected to chain.
-  worker::RunResult run(const worker::RunRequest& request, const HostAnswer& answer = {}, const ChainSink& chained = {}) {
+  worker::RunResult run(const worker::RunRequest& request, const HostAnswer& answer = {},
+                        const ChainSink& chained = {}) {
     const auto body = worker::encode_run(request);
     if (!channel_.send(worker::Op::Run, body)) throw std::runtime_error("the worker is gone");
     for (;;) {

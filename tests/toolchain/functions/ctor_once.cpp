@@ -5,11 +5,11 @@
 namespace {
 int constructed = 0;
 struct CountsConstruction {
-    CountsConstruction() { ++constructed; }
+  CountsConstruction() { ++constructed; }
 } counter;
-}
+}  // namespace
 
 int main() {
-    std::printf("constructed=%d\n", constructed);
-    return constructed == 1 ? 0 : 1;
+  std::printf("constructed=%d\n", constructed);
+  return constructed == 1 ? 0 : 1;
 }

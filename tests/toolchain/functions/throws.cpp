@@ -2,10 +2,10 @@
 #include <stdexcept>
 
 int checkedHalf(int value) {
-    if (value % 2 != 0) {
-        throw std::invalid_argument("odd value");
-    }
-    return value / 2;
+  if (value % 2 != 0) {
+    throw std::invalid_argument("odd value");
+  }
+  return value / 2;
 }
 
 int main(int argc, char**) { return checkedHalf(argc); }

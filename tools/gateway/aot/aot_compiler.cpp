@@ -23,8 +23,8 @@
 #include "aot/module_scan.h"
 #include "aot/quick_tier.h"
 #include "common/sanitizer.h"
-#include "sha256.h"
 #include "module_abi_text.h"
+#include "sha256.h"
 
 namespace faasmjs::gateway::aot {
 
@@ -36,7 +36,6 @@ using Clock = std::chrono::steady_clock;
 
 // <module>.part-build-XXXXXX: a module being copied into the cache, removed at start if a crash left it.
 constexpr std::string_view kPartSuffix = ".part-";
-
 
 std::string mebibytes(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
@@ -99,10 +98,12 @@ fs::path default_checker() {
 class CachingCompiler final : public Compiler {
  public:
   explicit CachingCompiler(CompilerOptions options)
-      : options_(std::move(options)), cache_(options_.cache_dir, options_.cache_max_bytes),
+      : options_(std::move(options)),
+        cache_(options_.cache_dir, options_.cache_max_bytes),
         user_(sandbox_user(options_.sandbox_user)) {
     if (::geteuid() == 0 && !user_ && options_.log) {
-      options_.log("the compiler's programs run as root: there is no user '" + options_.sandbox_user + "' to run them as");
+      options_.log("the compiler's programs run as root: there is no user '" + options_.sandbox_user +
+                   "' to run them as");
     }
     std::lock_guard lock(mutex_);
     cache_.evict();
@@ -156,7 +157,8 @@ class CachingCompiler final : public Compiler {
     sandboxed.argv = argv;
     sandboxed.folder = folder;
     sandboxed.log = folder / (std::string(stage) + ".log");
-    sandboxed.limits.time = std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(deadline - Clock::now()));
+    sandboxed.limits.time =
+        std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(deadline - Clock::now()));
     const bool checker = std::string_view(stage) == "check";
     sandboxed.limits.memory_bytes = checker && kAddressSanitizer ? RLIM_INFINITY : options_.compile_memory_bytes;
     sandboxed.limits.output_bytes = options_.compile_output_bytes;
@@ -186,8 +188,8 @@ class CachingCompiler final : public Compiler {
                                           std::string(outcome->exited ? "failed" : "crashed") + " (" +
                                           describe(*outcome) + ")");
     }
-    return fail(ErrorCode::Internal, std::string(stage) + " failed (" + describe(*outcome) +
-                                         "): " + telling_line(sandboxed.log));
+    return fail(ErrorCode::Internal,
+                std::string(stage) + " failed (" + describe(*outcome) + "): " + telling_line(sandboxed.log));
   }
 
   Expected<CompiledModule> build(std::span<const std::uint8_t> wasm, const std::string& sha, const fs::path& target,
@@ -219,7 +221,8 @@ class CachingCompiler final : public Compiler {
     auto glue = generate_glue(*shape, instantiate_line(work / "fn.h"));
     if (!glue) return std::unexpected(glue.error());
     if (auto w = write_file(work / "glue.c", *glue); !w) return std::unexpected(w.error());
-    if (auto w = write_file(work / "module_abi.h", std::span<const char>(kModuleAbiHeader, sizeof kModuleAbiHeader - 1));
+    if (auto w =
+            write_file(work / "module_abi.h", std::span<const char>(kModuleAbiHeader, sizeof kModuleAbiHeader - 1));
         !w) {
       return std::unexpected(w.error());
     }
@@ -239,8 +242,8 @@ class CachingCompiler final : public Compiler {
       cc = {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden"};
       cc.insert(cc.end(), kMemoryHelpersFlags.begin(), kMemoryHelpersFlags.end());
     }
-    cc.insert(cc.end(), {"-w", "-I", ".", "-include", std::string(kMemoryHelpersHeaderName), "fn.c", "glue.c", "-o",
-                         "fn.so"});
+    cc.insert(cc.end(),
+              {"-w", "-I", ".", "-include", std::string(kMemoryHelpersHeaderName), "fn.c", "glue.c", "-o", "fn.so"});
     if (auto compiled = run(tier == Tier::Quick ? "quick-cc" : "cc", cc, work, deadline); !compiled) {
       return keep_log(work, sha, compiled.error());
     }
@@ -264,8 +267,9 @@ class CachingCompiler final : public Compiler {
     if (error.code != ErrorCode::Internal) return std::unexpected(std::move(error));
     std::error_code ignored;
     for (const char* log : {"wasm2c.log", "quick-cc.log", "cc.log"}) {
-      if (fs::exists(work / log)) fs::copy_file(work / log, options_.cache_dir / (sha + "-" + log),
-                                                fs::copy_options::overwrite_existing, ignored);
+      if (fs::exists(work / log))
+        fs::copy_file(work / log, options_.cache_dir / (sha + "-" + log), fs::copy_options::overwrite_existing,
+                      ignored);
     }
     error.message += " (log: " + sha + "-*.log in the compile cache)";
     return std::unexpected(std::move(error));
@@ -284,14 +288,16 @@ class CachingCompiler final : public Compiler {
 
 std::string module_file_name(std::string_view sha256, Tier tier) {
   return std::string(sha256) + "-abi" + std::to_string(FAASMJS_MODULE_ABI_VERSION) + "-checks" +
-         std::to_string(kChecksVersion) + "-code" + std::to_string(kCodeVersion) + (tier == Tier::Quick ? "-quick" : "") +
-         ".so";
+         std::to_string(kChecksVersion) + "-code" + std::to_string(kCodeVersion) +
+         (tier == Tier::Quick ? "-quick" : "") + ".so";
 }
 
 Expected<std::unique_ptr<Compiler>> Compiler::create(CompilerOptions options) {
   std::error_code error;
   fs::create_directories(options.cache_dir, error);
-  if (error) return fail(ErrorCode::Internal, "cannot create the compile cache " + options.cache_dir.string() + ": " + error.message());
+  if (error)
+    return fail(ErrorCode::Internal,
+                "cannot create the compile cache " + options.cache_dir.string() + ": " + error.message());
   if (options.module_checker.empty()) options.module_checker = default_checker();
   if (!options.quick_c_compiler.empty() && !aot::can_run(options.quick_c_compiler)) {
     if (options.log) {

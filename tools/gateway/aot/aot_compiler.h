@@ -45,11 +45,11 @@ struct CompilerOptions {
   std::string wasm2c = "wasm2c";
   std::filesystem::path module_checker;  // empty: faasmjs-module-check beside this executable, else the build's
   std::size_t max_nesting = kModuleLimits.max_nesting;  // module_scan.h says why it is bounded
-  std::chrono::seconds compile_timeout{300};  // one compile: checks, wasm2c and cc together
-  std::uint64_t compile_memory_bytes = 2048ull << 20;  // the address space of each of its processes
-  std::uint64_t compile_output_bytes = 1024ull << 20;  // the largest file one of them may write
+  std::chrono::seconds compile_timeout{300};            // one compile: checks, wasm2c and cc together
+  std::uint64_t compile_memory_bytes = 2048ull << 20;   // the address space of each of its processes
+  std::uint64_t compile_output_bytes = 1024ull << 20;   // the largest file one of them may write
   std::uint64_t cache_max_bytes = 1024ull << 20;
-  std::string sandbox_user = "nobody";  // who the compiler's programs run as when the gateway is root
+  std::string sandbox_user = "nobody";        // who the compiler's programs run as when the gateway is root
   std::function<void(std::string_view)> log;  // what an operator should know (a sandbox without isolation)
 };
 

@@ -21,7 +21,8 @@ constexpr std::string_view kPrefix = "build-";
 Expected<BuildFolder> BuildFolder::create(const fs::path& cache_dir) {
   std::string name = (cache_dir / (std::string(kPrefix) + "XXXXXX")).string();
   if (::mkdtemp(name.data()) == nullptr) {
-    return fail(ErrorCode::Internal, std::string("cannot make a build folder in the compile cache: ") + std::strerror(errno));
+    return fail(ErrorCode::Internal,
+                std::string("cannot make a build folder in the compile cache: ") + std::strerror(errno));
   }
   const int fd = ::open(name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || ::flock(fd, LOCK_EX) != 0) {
@@ -29,7 +30,8 @@ Expected<BuildFolder> BuildFolder::create(const fs::path& cache_dir) {
     if (fd >= 0) ::close(fd);
     std::error_code ignored;
     fs::remove_all(name, ignored);
-    return fail(ErrorCode::Internal, std::string("cannot lock a build folder in the compile cache: ") + std::strerror(error));
+    return fail(ErrorCode::Internal,
+                std::string("cannot lock a build folder in the compile cache: ") + std::strerror(error));
   }
   return BuildFolder(name, fd);
 }

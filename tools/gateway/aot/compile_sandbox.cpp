@@ -69,17 +69,14 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
   const auto seconds = static_cast<std::uint64_t>(l.time.count());
   const int null_fd = ::open("/dev/null", O_RDONLY);
   const int log_fd = ::open(run.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const bool ready = ::chdir(run.folder.c_str()) == 0 && null_fd >= 0 && log_fd >= 0 && ::dup2(null_fd, 0) == 0 &&
-                     ::dup2(log_fd, 1) == 1 && ::dup2(log_fd, 2) == 2 &&
-                     (!run.user || (::setgroups(0, nullptr) == 0 && ::setgid(run.user->gid) == 0 &&
-                                    ::setuid(run.user->uid) == 0)) &&
-                     limit(RLIMIT_CPU, seconds, seconds + 5) &&
-                     limit(RLIMIT_AS, l.memory_bytes, l.memory_bytes) &&
-                     limit(RLIMIT_STACK, l.stack_bytes, l.stack_bytes) &&
-                     limit(RLIMIT_FSIZE, l.output_bytes, l.output_bytes) &&
-                     limit(RLIMIT_NOFILE, l.open_files, l.open_files) &&
-                     limit(RLIMIT_NPROC, l.processes, l.processes) && limit(RLIMIT_CORE, 0, 0) &&
-                     ::syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) == 0;
+  const bool ready =
+      ::chdir(run.folder.c_str()) == 0 && null_fd >= 0 && log_fd >= 0 && ::dup2(null_fd, 0) == 0 &&
+      ::dup2(log_fd, 1) == 1 && ::dup2(log_fd, 2) == 2 &&
+      (!run.user || (::setgroups(0, nullptr) == 0 && ::setgid(run.user->gid) == 0 && ::setuid(run.user->uid) == 0)) &&
+      limit(RLIMIT_CPU, seconds, seconds + 5) && limit(RLIMIT_AS, l.memory_bytes, l.memory_bytes) &&
+      limit(RLIMIT_STACK, l.stack_bytes, l.stack_bytes) && limit(RLIMIT_FSIZE, l.output_bytes, l.output_bytes) &&
+      limit(RLIMIT_NOFILE, l.open_files, l.open_files) && limit(RLIMIT_NPROC, l.processes, l.processes) &&
+      limit(RLIMIT_CORE, 0, 0) && ::syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) == 0;
   if (!ready) {
     report(status_fd, kSetUp, errno);
     ::_exit(127);
@@ -165,7 +162,8 @@ Expected<SandboxOutcome> run_sandboxed(const SandboxRun& run) {
   if (start_error == 0) {
     const auto deadline = std::chrono::steady_clock::now() + run.limits.time;
     while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         outcome.timed_out = true;
         break;
@@ -184,7 +182,8 @@ Expected<SandboxOutcome> run_sandboxed(const SandboxRun& run) {
   }
   if (start_error != 0) {
     const std::string what = failed_stage == kSetUp ? "cannot set up the sandbox for " : "cannot run ";
-    return fail(ErrorCode::Internal, what + fs::path(run.argv[0]).filename().string() + ": " + std::strerror(start_error));
+    return fail(ErrorCode::Internal,
+                what + fs::path(run.argv[0]).filename().string() + ": " + std::strerror(start_error));
   }
   outcome.exited = WIFEXITED(status);
   outcome.exit_status = outcome.exited ? WEXITSTATUS(status) : 0;

@@ -28,7 +28,7 @@
 namespace faasmjs::gateway::aot {
 
 struct SandboxLimits {
-  std::chrono::seconds time{300};  // wall time of the whole run; CPU time of each process
+  std::chrono::seconds time{300};              // wall time of the whole run; CPU time of each process
   std::uint64_t memory_bytes = 2048ull << 20;  // address space of each process
   std::uint64_t output_bytes = 1024ull << 20;  // the largest file it may write
   std::uint64_t stack_bytes = 8ull << 20;
@@ -46,8 +46,8 @@ std::optional<SandboxUser> sandbox_user(const std::string& name);
 
 struct SandboxRun {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH
-  std::filesystem::path folder;  // working directory and TMPDIR
-  std::filesystem::path log;  // stdout and stderr
+  std::filesystem::path folder;   // working directory and TMPDIR
+  std::filesystem::path log;      // stdout and stderr
   SandboxLimits limits;
   std::optional<SandboxUser> user;  // also owns `folder`
 };

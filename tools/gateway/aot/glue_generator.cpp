@@ -12,7 +12,8 @@ Expected<std::string> instantiate_arguments(const std::string& header) {
   static const std::regex prototype(R"(void Z_fn_instantiate\(Z_fn_instance_t\*([^)]*)\);)");
   std::smatch match;
   if (!std::regex_search(header, match, prototype)) {
-    return fail(ErrorCode::Internal, "wasm2c's header has no Z_fn_instantiate prototype (an unexpected wasm2c version?)");
+    return fail(ErrorCode::Internal,
+                "wasm2c's header has no Z_fn_instantiate prototype (an unexpected wasm2c version?)");
   }
   std::string arguments;
   std::istringstream params(match[1].str());
@@ -55,7 +56,8 @@ static void glue_init(void) {
 static void glue_instantiate(void* instance, void* env, void* wasi) {
   (void)env;
   (void)wasi;
-  Z_fn_instantiate((Z_fn_instance_t*)instance)" << *arguments << R"();
+  Z_fn_instantiate((Z_fn_instance_t*)instance)"
+    << *arguments << R"();
 }
 static void glue_free(void* instance) { Z_fn_free((Z_fn_instance_t*)instance); }
 static wasm_rt_memory_t* glue_memory(void* instance) { return Z_fnZ_memory((Z_fn_instance_t*)instance); }
@@ -64,7 +66,7 @@ static uint32_t glue_malloc(void* instance, uint32_t size) { return Z_fnZ_malloc
 )";
   c << "static void glue_ctors(void* instance) { "
     << (shape.function_exports.contains("__wasm_call_ctors") ? "Z_fnZ___wasm_call_ctors((Z_fn_instance_t*)instance);"
-                                                              : "(void)instance;")
+                                                             : "(void)instance;")
     << " }\n";
   if (shape.function_exports.contains("_faasm_zygote")) {
     c << "static uint32_t glue_zygote(void* instance) { return Z_fnZ__faasm_zygote((Z_fn_instance_t*)instance); }\n";
@@ -94,9 +96,11 @@ static uint32_t glue_call(void* instance, uint32_t index, uint32_t arg) {
 }
 
 static const struct faasmjs_module glue = {
-  FAASMJS_MODULE_ABI_VERSION, sizeof(Z_fn_instance_t), )" << (shape.resettable ? 1 : 0) << R"(, glue_init, glue_instantiate, glue_free, glue_memory,
-  )" << (has ? "glue_table" : "0") << R"(, glue_ctors, )"
-    << (shape.function_exports.contains("_faasm_zygote") ? "glue_zygote" : "0") << R"(, glue_start, glue_malloc,
+  FAASMJS_MODULE_ABI_VERSION, sizeof(Z_fn_instance_t), )"
+    << (shape.resettable ? 1 : 0) << R"(, glue_init, glue_instantiate, glue_free, glue_memory,
+  )" << (has ? "glue_table" : "0")
+    << R"(, glue_ctors, )" << (shape.function_exports.contains("_faasm_zygote") ? "glue_zygote" : "0")
+    << R"(, glue_start, glue_malloc,
   glue_arity, glue_call,
 };
 

@@ -130,8 +130,10 @@ struct Rewrite {
 // Inside DEFINE_LOAD and DEFINE_STORE, whose parameter t1 is the type in memory (u8 ... f64).
 constexpr std::array<Rewrite, 3> kRewrites = {{
     {R"(wasm_asm("" ::"r"(result));)", "FAASMJS_FORCE_READ(result);"},
-    {"wasm_rt_memcpy(&result, &mem->data[addr], sizeof(t1));", "FAASMJS_LOAD(t1, result, &mem->data[addr]);           "},
-    {"wasm_rt_memcpy(&mem->data[addr], &wrapped, sizeof(t1));", "FAASMJS_STORE(t1, &mem->data[addr], wrapped);          "},
+    {"wasm_rt_memcpy(&result, &mem->data[addr], sizeof(t1));",
+     "FAASMJS_LOAD(t1, result, &mem->data[addr]);           "},
+    {"wasm_rt_memcpy(&mem->data[addr], &wrapped, sizeof(t1));",
+     "FAASMJS_STORE(t1, &mem->data[addr], wrapped);          "},
 }};
 static_assert(std::ranges::all_of(kRewrites, [](const Rewrite& r) { return r.wasm2c.size() == r.ours.size(); }),
               "rewritten in place");

@@ -17,7 +17,7 @@ inline constexpr std::string_view kMemoryHelpersHeaderName = "memory_helpers.h";
 extern const std::string_view kMemoryHelpersHeader;
 // The flags `cc` needs with that header: with GCC, they are what keeps a load whose value is unused.
 inline constexpr std::array<std::string_view, 2> kMemoryHelpersFlags = {"-fnon-call-exceptions",
-                                                                       "-fno-delete-dead-exceptions"};
+                                                                        "-fno-delete-dead-exceptions"};
 
 // Rewrites, in place, the load barrier, the load and the store of wasm2c's memory access helpers in `c_file`
 // (wasm2c 1.0.32's output) to the macros kMemoryHelpersHeader defines. Internal error if the helpers are not

@@ -5,7 +5,6 @@
 
 #include "aot/module_scan.h"
 #include "common/host_imports.h"
-
 #include "wabt/binary-reader-ir.h"
 #include "wabt/binary-reader.h"
 #include "wabt/cast.h"
@@ -29,11 +28,16 @@ std::string first_error(const wabt::Errors& errors) {
 
 char letter(wabt::Type type) {
   switch (type) {
-    case wabt::Type::I32: return 'i';
-    case wabt::Type::I64: return 'I';
-    case wabt::Type::F32: return 'f';
-    case wabt::Type::F64: return 'F';
-    default: return '?';
+    case wabt::Type::I32:
+      return 'i';
+    case wabt::Type::I64:
+      return 'I';
+    case wabt::Type::F32:
+      return 'f';
+    case wabt::Type::F64:
+      return 'F';
+    default:
+      return '?';
   }
 }
 
@@ -55,7 +59,8 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const Mod
                                   /*fail_on_custom_section_error=*/false);
   wabt::Module module;
   wabt::Errors errors;
-  if (wasm.size() < 8) return fail(ErrorCode::BadWasm, "not a wasm binary: only " + std::to_string(wasm.size()) + " bytes");
+  if (wasm.size() < 8)
+    return fail(ErrorCode::BadWasm, "not a wasm binary: only " + std::to_string(wasm.size()) + " bytes");
   if (auto scanned = scan_module(wasm, limits); !scanned) return std::unexpected(scanned.error());
   if (wabt::Failed(wabt::ReadBinaryIr("function", wasm.data(), wasm.size(), options, &errors, &module))) {
     // Valid once SIMD is allowed: then SIMD is the one thing wrong with it.
@@ -63,10 +68,11 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const Mod
     wabt::ReadBinaryOptions simd_options(with_simd, nullptr, false, true, false);
     wabt::Module simd_module;
     wabt::Errors simd_errors;
-    if (wabt::Succeeded(wabt::ReadBinaryIr("function", wasm.data(), wasm.size(), simd_options, &simd_errors,
-                                           &simd_module))) {
-      return fail(ErrorCode::BadWasm, "uses SIMD, which the cluster's compiler (wasm2c 1.0.32) cannot translate: "
-                                      "build it without -msimd128");
+    if (wabt::Succeeded(
+            wabt::ReadBinaryIr("function", wasm.data(), wasm.size(), simd_options, &simd_errors, &simd_module))) {
+      return fail(ErrorCode::BadWasm,
+                  "uses SIMD, which the cluster's compiler (wasm2c 1.0.32) cannot translate: "
+                  "build it without -msimd128");
     }
     return fail(ErrorCode::BadWasm, "not a valid wasm binary: " + first_error(errors));
   }
@@ -82,8 +88,8 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const Mod
     const std::string wanted = signature_of(func->func.decl.sig);
     const std::string_view provided = provided_signature(import->module_name, import->field_name);
     if (provided.empty()) {
-      return fail(ErrorCode::BadWasm, "imports " + import->module_name + "." + import->field_name +
-                                          ", which the cluster does not provide");
+      return fail(ErrorCode::BadWasm,
+                  "imports " + import->module_name + "." + import->field_name + ", which the cluster does not provide");
     }
     if (provided != wanted) {
       return fail(ErrorCode::BadWasm, "imports " + import->module_name + "." + import->field_name + " as (" + wanted +

@@ -1,5 +1,5 @@
-// faasmjs-module-check [--max-nesting N] IN.wasm OUT.wasm SHAPE: the compiler's checks (module_check.h) in a process of their
-// own, which the gateway runs sandboxed (compile_sandbox.h) because wabt reads the untrusted upload here.
+// faasmjs-module-check [--max-nesting N] IN.wasm OUT.wasm SHAPE: the compiler's checks (module_check.h) in a process of
+// their own, which the gateway runs sandboxed (compile_sandbox.h) because wabt reads the untrusted upload here.
 // Accepted: OUT.wasm is IN without its custom sections (what wasm2c gets), SHAPE the module's shape_text,
 // exit status 0. Refused: one line on stderr, exit status 2. Anything else (a crash, a limit) is the
 // gateway's to describe.

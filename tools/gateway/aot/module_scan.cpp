@@ -44,7 +44,8 @@ class Scanner final : public wabt::BinaryReaderNop {
 
   wabt::Result OnExportCount(wabt::Index count) override {
     if (count <= limits_.max_exports) return wabt::Result::Ok;
-    return refuse("has " + std::to_string(count) + " exports, past the limit of " + std::to_string(limits_.max_exports));
+    return refuse("has " + std::to_string(count) + " exports, past the limit of " +
+                  std::to_string(limits_.max_exports));
   }
 
   wabt::Result OnExport(wabt::Index index, wabt::ExternalKind, wabt::Index, std::string_view name) override {
@@ -132,7 +133,9 @@ std::vector<std::uint8_t> without_custom_sections(std::span<const std::uint8_t> 
     const auto size = read_leb(wasm, at);
     if (!size || *size > wasm.size() - at) return {wasm.begin(), wasm.end()};  // scan_module read it: not reached
     at += *size;
-    if (id != 0) kept.insert(kept.end(), wasm.begin() + static_cast<std::ptrdiff_t>(start), wasm.begin() + static_cast<std::ptrdiff_t>(at));
+    if (id != 0)
+      kept.insert(kept.end(), wasm.begin() + static_cast<std::ptrdiff_t>(start),
+                  wasm.begin() + static_cast<std::ptrdiff_t>(at));
   }
   return kept;
 }

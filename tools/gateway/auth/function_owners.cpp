@@ -77,10 +77,12 @@ Expected<void> FunctionOwners::claim(std::string_view function, const std::strin
                                           "': only they or an admin may replace it");
   }
   if (registered && !admin) {
-    return fail(ErrorCode::Forbidden, "function '" + name + "' is one of the gateway's own (--functions): only an admin may replace it");
+    return fail(ErrorCode::Forbidden,
+                "function '" + name + "' is one of the gateway's own (--functions): only an admin may replace it");
   }
   if (!write_durably(dir_, name, user)) {
-    return fail(ErrorCode::Internal, "cannot record the owner of function '" + name + "' (the data folder cannot be written)");
+    return fail(ErrorCode::Internal,
+                "cannot record the owner of function '" + name + "' (the data folder cannot be written)");
   }
   owners_.emplace(name, user);
   return {};

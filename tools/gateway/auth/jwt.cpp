@@ -1,13 +1,13 @@
 #include "auth/jwt.h"
 
 #include <openssl/evp.h>
-#include <nlohmann/json.hpp>
 #include <openssl/pem.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,7 +18,8 @@ namespace faasmjs::gateway::auth {
 namespace {
 
 std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != std::string_view::npos ||
+  if (text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+          std::string_view::npos ||
       text.size() % 4 == 1) {
     return std::nullopt;
   }
@@ -28,8 +29,9 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   const std::size_t padding = (4 - padded.size() % 4) % 4;
   padded.append(padding, '=');
   std::string bytes(padded.size() / 4 * 3, '\0');
-  const int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
-                                      reinterpret_cast<const unsigned char*>(padded.data()), static_cast<int>(padded.size()));
+  const int decoded =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                      reinterpret_cast<const unsigned char*>(padded.data()), static_cast<int>(padded.size()));
   if (decoded < 0) return std::nullopt;
   bytes.resize(static_cast<std::size_t>(decoded) - padding);
   return bytes;
@@ -71,21 +73,26 @@ Expected<JwtVerifier> JwtVerifier::load(const std::filesystem::path& pem_file) {
 
 Expected<JwtVerifier> JwtVerifier::from_pem(std::string_view pem) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-  std::shared_ptr<EVP_PKEY> key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr, EVP_PKEY_free);
+  std::shared_ptr<EVP_PKEY> key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr,
+                                EVP_PKEY_free);
   if (!key) return fail(ErrorCode::Internal, "not a PEM public key (-----BEGIN PUBLIC KEY-----)");
   switch (EVP_PKEY_get_base_id(key.get())) {
-    case EVP_PKEY_ED25519: return JwtVerifier(std::move(key), "EdDSA");
+    case EVP_PKEY_ED25519:
+      return JwtVerifier(std::move(key), "EdDSA");
     case EVP_PKEY_RSA:
-      if (EVP_PKEY_get_bits(key.get()) < 2048) return fail(ErrorCode::Internal, "an RSA key for RS256 needs at least 2048 bits");
+      if (EVP_PKEY_get_bits(key.get()) < 2048)
+        return fail(ErrorCode::Internal, "an RSA key for RS256 needs at least 2048 bits");
       return JwtVerifier(std::move(key), "RS256");
-    default: return fail(ErrorCode::Internal, "the key is neither Ed25519 (EdDSA) nor RSA (RS256)");
+    default:
+      return fail(ErrorCode::Internal, "the key is neither Ed25519 (EdDSA) nor RSA (RS256)");
   }
 }
 
 Expected<Identity> JwtVerifier::verify(std::string_view token, std::int64_t now) const {
   const std::size_t first = token.find('.');
   const std::size_t second = token.find('.', first + 1);
-  if (first == std::string_view::npos || second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
+  if (first == std::string_view::npos || second == std::string_view::npos ||
+      token.find('.', second + 1) != std::string_view::npos) {
     return refuse("is not three base64url parts");
   }
   auto header = base64url_decode(token.substr(0, first));
@@ -120,11 +127,13 @@ Expected<Identity> JwtVerifier::verify(std::string_view token, std::int64_t now)
     return std::isfinite(value) ? std::optional(value) : std::nullopt;
   };
   const std::string* subject = text("sub");
-  if (subject == nullptr || !valid_user(*subject)) return refuse("needs a \"sub\" that is a user name (1-64 of A-Z, a-z, 0-9 and -)");
+  if (subject == nullptr || !valid_user(*subject))
+    return refuse("needs a \"sub\" that is a user name (1-64 of A-Z, a-z, 0-9 and -)");
   const auto expires = seconds("exp");
   if (!expires) return refuse("needs a numeric \"exp\"");
   if (*expires <= static_cast<double>(now)) return refuse("expired");
-  if (auto not_before = seconds("nbf"); not_before && *not_before > static_cast<double>(now)) return refuse("is not valid yet (nbf)");
+  if (auto not_before = seconds("nbf"); not_before && *not_before > static_cast<double>(now))
+    return refuse("is not valid yet (nbf)");
   Identity identity{*subject, Role::Invoke, static_cast<std::int64_t>(*expires)};
   if (claims->contains("role")) {
     const std::string* role = text("role");

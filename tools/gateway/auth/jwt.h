@@ -29,7 +29,8 @@ class JwtVerifier {
   const std::string& algorithm() const { return algorithm_; }
 
  private:
-  JwtVerifier(std::shared_ptr<EVP_PKEY> key, std::string algorithm) : key_(std::move(key)), algorithm_(std::move(algorithm)) {}
+  JwtVerifier(std::shared_ptr<EVP_PKEY> key, std::string algorithm)
+      : key_(std::move(key)), algorithm_(std::move(algorithm)) {}
 
   std::shared_ptr<EVP_PKEY> key_;
   std::string algorithm_;

@@ -10,7 +10,8 @@ namespace {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -53,7 +54,8 @@ std::set<std::string> own_origins(std::string_view listen_host, int port, bool t
   std::set<std::string> own;
   const std::string scheme = tls ? "https://" : "http://";
   const std::string suffix = ":" + std::to_string(port);
-  for (std::string_view host : {std::string_view("localhost"), std::string_view("127.0.0.1"), std::string_view("[::1]")}) {
+  for (std::string_view host :
+       {std::string_view("localhost"), std::string_view("127.0.0.1"), std::string_view("[::1]")}) {
     own.insert(scheme + std::string(host) + suffix);
   }
   if (listen_host != "0.0.0.0" && !listen_host.empty()) own.insert(scheme + lower(listen_host) + suffix);

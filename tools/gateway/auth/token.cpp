@@ -50,9 +50,12 @@ std::optional<Role> parse_role(std::string_view name) {
 
 std::string_view role_name(Role role) {
   switch (role) {
-    case Role::Invoke: return "invoke";
-    case Role::Upload: return "upload";
-    case Role::Admin: return "admin";
+    case Role::Invoke:
+      return "invoke";
+    case Role::Upload:
+      return "upload";
+    case Role::Admin:
+      return "admin";
   }
   return "invoke";
 }
@@ -83,8 +86,9 @@ Expected<TokenKey> TokenKey::load(const std::filesystem::path& file) {
 
 Expected<TokenKey> TokenKey::from_bytes(std::string bytes) {
   if (bytes.size() < kMinKeyBytes) {
-    return fail(ErrorCode::Internal, "a token key needs at least " + std::to_string(kMinKeyBytes) + " bytes, this one has " +
-                                         std::to_string(bytes.size()) + " (make one with: openssl rand -hex 32)");
+    return fail(ErrorCode::Internal, "a token key needs at least " + std::to_string(kMinKeyBytes) +
+                                         " bytes, this one has " + std::to_string(bytes.size()) +
+                                         " (make one with: openssl rand -hex 32)");
   }
   return TokenKey(std::move(bytes));
 }

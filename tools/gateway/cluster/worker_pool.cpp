@@ -12,10 +12,10 @@
 #include <set>
 #include <thread>
 
-#include "common/call_trace.h"
 #include "cluster/run_tokens.h"
 #include "cluster/worker_process.h"
 #include "common/byte_io.h"
+#include "common/call_trace.h"
 
 namespace faasmjs::gateway::cluster {
 
@@ -32,8 +32,8 @@ constexpr auto kGatherWait = std::chrono::milliseconds(1);
 constexpr std::size_t kPipelined = 8;
 
 std::uint32_t micros(Clock::duration d) {
-  return static_cast<std::uint32_t>(std::min<long long>(
-      std::chrono::duration_cast<std::chrono::microseconds>(d).count(), 0xFFFFFFFFll));
+  return static_cast<std::uint32_t>(
+      std::min<long long>(std::chrono::duration_cast<std::chrono::microseconds>(d).count(), 0xFFFFFFFFll));
 }
 
 struct CallRecord;
@@ -41,8 +41,8 @@ struct CallRecord;
 // The calls of one tree (a top-level call and everything it chained, transitively): the ids its guests see.
 struct Tree {
   Clock::time_point submitted;  // its top-level call's submission: where the timeline of its calls starts
-  std::uint32_t next_id = 0;   // the last id leased
-  std::size_t leased = 0;      // ids leased to its calls, chained or not yet: what counts against the tree limit
+  std::uint32_t next_id = 0;    // the last id leased
+  std::size_t leased = 0;       // ids leased to its calls, chained or not yet: what counts against the tree limit
   std::map<std::uint32_t, std::weak_ptr<CallRecord>> calls;
 };
 
@@ -63,7 +63,7 @@ struct CallRecord {
   std::uint32_t lease_end = 0;
   // Its chained calls that finished since its worker last heard: passed on with its next Await's REPLY.
   std::vector<std::shared_ptr<CallRecord>> unreported;
-  bool awaited = false;  // a call waits for it to finish (only then does its finishing wake anyone)
+  bool awaited = false;    // a call waits for it to finish (only then does its finishing wake anyone)
   bool gathering = false;  // it waits, its awaited call finished, for more of its chained calls to pass on
   // Pipelining (Pool::send_behind): the call whose RUN was sent to this call's worker behind it, to start
   // there the moment this one's RESULT leaves; and, on that one, that its RUN is out.
@@ -504,7 +504,8 @@ class Pool final : public Backend {
         end_process(record, process, lock);
         if (record->cancelled) return cancelled_result(*record);
         log("killed worker " + std::to_string(pid) + ": " + name + " ran out of time");
-        return failed(CallStatus::TimedOut, name + " exceeded its time limit of " + std::to_string(budget.count()) + " ms");
+        return failed(CallStatus::TimedOut,
+                      name + " exceeded its time limit of " + std::to_string(budget.count()) + " ms");
       }
       if (!message) return lost_worker(record, process, lock);
       ByteReader in(message->body);
@@ -782,7 +783,7 @@ class Pool final : public Backend {
     if (function.empty()) function = parent->request.function;
     auto child = std::make_shared<CallRecord>();
     child->depth = parent->depth + 1;
-    child->request = CallRequest{parent->request.user, std::move(function), func_ptr, std::move(input),
+    child->request = CallRequest{parent->request.user,    std::move(function),     func_ptr, std::move(input),
                                  parent->request.cmdline, parent->request.timeout, {}};
     child->parent = parent;
     child->tree = parent->tree;
@@ -806,9 +807,9 @@ class Pool final : public Backend {
       maybe_finish(child, finished);
     } else if (!known) {
       // As the browser reports a chained call that cannot start, and Faasm's await then returns 1.
-      child->result = failed(CallStatus::Failed, "chained call " + std::to_string(child->tree_id) + " (" +
-                                                     child->request.function + ") failed: no function named '" +
-                                                     child->request.function + "' is registered");
+      child->result =
+          failed(CallStatus::Failed, "chained call " + std::to_string(child->tree_id) + " (" + child->request.function +
+                                         ") failed: no function named '" + child->request.function + "' is registered");
       child->function_done = true;
       maybe_finish(child, finished);
     } else {
@@ -856,14 +857,17 @@ class Pool final : public Backend {
     // passed on.
     callee->awaited = true;
     std::optional<Clock::time_point> gathered_by;
-    wait_releasing_token(lock, [&] {
-      if (record->cancelled) return true;
-      if (!callee->finished) return false;
-      if (record->pending_children == 0 || record->unreported.size() >= kGatherCalls) return true;
-      if (!gathered_by) gathered_by = Clock::now() + kGatherWait;
-      record->gathering = Clock::now() < *gathered_by;
-      return !record->gathering;
-    }, &gathered_by);
+    wait_releasing_token(
+        lock,
+        [&] {
+          if (record->cancelled) return true;
+          if (!callee->finished) return false;
+          if (record->pending_children == 0 || record->unreported.size() >= kGatherCalls) return true;
+          if (!gathered_by) gathered_by = Clock::now() + kGatherWait;
+          record->gathering = Clock::now() < *gathered_by;
+          return !record->gathering;
+        },
+        &gathered_by);
     record->gathering = false;
     if (!callee->finished) {
       lock.unlock();
@@ -888,8 +892,8 @@ class Pool final : public Backend {
       const bool with_output =
           output.size() <= worker::kPassedOutputBytes && passed_bytes + output.size() <= worker::kPassedOutputsPerReply;
       if (with_output) passed_bytes += output.size();
-      worker::write_finished(out, {child->tree_id, child->result.return_value,
-                                   with_output ? std::optional<Bytes>(output) : std::nullopt});
+      worker::write_finished(
+          out, {child->tree_id, child->result.return_value, with_output ? std::optional<Bytes>(output) : std::nullopt});
     }
     record->unreported.clear();
   }
@@ -910,14 +914,14 @@ class Pool final : public Backend {
                                : name + " exceeded its time limit of " + std::to_string(budget.count()) +
                                      " ms waiting for a lock on '" + key + "'";
     lock.unlock();
-    options_.locks.lock(key, exclusive, record->lock_owner,
-                        [this, outcome](Expected<void> done) {
-                          std::lock_guard guard(mutex_);
-                          *outcome = std::move(done);
-                          changed_.notify_all();
-                        },
-                        full ? started : started + std::max(Clock::duration::zero(), budget - record->executed),
-                        std::move(refusal));
+    options_.locks.lock(
+        key, exclusive, record->lock_owner,
+        [this, outcome](Expected<void> done) {
+          std::lock_guard guard(mutex_);
+          *outcome = std::move(done);
+          changed_.notify_all();
+        },
+        full ? started : started + std::max(Clock::duration::zero(), budget - record->executed), std::move(refusal));
     lock.lock();
     wait_releasing_token(lock, [&] { return outcome->has_value() || record->cancelled; });
     record->executed += Clock::now() - started;
@@ -931,7 +935,8 @@ class Pool final : public Backend {
   // Whether another waiting call would keep one process too many (under mutex_).
   bool waiting_is_full() const { return waiting_slots_ >= options_.max_waiting; }
   std::string waiting_full_text() const {
-    return std::to_string(waiting_slots_) + " calls already wait in their worker processes, the limit (--max-waiting-calls)";
+    return std::to_string(waiting_slots_) +
+           " calls already wait in their worker processes, the limit (--max-waiting-calls)";
   }
 
   // Waits (lock held) for `ready` without a run token meanwhile, as a waiting slot (see slots above).
@@ -973,12 +978,20 @@ class Pool final : public Backend {
     record->result.run_us = micros(record->executed);
     std::vector<std::string> chained;
     for (const auto& child : record->children) chained.push_back(child->trace_json);
-    record->trace_json = trace_json(TraceFields{record->request.function, record->tree_id, record->worker,
-                                                record->result.queued_us, record->result.run_us,
+    record->trace_json = trace_json(TraceFields{record->request.function,
+                                                record->tree_id,
+                                                record->worker,
+                                                record->result.queued_us,
+                                                record->result.run_us,
                                                 micros(record->submitted - record->tree->submitted),
                                                 micros(Clock::now() - record->tree->submitted),
-                                                record->result.return_value, record->result.status, record->result.error,
-                                                {}, {}, record->reset_instance, record->request.func_ptr},
+                                                record->result.return_value,
+                                                record->result.status,
+                                                record->result.error,
+                                                {},
+                                                {},
+                                                record->reset_instance,
+                                                record->request.func_ptr},
                                     chained);
     record->result.trace_json = record->trace_json;
     if (record->awaited) changed_.notify_all();
@@ -1023,9 +1036,9 @@ class Pool final : public Backend {
   std::condition_variable changed_;  // calls waiting for their chained calls, a lock or a token to resume
   std::condition_variable work_;     // idle slots: woken one per call or token there is, so not all at once
   std::deque<Record> queue_;
-  std::map<CallId, Record> all_;       // every unfinished call
-  std::map<CallId, pid_t> running_in_;  // the worker of each call that has one, until it is reaped
-  std::set<std::string> compiled_;      // sha256s of functions known to be compiled
+  std::map<CallId, Record> all_;                   // every unfinished call
+  std::map<CallId, pid_t> running_in_;             // the worker of each call that has one, until it is reaped
+  std::set<std::string> compiled_;                 // sha256s of functions known to be compiled
   std::map<std::string, std::size_t> user_calls_;  // unfinished submitted calls, by user
   std::list<std::thread> slots_;
   std::list<std::thread> retired_;

@@ -19,9 +19,11 @@ namespace {
 std::string describe(int status) {
   if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
-    return "signal " + std::to_string(SIGSYS) + " (" + strsignal(SIGSYS) + "): it made a system call the worker's sandbox forbids";
+    return "signal " + std::to_string(SIGSYS) + " (" + strsignal(SIGSYS) +
+           "): it made a system call the worker's sandbox forbids";
   }
-  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+  if (WIFSIGNALED(status))
+    return "signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
   return "status " + std::to_string(status);
 }
 
@@ -81,7 +83,8 @@ std::optional<worker::Message> WorkerProcess::receive(std::chrono::steady_clock:
   timed_out = false;
   for (;;) {
     if (auto message = channel_.buffered()) return message;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       return std::nullopt;

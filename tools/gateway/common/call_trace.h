@@ -62,7 +62,8 @@ inline std::string trace_json(const TraceFields& f, const std::vector<std::strin
   json += ",\"function\":" + json_string(f.function) + ",\"id\":" + std::to_string(f.id);
   if (f.func_ptr != 0) json += ",\"funcPtr\":" + std::to_string(f.func_ptr);
   if (f.backend.empty()) json += ",\"worker\":" + std::to_string(f.worker);
-  if (f.backend.empty() && f.worker != 0) json += std::string(",\"instance\":\"") + (f.reset_instance ? "reset" : "new") + "\"";
+  if (f.backend.empty() && f.worker != 0)
+    json += std::string(",\"instance\":\"") + (f.reset_instance ? "reset" : "new") + "\"";
   json += ",\"queuedUs\":" + std::to_string(f.queued_us) + ",\"runUs\":" + std::to_string(f.run_us) +
           ",\"startUs\":" + std::to_string(f.start_us) + ",\"endUs\":" + std::to_string(f.end_us) +
           ",\"returnValue\":" + std::to_string(f.return_value) + ",\"status\":\"" + status_name(f.status) + "\"";

@@ -29,13 +29,13 @@ struct CallFile {
 };
 
 struct CallRequest {
-  std::string user;      // state namespace
-  std::string function;  // registered name
+  std::string user;            // state namespace
+  std::string function;        // registered name
   std::uint32_t func_ptr = 0;  // 0: _start; else a table entry (Faasm's chain by pointer)
   std::vector<std::uint8_t> input;
   std::string cmdline;
   std::chrono::milliseconds timeout{0};  // 0: the backend's default; clipped to its maximum
-  std::vector<CallFile> files;  // seeded before it runs (its own, not the calls it chains)
+  std::vector<CallFile> files;           // seeded before it runs (its own, not the calls it chains)
   std::string sha256;  // the version of the function the caller has (hex); empty: whichever is registered
 };
 

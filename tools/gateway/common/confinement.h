@@ -17,11 +17,11 @@
 namespace faasmjs::gateway {
 
 struct ResourceLimits {
-  std::uint64_t open_files = 16;     // RLIMIT_NOFILE: descriptors it may hold
-  std::uint64_t processes = 0;       // RLIMIT_NPROC: 0 = it may not fork (root is exempt: seccomp stops it)
-  std::uint64_t file_size = 0;       // RLIMIT_FSIZE: bytes it may write to a regular file
-  std::uint64_t address_space = 0;   // RLIMIT_AS, bytes; 0 leaves it as inherited
-  std::uint64_t cpu_seconds = 0;     // RLIMIT_CPU; 0 leaves it as inherited
+  std::uint64_t open_files = 16;    // RLIMIT_NOFILE: descriptors it may hold
+  std::uint64_t processes = 0;      // RLIMIT_NPROC: 0 = it may not fork (root is exempt: seccomp stops it)
+  std::uint64_t file_size = 0;      // RLIMIT_FSIZE: bytes it may write to a regular file
+  std::uint64_t address_space = 0;  // RLIMIT_AS, bytes; 0 leaves it as inherited
+  std::uint64_t cpu_seconds = 0;    // RLIMIT_CPU; 0 leaves it as inherited
 };
 
 // Soft and hard limits both, so that the process cannot raise them again. No core files either: a crash

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "sha256.h"
 #include "faasm/wamr_imports.h"
+#include "sha256.h"
 
 namespace faasmjs::gateway::faasm {
 

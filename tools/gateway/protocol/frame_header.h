@@ -2,8 +2,8 @@
 // u8 type, u8 flags (bit 0 MORE), u16 reserved (0), u32 request id, u32 body length.
 #pragma once
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "protocol/messages.h"

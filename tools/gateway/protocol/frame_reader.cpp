@@ -34,8 +34,9 @@ void FrameReader::read(std::span<const std::uint8_t> frame, std::vector<Message>
   // The layout first: a frame that does not exactly hold its messages is dropped before any of it runs.
   for (std::size_t at = 0; at < frame.size();) {
     if (frame.size() - at < kHeaderSize) {
-      problems.push_back({0, ErrorCode::BadFrame, "the frame ends inside a message header (" +
-                                                      std::to_string(frame.size() - at) + " bytes left)"});
+      problems.push_back(
+          {0, ErrorCode::BadFrame,
+           "the frame ends inside a message header (" + std::to_string(frame.size() - at) + " bytes left)"});
       return;
     }
     const Header header = parse_header(frame.subspan(at, kHeaderSize));
@@ -44,8 +45,9 @@ void FrameReader::read(std::span<const std::uint8_t> frame, std::vector<Message>
       return;
     }
     if (frame.size() - at - kHeaderSize < header.length) {
-      problems.push_back({header.id, ErrorCode::BadFrame, "a message's length (" + std::to_string(header.length) +
-                                                              " bytes) runs past the end of its frame"});
+      problems.push_back(
+          {header.id, ErrorCode::BadFrame,
+           "a message's length (" + std::to_string(header.length) + " bytes) runs past the end of its frame"});
       return;
     }
     at += kHeaderSize + header.length;
@@ -65,7 +67,8 @@ void FrameReader::read(std::span<const std::uint8_t> frame, std::vector<Message>
     if (header.type == Type::Continue) {
       auto found = partial_.find(id);
       if (found == partial_.end()) {
-        problems.push_back({id, ErrorCode::BadFrame, "CONTINUE for " + request(id) + ", which has no body in progress"});
+        problems.push_back(
+            {id, ErrorCode::BadFrame, "CONTINUE for " + request(id) + ", which has no body in progress"});
         continue;
       }
       add_part(found->second, id, body, problems);
@@ -83,14 +86,17 @@ void FrameReader::read(std::span<const std::uint8_t> frame, std::vector<Message>
     }
     if (more) {
       if (partial_.contains(id)) {
-        problems.push_back({id, ErrorCode::BadFrame, type_name(header.type) + " starts a second body for " + request(id) +
-                                                         " while its first is still in progress"});
+        problems.push_back({id, ErrorCode::BadFrame,
+                            type_name(header.type) + " starts a second body for " + request(id) +
+                                " while its first is still in progress"});
         continue;
       }
       if (partial_.size() >= limits_.max_open_bodies) {
         problems.push_back({id, ErrorCode::LimitExceeded,
-                            type_name(header.type) + " for " + request(id) + " would be one chunked body too many in "
-                                "progress on this connection (the limit is " + std::to_string(limits_.max_open_bodies) + ")"});
+                            type_name(header.type) + " for " + request(id) +
+                                " would be one chunked body too many in "
+                                "progress on this connection (the limit is " +
+                                std::to_string(limits_.max_open_bodies) + ")"});
         continue;
       }
       auto [partial, inserted] = partial_.emplace(id, Partial{header.type, {}});
@@ -98,8 +104,8 @@ void FrameReader::read(std::span<const std::uint8_t> frame, std::vector<Message>
       continue;
     }
     if (body.size() > limits_.max_body) {
-      problems.push_back({id, ErrorCode::BodyTooLarge, "the body of " + request(id) + " is over " +
-                                                           std::to_string(limits_.max_body) + " bytes"});
+      problems.push_back({id, ErrorCode::BodyTooLarge,
+                          "the body of " + request(id) + " is over " + std::to_string(limits_.max_body) + " bytes"});
       continue;
     }
     messages.push_back({header.type, id, {body.begin(), body.end()}});
@@ -116,10 +122,12 @@ void FrameReader::add_part(Partial& partial, std::uint32_t id, std::span<const s
     problems.push_back({id, code, std::move(why)});
   };
   if (partial.body.size() + part.size() > limits_.max_body) {
-    return refuse(ErrorCode::BodyTooLarge, "the body of " + request(id) + " is over " + std::to_string(limits_.max_body) + " bytes");
+    return refuse(ErrorCode::BodyTooLarge,
+                  "the body of " + request(id) + " is over " + std::to_string(limits_.max_body) + " bytes");
   }
   if (pending_bytes_ + part.size() > limits_.max_open_bytes) {
-    return refuse(ErrorCode::LimitExceeded, "the body of " + request(id) + " would bring the chunked bodies in progress on "
+    return refuse(ErrorCode::LimitExceeded, "the body of " + request(id) +
+                                                " would bring the chunked bodies in progress on "
                                                 "this connection over their limit of " +
                                                 std::to_string(limits_.max_open_bytes) + " bytes");
   }

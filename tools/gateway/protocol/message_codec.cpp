@@ -9,7 +9,8 @@ namespace {
 template <typename Variant, std::size_t I = 0>
 Expected<Variant> decode_as(const Message& message, const char* direction) {
   if constexpr (I == std::variant_size_v<Variant>) {
-    return fail(ErrorCode::UnknownType, "message type " + type_name(message.type) + " is not a " + direction + " message");
+    return fail(ErrorCode::UnknownType,
+                "message type " + type_name(message.type) + " is not a " + direction + " message");
   } else {
     using M = std::variant_alternative_t<I, Variant>;
     if (message.type != M::kType) return decode_as<Variant, I + 1>(message, direction);
@@ -27,38 +28,70 @@ Expected<Variant> decode_as(const Message& message, const char* direction) {
 
 std::string type_name(Type type) {
   switch (type) {
-    case Type::Hello: return "HELLO";
-    case Type::Invoke: return "INVOKE";
-    case Type::Await: return "AWAIT";
-    case Type::Cancel: return "CANCEL";
-    case Type::StateSize: return "STATE_SIZE";
-    case Type::StatePull: return "STATE_PULL";
-    case Type::StatePush: return "STATE_PUSH";
-    case Type::StateSet: return "STATE_SET";
-    case Type::StateAppend: return "STATE_APPEND";
-    case Type::StateReadAppended: return "STATE_READ_APPENDED";
-    case Type::StateClearAppended: return "STATE_CLEAR_APPENDED";
-    case Type::StateLock: return "STATE_LOCK";
-    case Type::StateUnlock: return "STATE_UNLOCK";
-    case Type::StateKeys: return "STATE_KEYS";
-    case Type::Upload: return "UPLOAD";
-    case Type::FileUpload: return "FILE_UPLOAD";
-    case Type::FileGet: return "FILE_GET";
-    case Type::Functions: return "FUNCTIONS";
-    case Type::Ping: return "PING";
-    case Type::Continue: return "CONTINUE";
-    case Type::Welcome: return "WELCOME";
-    case Type::Result: return "RESULT";
-    case Type::Ack: return "ACK";
-    case Type::StateSizeIs: return "STATE_SIZE_IS";
-    case Type::StateValue: return "STATE_VALUE";
-    case Type::StateAppended: return "STATE_APPENDED";
-    case Type::StateKeyList: return "STATE_KEY_LIST";
-    case Type::Uploaded: return "UPLOADED";
-    case Type::FileData: return "FILE_DATA";
-    case Type::FunctionList: return "FUNCTION_LIST";
-    case Type::Pong: return "PONG";
-    case Type::Error: return "ERROR";
+    case Type::Hello:
+      return "HELLO";
+    case Type::Invoke:
+      return "INVOKE";
+    case Type::Await:
+      return "AWAIT";
+    case Type::Cancel:
+      return "CANCEL";
+    case Type::StateSize:
+      return "STATE_SIZE";
+    case Type::StatePull:
+      return "STATE_PULL";
+    case Type::StatePush:
+      return "STATE_PUSH";
+    case Type::StateSet:
+      return "STATE_SET";
+    case Type::StateAppend:
+      return "STATE_APPEND";
+    case Type::StateReadAppended:
+      return "STATE_READ_APPENDED";
+    case Type::StateClearAppended:
+      return "STATE_CLEAR_APPENDED";
+    case Type::StateLock:
+      return "STATE_LOCK";
+    case Type::StateUnlock:
+      return "STATE_UNLOCK";
+    case Type::StateKeys:
+      return "STATE_KEYS";
+    case Type::Upload:
+      return "UPLOAD";
+    case Type::FileUpload:
+      return "FILE_UPLOAD";
+    case Type::FileGet:
+      return "FILE_GET";
+    case Type::Functions:
+      return "FUNCTIONS";
+    case Type::Ping:
+      return "PING";
+    case Type::Continue:
+      return "CONTINUE";
+    case Type::Welcome:
+      return "WELCOME";
+    case Type::Result:
+      return "RESULT";
+    case Type::Ack:
+      return "ACK";
+    case Type::StateSizeIs:
+      return "STATE_SIZE_IS";
+    case Type::StateValue:
+      return "STATE_VALUE";
+    case Type::StateAppended:
+      return "STATE_APPENDED";
+    case Type::StateKeyList:
+      return "STATE_KEY_LIST";
+    case Type::Uploaded:
+      return "UPLOADED";
+    case Type::FileData:
+      return "FILE_DATA";
+    case Type::FunctionList:
+      return "FUNCTION_LIST";
+    case Type::Pong:
+      return "PONG";
+    case Type::Error:
+      return "ERROR";
   }
   static constexpr char kHex[] = "0123456789abcdef";
   const auto value = static_cast<unsigned>(type);

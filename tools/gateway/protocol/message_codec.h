@@ -49,31 +49,46 @@ constexpr std::size_t min_size_of_fields(std::index_sequence<I...>) {
 
 template <typename T>
 constexpr std::size_t min_size() {
-  if constexpr (std::is_same_v<T, std::string>) return 2;
-  else if constexpr (std::is_same_v<T, Bytes>) return 4;
-  else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) return sizeof(T);
+  if constexpr (std::is_same_v<T, std::string>)
+    return 2;
+  else if constexpr (std::is_same_v<T, Bytes>)
+    return 4;
+  else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>)
+    return sizeof(T);
   else {
     using Fields = decltype(T::fields(std::declval<T&>()));
     return min_size_of_fields<Fields>(std::make_index_sequence<std::tuple_size_v<Fields>>());
   }
 }
-inline bool valid(CallStatus status) { return static_cast<std::uint8_t>(status) <= static_cast<std::uint8_t>(CallStatus::Failed); }
+inline bool valid(CallStatus status) {
+  return static_cast<std::uint8_t>(status) <= static_cast<std::uint8_t>(CallStatus::Failed);
+}
 inline bool valid(ErrorCode code) {
   const auto value = static_cast<std::uint16_t>(code);
-  return value >= static_cast<std::uint16_t>(ErrorCode::BadFrame) && value <= static_cast<std::uint16_t>(ErrorCode::LimitExceeded);
+  return value >= static_cast<std::uint16_t>(ErrorCode::BadFrame) &&
+         value <= static_cast<std::uint16_t>(ErrorCode::LimitExceeded);
 }
 
 template <typename T>
 void write(ByteWriter& out, const T& value) {
-  if constexpr (std::is_same_v<T, bool>) out.u8(value ? 1 : 0);
-  else if constexpr (std::is_enum_v<T>) write(out, static_cast<std::underlying_type_t<T>>(value));
-  else if constexpr (std::is_same_v<T, std::uint8_t>) out.u8(value);
-  else if constexpr (std::is_same_v<T, std::uint16_t>) out.u16(value);
-  else if constexpr (std::is_same_v<T, std::uint32_t>) out.u32(value);
-  else if constexpr (std::is_same_v<T, std::int32_t>) out.i32(value);
-  else if constexpr (std::is_same_v<T, std::uint64_t>) out.u64(value);
-  else if constexpr (std::is_same_v<T, std::string>) out.str(sanitize_str(value));
-  else if constexpr (std::is_same_v<T, Bytes>) out.bytes(value);
+  if constexpr (std::is_same_v<T, bool>)
+    out.u8(value ? 1 : 0);
+  else if constexpr (std::is_enum_v<T>)
+    write(out, static_cast<std::underlying_type_t<T>>(value));
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    out.u8(value);
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    out.u16(value);
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    out.u32(value);
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    out.i32(value);
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    out.u64(value);
+  else if constexpr (std::is_same_v<T, std::string>)
+    out.str(sanitize_str(value));
+  else if constexpr (std::is_same_v<T, Bytes>)
+    out.bytes(value);
   else if constexpr (is_vector<T>::value) {
     out.u32(static_cast<std::uint32_t>(value.size()));
     for (const auto& element : value) write(out, element);
@@ -94,15 +109,21 @@ bool read(ByteReader& in, T& value) {
     if (!read(in, raw)) return false;
     value = static_cast<T>(raw);
     return valid(value);
-  } else if constexpr (std::is_same_v<T, std::uint8_t>) value = in.u8();
-  else if constexpr (std::is_same_v<T, std::uint16_t>) value = in.u16();
-  else if constexpr (std::is_same_v<T, std::uint32_t>) value = in.u32();
-  else if constexpr (std::is_same_v<T, std::int32_t>) value = in.i32();
-  else if constexpr (std::is_same_v<T, std::uint64_t>) value = in.u64();
+  } else if constexpr (std::is_same_v<T, std::uint8_t>)
+    value = in.u8();
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    value = in.u16();
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    value = in.u32();
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    value = in.i32();
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    value = in.u64();
   else if constexpr (std::is_same_v<T, std::string>) {
     value = in.str();
     return in.ok() && valid_utf8(value);
-  } else if constexpr (std::is_same_v<T, Bytes>) value = in.bytes_copy();
+  } else if constexpr (std::is_same_v<T, Bytes>)
+    value = in.bytes_copy();
   else if constexpr (is_vector<T>::value) {
     const std::uint32_t count = in.u32();
     using Element = typename T::value_type;

@@ -265,8 +265,8 @@ struct Result {
   Bytes stderr_bytes;
   Bytes output;
   static auto fields(auto& m) {
-    return std::tie(m.return_value, m.status, m.error, m.queued_us, m.run_us, m.trace, m.stdout_bytes,
-                    m.stderr_bytes, m.output);
+    return std::tie(m.return_value, m.status, m.error, m.queued_us, m.run_us, m.trace, m.stdout_bytes, m.stderr_bytes,
+                    m.output);
   }
   bool operator==(const Result&) const = default;
 };
@@ -357,8 +357,8 @@ struct ErrorReply {
 };
 
 using ClientMessage = std::variant<Hello, Invoke, Await, Cancel, StateSize, StatePull, StatePush, StateSet, StateAppend,
-                                   StateReadAppended, StateClearAppended, StateLock, StateUnlock, StateKeys, Upload, FileUpload,
-                                   FileGet, Functions, Ping>;
+                                   StateReadAppended, StateClearAppended, StateLock, StateUnlock, StateKeys, Upload,
+                                   FileUpload, FileGet, Functions, Ping>;
 using ServerMessage = std::variant<Welcome, Result, Ack, StateSizeIs, StateValue, StateAppended, StateKeyList, Uploaded,
                                    FileData, FunctionList, Pong, ErrorReply>;
 

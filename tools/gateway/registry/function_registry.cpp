@@ -21,9 +21,9 @@
 //
 // Compilation: --functions and stored uploads are registered at once and compiled in the background, uploads
 // in the uploading thread; both take one of a fixed number of slots (one per core, and as many again for
-// the quick tier's compiles), so a burst of uploads at start-up never runs more C compilers than that. Each function is compiled twice unless the
-// cache has its optimised module: first by the quick tier (aot_compiler.h), which readies it in tens of
-// milliseconds, then by the optimised one, in the background, whose module then serves the calls that start
+// the quick tier's compiles), so a burst of uploads at start-up never runs more C compilers than that. Each function is
+// compiled twice unless the cache has its optimised module: first by the quick tier (aot_compiler.h), which readies it
+// in tens of milliseconds, then by the optimised one, in the background, whose module then serves the calls that start
 // after it (a call keeps the module it started on). The background queue runs quick compiles before optimised
 // ones, and in each a function a call waits for before the others.
 #include "registry/function_registry.h"
@@ -48,8 +48,8 @@
 #include <thread>
 
 #include "aot/compile_sandbox.h"
-#include "registry/folder_watch.h"
 #include "common/sanitizer.h"
+#include "registry/folder_watch.h"
 #include "sha256.h"
 
 namespace faasmjs::gateway::registry {
@@ -167,8 +167,11 @@ struct Pending {
 class Registry final : public FunctionRegistry {
  public:
   Registry(RegistryOptions options, aot::Compiler& compiler)
-      : options_(std::move(options)), compiler_(compiler), cores_(std::max(1u, std::thread::hardware_concurrency())),
-        slots_(cores_), quick_slots_(cores_) {}
+      : options_(std::move(options)),
+        compiler_(compiler),
+        cores_(std::max(1u, std::thread::hardware_concurrency())),
+        slots_(cores_),
+        quick_slots_(cores_) {}
 
   ~Registry() override {
     watch_.reset();
@@ -196,7 +199,8 @@ class Registry final : public FunctionRegistry {
     std::map<std::string, std::pair<fs::path, fs::path>> found;  // name → (wasm, dir of its browser files)
     if (options_.functions_dir) {
       const fs::path& dir = *options_.functions_dir;
-      if (!fs::is_directory(dir)) return fail(ErrorCode::Internal, "--functions " + dir.string() + " is not a directory");
+      if (!fs::is_directory(dir))
+        return fail(ErrorCode::Internal, "--functions " + dir.string() + " is not a directory");
       for (const auto& item : fs::directory_iterator(dir)) {
         const std::string file = item.path().filename().string();
         if (!item.is_regular_file() || !file.ends_with(".wasm") || file.ends_with(".async.wasm")) continue;
@@ -251,15 +255,15 @@ class Registry final : public FunctionRegistry {
 
   Expected<UploadInfo> upload(std::string_view name, std::span<const std::uint8_t> wasm) override {
     if (!valid_name(name)) {
-      return fail(ErrorCode::BadWasm, "function name '" + printable(name) + "' is not 1-64 characters of A-Z, a-z, 0-9, _ and -");
+      return fail(ErrorCode::BadWasm,
+                  "function name '" + printable(name) + "' is not 1-64 characters of A-Z, a-z, 0-9, _ and -");
     }
     const std::string function(name);
     std::lock_guard serialised(upload_mutex(function));
     // The compile and the browser variant (faasmjs-asyncify, ~1 s for 200 KB) are made at once; the files
     // are swapped in only once the compile succeeded, and its error is the one reported.
-    auto compiling = std::async(std::launch::async, [&] {
-      return options_.compile ? compile_first(function, wasm) : not_compiled(wasm);
-    });
+    auto compiling = std::async(std::launch::async,
+                                [&] { return options_.compile ? compile_first(function, wasm) : not_compiled(wasm); });
     std::optional<Expected<aot::CompiledModule>> compiled;
     const fs::path dir = uploads() / function;
     auto stored = store(function, wasm, dir, [&]() -> Expected<void> {
@@ -342,7 +346,8 @@ class Registry final : public FunctionRegistry {
   // place on the server as <data>.
   Error for_client(Error error) const {
     if (error.code == ErrorCode::Internal) log("upload failed: " + error.message);
-    for (const std::string& folder : {fs::absolute(options_.data_dir).lexically_normal().string(), options_.data_dir.string()}) {
+    for (const std::string& folder :
+         {fs::absolute(options_.data_dir).lexically_normal().string(), options_.data_dir.string()}) {
       for (std::size_t at; !folder.empty() && (at = error.message.find(folder)) != std::string::npos;) {
         error.message.replace(at, folder.size(), "<data>");
       }
@@ -564,8 +569,12 @@ class Registry final : public FunctionRegistry {
     // Run inside the directory with relative names, so that the manifest names the files as they are served,
     // not the staging directory they were made in.
     aot::SandboxRun run;
-    run.argv = {fs::absolute(options_.asyncify_tool).string(), wasm.filename().string(), "--output",
-                name + ".async.wasm", "--manifest", name + ".manifest.json"};
+    run.argv = {fs::absolute(options_.asyncify_tool).string(),
+                wasm.filename().string(),
+                "--output",
+                name + ".async.wasm",
+                "--manifest",
+                name + ".manifest.json"};
     run.folder = dir;
     run.log = dir / "asyncify.log";
     // An ASan build's asyncify tool (built beside its gateway) needs its shadow memory: common/sanitizer.h.

@@ -33,10 +33,10 @@ enum class CompileTiers : std::uint8_t {
 };
 
 struct RegistryOptions {
-  std::filesystem::path data_dir;  // functions/<name>/ lives here
+  std::filesystem::path data_dir;                      // functions/<name>/ lives here
   std::optional<std::filesystem::path> functions_dir;  // --functions
-  std::filesystem::path asyncify_tool;  // faasmjs-asyncify, for uploads
-  std::function<void(std::string_view)> log;  // start-up and compile progress lines
+  std::filesystem::path asyncify_tool;                 // faasmjs-asyncify, for uploads
+  std::function<void(std::string_view)> log;           // start-up and compile progress lines
   // Compile for the embedded cluster's workers. Off in front of Faasm (--faasm), whose upload server compiles:
   // functions are then registered and served to browsers, and wait_ready() says they run elsewhere.
   bool compile = true;

@@ -9,7 +9,8 @@
 //   values/NAME.patch   "FJP1" u32 keyLength key u64 generation, then records (changes since that value file)
 //   logs/NAME.log       "FJL1" u32 keyLength key, then records (one per appended element)
 //   record              u32 length, that many bytes; a patch record's bytes are
-//                       u8 mode (0 exact size, 1 at least size), u32 size, u32 count, count × (u32 offset, u32 length, bytes)
+//                       u8 mode (0 exact size, 1 at least size), u32 size, u32 count, count × (u32 offset, u32 length,
+//                       bytes)
 //
 // A value file is only ever replaced whole: written to NAME.value.tmp, fsync'd, renamed over the old one, the
 // directory fsync'd, so a crash leaves the old or the new file, never a mix. Records are appended (O_APPEND)
@@ -68,7 +69,8 @@ std::string errno_text() { return std::strerror(errno); }
 // Names the file by its folder in the store and its own name ("values/k….value"): a write's error reaches
 // the client, which must not learn where the server keeps its data.
 Expected<void> io_error(const std::string& what, const fs::path& path) {
-  return fail(ErrorCode::Internal, what + " " + (path.parent_path().filename() / path.filename()).string() + ": " + errno_text());
+  return fail(ErrorCode::Internal,
+              what + " " + (path.parent_path().filename() / path.filename()).string() + ": " + errno_text());
 }
 
 std::string file_stem(std::string_view key) {
@@ -248,9 +250,8 @@ std::size_t patched_size(const Patch& patch, std::size_t old_size) {
 }
 
 bool fits(const Patch& patch, std::size_t size) {
-  return std::ranges::all_of(patch.ranges, [&](const auto& range) {
-    return std::uint64_t{range.first} + range.second.size() <= size;
-  });
+  return std::ranges::all_of(
+      patch.ranges, [&](const auto& range) { return std::uint64_t{range.first} + range.second.size() <= size; });
 }
 
 // In place; the caller checked that the ranges fit.
@@ -317,9 +318,9 @@ struct Entry {
   // Serialises the writes of this key and is held across their disk I/O; the fields below it change only
   // under it.
   std::mutex writer;
-  std::uint64_t generation = 0;  // of the value file; 0 when there is none
+  std::uint64_t generation = 0;   // of the value file; 0 when there is none
   std::uint64_t patch_bytes = 0;  // size of the patch file; 0 when there is none
-  std::uint64_t log_bytes = 0;  // size of the log file; 0 when there is none
+  std::uint64_t log_bytes = 0;    // size of the log file; 0 when there is none
   // False after a failed value or patch write, which leaves the files in doubt: the next push compacts,
   // making a value file of a generation never used before and deleting the patch file.
   bool journal_ok = true;
@@ -388,9 +389,11 @@ class DurableStore final : public GlobalStore {
       return fail(ErrorCode::BadState, "offset " + std::to_string(offset) + " is beyond the " +
                                            std::to_string(value.size()) + " bytes of state key " + quote_key(key));
     }
-    const std::size_t end = length == kToEnd ? value.size() : std::min<std::size_t>(value.size(), std::size_t{offset} + length);
-    return std::optional<StoredRange>(StoredRange{static_cast<std::uint32_t>(value.size()),
-                                                  Bytes(value.begin() + offset, value.begin() + static_cast<std::ptrdiff_t>(end))});
+    const std::size_t end =
+        length == kToEnd ? value.size() : std::min<std::size_t>(value.size(), std::size_t{offset} + length);
+    return std::optional<StoredRange>(
+        StoredRange{static_cast<std::uint32_t>(value.size()),
+                    Bytes(value.begin() + offset, value.begin() + static_cast<std::ptrdiff_t>(end))});
   }
 
   Expected<void> push(std::string_view key, std::uint32_t size, const std::vector<Range>& ranges) override {
@@ -402,7 +405,8 @@ class DurableStore final : public GlobalStore {
   Expected<Bytes> push_partial(std::string_view key, std::uint32_t size, const std::vector<Range>& ranges) override {
     auto entry = entry_for(key);
     std::lock_guard writer(entry->writer);
-    if (auto changed = change(key, *entry, kAtLeastSize, size, ranges); !changed) return std::unexpected(changed.error());
+    if (auto changed = change(key, *entry, kAtLeastSize, size, ranges); !changed)
+      return std::unexpected(changed.error());
     // Only writers change the value, and this one holds the writer lock.
     return *entry->value;
   }
@@ -432,7 +436,8 @@ class DurableStore final : public GlobalStore {
     if (!entry) return std::vector<Bytes>{};
     std::shared_lock memory(entry->memory);
     const auto& log = entry->log;
-    return std::vector<Bytes>(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(log.size(), count)));
+    return std::vector<Bytes>(log.begin(),
+                              log.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(log.size(), count)));
   }
 
   Expected<void> clear_appended(std::string_view key) override {
@@ -499,8 +504,9 @@ class DurableStore final : public GlobalStore {
     const std::size_t new_size = patched_size(patch, old_size);
     for (const auto& range : ranges) {
       if (std::uint64_t{range.offset} + range.bytes.size() > new_size) {
-        return fail(ErrorCode::BadState, "range [" + std::to_string(range.offset) + ", +" + std::to_string(range.bytes.size()) +
-                                             ") is outside the " + std::to_string(new_size) + " bytes of state key " + quote_key(key));
+        return fail(ErrorCode::BadState, "range [" + std::to_string(range.offset) + ", +" +
+                                             std::to_string(range.bytes.size()) + ") is outside the " +
+                                             std::to_string(new_size) + " bytes of state key " + quote_key(key));
       }
     }
     const EncodedPatch encoded = encode_patch(mode, size, ranges);
@@ -519,11 +525,14 @@ class DurableStore final : public GlobalStore {
       return {};
     }
     Bytes next;
-    const bool replaces_all = mode == kExactSize && ranges.size() == 1 && ranges[0].offset == 0 && ranges[0].bytes.size() == size;
+    const bool replaces_all =
+        mode == kExactSize && ranges.size() == 1 && ranges[0].offset == 0 && ranges[0].bytes.size() == size;
     if (replaces_all) {
       next = ranges[0].bytes;
     } else {
-      if (entry.value) next.assign(entry.value->begin(), entry.value->begin() + static_cast<std::ptrdiff_t>(std::min(old_size, new_size)));
+      if (entry.value)
+        next.assign(entry.value->begin(),
+                    entry.value->begin() + static_cast<std::ptrdiff_t>(std::min(old_size, new_size)));
       apply_patch(patch, next);
     }
     return rewrite(key, entry, std::move(next));
@@ -571,8 +580,8 @@ class DurableStore final : public GlobalStore {
     auto value = read_file(path, head_size, value_size + 1);
     if (!value) return std::unexpected(value.error());
     if (value->size() != value_size) {
-      return std::unexpected(corrupt(path, "holds " + std::to_string(value->size()) + " bytes of value where its header says " +
-                                               std::to_string(value_size)));
+      return std::unexpected(corrupt(path, "holds " + std::to_string(value->size()) +
+                                               " bytes of value where its header says " + std::to_string(value_size)));
     }
     auto entry = entry_for(*key);
     entry->generation = generation;
@@ -620,7 +629,8 @@ class DurableStore final : public GlobalStore {
     std::size_t whole_end = 0;
     const std::size_t head_size = file->size() - in.remaining();
     auto entry = entry_for(*key);
-    for (const Piece record : read_records(in, whole_end, head_size)) entry->log.emplace_back(record.begin(), record.end());
+    for (const Piece record : read_records(in, whole_end, head_size))
+      entry->log.emplace_back(record.begin(), record.end());
     if (auto cut = cut_torn_tail(path, file->size(), whole_end); !cut) return cut;
     entry->log_bytes = whole_end;
     return {};

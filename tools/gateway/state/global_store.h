@@ -27,7 +27,7 @@ struct Range {
 };
 
 struct StoredRange {
-  std::uint32_t size = 0;  // the whole value's size
+  std::uint32_t size = 0;           // the whole value's size
   std::vector<std::uint8_t> bytes;  // the bytes asked for, clipped to the value
 };
 

@@ -4,11 +4,11 @@
 // shared table's, without the import name, which the worker adds).
 #include "state/host_tier.h"
 
-#include "faasmjs/detail/local_tier.hpp"
-
 #include <mutex>
 #include <span>
 #include <type_traits>
+
+#include "faasmjs/detail/local_tier.hpp"
 
 namespace faasmjs::gateway::state {
 
@@ -17,9 +17,11 @@ namespace {
 namespace tier = faasmjs::detail::local_tier;
 
 using Bytes = std::vector<std::uint8_t>;
-template <class T> using TierResult = tier::Result<T, Error>;
+template <class T>
+using TierResult = tier::Result<T, Error>;
 
-template <class T> TierResult<T> from_store(Expected<T> result) {
+template <class T>
+TierResult<T> from_store(Expected<T> result) {
   if (!result) return tier::Failure<Error>{std::move(result.error())};
   if constexpr (std::is_void_v<T>) {
     return {};
@@ -28,7 +30,8 @@ template <class T> TierResult<T> from_store(Expected<T> result) {
   }
 }
 
-template <class T> Expected<T> to_expected(TierResult<T> result) {
+template <class T>
+Expected<T> to_expected(TierResult<T> result) {
   if (!result) return std::unexpected(std::move(result.error()));
   if constexpr (std::is_void_v<T>) {
     return {};
@@ -139,7 +142,9 @@ class ClusterTier final : public HostTier {
     return to_expected(tier_.push_partial_mask(key, mask_key));
   }
 
-  Expected<void> pull(std::string_view key, std::uint32_t length) override { return to_expected(tier_.pull(key, length)); }
+  Expected<void> pull(std::string_view key, std::uint32_t length) override {
+    return to_expected(tier_.pull(key, length));
+  }
 
  private:
   TierStore store_;

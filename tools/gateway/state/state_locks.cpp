@@ -96,8 +96,9 @@ class FifoLocks final : public StateLocks {
       return;
     }
     if (auto cycle = cycle_through(owner, blockers(lock, lock.waiting.size()))) {
-      return refuse("deadlock: a " + mode(exclusive) + " lock on '" + key + "' would wait for a caller that waits for '" +
-                    *cycle + "', and so on back to this caller; refused");
+      return refuse("deadlock: a " + mode(exclusive) + " lock on '" + key +
+                    "' would wait for a caller that waits for '" + *cycle +
+                    "', and so on back to this caller; refused");
     }
     const auto timeout_at = Clock::now() + wait_timeout_;
     Waiter waiter{owner, exclusive, std::move(done), timeout_at, {}};
@@ -174,7 +175,8 @@ class FifoLocks final : public StateLocks {
       stack.pop_back();
       if (current == owner) return via;
       if (!seen.insert(current).second) continue;
-      for (auto wait = waits_on_.lower_bound({current, ""}); wait != waits_on_.end() && wait->first == current; ++wait) {
+      for (auto wait = waits_on_.lower_bound({current, ""}); wait != waits_on_.end() && wait->first == current;
+           ++wait) {
         const KeyLock& lock = locks_.at(wait->second);
         const auto position = std::find_if(lock.waiting.begin(), lock.waiting.end(),
                                            [&](const Waiter& w) { return w.owner == current; }) -
@@ -245,7 +247,7 @@ class FifoLocks final : public StateLocks {
   const std::chrono::milliseconds wait_timeout_;
   std::mutex mutex_;
   Map locks_;
-  std::set<Wait> waits_on_;                          // (owner, key) of every waiting request
+  std::set<Wait> waits_on_;                           // (owner, key) of every waiting request
   std::multimap<Clock::time_point, Wait> deadlines_;  // when each waiting request is refused
   std::condition_variable timer_changed_;
   bool stopping_ = false;

@@ -47,12 +47,18 @@ std::optional<HttpFile> file_under(const fs::path& root, const std::vector<std::
 
 std::string mime_type(const fs::path& file) {
   static const std::pair<const char*, const char*> kTypes[] = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},        {".wasm", "application/wasm"},
-      {".svg", "image/svg+xml"},            {".png", "image/png"},
-      {".ico", "image/x-icon"},             {".txt", "text/plain; charset=utf-8"},
-      {".md", "text/markdown; charset=utf-8"}, {".ts", "text/plain; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".wasm", "application/wasm"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".md", "text/markdown; charset=utf-8"},
+      {".ts", "text/plain; charset=utf-8"},
   };
   const std::string extension = file.extension().string();
   for (const auto& [suffix, type] : kTypes) {

@@ -19,7 +19,7 @@ namespace faasmjs::gateway::transport {
 
 struct Delivery {
   std::uint64_t session;
-  std::uint32_t id;        // the request this replies to
+  std::uint32_t id;         // the request this replies to
   protocol::Message reply;  // type and body (its id field is unused)
 };
 

@@ -50,9 +50,10 @@ struct GatewayServer::Impl {
               [&registry](std::string_view name) { return registry.browser_file(name); }},
         io(options.io_threads),
         services{backend, store, locks, registry, io, mailbox},
-        endpoint({options.limits, options.token_key, options.jwt, options.allow_anonymous, options.owners, options.users,
-                  options.resume_grace, options.idle_timeout, "faasmjs-gateway " FAASMJS_VERSION, options.endpoint},
-                 services) {
+        endpoint(
+            {options.limits, options.token_key, options.jwt, options.allow_anonymous, options.owners, options.users,
+             options.resume_grace, options.idle_timeout, "faasmjs-gateway " FAASMJS_VERSION, options.endpoint},
+            services) {
     options.origins.tls = options.tls_cert.has_value();
   }
 };
@@ -115,7 +116,8 @@ std::optional<std::pair<unsigned int, std::string>> refuse_upgrade(lws* wsi, con
     return std::pair{HTTP_STATUS_NOT_FOUND, std::string("the WebSocket endpoint is /ws")};
   }
   if (!names_subprotocol(header(wsi, WSI_TOKEN_PROTOCOL), protocol::kSubprotocol)) {
-    return std::pair{HTTP_STATUS_BAD_REQUEST, std::string("the WebSocket subprotocol must be ") + protocol::kSubprotocol};
+    return std::pair{HTTP_STATUS_BAD_REQUEST,
+                     std::string("the WebSocket subprotocol must be ") + protocol::kSubprotocol};
   }
   return std::nullopt;
 }
@@ -188,13 +190,16 @@ GatewayServer::~GatewayServer() {
 
 Expected<void> GatewayServer::start() {
   Impl& impl = *impl_;
-  for (const auto& [what, dir] : {std::pair{"--web-root", impl.options.web_root}, std::pair{"--sdk", impl.options.sdk_dir}}) {
+  for (const auto& [what, dir] :
+       {std::pair{"--web-root", impl.options.web_root}, std::pair{"--sdk", impl.options.sdk_dir}}) {
     if (!std::filesystem::is_directory(dir)) {
       return fail(ErrorCode::Internal, std::string(what) + " " + dir.string() + " is not a directory");
     }
   }
-  for (const auto& [what, file] : {std::pair{"--tls-cert", impl.options.tls_cert}, std::pair{"--tls-key", impl.options.tls_key}}) {
-    if (file && !std::ifstream(*file)) return fail(ErrorCode::Internal, std::string(what) + " " + file->string() + " cannot be read");
+  for (const auto& [what, file] :
+       {std::pair{"--tls-cert", impl.options.tls_cert}, std::pair{"--tls-key", impl.options.tls_key}}) {
+    if (file && !std::ifstream(*file))
+      return fail(ErrorCode::Internal, std::string(what) + " " + file->string() + " cannot be read");
   }
   // Sockets may use descriptors up to the hard limit, less a reserve for everything else.
   rlimit files{};
@@ -229,9 +234,11 @@ Expected<void> GatewayServer::start() {
   // ws-level ping/pong is not used (faasmjs.v1 has PING); lws's own timeouts bound handshakes.
   impl.context = lws_create_context(&info);
   if (impl.context.load() == nullptr || port() <= 0) {
-    return fail(ErrorCode::Internal, "cannot listen on " + impl.options.host + ":" + std::to_string(impl.options.port) +
-                                         (impl.options.tls_cert ? " (in use, not an address of this machine, or a TLS certificate and key that do not load?)"
-                                                                : " (in use, or not an address of this machine?)"));
+    return fail(ErrorCode::Internal,
+                "cannot listen on " + impl.options.host + ":" + std::to_string(impl.options.port) +
+                    (impl.options.tls_cert
+                         ? " (in use, not an address of this machine, or a TLS certificate and key that do not load?)"
+                         : " (in use, or not an address of this machine?)"));
   }
   impl.options.origins.own = auth::own_origins(impl.options.host, port(), impl.options.origins.tls);
   impl.mailbox->open([context = impl.context.load()] { lws_cancel_service(context); });

@@ -34,7 +34,7 @@ struct ServerOptions {
   std::optional<auth::JwtVerifier> jwt;
   bool allow_anonymous = false;
   auth::FunctionOwners* owners = nullptr;
-  auth::OriginPolicy origins;  // its tls is set from tls_cert
+  auth::OriginPolicy origins;                     // its tls is set from tls_cert
   std::optional<std::filesystem::path> tls_cert;  // with tls_key: https:// and wss:// on the port
   std::optional<std::filesystem::path> tls_key;
   std::set<std::string> users;  // empty: any well-formed user

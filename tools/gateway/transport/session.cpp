@@ -1,7 +1,6 @@
 #include "transport/session.h"
 
 #include "common/file_paths.h"
-
 #include "transport/state_requests.h"
 
 namespace faasmjs::gateway::transport {
@@ -26,18 +25,24 @@ Message result_message(const CallResult& result, std::size_t max_body) {
                                      result.trace_json, Bytes(result.stdout_text.begin(), result.stdout_text.end()),
                                      Bytes(result.stderr_text.begin(), result.stderr_text.end()), result.output});
   if (message.body.size() <= max_body) return message;
-  return encode(0, Result{1, CallStatus::Failed,
-                          "the call's RESULT would be " + std::to_string(message.body.size()) + " bytes, over maxBody (" +
-                              std::to_string(max_body) + ")",
-                          result.queued_us, result.run_us, result.trace_json, {}, {}, {}});
+  return encode(0, Result{1,
+                          CallStatus::Failed,
+                          "the call's RESULT would be " + std::to_string(message.body.size()) +
+                              " bytes, over maxBody (" + std::to_string(max_body) + ")",
+                          result.queued_us,
+                          result.run_us,
+                          result.trace_json,
+                          {},
+                          {},
+                          {}});
 }
 
 template <typename M>
-constexpr bool is_state_request = std::is_same_v<M, StateSize> || std::is_same_v<M, StatePull> ||
-                                  std::is_same_v<M, StatePush> || std::is_same_v<M, StateSet> ||
-                                  std::is_same_v<M, StateAppend> || std::is_same_v<M, StateReadAppended> ||
-                                  std::is_same_v<M, StateClearAppended> || std::is_same_v<M, StateKeys> ||
-                                  std::is_same_v<M, StateLock> || std::is_same_v<M, StateUnlock>;
+constexpr bool is_state_request =
+    std::is_same_v<M, StateSize> || std::is_same_v<M, StatePull> || std::is_same_v<M, StatePush> ||
+    std::is_same_v<M, StateSet> || std::is_same_v<M, StateAppend> || std::is_same_v<M, StateReadAppended> ||
+    std::is_same_v<M, StateClearAppended> || std::is_same_v<M, StateKeys> || std::is_same_v<M, StateLock> ||
+    std::is_same_v<M, StateUnlock>;
 
 }  // namespace
 
@@ -78,8 +83,9 @@ void Session::handle(Message request) {
   if (auto seen = requests_.find(id); seen != requests_.end()) {
     // Seen before: a resumed client re-sending it (docs/protocol.md's table), or a reused id.
     if (seen->second.fingerprint != print) {
-      send(id, error_message(ErrorCode::DuplicateId, "request id " + std::to_string(id) + " is already used in this session by " +
-                                                         type_name(seen->second.type) + "; ids are unique within a session"));
+      send(id, error_message(ErrorCode::DuplicateId,
+                             "request id " + std::to_string(id) + " is already used in this session by " +
+                                 type_name(seen->second.type) + "; ids are unique within a session"));
     } else if (seen->second.done) {
       send(id, seen->second.reply);
     }
@@ -91,15 +97,16 @@ void Session::handle(Message request) {
                                                             " ran, but this session no longer keeps its reply"));
   }
   if (forgotten_.intervals() >= kept_limits_.forgotten_ranges) {
-    return send(id, error_message(ErrorCode::LimitExceeded,
-                                  "request ids of this session are too sparse: the ids whose replies it forgot form " +
-                                      std::to_string(forgotten_.intervals()) +
-                                      " ranges, the limit; number requests upwards"));
+    return send(
+        id, error_message(ErrorCode::LimitExceeded,
+                          "request ids of this session are too sparse: the ids whose replies it forgot form " +
+                              std::to_string(forgotten_.intervals()) + " ranges, the limit; number requests upwards"));
   }
   if (in_flight_ >= limits_.max_in_flight) {
-    return send(id, error_message(ErrorCode::LimitExceeded, "request " + std::to_string(id) + " would be one too many in flight: " +
-                                                                std::to_string(in_flight_) +
-                                                                " requests of this session have no reply yet (the limit)"));
+    return send(id, error_message(ErrorCode::LimitExceeded,
+                                  "request " + std::to_string(id) +
+                                      " would be one too many in flight: " + std::to_string(in_flight_) +
+                                      " requests of this session have no reply yet (the limit)"));
   }
   ++in_flight_;
   Request& entry = requests_[id];
@@ -134,9 +141,8 @@ void Session::run(std::uint32_t id, Invoke& invoke) {
     call.files.push_back({std::move(file.path), std::move(file.data)});
   }
   auto submitted = services_.backend.submit(
-      std::move(call), [mailbox = services_.mailbox, session = id_, id, max_body = limits_.max_body](CallResult result) {
-        mailbox->post(session, id, result_message(result, max_body));
-      });
+      std::move(call), [mailbox = services_.mailbox, session = id_, id, max_body = limits_.max_body](
+                           CallResult result) { mailbox->post(session, id, result_message(result, max_body)); });
   if (!submitted) return complete(id, error_message(submitted.error().code, submitted.error().message));
   requests_[id].call = *submitted;
 }
@@ -150,8 +156,8 @@ void Session::run(std::uint32_t id, Await& await) {
     }
   }
   if (call == requests_.end() || call->second.type != Type::Invoke) {
-    return complete(id, error_message(ErrorCode::UnknownCall,
-                                      "request " + std::to_string(await.call_id) + " is not an INVOKE of this session"));
+    return complete(id, error_message(ErrorCode::UnknownCall, "request " + std::to_string(await.call_id) +
+                                                                  " is not an INVOKE of this session"));
   }
   if (call->second.done) return complete(id, call->second.reply);
   call->second.awaiting.push_back(id);
@@ -160,13 +166,12 @@ void Session::run(std::uint32_t id, Await& await) {
 void Session::run(std::uint32_t id, Cancel& cancel) {
   auto call = requests_.find(cancel.call_id);
   if (call == requests_.end() && !forgotten_.contains(cancel.call_id)) {
-    return complete(id, error_message(ErrorCode::UnknownCall,
-                                      "request " + std::to_string(cancel.call_id) + " is not an INVOKE of this session"));
+    return complete(id, error_message(ErrorCode::UnknownCall, "request " + std::to_string(cancel.call_id) +
+                                                                  " is not an INVOKE of this session"));
   }
   if (call != requests_.end() && call->second.type != Type::Invoke) {
-    return complete(id, error_message(ErrorCode::UnknownCall,
-                                      "request " + std::to_string(cancel.call_id) + " is " +
-                                          type_name(call->second.type) + ", not an INVOKE"));
+    return complete(id, error_message(ErrorCode::UnknownCall, "request " + std::to_string(cancel.call_id) + " is " +
+                                                                  type_name(call->second.type) + ", not an INVOKE"));
   }
   // A finished (or forgotten, hence finished) call is not an error: ACK 0.
   const bool stopped = call != requests_.end() && !call->second.done && call->second.call != 0 &&
@@ -176,15 +181,16 @@ void Session::run(std::uint32_t id, Cancel& cancel) {
 
 void Session::run(std::uint32_t id, Upload& upload) {
   // Uploads compile for seconds: a queue of their own, so they do not hold up this session's state requests.
-  services_.io.post(new_id(), [&registry = services_.registry, &backend = services_.backend,
-                               mailbox = services_.mailbox, session = id_, user = user_, id,
-                               upload = std::move(upload)] {
-    if (auto accepted = backend.accept_upload(user, upload.function, upload.wasm); !accepted)
-      return mailbox->post(session, id, error_message(accepted.error().code, accepted.error().message));
-    auto uploaded = registry.upload(upload.function, upload.wasm);
-    if (!uploaded) return mailbox->post(session, id, error_message(uploaded.error().code, uploaded.error().message));
-    mailbox->post(session, id, Uploaded{uploaded->name, uploaded->sha256, uploaded->compile_ms});
-  });
+  services_.io.post(
+      new_id(), [&registry = services_.registry, &backend = services_.backend, mailbox = services_.mailbox,
+                 session = id_, user = user_, id, upload = std::move(upload)] {
+        if (auto accepted = backend.accept_upload(user, upload.function, upload.wasm); !accepted)
+          return mailbox->post(session, id, error_message(accepted.error().code, accepted.error().message));
+        auto uploaded = registry.upload(upload.function, upload.wasm);
+        if (!uploaded)
+          return mailbox->post(session, id, error_message(uploaded.error().code, uploaded.error().message));
+        mailbox->post(session, id, Uploaded{uploaded->name, uploaded->sha256, uploaded->compile_ms});
+      });
 }
 
 // Shared files go to the backend on the uploads' queue: a disk write or an HTTP exchange with Faasm's upload
@@ -206,10 +212,11 @@ void Session::run(std::uint32_t id, FileGet& get) {
     auto file = backend.get_shared_file(path);
     if (!file) return mailbox->post(session, id, error_message(file.error().code, file.error().message));
     if (*file && (*file)->size() + 16 > max_body) {
-      return mailbox->post(session, id, error_message(ErrorCode::LimitExceeded,
-                                                      "shared file " + path + " of " + std::to_string((*file)->size()) +
-                                                          " bytes is over the reply limit (maxBody " +
-                                                          std::to_string(max_body) + ")"));
+      return mailbox->post(
+          session, id,
+          error_message(ErrorCode::LimitExceeded, "shared file " + path + " of " + std::to_string((*file)->size()) +
+                                                      " bytes is over the reply limit (maxBody " +
+                                                      std::to_string(max_body) + ")"));
     }
     mailbox->post(session, id, FileData{file->has_value(), file->value_or(Bytes{})});
   });
@@ -230,7 +237,8 @@ void Session::run(std::uint32_t id, M& request) {
   auto task = [&services = services_, mailbox = services_.mailbox, session = id_, owner = lock_owner_, user = user_, id,
                limits = limits_, request = std::move(request)]() mutable {
     if constexpr (std::is_same_v<M, StateLock>) {
-      if (request.key.empty()) return mailbox->post(session, id, error_message(ErrorCode::BadState, "a state key may not be empty"));
+      if (request.key.empty())
+        return mailbox->post(session, id, error_message(ErrorCode::BadState, "a state key may not be empty"));
       // Granted (or refused) now or later, on another thread: the reply goes through the mailbox.
       services.locks.lock(global_key(user, request.key), request.exclusive, owner,
                           [mailbox, session, id](Expected<void> granted) {

@@ -41,9 +41,10 @@ std::optional<Message> over_quota(const state::GlobalStore& store, const std::st
     total += *size;
   }
   if (total <= quota) return std::nullopt;
-  return error_message(ErrorCode::LimitExceeded, "'" + key + "' at " + std::to_string(new_size) + " bytes would bring user '" +
-                                                     user + "''s state to " + std::to_string(total) +
-                                                     " bytes, over the quota of " + std::to_string(quota) + " (--state-quota)");
+  return error_message(ErrorCode::LimitExceeded, "'" + key + "' at " + std::to_string(new_size) +
+                                                     " bytes would bring user '" + user + "''s state to " +
+                                                     std::to_string(total) + " bytes, over the quota of " +
+                                                     std::to_string(quota) + " (--state-quota)");
 }
 
 // The zero bytes a push may add beyond the bytes it sends: enough for the protocol's zero-extension of a value
@@ -55,10 +56,11 @@ std::optional<Message> grows_without_data(const StatePush& request, std::uint64_
   std::uint64_t sent = 0;
   for (const auto& range : request.ranges) sent += range.data.size();
   if (new_size <= old_size + sent + kUnsentGrowthLimit) return std::nullopt;
-  return error_message(ErrorCode::BadState, "a push that grows '" + request.key + "' from " + std::to_string(old_size) + " to " +
-                                                std::to_string(new_size) + " bytes must carry the bytes it adds (it sends " +
-                                                std::to_string(sent) + "; at most " + std::to_string(kUnsentGrowthLimit) +
-                                                " may be left to zero)");
+  return error_message(ErrorCode::BadState, "a push that grows '" + request.key + "' from " + std::to_string(old_size) +
+                                                " to " + std::to_string(new_size) +
+                                                " bytes must carry the bytes it adds (it sends " +
+                                                std::to_string(sent) + "; at most " +
+                                                std::to_string(kUnsentGrowthLimit) + " may be left to zero)");
 }
 
 }  // namespace
@@ -78,7 +80,8 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateP
   if (!*pulled) return reply(StateValue{false, 0, request.offset, {}});
   if ((*pulled)->bytes.size() > max_body) {
     return error_message(ErrorCode::BadState, "'" + request.key + "' is " + std::to_string((*pulled)->size) +
-                                                  " bytes, over maxBody (" + std::to_string(max_body) + "): pull it in ranges");
+                                                  " bytes, over maxBody (" + std::to_string(max_body) +
+                                                  "): pull it in ranges");
   }
   return reply(StateValue{true, (*pulled)->size, request.offset, std::move((*pulled)->bytes)});
 }
@@ -86,8 +89,9 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateP
 Message execute(state::GlobalStore& store, const std::string& user, const StatePush& request, const Limits& limits) {
   if (request.key.empty()) return no_key();
   if (request.size > limits.max_body) {
-    return error_message(ErrorCode::BadState, "a value of " + std::to_string(request.size) + " bytes for '" + request.key +
-                                                  "' is over maxBody (" + std::to_string(limits.max_body) + ")");
+    return error_message(ErrorCode::BadState, "a value of " + std::to_string(request.size) + " bytes for '" +
+                                                  request.key + "' is over maxBody (" +
+                                                  std::to_string(limits.max_body) + ")");
   }
   const std::string key = global_key(user, request.key);
   // A partial push only grows the value.
@@ -129,9 +133,9 @@ Message execute(state::GlobalStore& store, const std::string& user, const StateR
   std::size_t total = 4;
   for (const auto& element : appended.elements) total += 4 + element.size();
   if (total > max_body) {
-    return error_message(ErrorCode::BadState, "the first " + std::to_string(appended.elements.size()) + " elements of '" +
-                                                  request.key + "' are over maxBody (" + std::to_string(max_body) +
-                                                  " bytes): read fewer");
+    return error_message(ErrorCode::BadState, "the first " + std::to_string(appended.elements.size()) +
+                                                  " elements of '" + request.key + "' are over maxBody (" +
+                                                  std::to_string(max_body) + " bytes): read fewer");
   }
   return reply(appended);
 }

@@ -26,9 +26,10 @@ protocol::Message execute(state::GlobalStore& store, const std::string& user, co
 protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateSet& request,
                           const protocol::Limits& limits);
 protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateAppend& request);
-protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateReadAppended& request,
-                          std::size_t max_body);
-protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateClearAppended& request);
+protocol::Message execute(state::GlobalStore& store, const std::string& user,
+                          const protocol::StateReadAppended& request, std::size_t max_body);
+protocol::Message execute(state::GlobalStore& store, const std::string& user,
+                          const protocol::StateClearAppended& request);
 protocol::Message execute(state::GlobalStore& store, const std::string& user, const protocol::StateKeys& request);
 
 }  // namespace faasmjs::gateway::transport

@@ -18,7 +18,7 @@ struct Endpoint::Connection {
   bool closing = false;      // close once what is queued is written
   bool client_done = false;  // the client closed with 1000: its session ends with the socket
   FrameReader reader;
-  OutgoingQueue own;         // for a socket without a session: errors before HELLO
+  OutgoingQueue own;  // for a socket without a session: errors before HELLO
   Session* session = nullptr;
   auth::Role role = auth::Role::Invoke;  // what HELLO proved; the session's user is who
   std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
@@ -82,8 +82,9 @@ void Endpoint::bound_queue(Connection& connection) {
   // The session stays (its replies are kept for a resume); what was queued for this socket goes.
   detach(connection);
   connection.own = OutgoingQueue(options_.limits);
-  connection.queue_error(0, ErrorCode::LimitExceeded, std::to_string(queued) + " bytes of replies wait for this client, over the limit of " +
-                                                          std::to_string(options_.limits.max_queued) + "; closing");
+  connection.queue_error(0, ErrorCode::LimitExceeded,
+                         std::to_string(queued) + " bytes of replies wait for this client, over the limit of " +
+                             std::to_string(options_.limits.max_queued) + "; closing");
   close_socket(connection);
 }
 
@@ -107,13 +108,14 @@ void Endpoint::sweep() {
     if (!attached_.contains(id) && now - session->detached_at >= options_.resume_grace) expired.push_back(id);
   }
   for (const std::uint64_t id : expired) end_session(id);
-  std::erase_if(uploads_, [&](const auto& entry) { return entry.second.empty() || now - entry.second.back() >= kUploadWindow; });
+  std::erase_if(uploads_,
+                [&](const auto& entry) { return entry.second.empty() || now - entry.second.back() >= kUploadWindow; });
   for (Connection* connection : connections_) {
     if (connection->closing) continue;
     if (connection->session == nullptr && now - connection->opened >= options_.endpoint.hello_timeout) {
-      connection->queue_error(0, ErrorCode::NotAuthenticated, "no successful HELLO within " +
-                                                                  std::to_string(options_.endpoint.hello_timeout.count()) +
-                                                                  " s of connecting (the limit); closing");
+      connection->queue_error(0, ErrorCode::NotAuthenticated,
+                              "no successful HELLO within " + std::to_string(options_.endpoint.hello_timeout.count()) +
+                                  " s of connecting (the limit); closing");
       close_socket(*connection);
     } else if (now - connection->last_heard >= options_.idle_timeout) {
       close_socket(*connection);
@@ -145,15 +147,16 @@ void Endpoint::hello(Connection& connection, const Message& message) {
   if (!hello->token.empty()) {
     const bool jwt = options_.jwt && (auth::looks_like_jwt(hello->token) || !options_.token_key);
     if (!jwt && !options_.token_key) {
-      return refuse(ErrorCode::BadToken, "this gateway takes no tokens (it has no --token-key-file or --jwt-public-key)");
+      return refuse(ErrorCode::BadToken,
+                    "this gateway takes no tokens (it has no --token-key-file or --jwt-public-key)");
     }
     auto proved = jwt ? options_.jwt->verify(hello->token, auth::unix_now())
                       : options_.token_key->verify(hello->token, auth::unix_now());
     if (!proved) return refuse(proved.error().code, proved.error().message);
     // The token names the user: HELLO may leave it empty, never name another one.
     if (!hello->user.empty() && hello->user != proved->user) {
-      return refuse(ErrorCode::BadUser, "HELLO names user '" + hello->user.substr(0, 80) + "' but the token is for '" +
-                                            proved->user + "'");
+      return refuse(ErrorCode::BadUser,
+                    "HELLO names user '" + hello->user.substr(0, 80) + "' but the token is for '" + proved->user + "'");
     }
     identity = {proved->user, proved->role};
   } else {
@@ -161,8 +164,8 @@ void Endpoint::hello(Connection& connection, const Message& message) {
       return refuse(ErrorCode::BadToken, "this gateway needs a token in HELLO (faasmjs-gateway token mints one)");
     }
     if (!auth::valid_user(hello->user)) {
-      return refuse(ErrorCode::BadUser, "a user is 1-64 characters of A-Z, a-z, 0-9 and -; got '" +
-                                            hello->user.substr(0, 80) + "'");
+      return refuse(ErrorCode::BadUser,
+                    "a user is 1-64 characters of A-Z, a-z, 0-9 and -; got '" + hello->user.substr(0, 80) + "'");
     }
     identity = {hello->user, auth::Role::Upload};
   }
@@ -184,8 +187,8 @@ void Endpoint::hello(Connection& connection, const Message& message) {
     session->reattached();
   } else {
     if (sessions_.size() >= options_.endpoint.max_sessions) {
-      return refuse(ErrorCode::LimitExceeded, "this gateway has " + std::to_string(sessions_.size()) +
-                                                  " sessions, its limit (--max-sessions)");
+      return refuse(ErrorCode::LimitExceeded,
+                    "this gateway has " + std::to_string(sessions_.size()) + " sessions, its limit (--max-sessions)");
     }
     if (auto& of_user = per_user_[identity.user]; of_user >= options_.endpoint.max_sessions_per_user) {
       return refuse(ErrorCode::LimitExceeded, "user '" + identity.user + "' has " + std::to_string(of_user) +
@@ -197,7 +200,8 @@ void Endpoint::hello(Connection& connection, const Message& message) {
       if (!id) return refuse(ErrorCode::Internal, "the system gave no random bytes for a session id");
     } while (sessions_.contains(*id));
     ++per_user_[identity.user];
-    auto created = std::make_unique<Session>(*id, identity.user, services_, options_.limits, options_.endpoint.kept, &kept_total_);
+    auto created =
+        std::make_unique<Session>(*id, identity.user, services_, options_.limits, options_.endpoint.kept, &kept_total_);
     session = created.get();
     sessions_.emplace(*id, std::move(created));
   }
@@ -205,12 +209,11 @@ void Endpoint::hello(Connection& connection, const Message& message) {
   connection.session = session;
   attached_[session->id()] = &connection;
   // First in the session's queue, ahead of the replies to what the client re-sends.
-  session->out().push(encode(message.id, Welcome{kVersion, session->id(), resumed,
-                                                 static_cast<std::uint32_t>(options_.limits.max_frame),
-                                                 static_cast<std::uint32_t>(options_.limits.chunk_size),
-                                                 static_cast<std::uint32_t>(options_.limits.max_body),
-                                                 static_cast<std::uint32_t>(services_.backend.workers()),
-                                                 options_.server_name}));
+  session->out().push(encode(
+      message.id, Welcome{kVersion, session->id(), resumed, static_cast<std::uint32_t>(options_.limits.max_frame),
+                          static_cast<std::uint32_t>(options_.limits.chunk_size),
+                          static_cast<std::uint32_t>(options_.limits.max_body),
+                          static_cast<std::uint32_t>(services_.backend.workers()), options_.server_name}));
 }
 
 std::optional<Error> Endpoint::refuse_upload(const Connection& connection, const Message& message) {
@@ -303,8 +306,9 @@ int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t l
       connections_.insert(*slot);
       // Over a limit: told why, then closed (refused sockets count until they are gone).
       if (open >= options_.endpoint.max_connections) {
-        (*slot)->queue_error(0, ErrorCode::LimitExceeded, "this gateway has " + std::to_string(open) +
-                                                              " connections, its limit (--max-connections); closing");
+        (*slot)->queue_error(
+            0, ErrorCode::LimitExceeded,
+            "this gateway has " + std::to_string(open) + " connections, its limit (--max-connections); closing");
         close_socket(**slot);
       } else if (from_address >= options_.endpoint.max_connections_per_address) {
         (*slot)->queue_error(0, ErrorCode::LimitExceeded,
@@ -325,14 +329,16 @@ int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t l
       const bool message_ends = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
       if (!lws_frame_is_binary(wsi)) {
         // A text message: read to its end, answered once, dropped.
-        if (message_ends) connection->queue_error(0, ErrorCode::BadFrame, "a text message: faasmjs.v1 frames are binary");
+        if (message_ends)
+          connection->queue_error(0, ErrorCode::BadFrame, "a text message: faasmjs.v1 frames are binary");
       } else if (connection->rx.size() + len > options_.limits.max_frame) {
         // The rest of the frame is not read: the connection closes (docs/protocol.md), since the frame may
         // have been cut and what follows cannot be trusted to start a message.
         connection->oversized = true;
         connection->rx = Bytes();
-        connection->queue_error(0, ErrorCode::FrameTooLarge, "a frame over " + std::to_string(options_.limits.max_frame) +
-                                                                 " bytes (WELCOME's maxFrame); closing");
+        connection->queue_error(
+            0, ErrorCode::FrameTooLarge,
+            "a frame over " + std::to_string(options_.limits.max_frame) + " bytes (WELCOME's maxFrame); closing");
         connection->closing = true;
       } else {
         const auto* bytes = static_cast<const std::uint8_t*>(in);
@@ -374,7 +380,8 @@ int Endpoint::callback(lws* wsi, int reason, void* user, void* in, std::size_t l
         detach(*connection);
         // Ending it cancels its calls and releases its locks at once, instead of after the grace.
         if (ended != 0) end_session(ended);
-        if (auto address = per_address_.find(connection->address); address != per_address_.end() && --address->second == 0) {
+        if (auto address = per_address_.find(connection->address);
+            address != per_address_.end() && --address->second == 0) {
           per_address_.erase(address);
         }
         connections_.erase(connection);

@@ -32,10 +32,10 @@ namespace faasmjs::gateway::transport {
 struct EndpointOptions {
   protocol::Limits limits;
   std::optional<auth::TokenKey> token_key;  // --token-key-file: HELLO may carry a token it signed
-  std::optional<auth::JwtVerifier> jwt;      // --jwt-public-key: or a JWT of that key
-  bool allow_anonymous = false;              // HELLO without a token is taken at its word (role upload)
-  auth::FunctionOwners* owners = nullptr;    // who may replace which uploaded function
-  std::set<std::string> users;               // empty: any well-formed user
+  std::optional<auth::JwtVerifier> jwt;     // --jwt-public-key: or a JWT of that key
+  bool allow_anonymous = false;             // HELLO without a token is taken at its word (role upload)
+  auth::FunctionOwners* owners = nullptr;   // who may replace which uploaded function
+  std::set<std::string> users;              // empty: any well-formed user
   std::chrono::seconds resume_grace{30};
   std::chrono::seconds idle_timeout{90};
   std::string server_name;  // WELCOME.server

@@ -83,7 +83,9 @@ FileSystem::FileSystem() {
     // a broken build, not something a call could cause.
     const bool made = entry.directory ? root_.make_directories(names) != nullptr
                                       : root_.put_file(names, {entry.contents.begin(), entry.contents.end()});
-    if (!made) throw std::logic_error("the embedded runtime root has a file where " + std::string(entry.path) + " needs a directory");
+    if (!made)
+      throw std::logic_error("the embedded runtime root has a file where " + std::string(entry.path) +
+                             " needs a directory");
   }
 }
 

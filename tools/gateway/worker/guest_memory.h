@@ -21,12 +21,15 @@ class GuestMemory {
   // [ptr, ptr + length) inside memory; pointers and lengths arrive as i32: a "negative" length is a fault.
   std::uint32_t check(std::uint32_t ptr, std::uint32_t length, const char* what) const {
     if (static_cast<std::int32_t>(length) < 0) {
-      fail(faasmjs::detail::fault_message("negativeLength", {{"what", std::string(what) + " length"},
-                                                   {"length", std::to_string(static_cast<std::int32_t>(length))}}));
+      fail(faasmjs::detail::fault_message(
+          "negativeLength",
+          {{"what", std::string(what) + " length"}, {"length", std::to_string(static_cast<std::int32_t>(length))}}));
     }
     if (static_cast<std::uint64_t>(ptr) + length > memory_.size) {
-      fail(faasmjs::detail::fault_message("outOfBounds", {{"what", what}, {"ptr", std::to_string(ptr)}, {"length", std::to_string(length)},
-                                                {"memoryBytes", std::to_string(memory_.size)}}));
+      fail(faasmjs::detail::fault_message("outOfBounds", {{"what", what},
+                                                          {"ptr", std::to_string(ptr)},
+                                                          {"length", std::to_string(length)},
+                                                          {"memoryBytes", std::to_string(memory_.size)}}));
     }
     return ptr;
   }

@@ -34,7 +34,8 @@ std::string state_key(const Call& call, u32 ptr, const char* import) {
 u32 guest_alloc(Call& call, u32 size, const char* import) {
   const u32 address = call_guest_malloc(call, size == 0 ? 1 : size);
   if (address == 0) {
-    throw HostFault(std::string(import) + ": " + faasmjs::detail::fault_message("mallocFailed", {{"size", std::to_string(size)}}));
+    throw HostFault(std::string(import) + ": " +
+                    faasmjs::detail::fault_message("mallocFailed", {{"size", std::to_string(size)}}));
   }
   return address;
 }
@@ -131,8 +132,8 @@ u32 chain_ptr(Call& call, u32 index, u32 input, u32 length) {
   auto bytes = guest.copy(input, length, "input");
   if (call.table == nullptr) guest.fail(faasmjs::detail::fault_message("noTable"));
   if (index == 0 || index >= call.table->size || call.table->data[index].func == nullptr) {
-    guest.fail(faasmjs::detail::fault_message("badFunctionPointer",
-                                  {{"index", std::to_string(index)}, {"tableSize", std::to_string(call.table->size)}}));
+    guest.fail(faasmjs::detail::fault_message(
+        "badFunctionPointer", {{"index", std::to_string(index)}, {"tableSize", std::to_string(call.table->size)}}));
   }
   return chain(call, "", index, bytes, "chain_ptr");
 }
@@ -162,15 +163,18 @@ u32 read_state(Call& call, u32 key_ptr, u32 buffer, u32 length) {
   GuestMemory(call, import).check(buffer, length, "buffer");
   if (length == 0) {
     GatewayLink link(*call.channel, HostCall::StateSize, import);
-    return state_call(call, import, key, [](ByteWriter&) {}, link).u32();
+    return state_call(
+               call, import, key, [](ByteWriter&) {}, link)
+        .u32();
   }
   GatewayLink link(*call.channel, HostCall::StateRead, import);
-  ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u32(length); }, link);
+  ByteReader reply = state_call(
+      call, import, key, [&](ByteWriter& w) { w.u32(length); }, link);
   const auto value = reply.bytes();
   GuestMemory guest(call, import);
   if (value.size() > length) {
-    guest.fail(faasmjs::detail::fault_message("bufferTooSmall", {{"key", key}, {"length", std::to_string(length)},
-                                                      {"size", std::to_string(value.size())}}));
+    guest.fail(faasmjs::detail::fault_message(
+        "bufferTooSmall", {{"key", key}, {"length", std::to_string(length)}, {"size", std::to_string(value.size())}}));
   }
   guest.write(buffer, value, "buffer");
   refresh_regions(call, key, import);
@@ -180,11 +184,14 @@ u32 read_state(Call& call, u32 key_ptr, u32 buffer, u32 length) {
 std::vector<std::uint8_t> read_range(Call& call, const char* import, const std::string& key, u32 total, u32 offset,
                                      u32 length) {
   GatewayLink link(*call.channel, HostCall::StateReadRange, import);
-  ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) {
-    w.u32(total);
-    w.u32(offset);
-    w.u32(length);
-  }, link);
+  ByteReader reply = state_call(
+      call, import, key,
+      [&](ByteWriter& w) {
+        w.u32(total);
+        w.u32(offset);
+        w.u32(length);
+      },
+      link);
   auto chunk = reply.bytes();
   return {chunk.begin(), chunk.end()};
 }
@@ -214,13 +221,16 @@ void write_state(Call& call, HostCall kind, const char* import, u32 key_ptr, u32
   const std::string key = state_key(call, key_ptr, import);
   auto bytes = GuestMemory(call, import).copy(data, length, "data");
   GatewayLink link(*call.channel, kind, import);
-  state_call(call, import, key, [&](ByteWriter& w) {
-    if (kind == HostCall::StateWriteRange) {
-      w.u32(total);
-      w.u32(offset);
-    }
-    w.bytes(bytes);
-  }, link);
+  state_call(
+      call, import, key,
+      [&](ByteWriter& w) {
+        if (kind == HostCall::StateWriteRange) {
+          w.u32(total);
+          w.u32(offset);
+        }
+        w.bytes(bytes);
+      },
+      link);
   refresh_regions(call, key, import);
 }
 
@@ -229,11 +239,14 @@ void read_appended(Call& call, u32 key_ptr, u32 buffer, u32 length, u32 count) {
   const std::string key = state_key(call, key_ptr, import);
   GuestMemory(call, import).check(buffer, length, "buffer");
   if (static_cast<std::int32_t>(count) < 0) {
-    GuestMemory(call, import).fail(faasmjs::detail::fault_message(
-        "negativeLength", {{"what", "element count"}, {"length", std::to_string(static_cast<std::int32_t>(count))}}));
+    GuestMemory(call, import)
+        .fail(faasmjs::detail::fault_message(
+            "negativeLength",
+            {{"what", "element count"}, {"length", std::to_string(static_cast<std::int32_t>(count))}}));
   }
   GatewayLink link(*call.channel, HostCall::StateReadAppended, import);
-  ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u32(count); }, link);
+  ByteReader reply = state_call(
+      call, import, key, [&](ByteWriter& w) { w.u32(count); }, link);
   const u32 elements = reply.u32();
   std::vector<std::uint8_t> joined;
   for (u32 i = 0; i < elements; ++i) {
@@ -243,9 +256,9 @@ void read_appended(Call& call, u32 key_ptr, u32 buffer, u32 length, u32 count) {
   GuestMemory guest(call, import);
   if (joined.size() > length) {
     guest.fail(faasmjs::detail::fault_message("appendedTooBig", {{"key", key},
-                                                                  {"count", std::to_string(elements)},
-                                                                  {"bytes", std::to_string(joined.size())},
-                                                                  {"length", std::to_string(length)}}));
+                                                                 {"count", std::to_string(elements)},
+                                                                 {"bytes", std::to_string(joined.size())},
+                                                                 {"length", std::to_string(length)}}));
   }
   guest.write(buffer, joined, "buffer");
 }
@@ -253,10 +266,11 @@ void read_appended(Call& call, u32 key_ptr, u32 buffer, u32 length, u32 count) {
 void unlock(Call& call, HostCall kind, const char* import, u32 key_ptr, bool exclusive) {
   const std::string key = state_key(call, key_ptr, import);
   GatewayLink link(*call.channel, kind, import);
-  ByteReader reply = state_call(call, import, key, [&](ByteWriter& w) { w.u8(exclusive ? 1 : 0); }, link);
+  ByteReader reply = state_call(
+      call, import, key, [&](ByteWriter& w) { w.u8(exclusive ? 1 : 0); }, link);
   if (reply.u8() == 0) {
-    GuestMemory(call, import).fail(
-        faasmjs::detail::fault_message("notLocked", {{"key", key}, {"mode", exclusive ? "write" : "read"}}));
+    GuestMemory(call, import)
+        .fail(faasmjs::detail::fault_message("notLocked", {{"key", key}, {"mode", exclusive ? "write" : "read"}}));
   }
   refresh_regions(call, key, import);
 }
@@ -272,7 +286,6 @@ void unlock(Call& call, HostCall kind, const char* import, u32 key_ptr, bool exc
 using namespace faasmjs::gateway;
 using namespace faasmjs::gateway::worker;
 
-
 extern "C" {
 
 u32 Z_envZ___faasm_read_input(Z_env_instance_t* env, u32 buffer, u32 length) {
@@ -280,9 +293,8 @@ u32 Z_envZ___faasm_read_input(Z_env_instance_t* env, u32 buffer, u32 length) {
 }
 
 void Z_envZ___faasm_write_output(Z_env_instance_t* env, u32 ptr, u32 length) {
-  guarded(call_of(env), [&] {
-    call_of(env).output = GuestMemory(call_of(env), "write_output").copy(ptr, length, "output");
-  });
+  guarded(call_of(env),
+          [&] { call_of(env).output = GuestMemory(call_of(env), "write_output").copy(ptr, length, "output"); });
 }
 
 u32 Z_envZ___faasm_chain_name(Z_env_instance_t* env, u32 name, u32 input, u32 length) {
@@ -301,9 +313,8 @@ u32 Z_envZ___faasm_chain_ptr(Z_env_instance_t* env, u32 index, u32 input, u32 le
 }
 
 u32 Z_envZ___faasm_await_call(Z_env_instance_t* env, u32 id) {
-  return guarded(call_of(env), [&] {
-    return static_cast<u32>(await_result(call_of(env), id, false, "await_call").return_value);
-  });
+  return guarded(call_of(env),
+                 [&] { return static_cast<u32>(await_result(call_of(env), id, false, "await_call").return_value); });
 }
 
 u32 Z_envZ___faasm_await_call_output(Z_env_instance_t* env, u32 id, u32 output_ptr, u32 length_ptr) {
@@ -324,10 +335,11 @@ void Z_envZ___faasm_backtrace(Z_env_instance_t*, u32) {}
 // every other number is an unrecognised test, which throws too. Either way the call fails.
 void Z_envZ___faasm_host_interface_test(Z_env_instance_t* env, u32 test) {
   guarded(call_of(env), [&] {
-    throw HostFault("host_interface_test: " +
-                    (test == 1 ? faasmjs::detail::fault_message("exceptionPropagation")
-                               : faasmjs::detail::fault_message("unknownHostInterfaceTest",
-                                                                {{"test", std::to_string(static_cast<std::int32_t>(test))}})));
+    throw HostFault(
+        "host_interface_test: " +
+        (test == 1 ? faasmjs::detail::fault_message("exceptionPropagation")
+                   : faasmjs::detail::fault_message("unknownHostInterfaceTest",
+                                                    {{"test", std::to_string(static_cast<std::int32_t>(test))}})));
   });
 }
 
@@ -344,15 +356,13 @@ void Z_envZ___faasm_read_state_offset(Z_env_instance_t* env, u32 key, u32 total,
 }
 
 u32 Z_envZ___faasm_read_state_offset_ptr(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 length) {
-  return guarded(call_of(env), [&] {
-    return map_state(call_of(env), "read_state_offset_ptr", key, total, offset, length);
-  });
+  return guarded(call_of(env),
+                 [&] { return map_state(call_of(env), "read_state_offset_ptr", key, total, offset, length); });
 }
 
 void Z_envZ___faasm_write_state(Z_env_instance_t* env, u32 key, u32 data, u32 length) {
-  guarded(call_of(env), [&] {
-    write_state(call_of(env), HostCall::StateWrite, "write_state", key, 0, 0, data, length);
-  });
+  guarded(call_of(env),
+          [&] { write_state(call_of(env), HostCall::StateWrite, "write_state", key, 0, 0, data, length); });
 }
 
 void Z_envZ___faasm_write_state_offset(Z_env_instance_t* env, u32 key, u32 total, u32 offset, u32 data, u32 length) {
@@ -375,7 +385,8 @@ u32 Z_envZ___faasm_write_state_from_file(Z_env_instance_t* env, u32 key, u32 pat
     if (!bytes) guest.fail("couldn't open file " + file);
     if (bytes->empty()) guest.fail("must specify size for creating key-value " + call.user + "_" + name);
     GatewayLink link(*call.channel, HostCall::StateWrite, "write_state_from_file");
-    state_call(call, "write_state_from_file", name, [&](ByteWriter& w) { w.bytes(*bytes); }, link);
+    state_call(
+        call, "write_state_from_file", name, [&](ByteWriter& w) { w.bytes(*bytes); }, link);
     refresh_regions(call, name, "write_state_from_file");
     return static_cast<u32>(bytes->size());
   });
@@ -402,15 +413,12 @@ void Z_envZ___faasm_flag_state_offset_dirty(Z_env_instance_t* env, u32 key, u32 
 }
 
 void Z_envZ___faasm_push_state(Z_env_instance_t* env, u32 key) {
-  guarded(call_of(env), [&] {
-    keyed_state_call(call_of(env), HostCall::StatePush, "push_state", key, no_fields);
-  });
+  guarded(call_of(env), [&] { keyed_state_call(call_of(env), HostCall::StatePush, "push_state", key, no_fields); });
 }
 
 void Z_envZ___faasm_push_state_partial(Z_env_instance_t* env, u32 key) {
-  guarded(call_of(env), [&] {
-    keyed_state_call(call_of(env), HostCall::StatePushPartial, "push_state_partial", key, no_fields);
-  });
+  guarded(call_of(env),
+          [&] { keyed_state_call(call_of(env), HostCall::StatePushPartial, "push_state_partial", key, no_fields); });
 }
 
 void Z_envZ___faasm_push_state_partial_mask(Z_env_instance_t* env, u32 key, u32 mask_key) {
@@ -420,7 +428,8 @@ void Z_envZ___faasm_push_state_partial_mask(Z_env_instance_t* env, u32 key, u32 
     const std::string name = state_key(call, key, import);
     const std::string mask = state_key(call, mask_key, import);
     GatewayLink link(*call.channel, HostCall::StatePushPartialMask, import);
-    state_call(call, import, name, [&](ByteWriter& w) { w.str(mask); }, link);
+    state_call(
+        call, import, name, [&](ByteWriter& w) { w.str(mask); }, link);
     refresh_regions(call, name, import);
   });
 }
@@ -438,7 +447,8 @@ void Z_envZ___faasm_append_state(Z_env_instance_t* env, u32 key, u32 data, u32 l
     const std::string name = state_key(call, key, import);
     auto bytes = GuestMemory(call, import).copy(data, length, "data");
     GatewayLink link(*call.channel, HostCall::StateAppend, import);
-    state_call(call, import, name, [&](ByteWriter& w) { w.bytes(bytes); }, link);
+    state_call(
+        call, import, name, [&](ByteWriter& w) { w.bytes(bytes); }, link);
   });
 }
 

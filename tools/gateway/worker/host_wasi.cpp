@@ -135,11 +135,20 @@ u32 strings(Call& call, const Strings& strings, u32 pointers, u32 buffer) {
 
 bool clock_of(u32 id, clockid_t& clock) {
   switch (id) {
-    case 0: clock = CLOCK_REALTIME; return true;
-    case 1: clock = CLOCK_MONOTONIC; return true;
-    case 2: clock = CLOCK_PROCESS_CPUTIME_ID; return true;
-    case 3: clock = CLOCK_THREAD_CPUTIME_ID; return true;
-    default: return false;
+    case 0:
+      clock = CLOCK_REALTIME;
+      return true;
+    case 1:
+      clock = CLOCK_MONOTONIC;
+      return true;
+    case 2:
+      clock = CLOCK_PROCESS_CPUTIME_ID;
+      return true;
+    case 3:
+      clock = CLOCK_THREAD_CPUTIME_ID;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -340,7 +349,8 @@ u32 Z_wasi_snapshot_preview1Z_fd_tell(Wasi* w, u32 fd, u32 result) {
 }
 
 // WAMR's libc-wasi answers these for stdio (character devices: no seeking, syncing, times or advice).
-#define FAASMJS_ON_STDIO(errno_value) return stream(fd) < 0 ? u32{kBadf} : u32{errno_value}
+#define FAASMJS_ON_STDIO(errno_value) \
+  return stream(fd) < 0 ? u32{kBadf} : u32 { errno_value }
 u32 Z_wasi_snapshot_preview1Z_fd_advise(Wasi*, u32 fd, u64, u64, u32) { FAASMJS_ON_STDIO(kSpipe); }
 u32 Z_wasi_snapshot_preview1Z_fd_datasync(Wasi*, u32 fd) { FAASMJS_ON_STDIO(kInval); }
 u32 Z_wasi_snapshot_preview1Z_fd_filestat_set_times(Wasi*, u32 fd, u64, u64, u32) { FAASMJS_ON_STDIO(kNotsup); }
@@ -365,7 +375,9 @@ u32 Z_wasi_snapshot_preview1Z_path_remove_directory(Wasi* w, u32, u32, u32) {
 u32 Z_wasi_snapshot_preview1Z_path_filestat_set_times(Wasi* w, u32, u32, u32, u32, u64, u64, u32) {
   FAASMJS_UNIMPLEMENTED(path_filestat_set_times);
 }
-u32 Z_wasi_snapshot_preview1Z_path_link(Wasi* w, u32, u32, u32, u32, u32, u32, u32) { FAASMJS_UNIMPLEMENTED(path_link); }
+u32 Z_wasi_snapshot_preview1Z_path_link(Wasi* w, u32, u32, u32, u32, u32, u32, u32) {
+  FAASMJS_UNIMPLEMENTED(path_link);
+}
 u32 Z_wasi_snapshot_preview1Z_path_symlink(Wasi* w, u32, u32, u32, u32, u32) { FAASMJS_UNIMPLEMENTED(path_symlink); }
 #undef FAASMJS_UNIMPLEMENTED
 

@@ -70,7 +70,8 @@ void InstanceSnapshot::learn_touched_pages(const std::uint8_t* base) {
     resident.assign(gap.length / kPage, 0);
     // Residency only chooses how a page is zeroed, never whether: a page reported wrongly (swapped out, say)
     // is discarded or cleared, zero either way.
-    if (mincore(const_cast<std::uint8_t*>(base) + gap.offset, gap.length, resident.data()) != 0) resident.assign(resident.size(), 0);
+    if (mincore(const_cast<std::uint8_t*>(base) + gap.offset, gap.length, resident.data()) != 0)
+      resident.assign(resident.size(), 0);
     for (std::uint32_t page = 0; page < resident.size(); ++page) {
       const bool clear = (resident[page] & 1) != 0 && budget > 0;
       budget -= clear ? 1 : 0;

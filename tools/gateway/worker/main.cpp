@@ -2,22 +2,23 @@
 // starts it with its end of a socketpair on fd 3 (worker_protocol.h). A process per running call is what
 // isolates calls: wasm2c keeps its trap state per process, a looping call can only be stopped by killing its
 // process, and a crash takes only this process with it. Calls one after another share the instances it keeps
-// (warm_instances.h), each reset to its snapshot first, so that nothing of one call reaches the next. The process is sandboxed (sandbox.h) before it says
-// READY, and confined to its module folder and a few system calls before it loads the first module (or it
-// runs nothing).
+// (warm_instances.h), each reset to its snapshot first, so that nothing of one call reaches the next. The process is
+// sandboxed (sandbox.h) before it says READY, and confined to its module folder and a few system calls before it loads
+// the first module (or it runs nothing).
 //
 //   faasmjs-worker                                  serve the gateway on fd 3
 //   faasmjs-worker --bench-instantiate <so> <n>     µs per fresh instance (instantiate, ctors, zygote, free)
 //                                                   and per reset of a kept one (warm_instances.h), as JSON
 //   faasmjs-worker --write-runtime-root <dir>       writes the embedded runtime root there (for real Faasm's
 //                                                   workers: tests/gateway/faasm/fixture.sh)
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "common/byte_io.h"
 #include "wasm-rt.h"
@@ -82,7 +83,8 @@ int write_runtime_root(const std::filesystem::path& into) {
       std::filesystem::create_directories(path, error);
     } else {
       std::filesystem::create_directories(path.parent_path(), error);
-      std::ofstream(path, std::ios::binary).write(entry.contents.data(), static_cast<std::streamsize>(entry.contents.size()));
+      std::ofstream(path, std::ios::binary)
+          .write(entry.contents.data(), static_cast<std::streamsize>(entry.contents.size()));
     }
     if (error || (!entry.directory && !std::filesystem::is_regular_file(path))) {
       std::fprintf(stderr, "faasmjs-worker: cannot write %s\n", path.c_str());
@@ -102,10 +104,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "faasmjs-worker: cannot load %s, or its constructors trap\n", argv[2]);
       return 1;
     }
-    std::printf("{\"scratchUs\":%.3f,\"resettable\":%s,\"resetUs\":%.3f,\"snapshotBytes\":%llu,\"residentBytes\":%llu}\n",
-                cost->scratch_us, cost->resettable ? "true" : "false", cost->reset_us,
-                static_cast<unsigned long long>(cost->snapshot_bytes),
-                static_cast<unsigned long long>(cost->resident_bytes));
+    std::printf(
+        "{\"scratchUs\":%.3f,\"resettable\":%s,\"resetUs\":%.3f,\"snapshotBytes\":%llu,\"residentBytes\":%llu}\n",
+        cost->scratch_us, cost->resettable ? "true" : "false", cost->reset_us,
+        static_cast<unsigned long long>(cost->snapshot_bytes), static_cast<unsigned long long>(cost->resident_bytes));
     return 0;
   }
   if (argc == 3 && std::strcmp(argv[1], "--write-runtime-root") == 0) return write_runtime_root(argv[2]);

@@ -1,10 +1,10 @@
 #include "worker/memory_limit.h"
 
-#include "common/calls.h"
-
 #include <sys/mman.h>
 
 #include <cstdlib>
+
+#include "common/calls.h"
 
 extern "C" {
 void faasmjs_wasm_rt_allocate_memory_unlimited(wasm_rt_memory_t* memory, std::uint32_t initial, std::uint32_t max);

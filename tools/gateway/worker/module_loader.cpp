@@ -25,9 +25,8 @@ Expected<const faasmjs_module*> load_module(const std::string& shared_object) {
   if (get == nullptr) return fail(ErrorCode::Internal, name + " is not a faasm.js module");
   const faasmjs_module* module = get();
   if (module->abi_version != FAASMJS_MODULE_ABI_VERSION) {
-    return fail(ErrorCode::Internal, name + " was built for module ABI " +
-                                         std::to_string(module->abi_version) + ", this worker speaks " +
-                                         std::to_string(FAASMJS_MODULE_ABI_VERSION));
+    return fail(ErrorCode::Internal, name + " was built for module ABI " + std::to_string(module->abi_version) +
+                                         ", this worker speaks " + std::to_string(FAASMJS_MODULE_ABI_VERSION));
   }
   module->init_module();
   loaded.emplace(shared_object, module);

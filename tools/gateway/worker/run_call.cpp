@@ -1,5 +1,9 @@
 #include "worker/run_call.h"
 
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -7,19 +11,14 @@
 #include <memory>
 #include <regex>
 #include <sstream>
-
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <thread>
 
 #include "common/byte_io.h"
 #include "wasm-rt-impl.h"
 #include "worker/call_context.h"
 #include "worker/import_guard.h"
-#include "worker/instance_snapshot.h"
 #include "worker/instance.h"
+#include "worker/instance_snapshot.h"
 #include "worker/memory_limit.h"
 #include "worker/module_loader.h"
 #include "worker/shared_file_link.h"
@@ -116,7 +115,8 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
     if (call.fault) {
       const std::string& fault = *call.fault;
       const auto colon = fault.find(": ");
-      what = colon == std::string::npos ? fault : "host fault in " + fault.substr(0, colon) + ": " + fault.substr(colon + 2);
+      what = colon == std::string::npos ? fault
+                                        : "host fault in " + fault.substr(0, colon) + ": " + fault.substr(colon + 2);
     } else {
       what = std::string("trapped: ") + trap_message(static_cast<wasm_rt_trap_t>(trap));
     }
@@ -233,8 +233,8 @@ RunResult run_call(const RunRequest& request, Channel& channel) {
     // Checked first: a table left empty for being over the limit makes the element segments trap.
     if (initial_memory_over_limit()) return over_limit();
     if (instantiation_trap != 0) {
-      return failed(request.function + ": cannot instantiate: " +
-                    trap_message(static_cast<wasm_rt_trap_t>(instantiation_trap)));
+      return failed(request.function +
+                    ": cannot instantiate: " + trap_message(static_cast<wasm_rt_trap_t>(instantiation_trap)));
     }
     bind(call, *instance);
     entry.run = [](Entry& e) { e.module->call_ctors(e.instance); };
@@ -243,7 +243,8 @@ RunResult run_call(const RunRequest& request, Channel& channel) {
       entry.run = [](Entry& e) { e.result = e.module->zygote(e.instance); };
       outcome = run_entry(entry, call);
       if (outcome.trap == 0 && entry.result != 0) {
-        return failed(request.function + ": zygote failed (_faasm_zygote returned " + std::to_string(entry.result) + ")");
+        return failed(request.function + ": zygote failed (_faasm_zygote returned " + std::to_string(entry.result) +
+                      ")");
       }
     }
     if (outcome.trap == 0 && module->resettable && !call.imported) instance = warm_instances().keep(std::move(fresh));
@@ -266,7 +267,8 @@ RunResult run_call(const RunRequest& request, Channel& channel) {
                       std::to_string(call.table->size) + " entries)");
       }
       if (arity == -2) {
-        return failed(request.function + ": " + label + " has a type a chained function cannot have (it takes none or one int)");
+        return failed(request.function + ": " + label +
+                      " has a type a chained function cannot have (it takes none or one int)");
       }
       entry.index = request.func_ptr;
       if (arity == 1) {
@@ -282,7 +284,8 @@ RunResult run_call(const RunRequest& request, Channel& channel) {
   try {
     publish_all_regions(call);
   } catch (const HostFault& fault) {
-    call.stderr_text += std::string("faasm.js: mapped state not published at the end of the call: ") + fault.what() + "\n";
+    call.stderr_text +=
+        std::string("faasm.js: mapped state not published at the end of the call: ") + fault.what() + "\n";
   }
   RunResult result = finish(request, call, outcome.trap, pointer_result, limit_bytes);
   result.reset_instance = reset_instance;

@@ -60,12 +60,14 @@ constexpr std::uint32_t kArch = AUDIT_ARCH_AARCH64;
 #endif
 
 // wasm2c reserves 8 GiB of address space per linear memory (guard pages make bounds checks free), for each
-// instance kept and the one a call makes; a call's tables (heap, counted against its memory limit) and the worker itself
-// (its libraries, heap, stacks) come on top.
+// instance kept and the one a call makes; a call's tables (heap, counted against its memory limit) and the worker
+// itself (its libraries, heap, stacks) come on top.
 constexpr std::uint64_t kReservation = 8ull << 30;
 constexpr std::uint64_t kWorkerItself = 1ull << 30;
 
-Expected<void> failed(const char* what) { return fail(ErrorCode::Internal, std::string(what) + ": " + std::strerror(errno)); }
+Expected<void> failed(const char* what) {
+  return fail(ErrorCode::Internal, std::string(what) + ": " + std::strerror(errno));
+}
 
 class Filter {
  public:
@@ -104,7 +106,9 @@ class Filter {
   }
 
  private:
-  void load(std::size_t offset) { code_.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, static_cast<std::uint32_t>(offset))); }
+  void load(std::size_t offset) {
+    code_.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, static_cast<std::uint32_t>(offset)));
+  }
   // Skips `skip` instructions unless the accumulator equals `value`.
   void jump_unless(std::uint32_t value, std::uint8_t skip) {
     code_.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, skip));
@@ -117,10 +121,10 @@ class Filter {
 // Every file system access right the running kernel knows (its Landlock ABI version says which), so that all
 // of them are denied except what a rule grants.
 std::uint64_t handled_file_access(long abi) {
-  std::uint64_t handled = (1ull << 13) - 1;   // ABI 1: EXECUTE .. MAKE_SYM
-  if (abi >= 2) handled |= 1ull << 13;        // REFER
-  if (abi >= 3) handled |= 1ull << 14;        // TRUNCATE
-  if (abi >= 5) handled |= 1ull << 15;        // IOCTL_DEV
+  std::uint64_t handled = (1ull << 13) - 1;  // ABI 1: EXECUTE .. MAKE_SYM
+  if (abi >= 2) handled |= 1ull << 13;       // REFER
+  if (abi >= 3) handled |= 1ull << 14;       // TRUNCATE
+  if (abi >= 5) handled |= 1ull << 15;       // IOCTL_DEV
   return handled;
 }
 
@@ -129,8 +133,9 @@ Expected<void> restrict_files(const std::filesystem::path& module_dir) {
   if (abi < 1) {
     // A kernel without Landlock (before 5.13, or built without it): seccomp still stops everything but
     // reading; say so once, where the operator sees the worker's stderr.
-    std::fprintf(stderr, "faasmjs-worker: this kernel has no Landlock: a function's native code could read "
-                         "files the gateway's user can read\n");
+    std::fprintf(stderr,
+                 "faasmjs-worker: this kernel has no Landlock: a function's native code could read "
+                 "files the gateway's user can read\n");
     return {};
   }
   landlock_ruleset_attr attributes{};
@@ -174,16 +179,15 @@ Expected<void> limit_process() {
 Expected<void> install_syscall_filter() {
   Filter filter;
   for (long nr : {
-           SYS_read, SYS_readv, SYS_recvfrom, SYS_recvmsg, SYS_write, SYS_writev, SYS_sendto, SYS_sendmsg,
-           SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_brk, SYS_mincore,
-           SYS_fstat, SYS_pread64, SYS_lseek, SYS_close,
-           SYS_rt_sigreturn, SYS_rt_sigprocmask, SYS_rt_sigaction, SYS_sigaltstack, SYS_futex,
-           SYS_clock_gettime, SYS_clock_getres, SYS_gettimeofday,
+         SYS_read, SYS_readv, SYS_recvfrom, SYS_recvmsg, SYS_write, SYS_writev, SYS_sendto, SYS_sendmsg, SYS_mmap,
+             SYS_munmap, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_brk, SYS_mincore, SYS_fstat, SYS_pread64, SYS_lseek,
+             SYS_close, SYS_rt_sigreturn, SYS_rt_sigprocmask, SYS_rt_sigaction, SYS_sigaltstack, SYS_futex,
+             SYS_clock_gettime, SYS_clock_getres, SYS_gettimeofday,
 #if defined(SYS_time)
-           SYS_time,
+             SYS_time,
 #endif
-           SYS_nanosleep, SYS_clock_nanosleep, SYS_sched_yield, SYS_restart_syscall, SYS_getrandom,
-           SYS_getpid, SYS_gettid, SYS_exit, SYS_exit_group,
+             SYS_nanosleep, SYS_clock_nanosleep, SYS_sched_yield, SYS_restart_syscall, SYS_getrandom, SYS_getpid,
+             SYS_gettid, SYS_exit, SYS_exit_group,
        }) {
     filter.allow(nr);
   }

@@ -1,12 +1,13 @@
 #include "worker/worker_protocol.h"
 
-#include "common/byte_io.h"
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "common/byte_io.h"
 
 namespace faasmjs::gateway::worker {
 

@@ -30,11 +30,11 @@
 // sent behind back in its queue.
 //
 // RUN's files are INVOKE's seeded files: the worker writes them into its file system (file_system.h) before
-// the call starts, as a call on that host could have. A REPLY with ok = 0 ends the call as Faasm ends it when a host call throws: the worker traps with that
-// message and reports RESULT status Trapped. State keys travel as the function sees them; the slot namespaces
-// them with the call's user. After RESULT the worker waits for the next RUN; EOF on fd 3 makes it exit.
-// Everything that must not depend on a cooperating worker (time limit, crash) is the slot's job: it kills the
-// process and reports TimedOut or Crashed itself.
+// the call starts, as a call on that host could have. A REPLY with ok = 0 ends the call as Faasm ends it when a host
+// call throws: the worker traps with that message and reports RESULT status Trapped. State keys travel as the function
+// sees them; the slot namespaces them with the call's user. After RESULT the worker waits for the next RUN; EOF on fd 3
+// makes it exit. Everything that must not depend on a cooperating worker (time limit, crash) is the slot's job: it
+// kills the process and reports TimedOut or Crashed itself.
 #pragma once
 
 #include <cstdint>
@@ -62,28 +62,28 @@ enum class Op : std::uint8_t {
 
 // HOST_CALL kinds: fields sent → REPLY fields when ok.
 enum class HostCall : std::uint8_t {
-  Await = 2,                 // u32 call id, u8 want_output → i32 return_value, bytes output (want_output),
-                             //   u32 n, n × FinishedCall (the caller's chained calls finished since)
-  ChainIds = 3,              // u32 wanted → u32 first id, u32 count (at least 1)
-  StateSize = 10,            // str key → u32 size
-  StateRead = 11,            // str key, u32 length → bytes value
-  StateReadRange = 12,       // str key, u32 total, u32 offset, u32 length → bytes chunk
-  StateWrite = 13,           // str key, bytes data → (nothing)
-  StateWriteRange = 14,      // str key, u32 total, u32 offset, bytes data → (nothing)
-  StatePublish = 15,         // str key, u32 total, u32 offset, bytes data → (nothing)
-  StateFlagDirty = 16,       // str key, u32 total, u32 offset, u32 length → (nothing)
-  StatePush = 17,            // str key → (nothing)
-  StatePushPartial = 18,     // str key → (nothing)
-  StatePushPartialMask = 19, // str key, str mask key → (nothing)
-  StatePull = 20,            // str key, u32 length → (nothing)
-  StateAppend = 21,          // str key, bytes element → (nothing)
-  StateReadAppended = 22,    // str key, u32 count → u32 n, n × bytes
-  StateClearAppended = 23,   // str key → (nothing)
-  StateLock = 24,            // str key, u8 exclusive → (nothing), sent once granted
-  StateUnlock = 25,          // str key, u8 exclusive → u8 released
-  SharedFileRead = 30,       // str path (no faasm://) → u8 exists, bytes data
-  SharedFileWrite = 31,      // str path, bytes data → (nothing)
-  SharedFileDelete = 32,     // str path → (nothing)
+  Await = 2,                  // u32 call id, u8 want_output → i32 return_value, bytes output (want_output),
+                              //   u32 n, n × FinishedCall (the caller's chained calls finished since)
+  ChainIds = 3,               // u32 wanted → u32 first id, u32 count (at least 1)
+  StateSize = 10,             // str key → u32 size
+  StateRead = 11,             // str key, u32 length → bytes value
+  StateReadRange = 12,        // str key, u32 total, u32 offset, u32 length → bytes chunk
+  StateWrite = 13,            // str key, bytes data → (nothing)
+  StateWriteRange = 14,       // str key, u32 total, u32 offset, bytes data → (nothing)
+  StatePublish = 15,          // str key, u32 total, u32 offset, bytes data → (nothing)
+  StateFlagDirty = 16,        // str key, u32 total, u32 offset, u32 length → (nothing)
+  StatePush = 17,             // str key → (nothing)
+  StatePushPartial = 18,      // str key → (nothing)
+  StatePushPartialMask = 19,  // str key, str mask key → (nothing)
+  StatePull = 20,             // str key, u32 length → (nothing)
+  StateAppend = 21,           // str key, bytes element → (nothing)
+  StateReadAppended = 22,     // str key, u32 count → u32 n, n × bytes
+  StateClearAppended = 23,    // str key → (nothing)
+  StateLock = 24,             // str key, u8 exclusive → (nothing), sent once granted
+  StateUnlock = 25,           // str key, u8 exclusive → u8 released
+  SharedFileRead = 30,        // str path (no faasm://) → u8 exists, bytes data
+  SharedFileWrite = 31,       // str path, bytes data → (nothing)
+  SharedFileDelete = 32,      // str path → (nothing)
 };
 
 struct Message {
@@ -99,7 +99,7 @@ struct FinishedCall {
   std::int32_t return_value = 0;
   std::optional<std::vector<std::uint8_t>> output;
 };
-inline constexpr std::size_t kPassedOutputBytes = 4096;      // the largest output passed on
+inline constexpr std::size_t kPassedOutputBytes = 4096;  // the largest output passed on
 inline constexpr std::size_t kPassedOutputsPerReply = 256u << 10;
 inline constexpr std::uint32_t kMaxChainLease = 1024;
 

@@ -16,13 +16,13 @@ extern "C" {
 #endif
 
 struct passwd {
-    char* pw_name;
-    char* pw_passwd;
-    uid_t pw_uid;
-    gid_t pw_gid;
-    char* pw_gecos;
-    char* pw_dir;
-    char* pw_shell;
+  char* pw_name;
+  char* pw_passwd;
+  uid_t pw_uid;
+  gid_t pw_gid;
+  char* pw_gecos;
+  char* pw_dir;
+  char* pw_shell;
 };
 
 /* The first entry of /etc/passwd with this uid (or name); NULL with errno unchanged if none, NULL with

@@ -22,78 +22,76 @@
 // The import libc++ would make for a throw, with its wasm signature; functions are built without
 // exceptions, so this is the only way to reach it.
 extern "C" __attribute__((import_module("env"), import_name("__cxa_throw"))) void probe_cxa_throw(void*, void*,
-                                                                                                   void (*)(void*));
+                                                                                                  void (*)(void*));
 
 namespace {
 
 void output(const std::string& text) { __faasm_write_output(text.c_str(), static_cast<long>(text.size())); }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
-    char mode[32] = {0};
-    __faasm_read_input(reinterpret_cast<unsigned char*>(mode), sizeof(mode) - 1);
-    const std::string what(mode);
-    if (what == "trap") {
-        __builtin_trap();
+  char mode[32] = {0};
+  __faasm_read_input(reinterpret_cast<unsigned char*>(mode), sizeof(mode) - 1);
+  const std::string what(mode);
+  if (what == "trap") {
+    __builtin_trap();
+  }
+  if (what == "exit") {
+    std::exit(7);
+  }
+  if (what == "return") {
+    output("returning 3");
+    return 3;
+  }
+  if (what == "throw") {
+    probe_cxa_throw(nullptr, nullptr, nullptr);
+  }
+  if (what == "bad_pointer") {
+    __faasm_read_input(reinterpret_cast<unsigned char*>(0xfffffff0u), 64);
+  }
+  if (what == "empty_key") {
+    unsigned char buffer[4];
+    __faasm_read_state("", buffer, sizeof(buffer));
+  }
+  if (what == "bad_chain_ptr") {
+    __faasm_chain_ptr(reinterpret_cast<int (*)()>(0x7fffffff), nullptr, 0);
+  }
+  if (what == "unknown_chain" || what == "await_unknown") {
+    const unsigned id = what == "unknown_chain" ? __faasm_chain_name("no_such_function", nullptr, 0) : 424242u;
+    output("await returned " + std::to_string(__faasm_await_call(id)));
+    return 0;
+  }
+  if (what == "argv") {
+    std::string text;
+    for (int i = 0; i < argc; i++) {
+      text += std::string(argv[i]) + " ";
     }
-    if (what == "exit") {
-        std::exit(7);
-    }
-    if (what == "return") {
-        output("returning 3");
-        return 3;
-    }
-    if (what == "throw") {
-        probe_cxa_throw(nullptr, nullptr, nullptr);
-    }
-    if (what == "bad_pointer") {
-        __faasm_read_input(reinterpret_cast<unsigned char*>(0xfffffff0u), 64);
-    }
-    if (what == "empty_key") {
-        unsigned char buffer[4];
-        __faasm_read_state("", buffer, sizeof(buffer));
-    }
-    if (what == "bad_chain_ptr") {
-        __faasm_chain_ptr(reinterpret_cast<int (*)()>(0x7fffffff), nullptr, 0);
-    }
-    if (what == "unknown_chain" || what == "await_unknown") {
-        const unsigned id = what == "unknown_chain" ? __faasm_chain_name("no_such_function", nullptr, 0) : 424242u;
-        output("await returned " + std::to_string(__faasm_await_call(id)));
-        return 0;
-    }
-    if (what == "argv") {
-        std::string text;
-        for (int i = 0; i < argc; i++) {
-            text += std::string(argv[i]) + " ";
-        }
-        const char* seed = std::getenv("PYTHONHASHSEED");
-        text += seed == nullptr ? "(unset)" : seed;
-        std::printf("hello stdout\n");
-        output(text);
-        return 0;
-    }
-    if (what == "state_size") {
-        const long size = __faasm_read_state("probe_missing", nullptr, 0);
-        unsigned char buffer[4] = {9, 9, 9, 9};
-        const long read = __faasm_read_state("probe_missing", buffer, sizeof(buffer));
-        output(std::to_string(size) + " " + std::to_string(read) + " " + std::to_string(buffer[0]) +
-               std::to_string(buffer[1]) + std::to_string(buffer[2]) + std::to_string(buffer[3]));
-        return 0;
-    }
-    // Loads whose value nothing uses must trap as the used one does (the cluster's AOT compiler keeps them:
-    // tools/gateway/aot/memory_helpers.cpp). Written in wasm: from C++, clang would delete them first.
-    if (what == "unused_load") {
-        __asm__ volatile("local.get %0\n\ti32.load 0\n\tdrop\n\tlocal.get %0\n\tf64.load 0\n\tdrop"
-                         :
-                         : "r"(0xfffffff0u));
-        output("the unused loads did not trap");
-        return 0;
-    }
-    if (what == "used_load") {
-        output(std::to_string(*reinterpret_cast<const volatile int*>(0xfffffff0u)));
-        return 0;
-    }
-    output("unknown probe " + what);
-    return 2;
+    const char* seed = std::getenv("PYTHONHASHSEED");
+    text += seed == nullptr ? "(unset)" : seed;
+    std::printf("hello stdout\n");
+    output(text);
+    return 0;
+  }
+  if (what == "state_size") {
+    const long size = __faasm_read_state("probe_missing", nullptr, 0);
+    unsigned char buffer[4] = {9, 9, 9, 9};
+    const long read = __faasm_read_state("probe_missing", buffer, sizeof(buffer));
+    output(std::to_string(size) + " " + std::to_string(read) + " " + std::to_string(buffer[0]) +
+           std::to_string(buffer[1]) + std::to_string(buffer[2]) + std::to_string(buffer[3]));
+    return 0;
+  }
+  // Loads whose value nothing uses must trap as the used one does (the cluster's AOT compiler keeps them:
+  // tools/gateway/aot/memory_helpers.cpp). Written in wasm: from C++, clang would delete them first.
+  if (what == "unused_load") {
+    __asm__ volatile("local.get %0\n\ti32.load 0\n\tdrop\n\tlocal.get %0\n\tf64.load 0\n\tdrop" : : "r"(0xfffffff0u));
+    output("the unused loads did not trap");
+    return 0;
+  }
+  if (what == "used_load") {
+    output(std::to_string(*reinterpret_cast<const volatile int*>(0xfffffff0u)));
+    return 0;
+  }
+  output("unknown probe " + what);
+  return 2;
 }

@@ -5,10 +5,9 @@
 #ifndef FAASMJS_TESTS_VALUES_HPP
 #define FAASMJS_TESTS_VALUES_HPP
 
-#include <faasmjs/faasmjs.hpp>
-
 #include <array>
 #include <cstdint>
+#include <faasmjs/faasmjs.hpp>
 #include <limits>
 #include <map>
 #include <optional>
@@ -21,8 +20,9 @@ struct Inner {
   std::int16_t id = 0;
   std::string label;
 
-  bool operator==(const Inner &) const = default;
-  template <class Archive> void serialize(Archive &archive) {
+  bool operator==(const Inner&) const = default;
+  template <class Archive>
+  void serialize(Archive& archive) {
     archive(id, label);
   }
 };
@@ -51,10 +51,11 @@ struct Sample {
   std::vector<bool> bits;
   std::unordered_map<std::uint32_t, std::vector<std::int64_t>> series;
 
-  bool operator==(const Sample &) const = default;
-  template <class Archive> void serialize(Archive &archive) {
-    archive(i8, u8, i16, u16, i32, u32, i64, u64, f32, f64, flag, name, tags,
-            scores, extra, missing, inners, position, pair, blob, bits, series);
+  bool operator==(const Sample&) const = default;
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(i8, u8, i16, u16, i32, u32, i64, u64, f32, f64, flag, name, tags, scores, extra, missing, inners, position,
+            pair, blob, bits, series);
   }
 };
 
@@ -84,4 +85,4 @@ inline Sample fixed_sample() {
   return sample;
 }
 
-#endif // FAASMJS_TESTS_VALUES_HPP
+#endif  // FAASMJS_TESTS_VALUES_HPP

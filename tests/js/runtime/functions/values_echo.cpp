@@ -2,16 +2,15 @@
 // decodes any Sample, changes every kind of field in a way JavaScript can
 // predict, and returns it, so that a value travels JavaScript → C++ →
 // JavaScript through invoke(name, value, { input, output }).
-#include "values.hpp"
-
-#include <faasmjs/faasmjs.hpp>
-
 #include <cstddef>
+#include <faasmjs/faasmjs.hpp>
 #include <string>
+
+#include "values.hpp"
 
 namespace {
 
-Sample echo(const Sample &in) {
+Sample echo(const Sample& in) {
   Sample out = in;
   out.i8 = static_cast<std::int8_t>(-in.i8 / 2);
   out.u64 = in.u64 / 2;
@@ -22,9 +21,8 @@ Sample echo(const Sample &in) {
   out.tags.push_back("c++");
   out.scores["c++"] = static_cast<std::int32_t>(in.tags.size());
   out.extra = in.extra ? std::optional<double>() : std::optional<double>(0.25);
-  out.missing = in.missing ? std::optional<Inner>()
-                           : std::optional<Inner>(Inner{42, "found"});
-  for (Inner &inner : out.inners) {
+  out.missing = in.missing ? std::optional<Inner>() : std::optional<Inner>(Inner{42, "found"});
+  for (Inner& inner : out.inners) {
     inner.label += "+";
   }
   out.position = {in.position[2], in.position[1], in.position[0]};
@@ -37,6 +35,6 @@ Sample echo(const Sample &in) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 FAASMJS_MAIN(echo)

@@ -3,18 +3,17 @@
 // encoded by faasmjs/values, must equal fixed_sample() here; then it stores
 // fixed_sample() as "values_from_cpp", pushes it, and outputs it, for
 // JavaScript to decode.
-#include "values.hpp"
-
 #include <faasmjs/faasmjs.hpp>
-
 #include <string>
+
+#include "values.hpp"
 
 namespace {
 
 // The first field where the two differ, so that a failure says which encoding
 // disagrees.
-std::string first_difference(const Sample &a, const Sample &b) {
-  const std::pair<bool, const char *> fields[] = {
+std::string first_difference(const Sample& a, const Sample& b) {
+  const std::pair<bool, const char*> fields[] = {
       {a.i8 == b.i8, "i8"},
       {a.u8 == b.u8, "u8"},
       {a.i16 == b.i16, "i16"},
@@ -38,7 +37,7 @@ std::string first_difference(const Sample &a, const Sample &b) {
       {a.bits == b.bits, "bits"},
       {a.series == b.series, "series"},
   };
-  for (const auto &[same, name] : fields) {
+  for (const auto& [same, name] : fields) {
     if (!same) {
       return name;
     }
@@ -46,16 +45,15 @@ std::string first_difference(const Sample &a, const Sample &b) {
   return "";
 }
 
-faasmjs::Status expect_fixed(const Sample &value, const std::string &what) {
+faasmjs::Status expect_fixed(const Sample& value, const std::string& what) {
   if (value == fixed_sample()) {
     return {};
   }
   return faasmjs::Error(faasmjs::Errc::invalid_argument,
-                        what + " differs from fixed_sample() in field " +
-                            first_difference(value, fixed_sample()));
+                        what + " differs from fixed_sample() in field " + first_difference(value, fixed_sample()));
 }
 
-faasmjs::Result<Sample> check_and_store(const Sample &input) {
+faasmjs::Result<Sample> check_and_store(const Sample& input) {
   FAASMJS_TRY(expect_fixed(input, "the input"));
   const faasmjs::state::Value<Sample> from_js("values_from_js");
   FAASMJS_TRY_ASSIGN(const Sample stored, from_js.get());
@@ -66,6 +64,6 @@ faasmjs::Result<Sample> check_and_store(const Sample &input) {
   return fixed_sample();
 }
 
-} // namespace
+}  // namespace
 
 FAASMJS_MAIN(check_and_store)
