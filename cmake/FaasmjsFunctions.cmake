@@ -47,14 +47,13 @@ Variables
 
 include_guard(GLOBAL)
 
-set(_faasmjs_support_dir "${CMAKE_CURRENT_LIST_DIR}/function-support")
-
-if(NOT DEFINED FAASMJS_STACK_SIZE)
-  set(FAASMJS_STACK_SIZE 4194304)
-endif()
+# Cache entries, not variables: a project that takes faasm.js as a subdirectory calls these functions from
+# its own scope, where the variables of this file's (the subdirectory's) would not be seen.
+set(_faasmjs_support_dir "${CMAKE_CURRENT_LIST_DIR}/function-support" CACHE INTERNAL "")
+set(FAASMJS_STACK_SIZE 4194304 CACHE STRING "A function's stack size in bytes (Faasm's: 4 MiB)")
 
 # 4 GiB minus one page: Faasm's --max-memory (faasm/cpp faasmtools/build.py).
-set(_faasmjs_max_memory 4294901760)
+set(_faasmjs_max_memory 4294901760 CACHE INTERNAL "")
 
 function(_faasmjs_function_link_options out)
   set(exports malloc free __heap_base __data_end __stack_pointer __wasm_call_ctors _faasm_zygote)

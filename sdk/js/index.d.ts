@@ -1,5 +1,25 @@
 // faasmjs: run Faasm functions (one C++-compiled WebAssembly binary) in the browser, in a dedicated Web
 // Worker, or in Node. Reference: docs/js-runtime.md.
+
+/**
+ * What the runtime uses of a WebSocket, so that the browser's WebSocket and the ws package's (Node) both fit:
+ * either's constructor may be passed as `webSocket`.
+ */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly bufferedAmount: number;
+  readonly protocol: string;
+  readonly readyState: number;
+  /** The runtime sends binary frames (Uint8Arrays over an ArrayBuffer); `never` lets every WebSocket's send fit. */
+  send(data: never): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: any) => void) | null;
+  onclose: ((event: any) => void) | null;
+  onerror: ((event: any) => void) | null;
+}
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
 export {
   FaasmError, ErrorCode, FunctionNotFound, LoadError, ClientClosed, ReentrantCall, Timeout, Unsupported,
   ConnectionLost, GatewayError, GatewayErrorCode, ProtocolError, DecodeError,
@@ -42,7 +62,7 @@ export interface ConnectOptions {
   /** Where calls chained by functions running here go. Default 'cluster' with a gateway, else 'browser'. */
   chain?: Place;
   /** The WebSocket constructor (Node 20: the ws package's WebSocket). Default globalThis.WebSocket. */
-  webSocket?: new (url: string, protocols?: string | string[]) => WebSocket;
+  webSocket?: WebSocketConstructor;
   /**
    * A token for HELLO, signed with the gateway's --token-key-file key (`faasmjs-gateway token`, or
    * sdk/js/auth/mint-token.js in a Node backend). Default '': only a gateway with --allow-anonymous lets

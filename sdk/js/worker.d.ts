@@ -1,5 +1,7 @@
 // The worker side of worker mode; see worker.js for the message protocol.
 
+import type { WebSocketConstructor } from './index.js';
+
 export declare const PROTOCOL_VERSION: 1;
 
 /**
@@ -8,4 +10,4 @@ export declare const PROTOCOL_VERSION: 1;
  * (default: the worker's own WebSocket; a constructor cannot travel by postMessage).
  */
 export declare function serve(port: MessagePort | DedicatedWorkerGlobalScope,
-  local?: { webSocket?: new (url: string, protocols?: string | string[]) => WebSocket }): void;
+  local?: { webSocket?: WebSocketConstructor }): void;
