@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 #define FAASMJS_NATIVE_HOST_IMPLEMENT
 #include <faasmjs/testing/native_host.hpp>
-
 #include <string>
 #include <vector>
 
