@@ -24,7 +24,9 @@ case "$command" in
     rm -f "$env_file"
     # A run killed before its cleanup leaves a cluster behind: stop it rather than leak its processes.
     [ -d "$dir/pids" ] && "$faasm" stop "$dir" >&2
-    "$faasm" build >&2
+    # One build at a time: the first on a machine installs Faasm's packages, and a second apt-get running
+    # beside it would fail on dpkg's lock before faasm.sh's own build lock is reached.
+    flock "${TMPDIR:-/tmp}/faasmjs-fixture-build.lock" "$faasm" build >&2
     "$faasm" start "$dir" --workers 2 --state-mode "$mode" > "$env_file.tmp"
     for root in "$dir"/worker-*/runtime_root; do
       "${FAASMJS_WORKER:?fixture.sh: set FAASMJS_WORKER to faasmjs-worker}" --write-runtime-root "$root"
