@@ -13,7 +13,8 @@ faasm.js wasm toolchain files (``toolchains/wasm32-wasi-clang.cmake``, the defau
 
     faasmjs_add_function(<name> SOURCES <src>...
                          [WEB_DIR <dir>]
-                         [LIBRARIES <lib>...])
+                         [LIBRARIES <lib>...]
+                         [ALLOW_THROW])
 
   Produces, in the current binary directory:
 
@@ -30,11 +31,17 @@ faasm.js wasm toolchain files (``toolchains/wasm32-wasi-clang.cmake``, the defau
     Also copy the three files into ``<dir>`` (for instance a web app's ``public/wasm``) after each build.
   ``LIBRARIES``
     Further libraries to link (wasm static libraries or interface targets).
+  ``ALLOW_THROW``
+    Compile C++ with exceptions. Without it (the default) a ``throw`` in the function's own code is a
+    compile error, since no Faasm host can run one; headers of system include directories (cereal's,
+    libc++'s) may still contain throws.
 
   The target ``<name>`` builds the plain binary; ``<name>_async`` (part of ``all``) the rest.
 
-  A ``throw`` compiles to calls of ``env.__cxa_allocate_exception``/``env.__cxa_throw``, which every faasm.js
-  host, like Faasm, turns into a trap with a clear message: C++ exceptions are unavailable in Faasm functions.
+  With ``ALLOW_THROW``, a ``throw`` compiles to calls of ``env.__cxa_allocate_exception``/``env.__cxa_throw``,
+  which every faasm.js host, like Faasm, turns into a trap with a clear message: C++ exceptions are
+  unavailable in Faasm functions. A function without ``main`` fails to link with a line that says to add
+  ``FAASMJS_MAIN``.
 
 Variables
 ^^^^^^^^^
@@ -55,6 +62,23 @@ set(FAASMJS_STACK_SIZE 4194304 CACHE STRING "A function's stack size in bytes (F
 # 4 GiB minus one page: Faasm's --max-memory (faasm/cpp faasmtools/build.py).
 set(_faasmjs_max_memory 4294901760 CACHE INTERNAL "")
 
+# clang, when it finds wasm-opt, runs `wasm-opt -O<n>` on what it links, and wasm-opt drops the name section
+# unless told -g: a trap would then show only wasm-function[N]. clang looks for wasm-opt in its -B
+# directories first, so one holding a wrapper that adds -g keeps the names wasm-ld wrote (demangled). The
+# result is the directory's -B option, empty when there is no wasm-opt (then clang runs none).
+function(_faasmjs_clang_name_keeping_option out)
+  set(${out} "" PARENT_SCOPE)
+  find_program(FAASMJS_WASM_OPT wasm-opt)
+  if(NOT FAASMJS_WASM_OPT)
+    return()
+  endif()
+  set(dir "${CMAKE_BINARY_DIR}/faasmjs-clang-tools")
+  file(CONFIGURE OUTPUT "${dir}/wasm-opt" CONTENT "#!/bin/sh\nexec \"@FAASMJS_WASM_OPT@\" -g \"$@\"\n" @ONLY)
+  file(CHMOD "${dir}/wasm-opt" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+                                           WORLD_READ WORLD_EXECUTE)
+  set(${out} "-B${dir}" PARENT_SCOPE)
+endfunction()
+
 function(_faasmjs_function_link_options out)
   set(exports malloc free __heap_base __data_end __stack_pointer __wasm_call_ctors _faasm_zygote)
   if(FAASMJS_WASM_TOOLCHAIN STREQUAL "emscripten")
@@ -63,6 +87,8 @@ function(_faasmjs_function_link_options out)
         # PRINTF_LONG_DOUBLE: printf("%Lf") at full precision, as clang's -lc-printscan-long-double.
         -sSTANDALONE_WASM -nostartfiles -sPRINTF_LONG_DOUBLE=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=${_faasmjs_max_memory}
         -sTOTAL_STACK=${FAASMJS_STACK_SIZE} -Wl,--stack-first ${exports}
+        # The name section, which emcc's optimising wasm-opt would drop, so that traps name functions.
+        --profiling-funcs
         # fcntl(F_DUPFD) as Faasm's wasi-libc fork answers it, before musl's fcntl (libc-extras/fcntl.c); open
         # on WASI, whichever archive member the link fetched first (emscripten/open.c).
         -Wl,--wrap=fcntl -Wl,--wrap=__syscall_open
@@ -71,8 +97,9 @@ function(_faasmjs_function_link_options out)
   else()
     list(TRANSFORM exports PREPEND "--export=")
     list(JOIN exports "," exports)
+    _faasmjs_clang_name_keeping_option(keep_names)
     set(options
-        -nostartfiles
+        ${keep_names} -nostartfiles
         "-Wl,--stack-first,-z,stack-size=${FAASMJS_STACK_SIZE},--max-memory=${_faasmjs_max_memory}"
         "-Wl,--export-table,${exports}"
         "-Wl,--allow-undefined-file=${_faasmjs_support_dir}/cxx_exception_imports.txt"
@@ -122,7 +149,7 @@ function(_faasmjs_libc_extras out)
 endfunction()
 
 function(faasmjs_add_function name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "WEB_DIR" "SOURCES;LIBRARIES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "ALLOW_THROW" "WEB_DIR" "SOURCES;LIBRARIES")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "faasmjs_add_function(${name}): unexpected arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -150,8 +177,13 @@ function(faasmjs_add_function name)
   _faasmjs_cereal_dir(cereal_dir)
   target_include_directories(${name} SYSTEM PRIVATE "${cereal_dir}")
   set_target_properties(${name} PROPERTIES SUFFIX ".wasm" RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  if(NOT arg_ALLOW_THROW)
+    target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions>)
+  endif()
   _faasmjs_function_link_options(link_options)
   target_link_options(${name} PRIVATE ${link_options})
+  # Through sh: an installed copy of the script need not keep its executable bit.
+  set_target_properties(${name} PROPERTIES RULE_LAUNCH_LINK "sh \"${_faasmjs_support_dir}/explain_link.sh\" ${name}")
   target_link_libraries(${name} PRIVATE faasmjs::sdk ${arg_LIBRARIES})
 
   set(plain "${CMAKE_CURRENT_BINARY_DIR}/${name}.wasm")

@@ -28,10 +28,18 @@ namespace faasmjs {
 
 namespace detail {
 
+// Pure traits, so that a wrong F reaches entry<F>'s static_asserts instead of an undefined template.
 template <class F>
-struct signature;
+struct signature {
+  static constexpr bool callable = false;
+  static constexpr bool input_owned = true;
+  using result = void;
+  using input = void;
+};
 template <class R>
 struct signature<R (*)()> {
+  static constexpr bool callable = true;
+  static constexpr bool input_owned = true;
   using result = R;
   using input = void;
 };
@@ -39,11 +47,28 @@ template <class R>
 struct signature<R (*)() noexcept> : signature<R (*)()> {};
 template <class R, class A>
 struct signature<R (*)(A)> {
+  static constexpr bool callable = true;
+  // By value or by const reference: the SDK decodes the input into a value it then hands over.
+  static constexpr bool input_owned = !std::is_reference_v<A> || std::is_const_v<std::remove_reference_t<A>>;
   using result = R;
   using input = std::remove_cvref_t<A>;
 };
 template <class R, class A>
 struct signature<R (*)(A) noexcept> : signature<R (*)(A)> {};
+
+// The mistakes a typed function can make, each a static_assert that names it; true when there is none. Its
+// callers compile nothing more for an F that fails, so that only these messages speak.
+template <auto F>
+constexpr bool typed_function_ok() {
+  using Traits = signature<decltype(F)>;
+  static_assert(Traits::callable,
+                "faasmjs: a typed function must be a plain function `Out f()` or `Out f(In)` (one input at "
+                "most; not a lambda, functor or member function): pass several values as one struct");
+  static_assert(Traits::input_owned,
+                "faasmjs: a typed function takes its input by value or by const reference, not by mutable "
+                "reference");
+  return Traits::callable && Traits::input_owned;
+}
 
 template <class R>
 struct unwrap_result {
@@ -100,7 +125,9 @@ int entry() {
   using Traits = detail::signature<decltype(F)>;
   using R = typename Traits::result;
   using In = typename Traits::input;
-  if constexpr (std::is_void_v<In>) {
+  if constexpr (!detail::typed_function_ok<F>()) {
+    return 1;
+  } else if constexpr (std::is_void_v<In>) {
     if constexpr (std::is_void_v<R>) {
       F();
       return 0;

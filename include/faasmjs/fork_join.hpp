@@ -26,16 +26,25 @@
 namespace faasmjs {
 
 // 1. The input is converted to F's input type first, so that what is encoded is what F decodes.
+//    An F that is no typed function gets entry.hpp's static_asserts and nothing more.
 template <auto F>
 Call<output_of<F>> fork() {
-  static_assert(std::is_void_v<input_of<F>>, "this function takes an input: fork<F>(input)");
-  return chain<output_of<F>>(&entry<F>);
+  if constexpr (detail::typed_function_ok<F>()) {
+    static_assert(std::is_void_v<input_of<F>>, "this function takes an input: fork<F>(input)");
+    return chain<output_of<F>>(&entry<F>);
+  } else {
+    return Call<output_of<F>>(Error(Errc::invalid_argument, "not a typed function"));
+  }
 }
 
 template <auto F, class Input>
 Call<output_of<F>> fork(const Input& input) {
-  static_assert(!std::is_void_v<input_of<F>>, "this function takes no input: fork<F>()");
-  return chain<output_of<F>>(&entry<F>, static_cast<const input_of<F>&>(input));
+  if constexpr (detail::typed_function_ok<F>()) {
+    static_assert(!std::is_void_v<input_of<F>>, "this function takes no input: fork<F>()");
+    return chain<output_of<F>>(&entry<F>, static_cast<const input_of<F>&>(input));
+  } else {
+    return Call<output_of<F>>(Error(Errc::invalid_argument, "not a typed function"));
+  }
 }
 
 template <auto F, class Inputs>
