@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <type_traits>
 
 #include "binaryen-c.h"
 #include "faasm_abi.h"
 #include "instrumentation_check.h"
+#include "wasm_sections.h"
 
 namespace faasmjs::asyncify {
 namespace {
@@ -79,6 +81,30 @@ void restoreUninstrumented(BinaryenModuleRef module, BinaryenModuleRef original,
   }
 }
 
+// Binaryen keeps a function's name through every pass; the input had none, so the name is the one Binaryen
+// made up from its index there, and `inputIndex` maps it back. The output's indices are those Binaryen's
+// writer gives: imported functions first, then defined ones, each in module order. Functions the transform
+// added (asyncify_start_unwind, ...) keep Binaryen's names, which are real ones.
+std::vector<FunctionName> outputNames(BinaryenModuleRef module, const std::map<std::string, wabt::Index>& inputIndex,
+                                      const std::vector<std::string>& names) {
+  std::vector<BinaryenFunctionRef> ordered;
+  for (const bool imported : {true, false}) {
+    for (BinaryenIndex i = 0; i < BinaryenGetNumFunctions(module); ++i) {
+      const BinaryenFunctionRef function = BinaryenGetFunctionByIndex(module, i);
+      const char* importModule = BinaryenFunctionImportGetModule(function);
+      if ((importModule != nullptr && *importModule != '\0') == imported) ordered.push_back(function);
+    }
+  }
+  std::vector<FunctionName> result;
+  for (std::uint32_t index = 0; index < ordered.size(); ++index) {
+    const std::string name = BinaryenFunctionGetName(ordered[index]);
+    const auto input = inputIndex.find(name);
+    std::string shown = input == inputIndex.end() ? name : input->second < names.size() ? names[input->second] : "";
+    if (!shown.empty()) result.push_back({index, std::move(shown)});
+  }
+  return result;
+}
+
 std::string join(const std::vector<std::string>& parts) {
   std::string text;
   for (const auto& part : parts) text += (text.empty() ? "" : ",") + part;
@@ -96,6 +122,10 @@ Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& 
   if (functionCount != request.functionCount) {
     return Error{"internal error: Binaryen reads " + std::to_string(functionCount) + " functions, wabt " +
                  std::to_string(request.functionCount)};
+  }
+  std::map<std::string, wabt::Index> inputIndex;
+  for (BinaryenIndex i = 0; i < functionCount; ++i) {
+    inputIndex.emplace(BinaryenFunctionGetName(BinaryenGetFunctionByIndex(module.get(), i)), i);
   }
   BinaryenModuleSetFeatures(module.get(), featuresFor(module.get(), request.needsPostWasm2Features));
   // Before optimising, which would otherwise remove a table that no call_indirect uses.
@@ -143,7 +173,7 @@ Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& 
     }
   }
   if (!BinaryenModuleValidate(module.get())) return Error{"internal error: Binaryen's output does not validate"};
-  return write(module.get());
+  return withNameSection(write(module.get()), outputNames(module.get(), inputIndex, request.names));
 }
 
 }  // namespace faasmjs::asyncify

@@ -21,6 +21,7 @@ struct TransformRequest {
   std::vector<wabt::Index> instrument;       // function indices, ascending
   bool needsPostWasm2Features = false;       // the input uses threads, tail calls, exceptions, ...
   bool exportTable = false;                  // export table 0 as __indirect_function_table
+  std::vector<std::string> names;            // by function index, for the output's name section ("": none)
 };
 
 Result<std::vector<std::uint8_t>> transformWithBinaryen(const TransformRequest& request);

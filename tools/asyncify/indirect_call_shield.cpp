@@ -15,7 +15,14 @@ class Shield {
 
   std::size_t shielded = 0;
   std::size_t kept = 0;
+  std::vector<std::string> trampolineNames;
 
+  void rewrite(wabt::Index function) {
+    caller_ = function;
+    rewrite(module_.funcs[function]->exprs);
+  }
+
+ private:
   void rewrite(wabt::ExprList& exprs) {
     for (auto it = exprs.begin(); it != exprs.end(); ++it) {
       if (auto* block = wabt::dyn_cast<wabt::BlockExpr>(&*it)) {
@@ -40,7 +47,6 @@ class Shield {
     }
   }
 
- private:
   bool mayReachSuspension(const wabt::CallIndirectExpr& call) const {
     for (const wabt::Index target :
          graph_.indirectTargets(module_.GetTableIndex(call.table), signatureOf(module_, call.decl))) {
@@ -81,12 +87,14 @@ class Shield {
     forwarded->table = call.table;
     function.exprs.push_back(std::move(forwarded));
     module_.AppendField(std::move(field));
+    trampolineNames.push_back("indirect call of " + displayName(module_, caller_));
     return static_cast<wabt::Index>(module_.funcs.size() - 1);
   }
 
   wabt::Module& module_;
   const CallGraph& graph_;
   std::vector<bool> suspending_;
+  wabt::Index caller_ = 0;
 };
 
 }  // namespace
@@ -102,7 +110,12 @@ Result<ShieldedBinary> shieldIndirectCalls(const std::vector<std::uint8_t>& inpu
   for (const wabt::Index function : instrumented) suspending[function] = true;
   for (const wabt::Index function : blockingImports) suspending[function] = true;
   Shield shield(module, graph, std::move(suspending));
-  for (const wabt::Index function : instrumented) shield.rewrite(module.funcs[function]->exprs);
+  std::vector<std::string> names;
+  for (wabt::Index function = 0; function < module.funcs.size(); ++function) {
+    names.push_back(sectionName(module, function));
+  }
+  for (const wabt::Index function : instrumented) shield.rewrite(function);
+  names.insert(names.end(), shield.trampolineNames.begin(), shield.trampolineNames.end());
 
   wabt::Features features;
   features.EnableAll();
@@ -113,7 +126,7 @@ Result<ShieldedBinary> shieldIndirectCalls(const std::vector<std::uint8_t>& inpu
     return Error{"internal error: wabt could not write " + label + " back"};
   }
   return ShieldedBinary{std::move(stream.output_buffer().data), static_cast<std::uint32_t>(module.funcs.size()),
-                        shield.shielded, shield.kept};
+                        shield.shielded, shield.kept, std::move(names)};
 }
 
 }  // namespace faasmjs::asyncify

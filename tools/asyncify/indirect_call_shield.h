@@ -21,6 +21,9 @@ struct ShieldedBinary {
   std::uint32_t functionCount = 0;    // the original functions, with the trampolines after them
   std::size_t shieldedCalls = 0;      // indirect calls given a trampoline
   std::size_t instrumentedCalls = 0;  // indirect calls that may reach a blocking import, left to Binaryen
+  // By function index, the name the output's name section gives it (sectionName(); a trampoline is named
+  // after the function it serves), since `binary` has none.
+  std::vector<std::string> names;
 };
 
 // `input` is the binary `graph` was built from; `instrumented` and `blockingImports` are function indices.

@@ -63,10 +63,12 @@
 //
 // COST
 //   Size: each instrumented function grows by its save/restore code and a check after each call that may
-//   suspend; the rest keeps its code and the module is optimised as by `wasm-opt -O2`. The output has no
-//   name or DWARF sections: both describe the code before instrumentation. tests/bench/asyncify_size.sh
-//   measures the size against plain -O2 and stock Asyncify. Time: uninstrumented code runs at full speed;
-//   instrumented code pays a state check after each call that may suspend.
+//   suspend; the rest keeps its code and the module is optimised as by `wasm-opt -O2`. The output keeps the
+//   input's function names (a name section of its own, binaryen_transform.cpp), so that a trap names the
+//   functions on its stack; it has no DWARF, which describes the code before instrumentation.
+//   tests/bench/asyncify_size.sh
+//   measures the size against plain -O2 and stock Asyncify (without custom sections). Time: uninstrumented code runs at
+//   full speed; instrumented code pays a state check after each call that may suspend.
 //
 // ROBUSTNESS
 //   Input is read and validated by wabt, which reports errors as values; libbinaryen, which prints "Fatal"
@@ -211,6 +213,7 @@ Result<Bytes> asyncified(const std::string& label, const Bytes& input, const Ana
   request.instrument = analysis.plan.functions();
   request.needsPostWasm2Features = needsPostWasm2Features;
   request.exportTable = analysis.exportTable;
+  request.names = std::move(shielded->names);
   auto transformed = runIsolated([&request] { return transformWithBinaryen(request); });
   if (!transformed) return Error{label + ": libbinaryen failed: " + transformed.error().message};
   for (std::size_t begin = 0, end; begin < transformed->log.size(); begin = end + 1) {

@@ -228,15 +228,19 @@ Result<ParsedModule> parseModule(const std::vector<std::uint8_t>& bytes, const s
   return ParsedModule{std::move(*module), needsPostWasm2Features};
 }
 
-std::string displayName(const wabt::Module& module, wabt::Index function) {
-  if (function < module.num_func_imports) {
-    wabt::Index functionImport = 0;
-    for (const wabt::Import* import : module.imports) {
-      if (import->kind() == wabt::ExternalKind::Func && functionImport++ == function) {
-        return import->module_name + "." + import->field_name;
-      }
-    }
+namespace {
+
+const wabt::Import* functionImport(const wabt::Module& module, wabt::Index function) {
+  if (function >= module.num_func_imports) return nullptr;
+  wabt::Index index = 0;
+  for (const wabt::Import* import : module.imports) {
+    if (import->kind() == wabt::ExternalKind::Func && index++ == function) return import;
   }
+  return nullptr;
+}
+
+// The name-section name, else an export name; empty if neither.
+std::string givenName(const wabt::Module& module, wabt::Index function) {
   const std::string& name = module.funcs[function]->name;
   if (!name.empty()) return name.front() == '$' ? name.substr(1) : name;
   for (const wabt::Export* exported : module.exports) {
@@ -244,7 +248,24 @@ std::string displayName(const wabt::Module& module, wabt::Index function) {
       return exported->name;
     }
   }
-  return "func[" + std::to_string(function) + "]";
+  return "";
+}
+
+}  // namespace
+
+std::string displayName(const wabt::Module& module, wabt::Index function) {
+  if (const wabt::Import* import = functionImport(module, function)) {
+    return import->module_name + "." + import->field_name;
+  }
+  std::string name = givenName(module, function);
+  return name.empty() ? "func[" + std::to_string(function) + "]" : name;
+}
+
+std::string sectionName(const wabt::Module& module, wabt::Index function) {
+  std::string name = givenName(module, function);
+  if (!name.empty()) return name;
+  const wabt::Import* import = functionImport(module, function);
+  return import != nullptr ? import->field_name : "";
 }
 
 }  // namespace faasmjs::asyncify

@@ -31,6 +31,10 @@ Result<ParsedModule> parseModule(const std::vector<std::uint8_t>& bytes, const s
 // MODULE.FIELD.
 std::string displayName(const wabt::Module& module, wabt::Index function);
 
+// A function's name for a name section: its name-section name, else an import's field or an export name;
+// empty if it has none.
+std::string sectionName(const wabt::Module& module, wabt::Index function);
+
 }  // namespace faasmjs::asyncify
 
 #endif

@@ -7,7 +7,9 @@ namespace faasmjs::asyncify {
 namespace {
 
 constexpr std::size_t kPreambleBytes = 8;  // magic and version
+constexpr std::uint8_t kCustomSection = 0;
 constexpr std::uint8_t kExportSection = 7;
+constexpr std::uint8_t kFunctionNamesSubsection = 1;
 constexpr std::uint8_t kTableKind = 1;
 
 struct Section {
@@ -34,6 +36,16 @@ void writeU32(Bytes& out, std::uint32_t value) {
     if (value != 0) byte |= 0x80;
     out.push_back(byte);
   } while (value != 0);
+}
+
+void writeName(Bytes& out, std::string_view name) {
+  writeU32(out, static_cast<std::uint32_t>(name.size()));
+  out.insert(out.end(), name.begin(), name.end());
+}
+
+void writeSized(Bytes& out, const Bytes& payload) {
+  writeU32(out, static_cast<std::uint32_t>(payload.size()));
+  out.insert(out.end(), payload.begin(), payload.end());
 }
 
 Result<std::vector<Section>> sections(const Bytes& binary) {
@@ -72,17 +84,32 @@ Result<Bytes> withTableExport(const Bytes& binary, std::string_view name, std::u
     Bytes payload;
     writeU32(payload, *count + 1);
     payload.insert(payload.end(), binary.begin() + offset, binary.begin() + section.end);
-    writeU32(payload, static_cast<std::uint32_t>(name.size()));
-    payload.insert(payload.end(), name.begin(), name.end());
+    writeName(payload, name);
     payload.push_back(kTableKind);
     writeU32(payload, tableIndex);
     out.push_back(kExportSection);
-    writeU32(out, static_cast<std::uint32_t>(payload.size()));
-    out.insert(out.end(), payload.begin(), payload.end());
+    writeSized(out, payload);
     added = true;
   }
   // A Faasm function always exports _start, so the section exists.
   if (!added) return Error{"internal error: no export section to add " + std::string(name) + " to"};
+  return out;
+}
+
+Bytes withNameSection(const Bytes& binary, const std::vector<FunctionName>& names) {
+  Bytes functionNames;
+  writeU32(functionNames, static_cast<std::uint32_t>(names.size()));
+  for (const auto& [index, name] : names) {
+    writeU32(functionNames, index);
+    writeName(functionNames, name);
+  }
+  Bytes payload;
+  writeName(payload, "name");
+  payload.push_back(kFunctionNamesSubsection);
+  writeSized(payload, functionNames);
+  Bytes out = binary;
+  out.push_back(kCustomSection);
+  writeSized(out, payload);
   return out;
 }
 

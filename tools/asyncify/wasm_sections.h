@@ -4,6 +4,7 @@
 #define FAASMJS_ASYNCIFY_WASM_SECTIONS_H
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,15 @@ using Bytes = std::vector<std::uint8_t>;
 
 // The binary with one more entry in its export section: table `tableIndex` exported as `name`.
 Result<Bytes> withTableExport(const Bytes& binary, std::string_view name, std::uint32_t tableIndex);
+
+struct FunctionName {
+  std::uint32_t index;
+  std::string name;
+};
+
+// The binary, which has no name section, with one naming functions (`names` in ascending index order),
+// appended after every other section as the spec places it.
+Bytes withNameSection(const Bytes& binary, const std::vector<FunctionName>& names);
 
 }  // namespace faasmjs::asyncify
 
