@@ -208,7 +208,8 @@ export interface InvokeResult {
   /** What it wrote to fd 1 and fd 2 (empty with stdout: 'console'). */
   stdout: string;
   stderr: string;
-  /** Why returnValue is not 0 (the trap or host fault, or the return value and output), else null. */
+  /** Why returnValue is not 0 (the trap or host fault, with its backtrace: splitBacktrace; or the return value
+   * and output), else null. */
   error: string | null;
   trace: Trace;
 }
@@ -324,3 +325,10 @@ export declare function connect(url: string | URL | undefined, options: ConnectO
 
 /** True when the engine has JSPI (WebAssembly.Suspending and WebAssembly.promising). */
 export declare function jspiAvailable(): boolean;
+
+/**
+ * A failed call's error split into its message and its backtrace: a trap or a host fault ends with one line
+ * `    at NAME` per wasm frame, innermost first, from the binary's name section (`wasm-function[N]` for a
+ * function without a name), in the browser as in the embedded cluster.
+ */
+export declare function splitBacktrace(error: string): { message: string; frames: string[] };

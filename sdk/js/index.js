@@ -8,6 +8,7 @@ export {
   ClientClosed, ConnectionLost, DecodeError, FaasmError, FunctionNotFound, GatewayError, LoadError, ProtocolError,
   ReentrantCall, Timeout, Unsupported,
 } from './errors.js';
+export { splitBacktrace } from './backtrace.js';
 export { jspiAvailable } from './suspension.js';
 
 /**

@@ -2,8 +2,9 @@
 // cached Module, `__wasm_call_ctors` and `_faasm_zygote` once, then `_start` with argv
 // ["function.wasm", ...cmdline] and Faasm's environment, or, for a call chained by pointer, the table entry
 // with no argument or one i32 (the input parsed as std::stoi does). `proc_exit(n)` makes the return value n;
-// a trap or a host fault makes it 1 with the message in `error`. Only embedder-level failures (a call into a
-// running instance) escape as exceptions.
+// a trap or a host fault makes it 1 with the message and the guest's backtrace in `error`. Only
+// embedder-level failures (a call into a running instance) escape as exceptions.
+import { backtraceLines, wasmFrames } from './backtrace.js';
 import { rootPath } from './files/runtime-root.js';
 import { ProcExit } from './wasi/errors.js';
 import { MAY_SUSPEND, Wasi, faasmArgs } from './wasi/wasi.js';
@@ -30,10 +31,14 @@ export function pointerArgument(input) {
   return value;
 }
 
+// A trap and a host fault happen inside the guest, so their errors end with its wasm frames (backtrace.js).
 function failureMessage(name, error) {
   if (error instanceof CallFailed) return `${name}: ${error.message}`;
-  if (error instanceof HostFault) return `${name}: host fault in ${error.call}: ${error.message.slice(error.call.length + 2)}`;
-  if (error instanceof WebAssembly.RuntimeError) return `${name} trapped: ${error.message}`;
+  const where = backtraceLines(wasmFrames(error?.stack));
+  if (error instanceof HostFault) {
+    return `${name}: host fault in ${error.call}: ${error.message.slice(error.call.length + 2)}${where}`;
+  }
+  if (error instanceof WebAssembly.RuntimeError) return `${name} trapped: ${error.message}${where}`;
   return `${name} failed: ${error?.message ?? String(error)}`;
 }
 

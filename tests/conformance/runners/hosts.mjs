@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { connect } from '../../../sdk/js/index.js';
+import { connect, splitBacktrace } from '../../../sdk/js/index.js';
 import { Client } from '../../../sdk/js/client.js';
 import { BrowserGlobalTier } from '../../../sdk/js/state/global-tier.js';
 import { startGateway } from '../../../tools/demo/gateway.mjs';
@@ -33,11 +33,12 @@ import { RefusingTier } from './refusing-tier.js';
 
 const decoder = new TextDecoder();
 
-// "NAME: host fault in CALL: MESSAGE" (sdk/js/invocation.js; the worker words its faults the same way).
+// "NAME: host fault in CALL: MESSAGE", then the backtrace (sdk/js/invocation.js; the worker words its faults
+// the same way).
 const JS_FAULT = /^\w+: host fault in (\w+): (.*)$/s;
 
 function answerOf(result) {
-  const fault = JS_FAULT.exec(result.error ?? '');
+  const fault = JS_FAULT.exec(splitBacktrace(result.error ?? '').message);
   return {
     returnValue: result.returnValue,
     output: result.output,

@@ -49,6 +49,9 @@ export function programMismatch(expect, observed, host) {
   if (observed.returnValue !== returnValue) {
     return `return value ${observed.returnValue}, expected ${returnValue} (error ${JSON.stringify(observed.error)})`;
   }
+  if (expect.error !== undefined && observed.error !== expect.error) {
+    return `error ${JSON.stringify(observed.error)}, expected ${JSON.stringify(expect.error)}`;
+  }
   if (host === 'faasm') {
     const { output, problem } = faasmOutput(expect, returnValue);
     if (problem !== undefined) return problem;

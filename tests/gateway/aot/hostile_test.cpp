@@ -76,15 +76,19 @@ TEST_SUITE("aot.hostile") {
     CHECK_FALSE(fs::exists(marker));
   }
 
-  TEST_CASE("names in the safe set compile, and a name section never reaches wasm2c") {
+  TEST_CASE("names in the safe set compile, and an upload's name section never reaches wasm2c as names") {
     AotFixture fixture;
     FaasmModule module;
-    module.extra_functions = 1;
-    // A name section naming function 1 "evil_debug_name": wasm2c would make it a C symbol of the module.
+    module.extra_functions = 2;
+    // A name section naming function 1 "evil_debug_name", which wasm2c would make a C symbol of the module,
+    // and function 2 with what would end a C comment or string. wasm2c sees index names only; the names
+    // themselves are the glue's escaped data, for backtraces (aot/function_names.h).
     Bytes names;
     name(names, "name");
-    Bytes function_names = {0x01, 0x01};
+    Bytes function_names = {0x02, 0x01};
     name(function_names, "evil_debug_name");
+    function_names.push_back(0x02);
+    name(function_names, "x*/\"\\\n#include");
     names.push_back(0x01);
     leb(names, function_names.size());
     names.insert(names.end(), function_names.begin(), function_names.end());
@@ -92,7 +96,11 @@ TEST_SUITE("aot.hostile") {
     auto compiled = fixture.compiler().compile(module.bytes());
     REQUIRE(compiled.has_value());
     const Bytes so = read_bytes(compiled->shared_object);
-    CHECK(std::string(so.begin(), so.end()).find("evil_debug_name") == std::string::npos);
+    const std::string text(so.begin(), so.end());
+    CHECK(text.find("w2c_evil_debug_name") == std::string::npos);
+    CHECK(text.find("w2c_f1") != std::string::npos);
+    CHECK(text.find(std::string("evil_debug_name\0", 16)) != std::string::npos);
+    CHECK(text.find(std::string("x*/\"\\\n#include\0", 15)) != std::string::npos);
 
     auto punctuated =
         fixture.compiler().compile(fixture.wat("(module " + kFaasmExports + R"( (func (export "a.b-c$d_E9"))))"));

@@ -111,7 +111,7 @@ TEST_SUITE("worker.files") {
     CHECK(text(result.output) == "fd=5 dup=6 F_DUPFD 10=10 next=11; [127][.0.]; ");
     result = worker.run(request(files_module(), "faasm_files", "dup-closed"));
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "faasm_files: host fault in __wasi_fd_dup: file descriptor 99 does not exist");
+    CHECK(message_of(result.error) == "faasm_files: host fault in __wasi_fd_dup: file descriptor 99 does not exist");
   }
 
   TEST_CASE("paths never leave the root: '..' above it stays at it") {
@@ -148,7 +148,7 @@ TEST_SUITE("worker.files") {
     WorkerHarness worker(worker_binary());
     const auto result = worker.run(request(files_module(), "faasm_files", "shared:s3"));
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "faasm_files: host fault in path_open: shared file: no host calls in this test");
+    CHECK(message_of(result.error) == "faasm_files: host fault in path_open: shared file: no host calls in this test");
   }
 
   TEST_CASE("seeded files are in the root before the call starts") {
@@ -173,12 +173,12 @@ TEST_SUITE("worker.files") {
     WorkerHarness worker(worker_binary());
     auto result = worker.run(request(files_module(), "faasm_files", "append:a1"));
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error ==
+    CHECK(message_of(result.error) ==
           "faasm_files: host fault in fd_fdstat_set_flags: not implemented by Faasm's WAMR host "
           "(wasi_fd_fdstat_set_flags)");
     result = worker.run(request(files_module(), "faasm_files", "mkdir"));
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error ==
+    CHECK(message_of(result.error) ==
           "faasm_files: host fault in path_create_directory: not implemented by Faasm's WAMR host "
           "(wasi_path_create_directory)");
   }
@@ -196,12 +196,13 @@ TEST_SUITE("worker.files") {
 
     result = worker.run(request(module, "state_from_file", "/tmp/none.txt"), store.answer());
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "state_from_file: host fault in write_state_from_file: couldn't open file /tmp/none.txt");
+    CHECK(message_of(result.error) ==
+          "state_from_file: host fault in write_state_from_file: couldn't open file /tmp/none.txt");
     run.files = {{"/tmp/empty.txt", {}}};
     run.input = bytes("/tmp/empty.txt");
     result = worker.run(run, store.answer());
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error ==
+    CHECK(message_of(result.error) ==
           "state_from_file: host fault in write_state_from_file: must specify size for creating "
           "key-value alice_from_file");
   }

@@ -59,7 +59,8 @@ TEST_SUITE("worker.host") {
     const auto result = worker.run(request(probe_module(), "t", "p"));
     CHECK(result.status == CallStatus::Trapped);
     CHECK(result.error ==
-          "t: host fault in write_output: output [4294967280, +32) lies outside the guest's 65536 bytes of memory");
+          "t: host fault in write_output: output [4294967280, +32) lies outside the guest's 65536 bytes of memory\n"
+          "    at _start");
   }
 
   TEST_CASE("host calls go to the gateway; a refused one (REPLY ok = 0) is a fault naming the call") {
@@ -79,7 +80,7 @@ TEST_SUITE("worker.host") {
     result = worker.run(request(probe_module(), "t", "r"));
     CHECK(result.return_value == 1);
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "t: host fault in read_state: no host calls in this test");
+    CHECK(result.error == "t: host fault in read_state: no host calls in this test\n    at _start");
     CHECK(text(worker.run(request(probe_module(), "t", "f")).output) == "11");
   }
 
@@ -100,7 +101,7 @@ TEST_SUITE("worker.host") {
 
     result = worker.run(request(probe_module(), "t", "a!"), answer);
     CHECK(result.status == CallStatus::Trapped);
-    CHECK(result.error == "t trapped: unreachable");
+    CHECK(result.error.starts_with("t trapped: unreachable\n    at malloc"));
     CHECK(text(worker.run(request(probe_module(), "t", "a"), answer).output) == "chained output");
   }
 

@@ -47,6 +47,9 @@ inline aot::Compiler& compiler() {
   return **instance;
 }
 
+// A call's error without its backtrace (the lines `    at NAME` after the message, worker/trap_backtrace.h).
+inline std::string message_of(const std::string& error) { return error.substr(0, error.find("\n    at ")); }
+
 // The tier the suites' modules are compiled by: FAASMJS_TEST_TIER=quick runs them on the quick tier's code.
 inline aot::Tier test_tier() {
   const char* tier = std::getenv("FAASMJS_TEST_TIER");
@@ -82,7 +85,8 @@ inline std::vector<std::uint8_t> wat(const std::string& source) {
   const fs::path dir = fs::temp_directory_path() / ("faasmjs-wat-" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "m.wat") << source;
-  const std::string command = "wat2wasm --enable-all " + (dir / "m.wat").string() + " -o " + (dir / "m.wasm").string();
+  const std::string command =
+      "wat2wasm --enable-all --debug-names " + (dir / "m.wat").string() + " -o " + (dir / "m.wasm").string();
   REQUIRE(std::system(command.c_str()) == 0);
   auto bytes = read_file(dir / "m.wasm");
   fs::remove_all(dir);

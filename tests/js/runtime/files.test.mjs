@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Client } from '../../../sdk/js/client.js';
-import { connect } from '../../../sdk/js/index.js';
+import { connect, splitBacktrace } from '../../../sdk/js/index.js';
 import { BrowserSharedFiles } from '../../../sdk/js/files/shared-store.js';
 import { RUNTIME_ROOT_FILES } from '../../../sdk/js/files/runtime-root.js';
 import { testFunctionsDir, wasmDirs } from './support.mjs';
@@ -155,7 +155,9 @@ for (const { label, dir } of wasmDirs) {
       for (const path of ['/tmp/none.txt', '/tmp']) {
         const result = await client.invoke('files', `state k ${path}`);
         assert.equal(result.returnValue, 1);
-        assert.equal(result.error, `files: host fault in write_state_from_file: cannot read '${path}' from the function's file system`);
+        const { message, frames } = splitBacktrace(result.error);
+        assert.equal(message, `files: host fault in write_state_from_file: cannot read '${path}' from the function's file system`);
+        assert.ok(frames.length > 0, 'a host fault names the guest frames that made the call');
       }
     });
   });

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Client } from '../../../sdk/js/client.js';
-import { ClientClosed, Timeout, connect } from '../../../sdk/js/index.js';
+import { ClientClosed, Timeout, connect, splitBacktrace } from '../../../sdk/js/index.js';
 import { expectedOutputs } from '../../../tools/demo/expected.mjs';
 import { examplesDir, hasTestFunctions, testFunctionsDir, wasmDirs } from './support.mjs';
 import { GateTier, RecordingTier } from './tiers.mjs';
@@ -42,10 +42,13 @@ for (const { label, dir } of wasmDirs) {
       assert.equal(result.error, 'probe returned 3: returning 3');
     });
 
-    it('a trap resolves with return value 1 and the trap message', async () => {
+    it('a trap resolves with return value 1, the trap message and the backtrace by demangled name', async () => {
       const result = await probe('trap');
       assert.equal(result.returnValue, 1);
-      assert.equal(result.error, 'probe trapped: unreachable');
+      const { message, frames } = splitBacktrace(result.error);
+      assert.equal(message, 'probe trapped: unreachable');
+      assert.deepEqual(frames.slice(0, 2), ['probe_trap_inner()', 'probe_trap_outer()']);
+      assert.ok(result.error.startsWith('probe trapped: unreachable\n    at probe_trap_inner()\n    at '));
     });
 
     // As in the cluster, whose compiler must keep the load nothing uses (tests/gateway/cluster, isolation).
@@ -53,7 +56,7 @@ for (const { label, dir } of wasmDirs) {
       it(`a load past the end of memory traps: ${input}`, async () => {
         const result = await probe(input);
         assert.equal(result.returnValue, 1);
-        assert.equal(result.error, 'probe trapped: memory access out of bounds');
+        assert.equal(splitBacktrace(result.error).message, 'probe trapped: memory access out of bounds');
       });
     }
 

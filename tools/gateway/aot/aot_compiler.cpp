@@ -237,9 +237,20 @@ class CachingCompiler final : public Compiler {
     std::vector<std::string> cc;
     if (tier == Tier::Quick) {
       if (auto w = write_file(work / kQuickTierHeaderName, kQuickTierHeader); !w) return std::unexpected(w.error());
-      cc = {options_.quick_c_compiler, "-shared", "-fPIC", "-include", std::string(kQuickTierHeaderName)};
+      // -g: tcc writes a symbol table only then, and a trap's backtrace names frames through it
+      // (worker/guest_symbols.h).
+      cc = {options_.quick_c_compiler, "-g", "-shared", "-fPIC", "-include", std::string(kQuickTierHeaderName)};
     } else {
-      cc = {options_.c_compiler, options_.optimisation, "-shared", "-fPIC", "-fvisibility=hidden"};
+      // Frames for a trap's backtrace (worker/trap_backtrace.h), at no cost worth measuring: a function
+      // wasm-opt left with one caller is one the export wrapper calls, kept out of line; and a call in tail
+      // position stays a call, so that its caller stays on the stack.
+      cc = {options_.c_compiler,
+            options_.optimisation,
+            "-fno-inline-functions-called-once",
+            "-fno-optimize-sibling-calls",
+            "-shared",
+            "-fPIC",
+            "-fvisibility=hidden"};
       cc.insert(cc.end(), kMemoryHelpersFlags.begin(), kMemoryHelpersFlags.end());
     }
     cc.insert(cc.end(),

@@ -64,7 +64,7 @@ struct CompiledModule {
 
 // Bumped when the C a module is built from, or how it is built, changes (wasm2c's rewritten helpers, the
 // compilers' flags, the quick tier's header): a cache an older gateway filled is then compiled again.
-inline constexpr int kCodeVersion = 2;
+inline constexpr int kCodeVersion = 3;
 
 // A module's file in the cache: <sha256>-abi<N>-checks<M>-code<K>[-quick].so, with N the module ABI's version
 // (module_abi.h), M the checks' (module_check.h) and K kCodeVersion, so that no module built to other rules is

@@ -1,5 +1,6 @@
 #include "aot/glue_generator.h"
 
+#include <cstdio>
 #include <regex>
 #include <sstream>
 
@@ -29,6 +30,31 @@ Expected<std::string> instantiate_arguments(const std::string& header) {
     }
   }
   return arguments;
+}
+
+// Every byte but letters and digits as an octal escape (at most three digits, so the next character cannot
+// extend it): the names come from the upload.
+std::string c_string(const std::string& bytes) {
+  std::string literal = "\"";
+  for (const unsigned char c : bytes) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      literal += static_cast<char>(c);
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\%03o", c);
+      literal += escaped;
+    }
+  }
+  return literal + "\"";
+}
+
+// One more entry than there are functions, so that the array is never empty.
+std::string names_table(const ModuleShape& shape) {
+  std::ostringstream c;
+  c << "static const char* const function_names[" << shape.function_imports + shape.defined_functions + 1 << "] = {";
+  for (const auto& [index, name] : shape.function_names) c << "\n  [" << index << "] = " << c_string(name) << ",";
+  c << "\n};\n";
+  return c.str();
 }
 
 }  // namespace
@@ -95,13 +121,16 @@ static uint32_t glue_call(void* instance, uint32_t index, uint32_t arg) {
   return 0;
 }
 
+)" << names_table(shape)
+    << R"(
 static const struct faasmjs_module glue = {
   FAASMJS_MODULE_ABI_VERSION, sizeof(Z_fn_instance_t), )"
     << (shape.resettable ? 1 : 0) << R"(, glue_init, glue_instantiate, glue_free, glue_memory,
   )" << (has ? "glue_table" : "0")
     << R"(, glue_ctors, )" << (shape.function_exports.contains("_faasm_zygote") ? "glue_zygote" : "0")
     << R"(, glue_start, glue_malloc,
-  glue_arity, glue_call,
+  glue_arity, glue_call, function_names, )"
+    << shape.function_imports + shape.defined_functions << R"(,
 };
 
 EXPORTED const struct faasmjs_module* faasmjs_module_get(void) { return &glue; }

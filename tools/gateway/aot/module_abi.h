@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define FAASMJS_MODULE_ABI_VERSION 2
+#define FAASMJS_MODULE_ABI_VERSION 3
 
 struct faasmjs_module {
   uint32_t abi_version;
@@ -46,6 +46,10 @@ struct faasmjs_module {
   int (*table_entry_arity)(void* instance, uint32_t index);
   /* Calls that entry (arity checked first), given `arg` when it takes one; returns its result (0 for void). */
   uint32_t (*call_table_entry)(void* instance, uint32_t index, uint32_t arg);
+  /* By function index (imports included), the name a trap's backtrace gives it; NULL for none. The C function
+   * of function N is `w2c_fN` (aot/function_names.h), which is how the worker finds N for a native frame. */
+  const char* const* function_names;
+  uint32_t function_count;
 };
 
 const struct faasmjs_module* faasmjs_module_get(void);

@@ -1,8 +1,11 @@
 #include "aot/module_check.h"
 
 #include <cstdio>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
+#include "aot/function_names.h"
 #include "aot/module_scan.h"
 #include "common/host_imports.h"
 #include "wabt/binary-reader-ir.h"
@@ -47,6 +50,33 @@ std::string signature_of(const wabt::FuncSignature& sig) {
   text += ':';
   for (auto type : sig.result_types) text += letter(type);
   return text;
+}
+
+// Names may hold any byte, and a shape is one fact per line: they travel as hex.
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text;
+  for (const unsigned char c : bytes) {
+    text += kDigits[c >> 4];
+    text += kDigits[c & 0xF];
+  }
+  return text;
+}
+
+std::optional<std::string> unhex(std::string_view text) {
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::string bytes;
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = digit(text[i]), low = digit(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    bytes += static_cast<char>(high << 4 | low);
+  }
+  return bytes;
 }
 
 }  // namespace
@@ -120,6 +150,17 @@ Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const Mod
   if (!shape.exports_memory) return fail(ErrorCode::BadWasm, "exports no memory: not a Faasm function");
   // Imports are functions only (checked above), so no memory, table or global lives outside the instance.
   shape.resettable = module.memories.size() == 1 && module.tables.size() == (shape.exports_table ? 1u : 0u);
+  shape.function_imports = static_cast<std::uint32_t>(module.num_func_imports);
+  shape.defined_functions = static_cast<std::uint32_t>(module.funcs.size() - module.num_func_imports);
+  const std::uint32_t end = shape.function_imports + shape.defined_functions;
+  for (auto& [index, name] : read_function_names(wasm)) {
+    if (index >= shape.function_imports && index < end && !name.empty()) shape.function_names.emplace(index, name);
+  }
+  for (const wabt::Export* exported : module.exports) {
+    if (exported->kind != wabt::ExternalKind::Func) continue;
+    const wabt::Index index = module.GetFuncIndex(exported->var);
+    if (index >= shape.function_imports && index < end) shape.function_names.emplace(index, exported->name);
+  }
   return shape;
 }
 
@@ -129,6 +170,9 @@ std::string shape_text(const ModuleShape& shape) {
   if (shape.exports_memory) text += "memory\n";
   if (shape.exports_table) text += "table\n";
   if (shape.resettable) text += "resettable\n";
+  text += "functions " + std::to_string(shape.function_imports) + " " + std::to_string(shape.defined_functions) + "\n";
+  for (const auto& [index, name] : shape.function_names)
+    text += "name " + std::to_string(index) + " " + hex(name) + "\n";
   return text;
 }
 
@@ -144,6 +188,16 @@ Expected<ModuleShape> parse_shape(const std::string& text) {
       shape.exports_table = true;
     } else if (line == "resettable") {
       shape.resettable = true;
+    } else if (std::uint32_t imports = 0, defined = 0;
+               std::sscanf(line.c_str(), "functions %u %u", &imports, &defined) == 2) {
+      shape.function_imports = imports;
+      shape.defined_functions = defined;
+    } else if (std::uint32_t index = 0; line.starts_with("name ") &&
+                                        std::sscanf(line.c_str(), "name %u", &index) == 1 &&
+                                        line.find(' ', 5) != std::string::npos) {
+      auto name = unhex(std::string_view(line).substr(line.find(' ', 5) + 1));
+      if (!name) return fail(ErrorCode::Internal, "the module checker's answer has a malformed name");
+      shape.function_names.emplace(index, std::move(*name));
     } else {
       return fail(ErrorCode::Internal, "the module checker's answer has an unexpected line");
     }

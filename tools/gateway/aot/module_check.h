@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <span>
 #include <string>
@@ -29,6 +30,11 @@ struct ModuleShape {
   // All of an instance's state is its wasm2c instance struct, its one memory and the exported function table,
   // so the worker may keep one instance and reset it to a snapshot between calls (worker/warm_instance.h).
   bool resettable = false;
+  // Function indices: imports first, then the defined ones; and the names a trap's backtrace gives the
+  // defined ones (function_names.h), from the name section, else an export name.
+  std::uint32_t function_imports = 0;
+  std::uint32_t defined_functions = 0;
+  std::map<std::uint32_t, std::string> function_names;
 };
 
 Expected<ModuleShape> check_module(std::span<const std::uint8_t> wasm, const ModuleLimits& limits = kModuleLimits);

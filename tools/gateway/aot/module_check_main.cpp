@@ -1,6 +1,7 @@
 // faasmjs-module-check [--max-nesting N] IN.wasm OUT.wasm SHAPE: the compiler's checks (module_check.h) in a process of
 // their own, which the gateway runs sandboxed (compile_sandbox.h) because wabt reads the untrusted upload here.
-// Accepted: OUT.wasm is IN without its custom sections (what wasm2c gets), SHAPE the module's shape_text,
+// Accepted: OUT.wasm is IN without its custom sections and with a name section of index names
+// (function_names.h; what wasm2c gets), SHAPE the module's shape_text,
 // exit status 0. Refused: one line on stderr, exit status 2. Anything else (a crash, a limit) is the
 // gateway's to describe.
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <iterator>
 #include <vector>
 
+#include "aot/function_names.h"
 #include "aot/module_check.h"
 #include "aot/module_scan.h"
 
@@ -46,7 +48,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", shape.error().message.c_str());
     return 2;
   }
-  const auto stripped = aot::without_custom_sections(wasm);
+  const auto stripped =
+      aot::with_index_names(aot::without_custom_sections(wasm), shape->function_imports, shape->defined_functions);
   const std::string text = aot::shape_text(*shape);
   if (!write_all(argv[2], reinterpret_cast<const char*>(stripped.data()), stripped.size()) ||
       !write_all(argv[3], text.data(), text.size())) {

@@ -25,6 +25,7 @@
 #include "worker/run_call.h"
 #include "worker/runtime_root.h"
 #include "worker/sandbox.h"
+#include "worker/trap_backtrace.h"
 #include "worker/warm_instances.h"
 #include "worker/worker_protocol.h"
 
@@ -38,6 +39,7 @@ int serve() {
     std::fprintf(stderr, "faasmjs-worker: cannot limit itself: %s\n", limited.error().message.c_str());
     return 1;
   }
+  prepare_trap_backtraces();
   bool confined = false;
   std::vector<std::uint8_t> ready;
   ByteWriter(ready).u32(static_cast<std::uint32_t>(getpid()));

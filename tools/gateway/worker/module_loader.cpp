@@ -7,9 +7,9 @@
 
 namespace faasmjs::gateway::worker {
 
-Expected<const faasmjs_module*> load_module(const std::string& shared_object) {
-  static std::map<std::string, const faasmjs_module*> loaded;
-  if (auto found = loaded.find(shared_object); found != loaded.end()) return found->second;
+Expected<const LoadedModule*> load_module(const std::string& shared_object) {
+  static std::map<std::string, LoadedModule> loaded;
+  if (auto found = loaded.find(shared_object); found != loaded.end()) return &found->second;
   // RTLD_LOCAL: every module's wasm2c symbols share one name prefix, so they must not meet.
   // Messages reach the client: they name the module by its file name, not by where the server keeps it.
   const std::string name = std::filesystem::path(shared_object).filename().string();
@@ -29,8 +29,10 @@ Expected<const faasmjs_module*> load_module(const std::string& shared_object) {
                                          ", this worker speaks " + std::to_string(FAASMJS_MODULE_ABI_VERSION));
   }
   module->init_module();
-  loaded.emplace(shared_object, module);
-  return module;
+  Dl_info info{};
+  const std::uintptr_t base =
+      dladdr(reinterpret_cast<const void*>(get), &info) != 0 ? reinterpret_cast<std::uintptr_t>(info.dli_fbase) : 0;
+  return &loaded.emplace(shared_object, LoadedModule{module, GuestSymbols::read(shared_object, base)}).first->second;
 }
 
 }  // namespace faasmjs::gateway::worker

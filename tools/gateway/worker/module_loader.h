@@ -6,9 +6,15 @@
 
 #include "aot/module_abi.h"
 #include "common/error.h"
+#include "worker/guest_symbols.h"
 
 namespace faasmjs::gateway::worker {
 
-Expected<const faasmjs_module*> load_module(const std::string& shared_object);
+struct LoadedModule {
+  const faasmjs_module* abi;
+  GuestSymbols symbols;  // for trap backtraces (trap_backtrace.h)
+};
+
+Expected<const LoadedModule*> load_module(const std::string& shared_object);
 
 }  // namespace faasmjs::gateway::worker

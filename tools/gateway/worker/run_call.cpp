@@ -23,6 +23,7 @@
 #include "worker/module_loader.h"
 #include "worker/shared_file_link.h"
 #include "worker/state_regions.h"
+#include "worker/trap_backtrace.h"
 #include "worker/trap_messages.h"
 #include "worker/warm_instances.h"
 
@@ -102,7 +103,8 @@ Outcome run_entry(Entry& entry, Call& call) {
 }
 
 // `returned` is what the entry returned when it did not trap (0 for _start).
-RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t returned, std::uint64_t limit_bytes) {
+RunResult finish(const RunRequest& request, const LoadedModule& loaded, Call& call, int trap, std::uint32_t returned,
+                 std::uint64_t limit_bytes) {
   RunResult result;
   const std::string& name = request.function;
   if (trap == 0) {
@@ -120,14 +122,16 @@ RunResult finish(const RunRequest& request, Call& call, int trap, std::uint32_t 
     } else {
       what = std::string("trapped: ") + trap_message(static_cast<wasm_rt_trap_t>(trap));
     }
+    const std::string where = trap_backtrace_lines(*loaded.abi, loaded.symbols);
     // A memory.grow refused at the cap explains whatever went wrong after it (malloc returned 0, then a
     // trap or a fault): the call ran out of its memory limit.
     if (memory_limit_hit()) {
       result.status = CallStatus::MemoryExceeded;
-      result.error = name + " exceeded its memory limit of " + describe_limit(limit_bytes) + " (then " + what + ")";
+      result.error =
+          name + " exceeded its memory limit of " + describe_limit(limit_bytes) + " (then " + what + ")" + where;
     } else {
       result.status = CallStatus::Trapped;
-      result.error = call.fault ? name + ": " + what : name + " " + what;
+      result.error = (call.fault ? name + ": " + what : name + " " + what) + where;
     }
   }
   result.output = call.output;
@@ -189,7 +193,8 @@ void leave_guest(wasm_rt_trap_t trap) { wasm_rt_trap(trap); }
 RunResult run_call(const RunRequest& request, Channel& channel) {
   auto loaded = load_module(request.shared_object);
   if (!loaded) return failed(request.function + ": " + loaded.error().message);
-  const faasmjs_module* module = *loaded;
+  const faasmjs_module* module = (*loaded)->abi;
+  begin_trap_backtrace((*loaded)->symbols);
 
   Call call;
   call.channel = &channel;
@@ -287,7 +292,7 @@ RunResult run_call(const RunRequest& request, Channel& channel) {
     call.stderr_text +=
         std::string("faasm.js: mapped state not published at the end of the call: ") + fault.what() + "\n";
   }
-  RunResult result = finish(request, call, outcome.trap, pointer_result, limit_bytes);
+  RunResult result = finish(request, **loaded, call, outcome.trap, pointer_result, limit_bytes);
   result.reset_instance = reset_instance;
   return result;
 }
@@ -295,7 +300,7 @@ RunResult run_call(const RunRequest& request, Channel& channel) {
 std::optional<InstantiationCost> measure_instantiation(const std::string& shared_object, int count) {
   auto loaded = load_module(shared_object);
   if (!loaded) return std::nullopt;
-  const faasmjs_module* module = *loaded;
+  const faasmjs_module* module = (*loaded)->abi;
   RefusingGateway gateway;
   Call call;
   call.channel = &gateway.channel();

@@ -1,5 +1,6 @@
 // probe: one behaviour per input, for the runtime's error paths and entry protocol. Input:
-//   "trap"           __builtin_trap()                    → return value 1, the trap in `error`
+//   "trap"           __builtin_trap() in probe_trap_inner(), called from probe_trap_outer()
+//                                                        → return value 1, the trap and both frames in `error`
 //   "exit"           exit(7)                             → return value 7 (proc_exit)
 //   "return"         main returns 3                      → return value 3
 //   "throw"          calls env.__cxa_throw               → 1, "C++ exceptions are not supported..."
@@ -30,12 +31,22 @@ void output(const std::string& text) { __faasm_write_output(text.c_str(), static
 
 }  // namespace
 
+// Outside the anonymous namespace, so that the backtrace's names are these exact ones, and called through
+// volatile pointers: wasm-opt, which knows no noinline, inlines a function with one caller.
+void probe_trap_inner() { __builtin_trap(); }
+void (*volatile probe_trap_inner_pointer)() = probe_trap_inner;
+void probe_trap_outer() {
+  probe_trap_inner_pointer();
+  output("probe_trap_inner returned");
+}
+void (*volatile probe_trap_outer_pointer)() = probe_trap_outer;
+
 int main(int argc, char** argv) {
   char mode[32] = {0};
   __faasm_read_input(reinterpret_cast<unsigned char*>(mode), sizeof(mode) - 1);
   const std::string what(mode);
   if (what == "trap") {
-    __builtin_trap();
+    probe_trap_outer_pointer();
   }
   if (what == "exit") {
     std::exit(7);
