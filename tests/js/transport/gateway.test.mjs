@@ -68,7 +68,11 @@ describe('calls in the cluster', () => {
       const trap = await client.invoke('probe', 'trap', { where: 'cluster' });
       assert.equal(trap.returnValue, 1);
       assert.equal(trap.trace.status, 'trapped');
-      assert.match(trap.error, /probe/);
+      // The browser's error, backtrace included (tests/js/runtime), and in the gateway's log.
+      const browser = await client.invoke('probe', 'trap', { where: 'browser' });
+      assert.equal(trap.error, 'probe trapped: unreachable\n    at probe_trap_inner()\n    at probe_trap_outer()\n    at _start');
+      assert.equal(browser.error, trap.error);
+      assert.ok(gateway.log.includes(trap.error), `the gateway's log has no ${JSON.stringify(trap.error)}`);
       const loop = await client.invoke('runaway', 'loop', { where: 'cluster', timeoutMs: 1500 });
       assert.equal(loop.returnValue, 1);
       assert.equal(loop.trace.status, 'timedOut');

@@ -527,6 +527,9 @@ class Pool final : public Backend {
           result.stdout_text = std::move(ran->stdout_text);
           result.stderr_text = std::move(ran->stderr_text);
           result.output = std::move(ran->output);
+          // What went wrong inside a function, with its backtrace, is for its developer to see in the
+          // gateway's log as well as in the result.
+          if (result.status == CallStatus::Trapped || result.status == CallStatus::MemoryExceeded) log(result.error);
         }
         lock.lock();
         running_in_.erase(record->id);
