@@ -5,11 +5,13 @@
 // [data-field]) so that tools/demo/check.mjs can drive it like a user.
 import { connect, jspiAvailable } from '/sdk/js/index.js';
 
+import { watchCompiles } from './compile-status.js';
 import { EXAMPLES } from './examples.js';
 import { callLabel, legend, timeline } from './timeline.js';
 
 const settingsForm = document.getElementById('settings');
 const clientStatus = document.getElementById('client-status');
+const compileStatus = document.getElementById('compile-status');
 const eventList = document.getElementById('events');
 const MAX_EVENTS = 200;
 
@@ -149,6 +151,7 @@ async function reconnect() {
     document.body.dataset.gateway = String(gateway);
     for (const input of settingsForm.querySelectorAll('input[name="where"], input[name="chain"]')) input.disabled = !gateway;
     showConnection(gateway ? 'open' : 'local', readyText(client, worker, gateway));
+    if (gateway) watchCompiles(client, compileStatus, () => mine === generation);
   } catch (error) {
     if (mine !== generation) return;
     if (hadGateway) {

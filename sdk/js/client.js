@@ -253,6 +253,18 @@ export class Client extends EventTarget {
     return { name: reply.function, sha256: reply.sha256, compileMs: reply.compileMs };
   }
 
+  /**
+   * The functions the gateway has registered, each with its binary's sha256 and where its compile stands:
+   * 'compiling' (a call waits), 'optimising' (calls run on the quick tier meanwhile), 'ready', 'failed' or
+   * 'elsewhere' (in front of Faasm, which compiles it).
+   * @returns {Promise<Array<{ name: string, sha256: string, compile: string }>>}
+   */
+  async functions() {
+    if (this.#closed) throw new ClientClosed('functions(): the client is closed');
+    const connection = this.#needConnection('functions()');
+    return (await connection.request(TYPE.FUNCTIONS, {}, { label: 'list of functions' })).functions;
+  }
+
   #needConnection(what) {
     if (this.#connection === null) throw new TypeError(`${what} needs a client connected to a gateway`);
     return this.#connection;

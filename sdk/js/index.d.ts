@@ -306,6 +306,12 @@ export interface FaasmClient extends EventTarget {
    * Rejects with GatewayError (BadWasm...) or, without a gateway, TypeError.
    */
   upload(name: string, wasm: Uint8Array | ArrayBuffer): Promise<{ name: string; sha256: string; compileMs: number }>;
+  /**
+   * The gateway's registered functions: each binary's sha256 and where its compile stands ('compiling': a call
+   * waits; 'optimising': calls run on the quick tier meanwhile; 'ready'; 'failed'; 'elsewhere': Faasm compiles
+   * it). Without a gateway, TypeError.
+   */
+  functions(): Promise<Array<{ name: string; sha256: string; compile: 'compiling' | 'optimising' | 'ready' | 'failed' | 'elsewhere' | 'unknown' }>>;
   /** Abandons calls in flight (they reject with ClientClosed), closes the gateway connection; later invokes reject with ClientClosed. */
   close(): Promise<void>;
   addEventListener(type: 'progress', listener: (event: CustomEvent<ProgressDetail>) => void, options?: boolean | AddEventListenerOptions): void;

@@ -16,6 +16,7 @@ export declare class WorkerClient extends EventTarget implements FaasmClient {
   readonly gateway: FaasmClient['gateway'];
   invoke: FaasmClient['invoke'];
   upload: FaasmClient['upload'];
+  functions: FaasmClient['functions'];
   close(): Promise<void>;
 }
 

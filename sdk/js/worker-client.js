@@ -74,6 +74,10 @@ export class WorkerClient extends EventTarget {
     return this.#request({ type: 'upload', name, wasm });
   }
 
+  functions() {
+    return this.#request({ type: 'functions' });
+  }
+
   // Typed inputs and outputs are encoded and decoded here: a schema stays on the page.
   invoke(name, input, options = {}) {
     return invokeTyped((callName, bytes, rest) => this.#request({ type: 'invoke', name: callName, input: bytes, options: rest }),

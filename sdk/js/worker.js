@@ -10,6 +10,7 @@
 //                   { type: 'state', id, op: 'get'|'set'|'keys', key?, bytes? } → value
 //                   { type: 'files', id, op: 'upload'|'get', path, bytes? } → value
 //                   { type: 'upload', id, name, wasm }                  → value: the upload's answer
+//                   { type: 'functions', id }                           → value: the gateway's functions
 //                   { type: 'close', id }                               → value null
 //   worker → page   { type: 'reply', id, value } or { type: 'reply', id, error: { code, name, message } }
 //                   { type: 'event', event: 'progress'|'trace'|'connection', detail }
@@ -59,6 +60,9 @@ export function serve(port, { webSocket } = {}) {
     },
     async upload({ name, wasm }) {
       return connected().upload(name, wasm);
+    },
+    async functions() {
+      return connected().functions();
     },
     async close() {
       await client?.close();

@@ -1,11 +1,13 @@
 // The demo page (examples/webapp) as a person sees it, served by a real gateway: no horizontal overflow from a
 // desktop down to a 360 px phone, chain's fork-join drawn as one timeline bar per call with the chained ones
-// overlapping in time, and a status line that tells the truth when the gateway stops and comes back.
+// overlapping in time, a status line that tells the truth when the gateway stops and comes back, and the
+// cluster's compile progress while a gateway compiles.
 //
 // Screenshots of the page and of chain's card at 1280, 390 and 360 px go to FAASMJS_ARTIFACTS (ctest: the
 // build's tests/browser/artifacts) for a person to look at; the test asserts properties, not pixels.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -135,5 +137,41 @@ describe('connection', () => {
     // The failed attempts while the gateway was down are the browser's own console errors, nothing else.
     assertNoProblems(assert, page, [/WebSocket connection to .* failed/, /Failed to load resource/]);
     await page.close();
+  });
+});
+
+describe('compile progress', () => {
+  it('shows the cluster compiling on a gateway with an empty compile cache, until every function is compiled', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-demo-cache-'));
+    const fresh = await startGateway({ functionDirs: [examplesDir], cacheDir });
+    try {
+      const page = await newPage(browser.context);
+      await page.setViewportSize({ width: 390, height: 900 });
+      // Every state the page goes through, from its first script on.
+      await page.addInitScript(() => {
+        window.compileStates = [];
+        new MutationObserver(() => {
+          const state = document.body?.dataset.compile;
+          if (state && window.compileStates.at(-1) !== state) window.compileStates.push(state);
+        }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-compile'] });
+      });
+      await page.goto(`${fresh.url}#token=${fresh.token('demo')}`);
+      await page.waitForFunction(() => document.body.dataset.compile !== undefined, null, { timeout: 30_000 });
+      if (artifacts) await page.screenshot({ path: path.join(artifacts, 'demo-compiling-390.png') });
+      await page.waitForFunction(() => document.body.dataset.compile === 'done', null, { timeout: 240_000 });
+      const states = await page.evaluate(() => window.compileStates);
+      assert.ok(states.length >= 2 && states.at(-1) === 'done', `states seen: ${states.join(' → ')}`);
+      assert.ok(states.slice(0, -1).every((state) => ['compiling', 'optimising'].includes(state)), states.join(' → '));
+      const total = fs.readdirSync(examplesDir).filter((file) => file.endsWith('.wasm') && !file.endsWith('.async.wasm')).length;
+      assert.equal(await page.textContent('#compile-status'), `cluster: all ${total} functions compiled`);
+      assert.equal(await page.locator('#compile-status progress').count(), 0, 'the bar goes once done');
+      const width = await overflow(page);
+      assert.ok(width.scrollWidth <= width.innerWidth, `page ${width.scrollWidth} px wide at 390 px`);
+      assertNoProblems(assert, page);
+      await page.close();
+    } finally {
+      await fresh.close();
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -92,9 +92,10 @@ describe('faasmjs', { timeout: 900_000 }, () => {
   it('lists the registered functions with their sha256, as text and as JSON', async () => {
     const text = await faasmjs(['functions']);
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /^hello +[0-9a-f]{64}$/m);
+    assert.match(text.stdout, /^hello +[0-9a-f]{64}  (compiling|optimising|ready)$/m);
     const { functions } = JSON.parse((await faasmjs(['functions', '--json'])).stdout);
     assert.ok(functions.some((f) => f.name === 'probe'));
+    assert.ok(functions.every((f) => ['compiling', 'optimising', 'ready'].includes(f.compile)), JSON.stringify(functions));
     assert.deepEqual(functions.map((f) => f.name), [...functions.map((f) => f.name)].sort());
   });
 
@@ -109,6 +110,8 @@ describe('faasmjs', { timeout: 900_000 }, () => {
     assert.equal(json.bytes, fs.statSync(wasm).size);
     const { functions } = JSON.parse((await faasmjs(['functions', '--json'])).stdout);
     assert.equal(functions.find((f) => f.name === 'echo_cli').sha256, json.sha256);
+    // An upload answers once its first module is built: the call below does not wait for a compiler.
+    assert.match(functions.find((f) => f.name === 'echo_cli').compile, /^(optimising|ready)$/);
     const called = await faasmjs(['invoke', 'echo_cli', 'uploaded and called']);
     assert.equal(called.status, 0, called.stderr);
     assert.equal(called.stdout, 'uploaded and called');

@@ -29,6 +29,9 @@ export const TYPE = Object.freeze({
   STATE_KEY_LIST: 0x87, UPLOADED: 0x88, FILE_DATA: 0x89, FUNCTION_LIST: 0x8A, PONG: 0x8F, ERROR: 0xEE,
 });
 
+/** FUNCTION_LIST's compile states, by number (tools/gateway/registry/function_registry.h, CompileState). */
+export const COMPILE_STATES = Object.freeze(['compiling', 'optimising', 'ready', 'failed', 'elsewhere']);
+
 /** A message type's name by number, e.g. 0x82 → 'RESULT'. */
 export const TYPE_NAME = Object.freeze(Object.fromEntries(Object.entries(TYPE).map(([name, number]) => [number, name])));
 
@@ -262,7 +265,11 @@ const DECODERS = Object.freeze({
   [TYPE.UPLOADED]: (r) => ({ function: r.str('function'), sha256: r.str('sha256'), compileMs: r.u32('compileMs') }),
   [TYPE.FILE_DATA]: (r) => ({ exists: r.flag('exists'), data: r.bytes('data') }),
   [TYPE.FUNCTION_LIST]: (r) => ({
-    functions: list(r.u32('count'), (i) => ({ name: r.str(`function ${i}'s name`), sha256: r.str(`function ${i}'s sha256`) })),
+    functions: list(r.u32('count'), (i) => ({
+      name: r.str(`function ${i}'s name`),
+      sha256: r.str(`function ${i}'s sha256`),
+      compile: COMPILE_STATES[r.u8(`function ${i}'s compile state`)] ?? 'unknown',
+    })),
   }),
   [TYPE.PONG]: (r) => ({ payload: r.bytes('payload') }),
   [TYPE.ERROR]: (r) => {

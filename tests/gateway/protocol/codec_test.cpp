@@ -50,7 +50,7 @@ std::vector<ServerMessage> server_samples() {
       Uploaded{"fn", std::string(64, 'f'), 1234},
       FileData{true, bytes_of("contents")},
       FileData{false, bytes_of("")},
-      FunctionList{{{"hello", std::string(64, 'a')}, {"pi", std::string(64, 'b')}}},
+      FunctionList{{{"hello", std::string(64, 'a'), 2}, {"pi", std::string(64, 'b'), 1}}},
       FunctionList{},
       Pong{bytes_of("p")},
       ErrorReply{ErrorCode::DuplicateId, "request 3 was already used"},

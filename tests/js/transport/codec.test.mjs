@@ -168,8 +168,9 @@ describe('decoding server messages', () => {
     assert.deepEqual(one(TYPE.STATE_KEY_LIST, [u32(2), str('a'), str('b')]), { type: TYPE.STATE_KEY_LIST, keys: ['a', 'b'] });
     assert.deepEqual(one(TYPE.UPLOADED, [str('f'), str('ab12'), u32(900)]), { type: TYPE.UPLOADED, function: 'f', sha256: 'ab12', compileMs: 900 });
     assert.deepEqual(one(TYPE.FILE_DATA, [1, blob(bytes(7))]), { type: TYPE.FILE_DATA, exists: true, data: bytes(7) });
-    assert.deepEqual(one(TYPE.FUNCTION_LIST, [u32(2), str('a'), str('11'), str('b'), str('22')]),
-      { type: TYPE.FUNCTION_LIST, functions: [{ name: 'a', sha256: '11' }, { name: 'b', sha256: '22' }] });
+    assert.deepEqual(one(TYPE.FUNCTION_LIST, [u32(3), str('a'), str('11'), [0], str('b'), str('22'), [2], str('c'), str('33'), [9]]),
+      { type: TYPE.FUNCTION_LIST, functions: [{ name: 'a', sha256: '11', compile: 'compiling' },
+        { name: 'b', sha256: '22', compile: 'ready' }, { name: 'c', sha256: '33', compile: 'unknown' }] });
     assert.deepEqual(one(TYPE.PONG, [blob(bytes(7, 7))]), { type: TYPE.PONG, payload: bytes(7, 7) });
     assert.deepEqual(one(TYPE.ERROR, [u16(9), str('no function f')]), { type: TYPE.ERROR, code: 'UnknownFunction', number: 9, message: 'no function f' });
     assert.deepEqual(one(TYPE.ERROR, [u16(99), str('new')]), { type: TYPE.ERROR, code: 'Error99', number: 99, message: 'new' });

@@ -329,7 +329,8 @@ struct FileData {
 struct FunctionEntry {
   std::string name;
   std::string sha256;
-  static auto fields(auto& m) { return std::tie(m.name, m.sha256); }
+  std::uint8_t compile = 0;  // registry::CompileState: 0 compiling, 1 optimising, 2 ready, 3 failed, 4 elsewhere
+  static auto fields(auto& m) { return std::tie(m.name, m.sha256, m.compile); }
   bool operator==(const FunctionEntry&) const = default;
 };
 

@@ -37,6 +37,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -123,8 +124,13 @@ std::string seconds(std::uint32_t ms) {
 // until an optimised one replaces it.
 class Entry final : public RegisteredFunction {
  public:
-  Entry(std::string name, std::string sha, fs::path dir)
-      : name_(std::move(name)), sha_(std::move(sha)), dir_(std::move(dir)), ready_(promise_.get_future().share()) {}
+  // `compiled_here`: false in front of Faasm, whose upload server compiles.
+  Entry(std::string name, std::string sha, fs::path dir, bool compiled_here)
+      : name_(std::move(name)),
+        sha_(std::move(sha)),
+        dir_(std::move(dir)),
+        compiled_here_(compiled_here),
+        ready_(promise_.get_future().share()) {}
 
   const std::string& name() const override { return name_; }
   const std::string& sha256() const override { return sha_; }
@@ -137,8 +143,16 @@ class Entry final : public RegisteredFunction {
     return optimised_ ? Expected<aot::CompiledModule>(*optimised_) : first;
   }
   bool wanted() const { return wanted_.load(); }
+  CompileState compile_state() const override {
+    if (!compiled_here_) return CompileState::Elsewhere;
+    if (ready_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return CompileState::Compiling;
+    if (!ready_.get()) return CompileState::Failed;
+    return optimising_.load() ? CompileState::Optimising : CompileState::Ready;
+  }
 
   void finish(Expected<aot::CompiledModule> result) { promise_.set_value(std::move(result)); }
+  // Between the optimised compile's queueing and its end, whichever way it ends.
+  void set_optimising(bool optimising) { optimising_.store(optimising); }
   void optimised(aot::CompiledModule module) {
     std::lock_guard lock(mutex_);
     optimised_ = std::move(module);
@@ -151,6 +165,8 @@ class Entry final : public RegisteredFunction {
   std::string name_;
   std::string sha_;
   fs::path dir_;
+  bool compiled_here_;
+  std::atomic<bool> optimising_ = false;
   std::promise<Expected<aot::CompiledModule>> promise_;
   std::shared_future<Expected<aot::CompiledModule>> ready_;
   mutable std::atomic<bool> wanted_ = false;
@@ -227,7 +243,7 @@ class Registry final : public FunctionRegistry {
     for (const auto& [name, where] : found) {
       auto wasm = read_file(where.first);
       if (!wasm) return std::unexpected(wasm.error());
-      auto entry = std::make_shared<Entry>(name, sha256_hex(*wasm), where.second);
+      auto entry = std::make_shared<Entry>(name, sha256_hex(*wasm), where.second, options_.compile);
       if (auto linked = link_browser_files(*entry); !linked) return std::unexpected(linked.error());
       entries_[name] = entry;
       if (!options_.compile) {
@@ -275,7 +291,7 @@ class Registry final : public FunctionRegistry {
     auto& module = *compiled;
     if (!module) return std::unexpected(module.error());
     if (!stored) return std::unexpected(for_client(stored.error()));
-    auto entry = std::make_shared<Entry>(function, module->sha256, dir);
+    auto entry = std::make_shared<Entry>(function, module->sha256, dir, options_.compile);
     entry->finish(options_.compile ? Expected<aot::CompiledModule>(*module) : runs_elsewhere(function));
     {
       std::lock_guard lock(mutex_);
@@ -421,6 +437,7 @@ class Registry final : public FunctionRegistry {
   }
 
   void queue(Pending pending) {
+    if (pending.tier == aot::Tier::Optimised) pending.entry->set_optimising(true);
     {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(std::move(pending));
@@ -450,11 +467,14 @@ class Registry final : public FunctionRegistry {
         const bool optimise = module && optimises_after(*module);
         pending.entry->finish(std::move(module));
         if (optimise) queue({std::move(pending.entry), std::move(pending.wasm), aot::Tier::Optimised});
-      } else if (current(*pending.entry)) {
+      } else {
         // A failure leaves the quick tier's module serving its calls: compile() logged why.
-        if (auto module = compile(pending.entry->name(), pending.wasm, aot::Tier::Optimised, true)) {
-          pending.entry->optimised(std::move(*module));
+        if (current(*pending.entry)) {
+          if (auto module = compile(pending.entry->name(), pending.wasm, aot::Tier::Optimised, true)) {
+            pending.entry->optimised(std::move(*module));
+          }
         }
+        pending.entry->set_optimising(false);
       }
     }
   }
@@ -509,7 +529,7 @@ class Registry final : public FunctionRegistry {
       if (current) log("the earlier version of " + name + " still serves its calls");
       return;
     }
-    auto entry = std::make_shared<Entry>(name, sha, dir);
+    auto entry = std::make_shared<Entry>(name, sha, dir, options_.compile);
     const bool optimise = module && optimises_after(*module);
     entry->finish(std::move(module));
     {

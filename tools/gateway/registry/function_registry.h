@@ -49,6 +49,15 @@ struct RegistryOptions {
 // 1-64 characters of [A-Za-z0-9_-]: the names the registry takes.
 bool valid_function_name(std::string_view name);
 
+// Where a function's compile stands, as FUNCTIONS reports it (docs/protocol.md) and a page shows it.
+enum class CompileState : std::uint8_t {
+  Compiling = 0,   // no module yet: a call waits
+  Optimising = 1,  // calls run on the quick tier's module while the optimised one compiles
+  Ready = 2,       // its final module
+  Failed = 3,      // it does not compile: its calls fail
+  Elsewhere = 4,   // not compiled here: in front of Faasm, Faasm compiles it
+};
+
 class RegisteredFunction {
  public:
   virtual ~RegisteredFunction() = default;
@@ -58,6 +67,8 @@ class RegisteredFunction {
   virtual std::filesystem::path wasm_path() const = 0;
   // Blocks until compiled: the best module so far, or the compile error (BadWasm / Internal).
   virtual Expected<aot::CompiledModule> wait_ready() const = 0;
+  // Does not block.
+  virtual CompileState compile_state() const = 0;
 };
 
 struct UploadInfo {

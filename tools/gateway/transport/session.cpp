@@ -226,7 +226,9 @@ void Session::run(std::uint32_t id, FileGet& get) {
 void Session::run(std::uint32_t id, Functions&) {
   FunctionList list;
   for (const std::string& name : services_.registry.names()) {
-    if (auto function = services_.registry.find(name)) list.functions.push_back({name, function->sha256()});
+    if (auto function = services_.registry.find(name)) {
+      list.functions.push_back({name, function->sha256(), static_cast<std::uint8_t>(function->compile_state())});
+    }
   }
   complete(id, encode(id, list));
 }
