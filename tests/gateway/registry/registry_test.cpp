@@ -85,6 +85,7 @@ struct RegistryFixture {
     o.asyncify_tool = asyncify;
     o.tiers = tiers;
     o.watch_functions = watch;
+    o.compile = compile;
     o.log = [this](std::string_view line) {
       std::lock_guard lock(log_mutex);
       lines.emplace_back(line);
@@ -137,10 +138,20 @@ struct RegistryFixture {
   std::unique_ptr<aot::Compiler> compiler;
   registry::CompileTiers tiers = registry::CompileTiers::Both;
   bool watch = true;
+  bool compile = true;
   std::unique_ptr<FunctionRegistry> registry;
   std::mutex log_mutex;
   std::vector<std::string> lines;
 };
+
+// Polls `done` for up to 20 s: what a watched folder or a background compile does is seen by its effects.
+bool eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 1000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
 
 void check_refused(const Expected<registry::UploadInfo>& result, ErrorCode code, const std::string& fragment) {
   REQUIRE_FALSE(result.has_value());
@@ -171,6 +182,7 @@ TEST_SUITE("load") {
     auto broken = registry->find("broken")->wait_ready();
     REQUIRE_FALSE(broken.has_value());
     CHECK(broken.error().code == ErrorCode::BadWasm);
+    CHECK(registry->find("broken")->compile_state() == registry::CompileState::Failed);
     CHECK(broken.error().message.starts_with("broken: not a valid wasm binary"));
 
     const auto lines = log_lines();
@@ -410,7 +422,11 @@ TEST_SUITE("tiers") {
     const auto first = ready("hello");
     CHECK(first.tier == aot::Tier::Quick);
     CHECK_FALSE(first.cached);
+    // What FUNCTIONS reports: runnable, and optimising until the optimised compile has ended.
+    const auto state = registry->find("hello")->compile_state();
+    CHECK((state == registry::CompileState::Optimising || state == registry::CompileState::Ready));
     const auto better = optimised("hello");
+    CHECK(eventually([&] { return registry->find("hello")->compile_state() == registry::CompileState::Ready; }));
     CHECK_FALSE(better.cached);
     CHECK(better.sha256 == first.sha256);
     CHECK(better.shared_object != first.shared_object);
@@ -468,6 +484,14 @@ TEST_SUITE("tiers") {
     CHECK_FALSE(has_line(lines, "optimising broken"));
   }
 
+  TEST_CASE_FIXTURE(RegistryFixture, "in front of Faasm nothing is compiled here, and FUNCTIONS says so") {
+    compile = false;
+    copy_example("hello.wasm");
+    open();
+    CHECK(registry->find("hello")->compile_state() == registry::CompileState::Elsewhere);
+    CHECK_FALSE(registry->find("hello")->wait_ready().has_value());
+  }
+
   TEST_CASE_FIXTURE(RegistryFixture, "--tiers quick never optimises, --tiers optimised never uses the quick tier") {
     copy_example("hello.wasm");
     tiers = registry::CompileTiers::QuickOnly;
@@ -487,15 +511,6 @@ TEST_SUITE("tiers") {
 }
 
 namespace {
-
-// Polls `done` for up to 20 s: what a watched folder does is seen by its effects.
-bool eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 1000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
 
 // As a linker writes its output: a file of its own, renamed over the old one.
 void replace_file(const fs::path& path, const Bytes& bytes) {
