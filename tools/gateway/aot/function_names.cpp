@@ -3,6 +3,8 @@
 #include <optional>
 #include <string_view>
 
+#include "aot/module_scan.h"
+
 namespace faasmjs::gateway::aot {
 
 namespace {
@@ -12,19 +14,9 @@ constexpr std::uint8_t kCustomSection = 0;
 constexpr std::uint8_t kFunctionNames = 1;
 constexpr std::string_view kNameSection = "name";
 
-std::optional<std::uint32_t> read_u32(std::span<const std::uint8_t> bytes, std::size_t& at) {
-  std::uint32_t value = 0;
-  for (int shift = 0; shift < 35 && at < bytes.size(); shift += 7) {
-    const std::uint8_t byte = bytes[at++];
-    value |= static_cast<std::uint32_t>(byte & 0x7F) << shift;
-    if ((byte & 0x80) == 0) return value;
-  }
-  return std::nullopt;
-}
-
 // A length-prefixed byte string ending at most at `end`.
 std::optional<std::string_view> read_name(std::span<const std::uint8_t> bytes, std::size_t& at, std::size_t end) {
-  const auto size = read_u32(bytes, at);
+  const auto size = read_leb(bytes, at);
   if (!size || at > end || *size > end - at) return std::nullopt;
   const std::string_view name(reinterpret_cast<const char*>(bytes.data()) + at, *size);
   at += *size;
@@ -47,9 +39,9 @@ void write_bytes(std::vector<std::uint8_t>& out, std::string_view bytes) {
 
 void read_function_subsection(std::span<const std::uint8_t> wasm, std::size_t at, std::size_t end,
                               std::map<std::uint32_t, std::string>& names) {
-  auto count = read_u32(wasm, at);
+  auto count = read_leb(wasm, at);
   for (std::uint32_t i = 0; count && i < *count && at < end; ++i) {
-    const auto index = read_u32(wasm, at);
+    const auto index = read_leb(wasm, at);
     const auto name = index ? read_name(wasm, at, end) : std::nullopt;
     if (!name) return;
     names.emplace(*index, std::string(name->substr(0, kMaxFunctionName)));
@@ -63,7 +55,7 @@ std::map<std::uint32_t, std::string> read_function_names(std::span<const std::ui
   std::size_t at = kHeader;
   while (at < wasm.size()) {
     const std::uint8_t id = wasm[at++];
-    const auto size = read_u32(wasm, at);
+    const auto size = read_leb(wasm, at);
     if (!size || *size > wasm.size() - at) break;
     const std::size_t end = at + *size;
     std::size_t inside = at;
@@ -71,7 +63,7 @@ std::map<std::uint32_t, std::string> read_function_names(std::span<const std::ui
     if (id != kCustomSection || read_name(wasm, inside, end) != kNameSection) continue;
     while (inside < end) {
       const std::uint8_t subsection = wasm[inside++];
-      const auto length = read_u32(wasm, inside);
+      const auto length = read_leb(wasm, inside);
       if (!length || inside > end || *length > end - inside) break;
       if (subsection == kFunctionNames) read_function_subsection(wasm, inside, inside + *length, names);
       inside += *length;

@@ -99,6 +99,8 @@ class Scanner final : public wabt::BinaryReaderNop {
   std::uint64_t locals_ = 0;
 };
 
+}  // namespace
+
 std::optional<std::uint32_t> read_leb(std::span<const std::uint8_t> bytes, std::size_t& at) {
   std::uint32_t value = 0;
   for (int shift = 0; shift < 35 && at < bytes.size(); shift += 7) {
@@ -108,8 +110,6 @@ std::optional<std::uint32_t> read_leb(std::span<const std::uint8_t> bytes, std::
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 Expected<void> scan_module(std::span<const std::uint8_t> wasm, const ModuleLimits& limits) {
   // Every feature wabt knows: whatever the stricter reads of module_check get to, this read got to first.

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,9 @@ inline constexpr std::string_view kNameCharacters = "A-Z, a-z, 0-9, _, ., -, $";
 
 // BadWasm naming the limit or the name; nothing for a binary that does not parse (module_check says why).
 Expected<void> scan_module(std::span<const std::uint8_t> wasm, const ModuleLimits& limits = kModuleLimits);
+
+// The unsigned LEB128 at `at` (advanced past it); nothing when it runs off the end or past 32 bits.
+std::optional<std::uint32_t> read_leb(std::span<const std::uint8_t> bytes, std::size_t& at);
 
 // `wasm` (which scan_module read whole) without its custom sections.
 std::vector<std::uint8_t> without_custom_sections(std::span<const std::uint8_t> wasm);
