@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -482,6 +483,25 @@ TEST_SUITE("tiers") {
     const auto lines = log_lines();
     CHECK(std::ranges::count_if(lines, [](const std::string& l) { return l.starts_with("broken cannot be"); }) == 1);
     CHECK_FALSE(has_line(lines, "optimising broken"));
+  }
+
+  TEST_CASE_FIXTURE(RegistryFixture, "closing the registry kills an optimising compile instead of waiting for it") {
+    // pi with a custom section naming this run: the same code, bytes no earlier test left in the compile cache.
+    Bytes pi = file_bytes(example("pi.wasm"));
+    const std::string tag = "run " + std::to_string(::getpid()) + " " + std::to_string(std::time(nullptr));
+    pi.insert(pi.end(), {0x00, static_cast<std::uint8_t>(tag.size() + 1), static_cast<std::uint8_t>(tag.size())});
+    pi.insert(pi.end(), tag.begin(), tag.end());
+    write_bytes(functions / "pi.wasm", pi);
+    open();
+    ready("pi");
+    // The optimised compile of pi takes seconds of cc -O2; the registry closes while it runs.
+    REQUIRE(eventually([&] { return has_line(log_lines(), "optimising pi ("); }));
+    registry.reset();
+    CHECK(has_line(log_lines(), "pi cannot be optimised: the compile was cancelled: the gateway is stopping"));
+    CHECK_FALSE(has_line(log_lines(), "pi ready (optimised)"));
+    // The compiler stays usable: the next registry compiles as usual.
+    open();
+    CHECK(optimised("pi").tier == aot::Tier::Optimised);
   }
 
   TEST_CASE_FIXTURE(RegistryFixture, "in front of Faasm nothing is compiled here, and FUNCTIONS says so") {

@@ -144,6 +144,7 @@ class CachingCompiler final : public Compiler {
   }
 
   bool has_quick_tier() const override { return !options_.quick_c_compiler.empty(); }
+  void cancel_running() override { cancel_generation_.fetch_add(1); }
 
  private:
   fs::path target_of(const std::string& sha, Tier tier) const {
@@ -163,8 +164,11 @@ class CachingCompiler final : public Compiler {
     sandboxed.limits.memory_bytes = checker && kAddressSanitizer ? RLIM_INFINITY : options_.compile_memory_bytes;
     sandboxed.limits.output_bytes = options_.compile_output_bytes;
     sandboxed.user = user_;
+    const std::uint64_t generation = cancel_generation_.load();
+    sandboxed.cancelled = [this, generation] { return cancel_generation_.load() != generation; };
     auto outcome = run_sandboxed(sandboxed);
     if (!outcome) return std::unexpected(outcome.error());
+    if (outcome->cancelled) return fail(ErrorCode::Internal, "the compile was cancelled: the gateway is stopping");
     if (!outcome->network_isolated && !warned_.exchange(true) && options_.log) {
       options_.log("the compiler's programs run with the gateway's network (" + outcome->network_note +
                    "): run the gateway as root or with CAP_SYS_ADMIN to isolate them");
@@ -293,6 +297,8 @@ class CachingCompiler final : public Compiler {
   ModuleCache cache_;
   std::optional<SandboxUser> user_;
   std::atomic<bool> warned_ = false;
+  // Bumped by cancel_running(): a program started under an older generation is killed.
+  std::atomic<std::uint64_t> cancel_generation_ = 0;
 };
 
 }  // namespace

@@ -81,6 +81,9 @@ class Compiler {
   // The module of these bytes and tier if the cache has it, compiling nothing.
   virtual std::optional<CompiledModule> cached(std::span<const std::uint8_t> wasm, Tier tier) = 0;
   virtual bool has_quick_tier() const = 0;
+  // Kills the programs of every compile running now, which then fail (Internal); later compiles run as
+  // usual. For a stopping gateway, which would otherwise wait for an optimising compile of many seconds.
+  virtual void cancel_running() = 0;
 };
 
 }  // namespace faasmjs::gateway::aot

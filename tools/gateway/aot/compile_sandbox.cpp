@@ -168,8 +168,13 @@ Expected<SandboxOutcome> run_sandboxed(const SandboxRun& run) {
         outcome.timed_out = true;
         break;
       }
+      if (run.cancelled && run.cancelled()) {
+        outcome.cancelled = true;
+        break;
+      }
       pollfd waiting{pidfd, POLLIN, 0};
-      const int ready = ::poll(&waiting, 1, static_cast<int>(std::min<long long>(left.count(), 60'000)));
+      const long long wait_ms = run.cancelled ? 100 : 60'000;
+      const int ready = ::poll(&waiting, 1, static_cast<int>(std::min<long long>(left.count(), wait_ms)));
       if (ready > 0) break;
       if (ready < 0 && errno != EINTR) break;
     }

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,8 @@ struct SandboxRun {
   std::filesystem::path log;      // stdout and stderr
   SandboxLimits limits;
   std::optional<SandboxUser> user;  // also owns `folder`
+  // Asked every 100 ms while the program runs; true kills it (the gateway is stopping).
+  std::function<bool()> cancelled;
 };
 
 struct SandboxOutcome {
@@ -57,6 +60,7 @@ struct SandboxOutcome {
   int exit_status = 0;
   int signal = 0;
   bool timed_out = false;  // killed at limits.time
+  bool cancelled = false;  // killed because SandboxRun::cancelled said so
   bool network_isolated = false;
   std::string network_note;  // why not, when not
 };

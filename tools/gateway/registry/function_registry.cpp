@@ -196,6 +196,8 @@ class Registry final : public FunctionRegistry {
       stopping_ = true;
     }
     queued_.notify_all();
+    // A stopping gateway exits at once (docs/gateway.md): it does not wait for an optimising compile.
+    compiler_.cancel_running();
     for (auto& thread : compilers_) thread.join();
     for (auto& pending : queue_) {
       if (pending.tier != aot::Tier::Quick) continue;
