@@ -28,8 +28,6 @@ class GuestSymbols {
   };
   std::optional<Function> function_at(std::uintptr_t address) const;
 
-  bool empty() const { return ranges_.empty(); }
-
   // The addresses of the module's code when it has no unwind tables (no .eh_frame: tcc's output), which a
   // backtrace then follows by frame pointers; {0, 0} when it has them.
   std::pair<std::uintptr_t, std::uintptr_t> code_without_unwind_tables() const { return code_without_unwind_tables_; }

@@ -24,6 +24,7 @@
 #include "worker/guest_memory.h"
 #include "worker/host_imports.h"
 #include "worker/import_guard.h"
+#include "worker/trap_backtrace.h"
 #include "worker/wasi_errno.h"
 
 namespace faasmjs::gateway::worker {
@@ -521,6 +522,8 @@ u32 Z_wasi_snapshot_preview1Z_poll_oneoff(Wasi* w, u32 in, u32 out, u32 count, u
 
 void Z_wasi_snapshot_preview1Z_proc_exit(Wasi* w, u32 code) {
   call_of(w).exit_code = code;
+  // An exit is no failure: nothing to unwind for.
+  skip_next_trap_backtrace();
   leave_guest();
 }
 

@@ -31,6 +31,7 @@ struct Frame {
 };
 std::array<Frame, kMaxAddresses> g_frames;
 int g_count = 0;
+bool g_skip_next = false;
 
 // What the handler may walk by frame pointers: the main thread's stack (guest code runs on it) up to its
 // top, and the code of a module without unwind tables, which the unwinder cannot step out of.
@@ -76,6 +77,10 @@ void walk_frame_pointers(std::uintptr_t frame, std::uintptr_t stack_low) {
 
 extern "C" void faasmjs_on_trap(wasm_rt_trap_t code) {
   g_count = 0;
+  if (g_skip_next) {
+    g_skip_next = false;
+    WASM_RT_LONGJMP(wasm_rt_jmp_buf, code);
+  }
   Unwinding unwinding;
   _Unwind_Backtrace(record, &unwinding);
   if (unwinding.last_address >= g_walk_begin && unwinding.last_address < g_walk_end) {
@@ -104,10 +109,13 @@ void prepare_trap_backtraces() {
 
 void begin_trap_backtrace(const GuestSymbols& symbols) {
   g_count = 0;
+  g_skip_next = false;
   const auto code = symbols.code_without_unwind_tables();
   g_walk_begin = code.first;
   g_walk_end = code.second;
 }
+
+void skip_next_trap_backtrace() { g_skip_next = true; }
 
 std::string trap_backtrace_lines(const faasmjs_module& module, const GuestSymbols& symbols) {
   std::string lines;

@@ -26,6 +26,10 @@ void prepare_trap_backtraces();
 // Forgets an earlier trap and says which module's guest is entered next; call before a call enters it.
 void begin_trap_backtrace(const GuestSymbols& symbols);
 
+// The next trap records no frames: it is proc_exit leaving the guest, which is no failure and should not
+// pay for unwinding.
+void skip_next_trap_backtrace();
+
 // The lines for the last trap since clear_trap_backtrace(), of `module`'s frames only ("" when none).
 std::string trap_backtrace_lines(const faasmjs_module& module, const GuestSymbols& symbols);
 
