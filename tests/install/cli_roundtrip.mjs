@@ -20,7 +20,7 @@ function faasmjs(...args) {
 
 try {
   faasmjs('upload', 'hello', helloWasm);
-  if (!/^hello +[0-9a-f]{64}$/m.test(faasmjs('functions'))) throw new Error('faasmjs functions does not list the upload');
+  if (!/^hello +[0-9a-f]{64} +(compiling|optimising|ready)$/m.test(faasmjs('functions'))) throw new Error('faasmjs functions does not list the upload');
   const output = faasmjs('invoke', 'hello', 'Prefix');
   if (output !== 'Hello Prefix!') throw new Error(`faasmjs invoke hello printed '${output}'`);
   console.log('the installed faasmjs uploaded, listed and invoked hello through the installed gateway');

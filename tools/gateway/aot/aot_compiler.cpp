@@ -109,7 +109,8 @@ class CachingCompiler final : public Compiler {
     cache_.evict();
   }
 
-  Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm, Tier tier) override {
+  Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm, Tier tier,
+                                   const std::atomic<bool>* cancelled) override {
     if (wasm.size() > kModuleLimits.max_bytes) {
       return fail(ErrorCode::BadWasm, "is " + std::to_string(wasm.size()) + " bytes, past the module size limit of " +
                                           mebibytes(kModuleLimits.max_bytes));
@@ -123,7 +124,7 @@ class CachingCompiler final : public Compiler {
     if (cache_.use(target)) return CompiledModule{sha, target, 0, true, tier, cache_.pin(target)};
     in_flight_.insert(target);
     lock.unlock();
-    auto result = build(wasm, sha, target, tier);
+    auto result = build(wasm, sha, target, tier, cancelled);
     lock.lock();
     if (result) {
       result->pin = cache_.pin(target);
@@ -144,28 +145,32 @@ class CachingCompiler final : public Compiler {
   }
 
   bool has_quick_tier() const override { return !options_.quick_c_compiler.empty(); }
-  void cancel_running() override { cancel_generation_.fetch_add(1); }
 
  private:
   fs::path target_of(const std::string& sha, Tier tier) const {
     return options_.cache_dir / module_file_name(sha, tier);
   }
 
-  // One program of a compile, sandboxed, in the time left of the compile's limit.
+  // What a compile's programs may still take: the time left of its limit, and its caller's say to stop.
+  struct Budget {
+    Clock::time_point until;
+    const std::atomic<bool>* cancelled;
+  };
+
+  // One program of a compile, sandboxed, within the compile's budget.
   Expected<void> run(const char* stage, const std::vector<std::string>& argv, const fs::path& folder,
-                     Clock::time_point deadline) {
+                     const Budget& budget) {
     SandboxRun sandboxed;
     sandboxed.argv = argv;
     sandboxed.folder = folder;
     sandboxed.log = folder / (std::string(stage) + ".log");
     sandboxed.limits.time =
-        std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(deadline - Clock::now()));
+        std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(budget.until - Clock::now()));
     const bool checker = std::string_view(stage) == "check";
     sandboxed.limits.memory_bytes = checker && kAddressSanitizer ? RLIM_INFINITY : options_.compile_memory_bytes;
     sandboxed.limits.output_bytes = options_.compile_output_bytes;
     sandboxed.user = user_;
-    const std::uint64_t generation = cancel_generation_.load();
-    sandboxed.cancelled = [this, generation] { return cancel_generation_.load() != generation; };
+    if (budget.cancelled != nullptr) sandboxed.cancelled = [flag = budget.cancelled] { return flag->load(); };
     auto outcome = run_sandboxed(sandboxed);
     if (!outcome) return std::unexpected(outcome.error());
     if (outcome->cancelled) return fail(ErrorCode::Internal, "the compile was cancelled: the gateway is stopping");
@@ -197,9 +202,9 @@ class CachingCompiler final : public Compiler {
   }
 
   Expected<CompiledModule> build(std::span<const std::uint8_t> wasm, const std::string& sha, const fs::path& target,
-                                 Tier tier) {
+                                 Tier tier, const std::atomic<bool>* cancelled) {
     const auto started = Clock::now();
-    const auto deadline = started + options_.compile_timeout;
+    const Budget budget{started + options_.compile_timeout, cancelled};
     auto folder = BuildFolder::create(options_.cache_dir);
     if (!folder) return std::unexpected(folder.error());
     const fs::path& work = folder->path();
@@ -212,13 +217,13 @@ class CachingCompiler final : public Compiler {
     if (auto checked = run("check",
                            {options_.module_checker.string(), "--max-nesting", std::to_string(options_.max_nesting),
                             "fn.wasm", "checked.wasm", "shape"},
-                           work, deadline);
+                           work, budget);
         !checked) {
       return std::unexpected(checked.error());
     }
     auto shape = parse_shape(read_text(work / "shape"));
     if (!shape) return std::unexpected(shape.error());
-    if (auto translated = run("wasm2c", {options_.wasm2c, "-n", "fn", "checked.wasm", "-o", "fn.c"}, work, deadline);
+    if (auto translated = run("wasm2c", {options_.wasm2c, "-n", "fn", "checked.wasm", "-o", "fn.c"}, work, budget);
         !translated) {
       return keep_log(work, sha, translated.error());
     }
@@ -259,7 +264,7 @@ class CachingCompiler final : public Compiler {
     }
     cc.insert(cc.end(),
               {"-w", "-I", ".", "-include", std::string(kMemoryHelpersHeaderName), "fn.c", "glue.c", "-o", "fn.so"});
-    if (auto compiled = run(tier == Tier::Quick ? "quick-cc" : "cc", cc, work, deadline); !compiled) {
+    if (auto compiled = run(tier == Tier::Quick ? "quick-cc" : "cc", cc, work, budget); !compiled) {
       return keep_log(work, sha, compiled.error());
     }
     // Copied, not moved: the copy is the gateway's, out of reach of the sandbox's user, who owns fn.so and may
@@ -297,8 +302,6 @@ class CachingCompiler final : public Compiler {
   ModuleCache cache_;
   std::optional<SandboxUser> user_;
   std::atomic<bool> warned_ = false;
-  // Bumped by cancel_running(): a program started under an older generation is killed.
-  std::atomic<std::uint64_t> cancel_generation_ = 0;
 };
 
 }  // namespace

@@ -19,6 +19,7 @@
 // naming the limit. The cache is kept under cache_max_bytes (module_cache.h).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -76,14 +77,14 @@ class Compiler {
   static Expected<std::unique_ptr<Compiler>> create(CompilerOptions options);
   virtual ~Compiler() = default;
   // Thread-safe; concurrent compiles of the same bytes and tier do the work once. The quick tier without a
-  // quick compiler (CompilerOptions::quick_c_compiler empty) is the optimised one.
-  virtual Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm, Tier tier = Tier::Optimised) = 0;
+  // quick compiler (CompilerOptions::quick_c_compiler empty) is the optimised one. `cancelled`, when given,
+  // is watched while the compile's programs run: true kills them and fails the compile (Internal), as a
+  // stopping gateway wants rather than waiting seconds for cc -O2.
+  virtual Expected<CompiledModule> compile(std::span<const std::uint8_t> wasm, Tier tier = Tier::Optimised,
+                                           const std::atomic<bool>* cancelled = nullptr) = 0;
   // The module of these bytes and tier if the cache has it, compiling nothing.
   virtual std::optional<CompiledModule> cached(std::span<const std::uint8_t> wasm, Tier tier) = 0;
   virtual bool has_quick_tier() const = 0;
-  // Kills the programs of every compile running now, which then fail (Internal); later compiles run as
-  // usual. For a stopping gateway, which would otherwise wait for an optimising compile of many seconds.
-  virtual void cancel_running() = 0;
 };
 
 }  // namespace faasmjs::gateway::aot

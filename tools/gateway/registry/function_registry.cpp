@@ -197,7 +197,7 @@ class Registry final : public FunctionRegistry {
     }
     queued_.notify_all();
     // A stopping gateway exits at once (docs/gateway.md): it does not wait for an optimising compile.
-    compiler_.cancel_running();
+    cancelling_.store(true);
     for (auto& thread : compilers_) thread.join();
     for (auto& pending : queue_) {
       if (pending.tier != aot::Tier::Quick) continue;
@@ -393,7 +393,7 @@ class Registry final : public FunctionRegistry {
     auto& slots = tier == aot::Tier::Quick && compiler_.has_quick_tier() ? quick_slots_ : slots_;
     slots.acquire();
     log((replacing ? "optimising " : "compiling ") + name + " (" + kilobytes(wasm.size()) + ")…");
-    auto module = compiler_.compile(wasm, tier);
+    auto module = compiler_.compile(wasm, tier, &cancelling_);
     slots.release();
     if (!module) {
       log(name + " cannot be " + (replacing ? "optimised" : "compiled") + ": " + module.error().message);
@@ -637,6 +637,7 @@ class Registry final : public FunctionRegistry {
   std::condition_variable queued_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  std::atomic<bool> cancelling_ = false;  // set when closing: the compiles running then are killed
   std::vector<std::thread> compilers_;
   std::unique_ptr<FolderWatch> watch_;  // last: stopped first
 };
