@@ -515,7 +515,10 @@ std::expected<GatewayOptions, int> parse_options(int argc, char** argv) {
         "FILE, or --allow-anonymous");
   }
   if (options.tls_cert.has_value() != options.tls_key.has_value()) return bad("--tls-cert and --tls-key go together");
-  options.cache_dir = cache.value_or(options.data_dir / "aot-cache");
+  // Absolute from here on: a worker confined to the compile cache cannot ask for its working directory, so a
+  // relative path handed to it would fail every call.
+  options.data_dir = fs::absolute(options.data_dir).lexically_normal();
+  options.cache_dir = fs::absolute(cache.value_or(options.data_dir / "aot-cache")).lexically_normal();
   options.compiler.cache_dir = options.cache_dir;
   if (!options.faasm && !fs::exists(options.worker_binary))
     return bad("no worker at " + options.worker_binary.string() + " (--worker)");

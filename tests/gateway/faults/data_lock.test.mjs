@@ -1,6 +1,6 @@
 // One gateway per --data folder: a second one on the same folder refuses to start (exit 2, one line naming
 // the first's pid), and the lock goes with its holder, kill -9 included, even while the holder's workers
-// are still finishing.
+// are still finishing. A relative --data (the default is ./faasmjs-data) is the same folder for the workers.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -54,5 +54,18 @@ describe('the --data lock', { timeout: 120_000 }, () => {
     const third = await Gateway.start({ data });
     gateways.push(third);
     await third.stop();
+  });
+
+  test('a relative --data and compile cache serve calls in the cluster', async () => {
+    const gateway = await Gateway.start({ data: 'relative-data', cache: 'relative-data/aot-cache', functions, cwd: scratch });
+    gateways.push(gateway);
+    assert.match(gateway.log, new RegExp(`data in ${join(scratch, 'relative-data')} `));
+    const client = await Client.connect(gateway.wsUrl, { user: 'relative' });
+    const result = await client.request(TYPE.INVOKE, { function: 'hello', input: bytes('relative') });
+    assert.equal(result.type, TYPE.RESULT, `hello failed: ${JSON.stringify(result)}\n${gateway.log}`);
+    assert.equal(result.returnValue, 0, `hello failed: ${JSON.stringify(result)}\n${gateway.log}`);
+    assert.equal(text(result.output), 'Hello relative!');
+    await client.close();
+    assert.deepEqual(await gateway.stop(), { code: 0, signal: null });
   });
 });

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import WebSocket from 'ws';
 
 import { SUBPROTOCOL, TYPE, HEADER_SIZE, encode, decode, packFrames, FrameReader } from '../../../sdk/js/transport/codec.js';
@@ -69,22 +69,24 @@ export class Gateway {
   /**
    * `key`: the token key to use (a restart keeps its gateway's); a fresh one by default.
    * `wrapper`: a command line the gateway runs under (e.g. prlimit and its options).
+   * `cwd`: its working directory, against which relative paths in `data`, `cache`, `functions` and `args`
+   * resolve. `cache`: its compile cache; the run's shared one (FAASMJS_AOT_CACHE) or one in `data` by default.
    */
-  static async start({ data, functions, args = [], key, wrapper = [] }) {
+  static async start({ data, functions, args = [], key, wrapper = [], cwd, cache }) {
     const gateway = new Gateway();
-    gateway.#started = { data, functions, args, wrapper };
-    const cache = process.env.FAASMJS_AOT_CACHE ?? join(data, 'aot-cache');
+    gateway.#started = { data, functions, args, wrapper, cwd, cache };
+    cache ??= process.env.FAASMJS_AOT_CACHE ?? join(data, 'aot-cache');
     const auth = [];
     if (!args.includes('--allow-anonymous') && !args.includes('--token-key-file')) {
+      const keyFile = resolvePath(cwd ?? '.', `${data}.token-key`);
       gateway.key = key ?? randomBytes(32).toString('hex');
-      const keyFile = `${data}.token-key`;
       writeFileSync(keyFile, `${gateway.key}\n`, { mode: 0o600 });
       auth.push('--token-key-file', keyFile);
     }
     if (args.includes('--tls-cert')) gateway.scheme = 'https';
     const argv = ['--port', '0', '--data', data, '--cache', cache, ...(functions ? ['--functions', functions] : []), ...auth, ...args];
     const [program, ...programArgs] = [...wrapper, GATEWAY, ...argv];
-    gateway.#child = spawn(program, programArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    gateway.#child = spawn(program, programArgs, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     gateway.#exit = new Promise((resolve) => gateway.#child.on('exit', (code, signal) => resolve({ code, signal })));
     const collect = (chunk) => { gateway.log += chunk.toString(); };
     gateway.#child.stdout.on('data', collect);
