@@ -11,6 +11,8 @@ import path from 'node:path';
 
 import { Connection } from '../../sdk/js/transport/connection.js';
 import { TYPE } from '../../sdk/js/transport/codec.js';
+import { describe as describeSchema } from '../../sdk/js/values/index.js';
+import { Sample } from '../js/runtime/values-sample.mjs';
 import { repoRoot, startGateway } from '../../tools/demo/gateway.mjs';
 import { WebSocket } from 'ws';
 
@@ -92,7 +94,7 @@ describe('faasmjs', { timeout: 900_000 }, () => {
   it('lists the registered functions with their sha256, as text and as JSON', async () => {
     const text = await faasmjs(['functions']);
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /^hello +[0-9a-f]{64}  (compiling|optimising|ready)$/m);
+    assert.match(text.stdout, /^hello +[0-9a-f]{64} {2}(compiling|optimising|ready)$/m);
     const { functions } = JSON.parse((await faasmjs(['functions', '--json'])).stdout);
     assert.ok(functions.some((f) => f.name === 'probe'));
     assert.ok(functions.every((f) => ['compiling', 'optimising', 'ready'].includes(f.compile)), JSON.stringify(functions));
@@ -191,6 +193,43 @@ describe('faasmjs', { timeout: 900_000 }, () => {
     const { elements } = await connection.request(TYPE.STATE_READ_APPENDED, { key: 'log', count: 2 });
     connection.close();
     assert.deepEqual(elements.map((element) => Buffer.from(element).toString()), ['one', 'two']);
+  });
+
+  it('writes and reads typed values as JSON with --type, in the bytes the C++ SDK reads and writes', async () => {
+    // values-sample.mjs's FIXED (values.hpp's fixed_sample()) as JSON, by hand: 64-bit integers exact, bytes
+    // base64, a map with string keys an object and one with integer keys [key, value] pairs.
+    const fixed = '{"i8":-128,"u8":255,"i16":-32768,"u16":65535,"i32":-2147483648,"u32":4294967295,'
+      + '"i64":-9223372036854775808,"u64":18446744073709551615,"f32":1.5,"f64":-0.1,"flag":true,"name":"héllo ✓",'
+      + '"tags":["a","","c"],"scores":{"a":1,"b":-2},"extra":2.5,"missing":null,'
+      + '"inners":[{"id":1,"label":"one"},{"id":-2,"label":"two"}],"position":[0.5,-1,3.25],"pair":[7,"seven"],'
+      + '"blob":"AP+A","bits":[true,false,true],"series":[[3,[-1,1099511627776]]]}';
+    const type = describeSchema(Sample);
+    const set = await faasmjs(['state', 'set', 'values_from_js', fixed, '--type', type]);
+    assert.deepEqual([set.status, set.stderr], [0, '']);
+    // values_fixed checks its input and that state value field by field against fixed_sample(), then stores and
+    // outputs fixed_sample() itself.
+    const called = await faasmjs(['invoke', 'values_fixed', fixed, '--input-type', type, '--output-type', type, '-q']);
+    assert.deepEqual([called.status, called.stderr, called.stdout], [0, '', `${fixed}\n`]);
+    const got = await faasmjs(['state', 'get', 'values_from_cpp', '--type', type]);
+    assert.deepEqual([got.status, got.stdout], [0, `${fixed}\n`]);
+    const json = JSON.parse((await faasmjs(['state', 'get', 'values_from_cpp', '--type', type, '--json'])).stdout);
+    assert.deepEqual(Object.keys(json), ['key', 'exists', 'size', 'value']);
+    assert.equal(json.value.name, 'héllo ✓');
+    const invokedJson = JSON.parse((await faasmjs(['invoke', 'values_fixed', fixed, '--input-type', type, '--output-type', type, '--json'])).stdout);
+    assert.equal(invokedJson.output.blob, 'AP+A');
+
+    const scalar = await faasmjs(['state', 'set', 'typed_total', '30', '--type', 'i64']);
+    assert.equal(scalar.status, 0, scalar.stderr);
+    assert.equal((await faasmjs(['state', 'get', 'typed_total'])).stdoutBytes.toString('hex'), '011e00000000000000');
+    assert.equal((await faasmjs(['state', 'get', 'typed_total', '--type', 'i64'])).stdout, '30\n');
+
+    oneLineError(await faasmjs(['state', 'set', 'k', '{"x":1.5}', '--type', 'struct { x: i32 }']),
+      /^faasmjs: the value of k\.x: expected an integer \(i32\), got 1\.5\n$/, 'a value of the wrong type');
+    oneLineError(await faasmjs(['state', 'set', 'k', '[1,', '--type', 'vector<i32>']), /the value of k is not JSON/, 'not JSON');
+    oneLineError(await faasmjs(['state', 'get', 'typed_total', '--type', 'vector<i32>']), /typed_total/, 'bytes of another type');
+    oneLineError(await faasmjs(['state', 'get', 'typed_total', '--type', 'vec<i32>']),
+      /^faasmjs: --type: type 'vec<i32>': unknown type 'vec' .*at character 1; see faasmjs state get --help\n$/, 'an unknown type');
+    oneLineError(await faasmjs(['invoke', 'values_fixed', '--input-type', 'i32']), /--input-type: give the input/, 'no input');
   });
 
   it('stores and reads back shared files, faasm://PATH or PATH', async () => {

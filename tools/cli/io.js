@@ -45,9 +45,14 @@ export function jsonBytes(name, bytes) {
   }
 }
 
-/** Prints the command's one JSON object. */
-export function printJson(object) {
-  return writeStdout(`${JSON.stringify(object)}\n`);
+/**
+ * Prints the command's one JSON object; `typed` adds fields whose values are JSON text already (typed-json.js
+ * writes 64-bit integers exactly, which JSON.stringify of a BigInt cannot).
+ */
+export function printJson(object, typed = {}) {
+  const fields = Object.entries(typed).map(([name, text]) => `,${JSON.stringify(name)}:${text}`).join('');
+  const text = JSON.stringify(object);
+  return writeStdout(`${fields && text === '{}' ? `{${fields.slice(1)}}` : text.slice(0, -1) + fields + text.slice(-1)}\n`);
 }
 
 /** Bytes for a person at a terminal: a missing last newline is added so that the prompt starts a line. */

@@ -21,3 +21,4 @@ export const { FaasmError } = await load('errors.js');
 
 /** The SDK's version, which is the command line's. */
 export const VERSION = JSON.parse(readFileSync(new URL('package.json', sdkDir), 'utf8')).version;
+export const { decode, decodeOutput, describe, encode, parseSchema } = await load('values/index.js');

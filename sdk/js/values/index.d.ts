@@ -75,6 +75,8 @@ export declare const t: {
 export declare function isSchema(value: unknown): value is Schema;
 /** A schema in words, C++-like: 'vector<string>', 'struct { x: i32, extra: optional<f64> }'. */
 export declare function describe(schema: Schema<any, any>): string;
+/** The schema a describe()-style text names: 'vector<i32>', 'struct { x: i32, tags: vector<string> }'. Throws a TypeError. */
+export declare function parseSchema(text: string): Schema;
 
 // In what follows `where` names the value in errors (default 'value', for outputs 'output'). Encoding throws a
 // TypeError or RangeError naming the field path; decoding a DecodeError with the path and the byte offset.

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DecodeError, FaasmError } from '../../../sdk/js/index.js';
 import {
   decode, decodeOutput, decodeUtf8Safe, describe as describeSchema, deserialize, encode, encodeOutput, encodeUtf8Safe,
-  isSchema, serialize, t, travelsRaw,
+  isSchema, parseSchema, serialize, t, travelsRaw,
 } from '../../../sdk/js/values/index.js';
 
 const sdkDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../sdk/js');
@@ -39,6 +39,36 @@ describe('schemas', () => {
     assert.throws(() => t.map(t.struct({}), t.i32), /the key must be a bool, integer, float or string schema .*got struct \{\}/);
     assert.throws(() => t.array(t.i8, -1), /non-negative integer/);
     assert.throws(() => t.tuple(t.i8, null), /t.tuple: element 1 must be a schema/);
+  });
+});
+
+describe('schemas as text', () => {
+  it('parseSchema reads what describe writes, spaces or none', () => {
+    const s = t.struct({ x: t.i32, name: t.string, tags: t.vector(t.string), extra: t.optional(t.f64),
+      scores: t.map(t.string, t.u64), at: t.array(t.f32, 3), pair: t.tuple(t.u16, t.bytes), nested: t.struct({}),
+      deep: t.map(t.i64, t.vector(t.struct({ flag: t.bool }))) });
+    const text = describeSchema(s);
+    assert.deepEqual(parseSchema(text), s);
+    assert.deepEqual(parseSchema(text.replace(/ /g, '')), s);
+    assert.ok(isSchema(parseSchema('u8')) && parseSchema('u8') === t.u8);
+    // The same bytes as the schema it describes.
+    assert.deepEqual(encode([1, 'a'], parseSchema('tuple<i8, string>')), encode([1, 'a'], t.tuple(t.i8, t.string)));
+  });
+
+  it('refuse text that is not a schema, saying where', () => {
+    const refusals = [
+      ['', /type '': expected a type at the end/],
+      ['vector<', /expected a type at the end/],
+      ['vec<i32>', /unknown type 'vec' \(known: bool, .*struct\) at character 1/],
+      ['array<i32, x>', /expected a length at character 12/],
+      ['struct { a: i32, a: i32 }', /field 'a' twice at character 18/],
+      ['i32 i32', /unexpected text after the type at character 5/],
+      ['map<struct {}, i32>', /type 'map<struct \{\}, i32>': t.map: the key must be a bool, integer, float or string schema/],
+      ['struct { 7: i32 }', /expected a field name at character 10/],
+      ['i32$', /unexpected '\$' at character 4/],
+    ];
+    for (const [text, message] of refusals) assert.throws(() => parseSchema(text), message, text);
+    assert.throws(() => parseSchema(t.i32), /a type must be text/);
   });
 });
 

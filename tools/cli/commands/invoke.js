@@ -5,6 +5,8 @@
 import { UsageError, parseDuration, takePositionals } from '../args.js';
 import { EXIT, exitForReturn } from '../exit-codes.js';
 import { inputFrom, jsonBytes, printBytes, printJson, writeStdout } from '../io.js';
+import { decodeOutput } from '../sdk.js';
+import { decodeJson, encodeJson, typeOption } from '../typed-json.js';
 
 const PLACES = ['cluster', 'browser', 'auto'];
 const PLACE_NAMES = { cluster: 'in the cluster', browser: 'here' };
@@ -43,17 +45,24 @@ export const invoke = {
   details: 'Prints what the function wrote to stdout and its output on stdout, what it wrote to stderr and then '
     + 'the call\'s trace (how it ended, where, its timings, the calls it chained) on stderr. Exits with the return '
     + 'value (0-255; any other gives 255), or 125 when the call did not run to its end. --json: {"function",'
-    + '"where","status","returnValue","error","output" (or "outputBase64"),"stdout","stderr","trace"}.',
+    + '"where","status","returnValue","error","output" (or "outputBase64"; with --output-type the value as JSON),'
+    + '"stdout","stderr","trace"}.',
   options: {
     'input-file': { value: 'FILE', help: 'the input is FILE\'s bytes (- for stdin)' },
     where: { value: 'PLACE', help: 'cluster (default): in the gateway\'s cluster; browser: here, in this Node process; auto: the SDK chooses' },
     cmdline: { value: 'TEXT', help: 'the function\'s command line (argv after the function\'s name), as Faasm\'s cmdline' },
     timeout: { value: 'DURATION', help: 'stop the call after this long (500ms, 30s, 2m; a bare number is ms)' },
+    'input-type': { value: 'TYPE', help: 'INPUT is JSON of the C++ TYPE the function takes (i64, vector<string>, struct { x: f64 }, ...)' },
+    'output-type': { value: 'TYPE', help: 'print the output, of the C++ TYPE the function returns, as JSON' },
     quiet: { short: 'q', help: 'leave out the trace on stderr' },
   },
   async run({ positionals, options, open, progress, json }) {
     const [name, argument] = takePositionals(positionals, ['NAME', 'INPUT'], { optional: 1 });
-    const input = inputFrom(argument, options['input-file'], 'the input');
+    const inputType = typeOption(options['input-type'], '--input-type');
+    const outputType = typeOption(options['output-type'], '--output-type');
+    const given = inputFrom(argument, options['input-file'], 'the input');
+    if (inputType && given === undefined) throw new UsageError('--input-type: give the input as JSON, an argument, - (stdin) or --input-file FILE');
+    const input = inputType ? encodeJson(given, inputType, 'the input') : given;
     const where = options.where ?? 'cluster';
     if (!PLACES.includes(where)) throw new UsageError(`--where must be cluster, browser or auto, got '${where}'`);
     const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, '--timeout');
@@ -71,15 +80,19 @@ export const invoke = {
     }
     const { trace } = result;
     const code = trace.status === 'finished' ? exitForReturn(result.returnValue) : EXIT.callFailed;
+    // A failed call has no value to decode: its output, if any, is whatever it wrote before it failed.
+    const typed = outputType && code === EXIT.ok ? decodeJson(result.output, outputType, `the output of ${name}`, decodeOutput) : undefined;
     if (json) {
+      const untyped = typed === undefined ? jsonBytes('output', result.output) : {};
       await printJson({
         function: name, where: trace.where, status: trace.status, returnValue: result.returnValue, error: result.error,
-        ...jsonBytes('output', result.output), stdout: result.stdout, stderr: result.stderr, trace,
-      });
+        ...untyped, stdout: result.stdout, stderr: result.stderr, trace,
+      }, typed === undefined ? {} : { output: typed });
       return code;
     }
     await writeStdout(result.stdout);
-    await printBytes(result.output);
+    if (typed === undefined) await printBytes(result.output);
+    else await writeStdout(`${typed}\n`);
     process.stderr.write(result.stderr);
     if (!options.quiet) process.stderr.write(traceLines(trace).map((line) => `faasmjs: ${line}\n`).join(''));
     return code;
