@@ -114,6 +114,38 @@ TEST_SUITE("aot.sandbox") {
     CHECK(fs::exists(run.folder / "inside"));
   }
 
+  TEST_CASE("run by root, a program under a folder only root may enter still runs as the sandbox user") {
+    // As the installed checker does from a prefix in root's home (0700): found by the gateway, run by nobody.
+    AotFixture fixture;
+    const auto user = aot::sandbox_user("nobody");
+    if (::geteuid() != 0) {
+      CHECK_FALSE(user.has_value());
+      return;
+    }
+    REQUIRE(user.has_value());
+    const fs::path locked = fixture.root / "home";
+    fs::create_directories(locked / "bin");
+    fs::copy_file("/usr/bin/id", locked / "bin" / "id");
+    fs::permissions(locked, fs::perms::owner_all);
+    aot::SandboxRun run;
+    run.argv = {(locked / "bin" / "id").string(), "-u"};
+    run.folder = fixture.root / "work";
+    run.log = fixture.root / "id.log";
+    fs::create_directories(run.folder);
+    REQUIRE(::chown(run.folder.c_str(), user->uid, user->gid) == 0);
+    run.user = user;
+    const auto outcome = aot::run_sandboxed(run);
+    REQUIRE(outcome.has_value());
+    CHECK(outcome->exited);
+    CHECK(outcome->exit_status == 0);
+    CHECK(read_text(run.log) == std::to_string(user->uid) + "\n");
+
+    run.argv = {(locked / "bin" / "missing").string()};
+    const auto missing = aot::run_sandboxed(run);
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().message == "cannot run missing: No such file or directory");
+  }
+
   TEST_CASE("the time limit or the gateway's death kills the program and all it started; the output limit holds") {
     AotFixture fixture;
     auto run = shell(fixture, "sleep 60 & echo $! > background.pid; sleep 60");

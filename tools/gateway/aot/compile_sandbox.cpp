@@ -56,7 +56,7 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
 }
 
 // Between fork and exec in a multi-threaded process: system calls only, nothing that allocates or locks.
-[[noreturn]] void become_child(const SandboxRun& run, const char* program, char* const* argv, char* const* envp,
+[[noreturn]] void become_child(const SandboxRun& run, int program_fd, char* const* argv, char* const* envp,
                                pid_t parent, int status_fd) {
   ::setpgid(0, 0);
   sigset_t none;
@@ -84,7 +84,7 @@ bool limit(int resource, std::uint64_t soft, std::uint64_t hard) {
   // After setuid, which clears it. The signal follows the thread that forked: the one waiting for this run.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);
-  ::execve(program, argv, envp);
+  ::syscall(SYS_execveat, program_fd, "", argv, envp, AT_EMPTY_PATH);
   report(status_fd, kExec, errno);
   ::_exit(127);
 }
@@ -117,6 +117,19 @@ Expected<SandboxOutcome> run_sandboxed(const SandboxRun& run) {
   for (const auto& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
   envp.push_back(nullptr);
 
+  // Opened here, as the gateway's user: the sandbox's user may have no way to the program (a prefix under a
+  // home folder only its owner can enter), only the right to run the file once it is found. By descriptor,
+  // a program is an executable file, not a script (its interpreter would be handed /dev/fd/N, closed by then).
+  const int program_fd = ::open(program.c_str(), O_PATH | O_CLOEXEC);
+  if (program_fd < 0) {
+    return fail(ErrorCode::Internal,
+                "cannot run " + fs::path(run.argv[0]).filename().string() + ": " + std::strerror(errno));
+  }
+  struct ProgramFd {
+    int fd;
+    ~ProgramFd() { ::close(fd); }
+  } const program_fd_closer{program_fd};
+
   int status_pipe[2];
   if (::pipe2(status_pipe, O_CLOEXEC) != 0) {
     return fail(ErrorCode::Internal, std::string("cannot start a compiler process: ") + std::strerror(errno));
@@ -129,7 +142,7 @@ Expected<SandboxOutcome> run_sandboxed(const SandboxRun& run) {
     ::close(status_pipe[1]);
     return fail(ErrorCode::Internal, std::string("cannot start a compiler process: ") + std::strerror(error));
   }
-  if (pid == 0) become_child(run, program.c_str(), argv.data(), envp.data(), parent, status_pipe[1]);
+  if (pid == 0) become_child(run, program_fd, argv.data(), envp.data(), parent, status_pipe[1]);
   ::setpgid(pid, pid);  // also here, so that killing the group cannot race the child's own setpgid
   ::close(status_pipe[1]);
 
