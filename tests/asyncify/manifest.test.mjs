@@ -31,6 +31,9 @@ const blockingImports = {
 };
 // A few frames at most lie between an entry point and a blocking call in these functions.
 const MAX_INSTRUMENTED = 8;
+// The functions whose blocking call is behind a virtual call, a function pointer or a std::function: their
+// callers reach it only through an indirect call. The others call their way down directly.
+const THROUGH_INDIRECT_CALLS = ['virtual_call', 'function_pointer', 'std_function'];
 
 const readManifest = (dir, name) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.manifest.json`), 'utf8'));
 const exportNames = (file) => WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(file)))
@@ -44,6 +47,7 @@ function checkConsistent(dir, name, manifest) {
   assert.equal(manifest.output.bytes, fs.statSync(path.join(dir, `${name}.async.wasm`)).size);
   for (const blocking of manifest.blockingImports) assert.ok(manifest.faasmImports.includes(blocking), blocking);
   assert.ok(manifest.instrumentedFunctions <= manifest.definedFunctions);
+  assert.ok(manifest.instrumentedOnlyThroughIndirectCalls <= manifest.instrumentedFunctions);
   assert.equal(manifest.asyncified, manifest.instrumentedFunctions > 0);
   const exported = exportNames(path.join(dir, `${name}.async.wasm`));
   assert.ok(exported.includes('__indirect_function_table'));
@@ -71,6 +75,13 @@ describe(`manifests of ${path.basename(wasmDir)}`, () => {
         assert.ok(manifest.instrumentedFunctions >= 1);
         assert.ok(manifest.instrumentedFunctions <= MAX_INSTRUMENTED,
                   `${manifest.instrumentedFunctions} of ${manifest.definedFunctions} functions instrumented`);
+      }
+      const throughIndirect = manifest.instrumentedOnlyThroughIndirectCalls;
+      if (THROUGH_INDIRECT_CALLS.includes(name)) {
+        // The entry and the caller of the indirect call; the target itself calls the import directly.
+        assert.ok(throughIndirect >= 1 && throughIndirect < manifest.instrumentedFunctions, `${throughIndirect}`);
+      } else {
+        assert.equal(throughIndirect, 0);
       }
     });
   }

@@ -16,20 +16,28 @@ InstrumentationPlan::InstrumentationPlan(const CallGraph& graph, const std::vect
 
   // Breadth first from the blocking imports over reversed edges: the first time a function is reached is
   // along a shortest chain.
-  std::vector<bool> reached(graph.functionCount(), false);
-  std::deque<wabt::Index> queue(blockingImports.begin(), blockingImports.end());
-  for (const wabt::Index import : blockingImports) reached[import] = true;
-  while (!queue.empty()) {
-    const wabt::Index callee = queue.front();
-    queue.pop_front();
-    for (const Call& caller : callers[callee]) {
-      if (reached[caller.callee]) continue;
-      reached[caller.callee] = true;
-      next_[caller.callee] = Call{callee, caller.kind};
-      functions_.push_back(caller.callee);
-      queue.push_back(caller.callee);
+  const auto reach = [&](bool directOnly, auto&& onReached) {
+    std::vector<bool> reached(graph.functionCount(), false);
+    std::deque<wabt::Index> queue(blockingImports.begin(), blockingImports.end());
+    for (const wabt::Index import : blockingImports) reached[import] = true;
+    while (!queue.empty()) {
+      const wabt::Index callee = queue.front();
+      queue.pop_front();
+      for (const Call& caller : callers[callee]) {
+        if (reached[caller.callee] || (directOnly && caller.kind != CallKind::Direct)) continue;
+        reached[caller.callee] = true;
+        onReached(caller.callee, Call{callee, caller.kind});
+        queue.push_back(caller.callee);
+      }
     }
-  }
+  };
+  reach(false, [&](wabt::Index function, Call next) {
+    next_[function] = next;
+    functions_.push_back(function);
+  });
+  std::size_t direct = 0;
+  reach(true, [&](wabt::Index, Call) { ++direct; });
+  onlyThroughIndirectCalls_ = functions_.size() - direct;
   std::sort(functions_.begin(), functions_.end());
 }
 

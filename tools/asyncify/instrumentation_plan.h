@@ -21,10 +21,14 @@ class InstrumentationPlan {
   const std::vector<wabt::Index>& functions() const { return functions_; }
   // The calls from `function` down to a blocking import: a shortest chain, ties broken by lowest index.
   std::vector<Call> chain(wabt::Index function) const;
+  // How many of functions() reach a blocking import only through an indirect call (or call_ref): those the
+  // signature-based resolution of indirect calls brings in, where a suspending function shares a signature.
+  std::size_t onlyThroughIndirectCalls() const { return onlyThroughIndirectCalls_; }
 
  private:
   std::vector<std::optional<Call>> next_;
   std::vector<wabt::Index> functions_;
+  std::size_t onlyThroughIndirectCalls_ = 0;
 };
 
 // "f: f -> g -(call_indirect)-> h -> env.__faasm_await_call"

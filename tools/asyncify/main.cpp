@@ -239,6 +239,7 @@ Manifest describe(const Options& options, const Bytes& input, std::size_t output
   manifest.asyncified = !analysis.plan.functions().empty();
   manifest.definedFunctions = module.funcs.size() - module.num_func_imports;
   manifest.instrumentedCount = analysis.plan.functions().size();
+  manifest.onlyThroughIndirectCalls = analysis.plan.onlyThroughIndirectCalls();
   manifest.indirectCalls = indirectCalls;
   if (options.verbose) manifest.instrumented = sortedNames(module, analysis.plan.functions());
   manifest.tableExport = analysis.function.tableExport ? analysis.function.tableExport

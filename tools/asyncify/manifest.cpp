@@ -31,7 +31,8 @@ std::string toJson(const Manifest& m) {
       << "  \"blockingImports\": " << stringArray(m.blockingImports) << ",\n"
       << "  \"asyncified\": " << (m.asyncified ? "true" : "false") << ",\n"
       << "  \"definedFunctions\": " << m.definedFunctions << ",\n"
-      << "  \"instrumentedFunctions\": " << m.instrumentedCount << ",\n";
+      << "  \"instrumentedFunctions\": " << m.instrumentedCount << ",\n"
+      << "  \"instrumentedOnlyThroughIndirectCalls\": " << m.onlyThroughIndirectCalls << ",\n";
   if (m.instrumented) out << "  \"instrumented\": " << stringArray(*m.instrumented) << ",\n";
   out << "  \"indirectCallsInInstrumented\": {\"instrumented\": " << m.indirectCalls.instrumented
       << ", \"uninstrumented\": " << m.indirectCalls.uninstrumented << "},\n";

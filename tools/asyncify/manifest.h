@@ -37,6 +37,7 @@ struct Manifest {
   bool asyncified = false;  // false: no blocking import, the output only gained exports
   std::size_t definedFunctions = 0;
   std::size_t instrumentedCount = 0;
+  std::size_t onlyThroughIndirectCalls = 0;  // of those, reached from a blocking import only through indirect calls
   IndirectCallCounts indirectCalls;
   std::optional<std::vector<std::string>> instrumented;  // names, with --verbose
   std::optional<std::string> tableExport;
