@@ -5,7 +5,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,7 +12,7 @@ import { Connection } from '../../sdk/js/transport/connection.js';
 import { TYPE } from '../../sdk/js/transport/codec.js';
 import { describe as describeSchema } from '../../sdk/js/values/index.js';
 import { Sample } from '../js/runtime/values-sample.mjs';
-import { repoRoot, startGateway } from '../../tools/demo/gateway.mjs';
+import { freePort, repoRoot, startGateway } from '../../tools/demo/gateway.mjs';
 import { WebSocket } from 'ws';
 
 const CLI = path.join(repoRoot, 'tools', 'cli', 'faasmjs.js');
@@ -69,13 +68,6 @@ function oneLineError(result, pattern, what) {
   assert.match(result.stderr, pattern, what);
 }
 
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('faasmjs', { timeout: 900_000 }, () => {
   it('says how to use it: --help, COMMAND --help and --version exit 0', async () => {

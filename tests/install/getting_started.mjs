@@ -8,12 +8,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 import { launchChromium, newPage } from '../../tools/demo/chromium.mjs';
-import { repoRoot } from '../../tools/demo/gateway.mjs';
+import { freePort, repoRoot } from '../../tools/demo/gateway.mjs';
 
 const buildDir = path.resolve(process.argv[2] ?? path.join(repoRoot, 'build'));
 const GUIDE = path.join(repoRoot, 'docs', 'getting-started.md');
@@ -64,13 +63,6 @@ function bash(script, cwd, what) {
   }
 }
 
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 try {
   const guide = readGuide();

@@ -24,7 +24,8 @@ export function gatewayBinary(buildDir = path.join(repoRoot, 'build')) {
   return process.env.FAASMJS_GATEWAY ?? path.join(buildDir, 'tools', 'gateway', 'faasmjs-gateway');
 }
 
-async function freePort() {
+/** A TCP port on 127.0.0.1 that nothing listens on now. */
+export async function freePort() {
   const server = net.createServer();
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
