@@ -307,14 +307,57 @@ function header(view, at, type, flags, id, length) {
   view.setUint32(at + 8, length, true);
 }
 
+// First in, first out, each operation O(1) (Array#shift moves every element, which a fork-join of thousands
+// of calls queued in one turn would pay for each).
+class Fifo {
+  #items = [];
+  #head = 0;
+
+  get length() { return this.#items.length - this.#head; }
+
+  push(item) { this.#items.push(item); }
+
+  peek() { return this.#items[this.#head]; }
+
+  shift() {
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head += 1;
+    if (this.#head === this.#items.length) this.clear();
+    else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
+
+  /** Removes the first item for which `matches` holds; false if none does. */
+  remove(matches) {
+    for (let at = this.#head; at < this.#items.length; at += 1) {
+      if (matches(this.#items[at])) {
+        this.#items.splice(at, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  clear() {
+    this.#items = [];
+    this.#head = 0;
+  }
+}
+
 /**
  * Messages waiting to be sent, packed into frames on demand. nextFrame() takes parts in turn, one part (a
  * whole small body, or the next chunk of a large one) of each message, round and round until the next part
  * would not fit. A message queued while a large body is on its way goes ahead of that body's next chunk, so a
- * chained call never waits behind more than the chunk being sent.
+ * chained call never waits behind more than the chunk being sent: messages none of which has gone out wait
+ * in `fresh`, and go before those partly sent, which take turns in `started`.
  */
 export class OutgoingQueue {
-  #queue = [];
+  #fresh = new Fifo();
+  #started = new Fifo();
   #maxFrame;
   #partSize;
 
@@ -328,7 +371,7 @@ export class OutgoingQueue {
     this.#partSize = Math.min(chunkSize, maxFrame - HEADER_SIZE);
   }
 
-  get empty() { return this.#queue.length === 0; }
+  get empty() { return this.#fresh.length === 0 && this.#started.length === 0; }
 
   /**
    * @param {{ type: number, id: number, body: Uint8Array }} message
@@ -336,28 +379,25 @@ export class OutgoingQueue {
    */
   push(message, onLastPart = () => {}) {
     checkUint(message.id, U32_MAX, 'message id');
-    // Ahead of the bodies already on their way (they wait at the back, being re-queued after each part).
-    const started = this.#queue.findIndex((queued) => queued.sent > 0);
-    this.#queue.splice(started < 0 ? this.#queue.length : started, 0, { ...message, sent: 0, onLastPart });
+    this.#fresh.push({ type: message.type, id: message.id, body: message.body, sent: 0, onLastPart });
   }
 
-  clear() { this.#queue = []; }
+  clear() {
+    this.#fresh.clear();
+    this.#started.clear();
+  }
 
   /** Takes back a message none of which has gone out yet; false if there is none such. */
-  drop(id) {
-    const at = this.#queue.findIndex((queued) => queued.id === id && queued.sent === 0);
-    if (at < 0) return false;
-    this.#queue.splice(at, 1);
-    return true;
-  }
+  drop(id) { return this.#fresh.remove((queued) => queued.id === id); }
 
   /** The next frame, or null when nothing is queued. */
   nextFrame() {
-    if (this.#queue.length === 0) return null;
+    if (this.empty) return null;
     const parts = [];
     let size = 0;
-    while (this.#queue.length > 0) {
-      const next = this.#queue[0];
+    while (!this.empty) {
+      const from = this.#fresh.length > 0 ? this.#fresh : this.#started;
+      const next = from.peek();
       const length = Math.min(next.body.length - next.sent, this.#partSize);
       if (size + HEADER_SIZE + length > this.#maxFrame) break;
       const more = next.sent + length < next.body.length;
@@ -365,8 +405,8 @@ export class OutgoingQueue {
         bytes: next.body.subarray(next.sent, next.sent + length), last: more ? null : next.onLastPart });
       size += HEADER_SIZE + length;
       next.sent += length;
-      this.#queue.shift();
-      if (more) this.#queue.push(next);
+      from.shift();
+      if (more) this.#started.push(next);
     }
     const frame = new Uint8Array(size);
     const view = new DataView(frame.buffer);

@@ -118,6 +118,10 @@ export class Connection extends EventTarget {
   #state = 'connecting';
   #nextId = HELLO_ID + 1;
   #pending = new Map();  // id → { type, body, label, resolve, reject, delivered }
+  // One 'abort' listener per signal, whatever the number of requests it may cancel: the calls of a fork-join
+  // share their tree's signal, and a listener each would make adding the n-th cost n (EventTarget checks each
+  // new listener against those it has) and outlive its request.
+  #watched = new Map();  // AbortSignal → { onAbort, aborts: Map<id, abort> }
   #flushScheduled = false;
   #drainTimer = null;
   #keepAliveTimer = null;
@@ -184,6 +188,10 @@ export class Connection extends EventTarget {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const entry = { type, body, label, resolve, reject, delivered: false };
+      if (signal !== undefined) {
+        entry.resolve = (reply) => { this.#unwatch(signal, id); resolve(reply); };
+        entry.reject = (error) => { this.#unwatch(signal, id); reject(error); };
+      }
       this.#pending.set(id, entry);
       this.#enqueue(id, entry);
       if (signal === undefined) return;
@@ -192,12 +200,34 @@ export class Connection extends EventTarget {
       const abort = () => {
         if (this.#pending.get(id) !== entry) return;
         this.#pending.delete(id);
-        reject(signal.reason);
+        entry.reject(signal.reason);
         if (this.#outgoing?.drop(id) || type !== TYPE.INVOKE) return;
         if (entry.delivered) this.#cancel(id); else entry.cancelWhenSent = true;
       };
-      if (signal.aborted) abort(); else signal.addEventListener('abort', abort, { once: true });
+      if (signal.aborted) abort(); else this.#watch(signal, id, abort);
     });
+  }
+
+  #watch(signal, id, abort) {
+    let watched = this.#watched.get(signal);
+    if (watched === undefined) {
+      const aborts = new Map();
+      const onAbort = () => {
+        this.#watched.delete(signal);
+        for (const each of [...aborts.values()]) each();
+      };
+      watched = { onAbort, aborts };
+      this.#watched.set(signal, watched);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    watched.aborts.set(id, abort);
+  }
+
+  #unwatch(signal, id) {
+    const watched = this.#watched.get(signal);
+    if (watched === undefined || !watched.aborts.delete(id) || watched.aborts.size > 0) return;
+    this.#watched.delete(signal);
+    signal.removeEventListener('abort', watched.onAbort);
   }
 
   /** Closes the socket; requests in flight reject with ClientClosed, later ones too. */

@@ -197,6 +197,42 @@ describe('requests', () => {
     assert.deepEqual(requestsOf(gateway, TYPE.INVOKE).map((m) => new Fields(m.body).str()), ['kept']);
     assert.equal(requestsOf(gateway, TYPE.CANCEL).length, 0);
   });
+
+  it('watches a signal shared by many requests with one listener, gone once none is pending', async () => {
+    // A fork-join's calls share their tree's signal: 300 of them, 200 answered, then the rest given up on.
+    const answer = new Set();
+    const gateway = await fakeGateway({
+      onMessage: (msg, reply) => {
+        if (msg.type === TYPE.CANCEL) reply(ACK, bytes(1));
+        else if (answer.has(new Fields(msg.body).str())) reply(RESULT, resultBody());
+      },
+    });
+    const { connection } = await connected(gateway);
+    const stop = new AbortController();
+    const listeners = { added: 0, removed: 0 };
+    const { signal } = stop;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args) => { listeners.added += 1; add(...args); };
+    signal.removeEventListener = (...args) => { listeners.removed += 1; remove(...args); };
+    for (let i = 0; i < 200; i += 1) answer.add(`answered ${i}`);
+    const answered = Array.from({ length: 200 }, (_, i) => connection.request(TYPE.INVOKE, invoke(`answered ${i}`), { signal }));
+    const abandoned = Array.from({ length: 100 }, (_, i) => settle(connection.request(TYPE.INVOKE, invoke(`abandoned ${i}`), { signal })));
+    await Promise.all(answered);
+    assert.deepEqual(listeners, { added: 1, removed: 0 });
+    await until(() => requestsOf(gateway, TYPE.INVOKE).length === 300, 'every INVOKE');
+    stop.abort(new Error('tree stopped'));
+    for (const { error } of await Promise.all(abandoned)) assert.equal(error?.message, 'tree stopped');
+    await until(() => requestsOf(gateway, TYPE.CANCEL).length === 100, 'a CANCEL for each abandoned call');
+
+    // Once every request on a signal has its reply, the listener goes with them.
+    const again = new AbortController();
+    let removedAgain = 0;
+    const removeAgain = again.signal.removeEventListener.bind(again.signal);
+    again.signal.removeEventListener = (...args) => { removedAgain += 1; removeAgain(...args); };
+    await Promise.all([1, 2, 3].map(() => connection.request(TYPE.INVOKE, invoke('answered 0'), { signal: again.signal })));
+    assert.equal(removedAgain, 1);
+  });
 });
 
 describe('dropped connections', () => {
