@@ -10,7 +10,7 @@
 // root finishes. A root finishes when its function has returned and every call of the tree has finished, so
 // that its trace is complete.
 import { ClientClosed, FunctionNotFound, GatewayError, ProtocolError, Timeout } from './errors.js';
-import { dispatchLater, timestamp } from './events.js';
+import { ListenedEventTarget, dispatchLater, timestamp } from './events.js';
 import { createRuntimeRoot, rootPath } from './files/runtime-root.js';
 import { HostSharedFiles } from './files/host-shared-files.js';
 import { BrowserSharedFiles, checkSharedPath } from './files/shared-store.js';
@@ -149,7 +149,7 @@ export function invokeOptions(options = {}) {
   return { cmdline, timeoutMs, suspension, where, chain, files };
 }
 
-export class Client extends EventTarget {
+export class Client extends ListenedEventTarget {
   #loader;
   #suspension;
   #user;

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Client } from '../../../sdk/js/client.js';
+import { ListenedEventTarget, dispatchLater } from '../../../sdk/js/events.js';
 import { ClientClosed, Timeout, connect, splitBacktrace } from '../../../sdk/js/index.js';
 import { expectedOutputs } from '../../../tools/demo/expected.mjs';
 import { examplesDir, hasTestFunctions, testFunctionsDir, wasmDirs } from './support.mjs';
@@ -209,3 +210,27 @@ for (const { label, dir } of wasmDirs) {
     });
   });
 }
+
+describe('progress and trace events (events.js)', () => {
+  it('reach a listener added later in the same job, in order; listens() says whether any may be there', async () => {
+    const first = new ListenedEventTarget();
+    const second = new ListenedEventTarget();
+    assert.equal(first.listens('progress'), false);
+    const seen = [];
+    dispatchLater(first, 'progress', 1);
+    dispatchLater(second, 'progress', 2);
+    dispatchLater(first, 'trace', 3);
+    const record = ({ type, detail }) => seen.push(`${type} ${detail}`);
+    first.addEventListener('progress', record);
+    first.addEventListener('trace', record);
+    second.addEventListener('progress', record);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(seen, ['progress 1', 'progress 2', 'trace 3']);
+
+    first.removeEventListener('trace', record);
+    assert.equal(first.listens('trace'), false);
+    first.addEventListener('trace', record, { capture: true });
+    first.removeEventListener('trace', record);  // another listener: the captured one stays
+    assert.equal(first.listens('trace'), true);
+  });
+});
