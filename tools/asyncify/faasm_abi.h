@@ -26,14 +26,16 @@ inline constexpr std::string_view kTableExport = "__indirect_function_table";
 // The imports that may wait on the network in a browser, so must be able to unwind to the event loop. This
 // is the one authoritative list (include/faasmjs/detail/host_abi.h points here; the browser runtime's copies
 // are checked against it by tests/js/runtime/host.test.mjs). Chaining (__faasm_chain_name/_ptr) is
-// deliberately absent: it returns a call id at once so that fork-join overlaps. WASI's path_open and
+// deliberately absent: it returns a call id at once so that fork-join overlaps; so are the unlocks
+// (__faasm_unlock_state_read/_write), which return at once while the release travels behind everything the
+// function asked before it, so that no function is instrumented for a lock's destructor. WASI's path_open and
 // path_filestat_get are in it because opening a `faasm://` shared file first pulls it from the cluster
 // (sdk/js/wasi/shared-files.js), as Faasm's syncSharedFile does.
 struct ImportName {
   std::string_view module;
   std::string_view field;
 };
-inline constexpr std::array<ImportName, 19> kBlockingImports = {{
+inline constexpr std::array<ImportName, 17> kBlockingImports = {{
     {kHostModule, "__faasm_await_call"},
     {kHostModule, "__faasm_await_call_output"},
     {kHostModule, "__faasm_read_state"},
@@ -48,9 +50,7 @@ inline constexpr std::array<ImportName, 19> kBlockingImports = {{
     {kHostModule, "__faasm_read_appended_state"},
     {kHostModule, "__faasm_clear_appended_state"},
     {kHostModule, "__faasm_lock_state_read"},
-    {kHostModule, "__faasm_unlock_state_read"},
     {kHostModule, "__faasm_lock_state_write"},
-    {kHostModule, "__faasm_unlock_state_write"},
     {kWasiModule, "path_open"},
     {kWasiModule, "path_filestat_get"},
 }};

@@ -27,14 +27,15 @@ export const HOST_IMPORTS = Object.freeze(Object.keys(IMPLEMENTATIONS));
 
 /**
  * The imports that may wait, the closed set of tools/asyncify/faasm_abi.h: the only ones whose functions
- * may return a Promise. Chaining is not among them: it returns an id at once.
+ * may return a Promise. Chaining is not among them: it returns an id at once; nor are the unlocks, whose
+ * answers the invocation's end waits for (state/local-tier.js).
  */
 export const BLOCKING_IMPORTS = Object.freeze([
   '__faasm_await_call', '__faasm_await_call_output',
   '__faasm_read_state', '__faasm_read_state_ptr', '__faasm_read_state_offset', '__faasm_read_state_offset_ptr',
   '__faasm_pull_state', '__faasm_push_state', '__faasm_push_state_partial', '__faasm_push_state_partial_mask',
   '__faasm_append_state', '__faasm_read_appended_state', '__faasm_clear_appended_state',
-  '__faasm_lock_state_read', '__faasm_unlock_state_read', '__faasm_lock_state_write', '__faasm_unlock_state_write',
+  '__faasm_lock_state_read', '__faasm_lock_state_write',
 ]);
 
 /** The env import object for one invocation. */

@@ -10,7 +10,11 @@
 //     never pulled; a partial push sends dirty ranges and refreshes the local copy; a pull is
 //     forced and replaces the copy;
 //   - locks are shared or exclusive per key and held per invocation; an invocation that ends holding one
-//     releases it with a warning.
+//     releases it with a warning. An unlock returns at once: nothing the function does next depends on its
+//     answer, and the global tier takes this client's requests in order (the gateway runs a session's state
+//     requests in one queue), so whoever waits for the lock gets it after every write asked before the
+//     unlock. The invocation's end waits for the answers, so a call's result never comes before its
+//     releases, and a failed one fails the call.
 //
 // Mapped regions (read_state_ptr, read_state_offset_ptr): Faasm maps the local value's own pages into the
 // guest, so every Faaslet on a host shares them. A browser cannot share pages between instances, so a region
@@ -77,6 +81,7 @@ export class LocalTier {
   #user;
   #values = new Map();
   #holders = new Map();  // key → [{ invocation, exclusive }]
+  #releasing = new Map();  // invocation → [Promise of null or the error of one of its unlocks]
   #regions = new Map();  // key → [{ invocation, memory, ptr, offset, length, shadow }]
 
   /**
@@ -257,11 +262,16 @@ export class LocalTier {
     if (index < 0) fault(call, 'notLocked', { key, mode: exclusive ? 'write' : 'read' });
     holders.splice(index, 1);
     if (holders.length === 0) this.#holders.delete(key);
-    return this.#global.unlock(this.globalKey(key), exclusive);
+    // Settled into a value, so that a failure waits for release() instead of being an unhandled rejection.
+    const answered = Promise.resolve(this.#global.unlock(this.globalKey(key), exclusive)).then(() => null, (error) => error);
+    const releasing = this.#releasing.get(invocation) ?? [];
+    releasing.push(answered);
+    this.#releasing.set(invocation, releasing);
   }
 
   /**
-   * An invocation ended: publish and drop its mapped regions, release the locks it still holds.
+   * An invocation ended: publish and drop its mapped regions, release the locks it still holds, and wait
+   * for the answers to all its unlocks (the first failure is thrown).
    * @returns {Promise<void>}
    */
   async release(invocation) {
@@ -274,9 +284,13 @@ export class LocalTier {
       for (const holder of holders.filter((h) => h.invocation === invocation)) {
         this.warn(`a call ended holding a ${holder.exclusive ? 'write' : 'read'} lock on state key '${key}' `
                   + '(released)');
-        await this.unlock('release', key, holder.exclusive, invocation);
+        this.unlock('release', key, holder.exclusive, invocation);
       }
     }
+    const answers = await Promise.all(this.#releasing.get(invocation) ?? []);
+    this.#releasing.delete(invocation);
+    const failure = answers.find((answer) => answer !== null);
+    if (failure !== undefined) throw failure;
   }
 
   #sized(call, key, size) {

@@ -384,6 +384,36 @@ describe('locks', () => {
     assert.match(a.warnings[0], /ended holding a read lock on state key 'r'/);
     await a.call('__faasm_lock_state_write', KEY);
   });
+
+  it('an unlock returns at once, behind the requests before it; the next locker gets the lock after it', async () => {
+    const global = new RecordingTier();
+    const a = new Host({ global, invocation: 1 });
+    const b = new Host({ global, invocation: 2, tier: a.tier });
+    for (const h of [a, b]) h.string(KEY, 'u');
+    await a.call('__faasm_lock_state_write', KEY);
+    const bLocked = b.call('__faasm_lock_state_write', KEY);
+    a.env.__faasm_write_state(KEY, a.put(BUF, [7]), 1);
+    const pushed = a.env.__faasm_push_state(KEY);
+    assert.equal(a.env.__faasm_unlock_state_write(KEY), undefined, 'answered without a Promise: nothing suspends');
+    assert.deepEqual(a.suspended, ['lock_state_write', 'push_state']);
+    assert.deepEqual(global.log.slice(-2).map(([method]) => method), ['push', 'unlock'], 'sent in the order asked');
+    await pushed;
+    await bLocked;
+    await a.tier.release(1);
+    assert.deepEqual(a.warnings, []);
+  });
+
+  it('the end of the call waits for its unlocks, and a failed one fails it', async () => {
+    class RefusingTier extends RecordingTier {
+      unlock() { return Promise.reject(new Error("write unlock of state key 'tests_f': the gateway went away")); }
+    }
+    const host = new Host({ global: new RefusingTier() });
+    host.string(KEY, 'f');
+    await host.call('__faasm_lock_state_write', KEY);
+    assert.equal(host.env.__faasm_unlock_state_write(KEY), undefined);
+    await assert.rejects(host.tier.release(1), /write unlock of state key 'tests_f': the gateway went away/);
+    await host.tier.release(1);
+  });
 });
 
 describe('runtime imports', () => {
