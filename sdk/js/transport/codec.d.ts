@@ -85,6 +85,8 @@ export declare class BodyWriter {
   u64(value: bigint, what?: string): this;
   str(text: string, what?: string): this;
   bytes(bytes: Uint8Array, what?: string): this;
+  /** Empties the writer, keeping its buffer. */
+  reset(): this;
   finish(): Uint8Array;
 }
 

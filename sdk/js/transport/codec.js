@@ -63,45 +63,109 @@ function checkBytes(value, what) {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`);
 }
 
-/** Builds a body field by field. */
-export class BodyWriter {
-  #parts = [];
-  #length = 0;
+// Byte fields longer than this become parts of their own instead of being copied into the writer's buffer:
+// finish() then copies them once, into the body.
+const INLINE_BYTES = 1024;
 
-  #push(part) {
-    this.#parts.push(part);
-    this.#length += part.length;
+/**
+ * Builds a body field by field. Numbers, strings and short byte fields go into one growing buffer through one
+ * DataView (a small allocation per field cost more than encoding a whole INVOKE); long byte fields are kept
+ * as they are until finish().
+ */
+export class BodyWriter {
+  #parts = [];  // finished pieces before the buffer's, in order
+  #length = 0;  // bytes of the finished pieces
+  #buffer = new Uint8Array(128);
+  #view = new DataView(this.#buffer.buffer);
+  #used = 0;
+
+  /** Empties the writer and keeps its buffer: encode() reuses one writer, finish() having copied out. */
+  reset() {
+    this.#parts = [];
+    this.#length = 0;
+    this.#used = 0;
     return this;
   }
 
-  #number(size, write) {
-    const part = new Uint8Array(size);
-    write(new DataView(part.buffer));
-    return this.#push(part);
+  #room(size) {
+    if (this.#used + size <= this.#buffer.length) return;
+    const grown = new Uint8Array(Math.max(2 * this.#buffer.length, this.#used + size));
+    grown.set(this.#buffer.subarray(0, this.#used));
+    this.#buffer = grown;
+    this.#view = new DataView(grown.buffer);
   }
 
-  u8(value, what = 'u8') { checkUint(value, 0xFF, what); return this.#number(1, (v) => v.setUint8(0, value)); }
-  u16(value, what = 'u16') { checkUint(value, 0xFFFF, what); return this.#number(2, (v) => v.setUint16(0, value, true)); }
-  u32(value, what = 'u32') { checkUint(value, U32_MAX, what); return this.#number(4, (v) => v.setUint32(0, value, true)); }
+  u8(value, what = 'u8') {
+    checkUint(value, 0xFF, what);
+    this.#room(1);
+    this.#view.setUint8(this.#used, value);
+    this.#used += 1;
+    return this;
+  }
+
+  u16(value, what = 'u16') {
+    checkUint(value, 0xFFFF, what);
+    this.#room(2);
+    this.#view.setUint16(this.#used, value, true);
+    this.#used += 2;
+    return this;
+  }
+
+  u32(value, what = 'u32') {
+    checkUint(value, U32_MAX, what);
+    this.#room(4);
+    this.#view.setUint32(this.#used, value, true);
+    this.#used += 4;
+    return this;
+  }
 
   u64(value, what = 'u64') {
     if (typeof value !== 'bigint' || value < 0n || value >= 1n << 64n) throw new TypeError(`${what} must be a u64 BigInt`);
-    return this.#number(8, (v) => v.setBigUint64(0, value, true));
+    this.#room(8);
+    this.#view.setBigUint64(this.#used, value, true);
+    this.#used += 8;
+    return this;
   }
 
   str(text, what = 'string') {
     if (typeof text !== 'string') throw new TypeError(`${what} must be a string`);
-    const bytes = utf8.encode(text);
-    if (bytes.length > 0xFFFF) throw new TypeError(`${what} is ${bytes.length} bytes of UTF-8; the protocol allows 65535`);
-    return this.u16(bytes.length).#push(bytes);
+    // Room for the longest UTF-8 a string of this length can have (3 bytes per UTF-16 unit).
+    this.#room(2 + 3 * text.length);
+    const { written } = utf8.encodeInto(text, this.#buffer.subarray(this.#used + 2));
+    if (written > 0xFFFF) throw new TypeError(`${what} is ${written} bytes of UTF-8; the protocol allows 65535`);
+    this.#view.setUint16(this.#used, written, true);
+    this.#used += 2 + written;
+    return this;
   }
 
   bytes(bytes, what = 'bytes') {
     checkBytes(bytes, what);
-    return this.u32(bytes.length, `${what}'s length`).#push(bytes);
+    this.u32(bytes.length, `${what}'s length`);
+    if (bytes.length <= INLINE_BYTES) {
+      this.#room(bytes.length);
+      this.#buffer.set(bytes, this.#used);
+      this.#used += bytes.length;
+    } else {
+      this.#settle();
+      this.#parts.push(bytes);
+      this.#length += bytes.length;
+    }
+    return this;
+  }
+
+  // The buffer's bytes become a finished piece; later fields go into a new buffer.
+  #settle() {
+    if (this.#used === 0) return;
+    this.#parts.push(this.#buffer.subarray(0, this.#used));
+    this.#length += this.#used;
+    this.#buffer = new Uint8Array(128);
+    this.#view = new DataView(this.#buffer.buffer);
+    this.#used = 0;
   }
 
   finish() {
+    if (this.#parts.length === 0) return this.#buffer.slice(0, this.#used);
+    this.#settle();
     const body = new Uint8Array(this.#length);
     let at = 0;
     for (const part of this.#parts) {
@@ -150,6 +214,7 @@ export class BodyReader {
 
   str(what) {
     const length = this.u16(`${what}'s length`);
+    if (length === 0) return '';
     const at = this.#take(length, what);
     try {
       return strictUtf8.decode(this.#bytes.subarray(at, at + length));
@@ -212,6 +277,9 @@ const ENCODERS = Object.freeze({
   [TYPE.PING]: (w, f) => w.bytes(f.payload ?? new Uint8Array(0), 'payload'),
 });
 
+// Encoding runs to its end without yielding, so one writer serves every call and its buffer is allocated once.
+const sharedWriter = new BodyWriter();
+
 /**
  * The body of a client → server message.
  * @param {number} type a TYPE value of a client message (not CONTINUE)
@@ -221,7 +289,7 @@ const ENCODERS = Object.freeze({
 export function encode(type, fields) {
   const encoder = ENCODERS[type];
   if (encoder === undefined) throw new TypeError(`encode: ${TYPE_NAME[type] ?? type} is not a client message`);
-  const writer = new BodyWriter();
+  const writer = sharedWriter.reset();
   encoder(writer, fields);
   return writer.finish();
 }

@@ -68,6 +68,18 @@ describe('encoding client messages', () => {
     assert.deepEqual(encode(TYPE.STATE_KEYS, { prefix: 'é' }), bytes(u16(2), 0xC3, 0xA9), 'strings are UTF-8, length in bytes');
   });
 
+  it('keeps every byte in order across long strings and byte fields short, long and in between', () => {
+    const pattern = (length, seed) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xFF);
+    const ranges = [0, 1, 1023, 1024, 1025, 5000, 1 << 20].map((length, i) => ({ offset: i, bytes: pattern(length, i) }));
+    const key = `ké€😀${'k'.repeat(300)}`;
+    const expected = [str(key), u32(1 << 21), 1, u32(ranges.length)];
+    for (const { offset, bytes: b } of ranges) expected.push(u32(offset), blob(b));
+    assert.deepEqual(encode(TYPE.STATE_PUSH, { key, size: 1 << 21, partial: true, ranges }), bytes(expected));
+    const longest = '€'.repeat(21845);
+    assert.deepEqual(encode(TYPE.STATE_SIZE, { key: longest }).length, 2 + 65535, '65535 bytes of UTF-8 fit');
+    assert.throws(() => encode(TYPE.STATE_SIZE, { key: `${longest}a` }), /key is 65536 bytes of UTF-8; the protocol allows 65535/);
+  });
+
   it('refuses fields the protocol cannot carry, naming them', () => {
     assert.throws(() => encode(TYPE.INVOKE, { function: 'f', funcPtr: -1 }), /funcPtr must be an integer from 0 to 4294967295/);
     assert.throws(() => encode(TYPE.INVOKE, { function: 'f', timeoutMs: 2 ** 32 }), /timeoutMs/);
