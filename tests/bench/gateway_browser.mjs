@@ -38,6 +38,7 @@ console.log('| per round trip | ms | vs raw WebSocket |');
 console.log('|---|---:|---:|');
 console.log(`| raw WebSocket PING/PONG through the gateway (baseline) | ${ms(latency.raw)} | 1.00× |`);
 console.log(`| chained no-op call, browser → cluster → browser | ${ms(latency.chained)} | ${(latency.chained / latency.raw).toFixed(2)}× |`);
+console.log(`| no-op INVOKE from the page (no function running in it) | ${ms(latency.invoke)} | ${(latency.invoke / latency.raw).toFixed(2)}× |`);
 console.log(`| synchronous XMLHttpRequest to the gateway | ${ms(latency.syncXhr)} | ${(latency.syncXhr / latency.raw).toFixed(2)}× |`);
 console.log();
 console.log(`Chained call vs raw round trip: ${(latency.chained / latency.raw).toFixed(2)}× (goal ≤ 1.5×). `
@@ -48,6 +49,15 @@ console.log();
 console.log(`Best of ${RUNS} runs of ${LATENCY_CALLS} sequential round trips; the chained calls are \`pingpong\` `
             + '(tests/gateway/functions) running in the page with JSPI, each iteration chaining `noop` into the '
             + 'cluster and awaiting it.');
+console.log();
+const us = (msValue) => (msValue * 1000).toFixed(0);
+console.log(`Where the chained call's ${us(latency.chained - latency.raw)} µs over the raw round trip go, from the rows above `
+            + `and the chained calls' traces: ${latency.clusterUs.toFixed(0)} µs are the cluster's own part (the median call's `
+            + `queue wait plus run time, a reset instance included); ${us(latency.chained - latency.invoke)} µs are the page `
+            + 'running a function around the call (the chain import, the suspension and the resumption: the chained call '
+            + `less a bare INVOKE); the other ${us(latency.invoke - latency.raw - latency.clusterUs / 1000)} µs are the gateway `
+            + 'handing the call to a worker slot and its RESULT back to the service thread (thread wake-ups), and the '
+            + 'client encoding the INVOKE and decoding the RESULT and its trace.');
 console.log();
 console.log('### Throughput of pipelined calls');
 console.log();

@@ -85,12 +85,18 @@ async function rawSocket() {
   };
 }
 
-/** Per round trip, in ms: raw PING/PONG, a chained no-op call, a synchronous XHR. */
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Per round trip, in ms: raw PING/PONG, a chained no-op call, an INVOKE of the no-op from the page (no
+ * function running in it), a synchronous XHR; and the cluster's own part of the chained calls, the median of
+ * their traces' queue wait plus run time, in µs.
+ */
 export async function latency({ calls, runs }) {
   const raw = await rawSocket();
   const client = await connect(gatewayUrl(), { user: 'bench' });
   const small = new Uint8Array(16);
-  const results = { raw: [], chained: [], syncXhr: [] };
+  const results = { raw: [], chained: [], invoke: [], syncXhr: [], clusterUs: [] };
   try {
     await client.invoke('pingpong', '20', { where: 'browser', chain: 'cluster' });
     for (let run = 0; run < runs; run += 1) {
@@ -102,6 +108,14 @@ export async function latency({ calls, runs }) {
       const result = await client.invoke('pingpong', String(calls), { where: 'browser', chain: 'cluster' });
       results.chained.push((performance.now() - started) / calls);
       if (result.returnValue !== 0) throw new Error(`pingpong failed: ${result.error}`);
+      results.clusterUs.push(median(result.trace.chained.map((call) => call.queuedUs + call.runUs)));
+
+      started = performance.now();
+      for (let i = 0; i < calls; i += 1) {
+        const invoked = await client.invoke('noop', '', { where: 'cluster' });
+        if (invoked.returnValue !== 0) throw new Error(`noop failed: ${invoked.error}`);
+      }
+      results.invoke.push((performance.now() - started) / calls);
 
       started = performance.now();
       for (let i = 0; i < calls; i += 1) {
@@ -116,7 +130,10 @@ export async function latency({ calls, runs }) {
     raw.close();
     await client.close();
   }
-  return { raw: best(results.raw), chained: best(results.chained), syncXhr: best(results.syncXhr) };
+  return {
+    raw: best(results.raw), chained: best(results.chained), invoke: best(results.invoke),
+    syncXhr: best(results.syncXhr), clusterUs: median(results.clusterUs),
+  };
 }
 
 // One `fanout` of `calls` no-op calls, chained all at once from a function running `where`: calls per second.
