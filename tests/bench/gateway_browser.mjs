@@ -50,14 +50,13 @@ console.log(`Best of ${RUNS} runs of ${LATENCY_CALLS} sequential round trips; th
             + '(tests/gateway/functions) running in the page with JSPI, each iteration chaining `noop` into the '
             + 'cluster and awaiting it.');
 console.log();
-const us = (msValue) => (msValue * 1000).toFixed(0);
-console.log(`Where the chained call's ${us(latency.chained - latency.raw)} µs over the raw round trip go, from the rows above `
-            + `and the chained calls' traces: ${latency.clusterUs.toFixed(0)} µs are the cluster's own part (the median call's `
-            + `queue wait plus run time, a reset instance included); ${us(latency.chained - latency.invoke)} µs are the page `
-            + 'running a function around the call (the chain import, the suspension and the resumption: the chained call '
-            + `less a bare INVOKE); the other ${us(latency.invoke - latency.raw - latency.clusterUs / 1000)} µs are the gateway `
-            + 'handing the call to a worker slot and its RESULT back to the service thread (thread wake-ups), and the '
-            + 'client encoding the INVOKE and decoding the RESULT and its trace.');
+console.log(`Of the chained call's ${((latency.chained - latency.raw) * 1000).toFixed(0)} µs over the raw round trip, `
+            + `${latency.clusterUs.toFixed(0)} µs are the cluster's own part (the median chained call's queue wait plus run `
+            + 'time in its trace, a reset instance included). The rest is the gateway handing the call to a worker slot '
+            + 'and its RESULT back to the service thread, four thread wake-ups ("Gateway: what a call\'s thread hand-offs cost" '
+            + 'measures them), and the page: the chain import, encoding the INVOKE, decoding the RESULT and its trace, '
+            + 'suspending and resuming the function. The table\'s INVOKE from the page, with no function running there, is a '
+            + 'top-level call, with the bookkeeping of one.');
 console.log();
 console.log('### Throughput of pipelined calls');
 console.log();

@@ -22,7 +22,7 @@ import { connect } from '../../sdk/js/index.js';
 import { TYPE } from '../../sdk/js/transport/codec.js';
 import { Connection } from '../../sdk/js/transport/connection.js';
 import { gatewayBinary } from '../../tools/demo/gateway.mjs';
-import { benchFunctionDirs, buildDirArgument, withGateway } from './browser/session.mjs';
+import { buildDirArgument, linkFunctions, untilReady, withGateway } from './browser/session.mjs';
 
 const RUNS = 5;
 const WINDOW = 256;
@@ -125,32 +125,13 @@ async function forkJoin(client) {
   return { rate: FANOUT / seconds, runUs: mean('runUs'), queuedUs: mean('queuedUs'), rootRunUs: result.trace.runUs, listed: chained.length };
 }
 
-// The scratch functions directory: links to the two functions this benchmark calls, from the bench's dirs.
-function benchFunctions(into) {
-  fs.mkdirSync(into);
-  for (const dir of benchFunctionDirs(buildDir)) {
-    for (const file of fs.readdirSync(dir).filter((name) => /^(noop|fanout)\./.test(name))) {
-      fs.symlinkSync(path.join(dir, file), path.join(into, file));
-    }
-  }
-  return into;
-}
-
-async function untilReady(gateway, names) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (names.some((name) => !gateway.log.includes(`${name} ready`))) {
-    if (Date.now() > deadline) throw new Error(`${names.join(', ')} not compiled within ${READY_TIMEOUT_MS} ms:\n${gateway.log}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-node-client-'));
 const best = new Map();  // label → best rate
 const keep = (label, value) => best.set(label, Math.max(value, best.get(label) ?? 0));
 let fork;
 let workers;
 try {
-  await withGateway({ binary: gatewayBinary(buildDir), functionDirs: [benchFunctions(path.join(scratch, 'functions'))] },
+  await withGateway({ binary: gatewayBinary(buildDir), functionDirs: [linkFunctions(buildDir, ['noop', 'fanout'], path.join(scratch, 'functions'))] },
     async (gateway) => {
       // Whatever hangs, the script ends, and takes its gateway with it.
       const bound = setTimeout(async () => {
@@ -159,7 +140,7 @@ try {
         process.exit(1);
       }, BOUND_MS);
       try {
-        await untilReady(gateway, ['noop', 'fanout']);
+        await untilReady(gateway, ['noop', 'fanout'], READY_TIMEOUT_MS);
         const client = await connect(gateway.wsUrl, { token: gateway.token(USER), webSocket: WebSocket, where: 'cluster' });
         try {
           workers = client.gateway.workers;

@@ -38,6 +38,10 @@ export FAASMJS_GATEWAY="$build_dir/tools/gateway/faasmjs-gateway"
   echo
   node "$here/node_client.mjs" "$build_dir"
   echo
+  echo "## Gateway: what a call's thread hand-offs cost (Node)"
+  echo
+  node "$here/gateway_handoffs.mjs" "$build_dir"
+  echo
   echo "## where: 'auto' against the better fixed place (headless Chromium)"
   echo
   node "$here/auto_placement.mjs" "$build_dir"

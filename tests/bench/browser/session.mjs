@@ -81,3 +81,28 @@ export function buildDirArgument(script) {
   }
   return path.resolve(buildDir);
 }
+
+/**
+ * A functions directory at `into` with links to the named functions of the bench's dirs (benchFunctionDirs),
+ * so that a gateway registers, and compiles, only those.
+ * @param {string} buildDir @param {string[]} names @param {string} into
+ * @returns {string} into
+ */
+export function linkFunctions(buildDir, names, into) {
+  fs.mkdirSync(into, { recursive: true });
+  for (const dir of benchFunctionDirs(buildDir)) {
+    for (const file of fs.readdirSync(dir).filter((name) => names.includes(name.split('.')[0]))) {
+      fs.symlinkSync(path.join(dir, file), path.join(into, file));
+    }
+  }
+  return into;
+}
+
+/** Resolves once the gateway's log says each named function is ready; throws after timeoutMs. */
+export async function untilReady(gateway, names, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (names.some((name) => !gateway.log.includes(`${name} ready`))) {
+    if (Date.now() > deadline) throw new Error(`${names.join(', ')} not compiled within ${timeoutMs} ms:\n${gateway.log}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
