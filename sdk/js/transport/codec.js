@@ -95,35 +95,40 @@ export class BodyWriter {
     this.#view = new DataView(grown.buffer);
   }
 
+  // Where the next `size` bytes go, with room made for them: read this.#buffer or this.#view only after it, as
+  // making room may replace them.
+  #reserve(size) {
+    this.#room(size);
+    const at = this.#used;
+    this.#used += size;
+    return at;
+  }
+
   u8(value, what = 'u8') {
     checkUint(value, 0xFF, what);
-    this.#room(1);
-    this.#view.setUint8(this.#used, value);
-    this.#used += 1;
+    const at = this.#reserve(1);
+    this.#view.setUint8(at, value);
     return this;
   }
 
   u16(value, what = 'u16') {
     checkUint(value, 0xFFFF, what);
-    this.#room(2);
-    this.#view.setUint16(this.#used, value, true);
-    this.#used += 2;
+    const at = this.#reserve(2);
+    this.#view.setUint16(at, value, true);
     return this;
   }
 
   u32(value, what = 'u32') {
     checkUint(value, U32_MAX, what);
-    this.#room(4);
-    this.#view.setUint32(this.#used, value, true);
-    this.#used += 4;
+    const at = this.#reserve(4);
+    this.#view.setUint32(at, value, true);
     return this;
   }
 
   u64(value, what = 'u64') {
     if (typeof value !== 'bigint' || value < 0n || value >= 1n << 64n) throw new TypeError(`${what} must be a u64 BigInt`);
-    this.#room(8);
-    this.#view.setBigUint64(this.#used, value, true);
-    this.#used += 8;
+    const at = this.#reserve(8);
+    this.#view.setBigUint64(at, value, true);
     return this;
   }
 
@@ -142,9 +147,8 @@ export class BodyWriter {
     checkBytes(bytes, what);
     this.u32(bytes.length, `${what}'s length`);
     if (bytes.length <= INLINE_BYTES) {
-      this.#room(bytes.length);
-      this.#buffer.set(bytes, this.#used);
-      this.#used += bytes.length;
+      const at = this.#reserve(bytes.length);
+      this.#buffer.set(bytes, at);
     } else {
       this.#settle();
       this.#parts.push(bytes);
