@@ -16,7 +16,7 @@ import path from 'node:path';
 
 import { chromiumVersion } from '../../tools/demo/chromium.mjs';
 import { repoRoot } from '../../tools/demo/gateway.mjs';
-import { benchFunctionDirs, buildDirArgument, openBenchPage } from './browser/session.mjs';
+import { buildDirArgument, linkFunctions, openBenchPage } from './browser/session.mjs';
 
 const LATENCY_CALLS = 50;
 const FORK_JOIN_CALLS = 200;
@@ -28,14 +28,7 @@ const buildDir = buildDirArgument('faasm_cluster.mjs');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'faasmjs-bench-faasm-'));
 
 // Only the functions measured: a user's first call on Faasm waits for every registered function's upload.
-const functions = path.join(scratch, 'functions');
-fs.mkdirSync(functions);
-const testFunctions = benchFunctionDirs(buildDir)[1];
-for (const name of ['noop', 'pingpong', 'fanout']) {
-  for (const suffix of ['.wasm', '.async.wasm', '.manifest.json']) {
-    fs.symlinkSync(path.join(testFunctions, name + suffix), path.join(functions, name + suffix));
-  }
-}
+const functions = linkFunctions(buildDir, ['noop', 'pingpong', 'fanout'], path.join(scratch, 'functions'));
 
 /**
  * A fresh Faasm cluster of `workers` hosts for the length of `body`, stopped whatever happens. Fresh for every

@@ -13,7 +13,7 @@ import path from 'node:path';
 
 import { functionsDirOf } from '../../tools/devserver/server.mjs';
 import { gatewayBinary, startGateway } from '../../tools/demo/gateway.mjs';
-import { STEADY_STATE_ARGS, buildDirArgument } from './browser/session.mjs';
+import { STEADY_STATE_ARGS, buildDirArgument, untilReady } from './browser/session.mjs';
 
 const COUNT = 2000;
 const READY_TIMEOUT_MS = 600_000;
@@ -29,10 +29,7 @@ const gateway = await startGateway({
 const worker = path.join(path.dirname(gatewayBinary(buildDir)), 'faasmjs-worker');
 const rows = [];
 try {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (names.some((name) => !gateway.log.includes(`${name} ready`)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await untilReady(gateway, names, READY_TIMEOUT_MS);
   for (const name of names) {
     const sha = createHash('sha256').update(fs.readFileSync(path.join(functionsDir, `${name}.wasm`))).digest('hex');
     const module = fs.readdirSync(cache).find((file) => file.startsWith(sha) && file.endsWith('.so'));
