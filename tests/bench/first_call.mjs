@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import { connect } from '../../sdk/js/index.js';
 import { gatewayBinary, startGateway } from '../../tools/demo/gateway.mjs';
 import { functionsDirOf } from '../../tools/devserver/server.mjs';
-import { buildDirArgument } from './browser/session.mjs';
+import { buildDirArgument, median } from './browser/session.mjs';
 
 const RUNS = 3;
 const PI_INPUT = '1 20000000';
@@ -104,7 +104,6 @@ async function piRunMs(tiers) {
   });
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 const measured = { optimised: [], both: [] };

@@ -14,7 +14,7 @@ import path from 'node:path';
 
 import { TYPE } from '../../sdk/js/transport/codec.js';
 import { gatewayBinary } from '../../tools/demo/gateway.mjs';
-import { buildDirArgument, linkFunctions, untilReady, withGateway } from './browser/session.mjs';
+import { buildDirArgument, linkFunctions, median, untilReady, withGateway } from './browser/session.mjs';
 
 const RUNS = 3;
 const SEQUENTIAL = 2000;
@@ -34,7 +34,6 @@ function firstAllowedCpu() {
   return allowed[1];
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function sequentialUs(client, type, fields, ok) {
   const times = [];

@@ -106,3 +106,6 @@ export async function untilReady(gateway, names, timeoutMs) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** The middle value of a list of numbers (the upper one of the two middle ones for an even count). */
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
