@@ -1,7 +1,6 @@
 #include "state/data_lock.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -52,9 +51,12 @@ Expected<DataLock> DataLock::acquire(const fs::path& data_dir) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return std::unexpected(lock_error(path, "cannot open"));
   DataLock lock(fd);
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  struct flock whole {};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;  // start 0, length 0: the whole file, however long
+  while (::fcntl(fd, F_SETLK, &whole) != 0) {
     if (errno == EINTR) continue;
-    if (errno == EWOULDBLOCK) {
+    if (errno == EAGAIN || errno == EACCES) {
       return fail(ErrorCode::Internal, "data folder " + data_dir.string() + " is in use by another gateway (" +
                                            read_holder(fd) + "); stop it or give this one another --data");
     }
